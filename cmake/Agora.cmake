@@ -1,0 +1,34 @@
+# Helpers that give every library, service and test the same shape.
+find_package(Boost 1.81 EXACT CONFIG REQUIRED COMPONENTS json url)
+find_package(Threads REQUIRED)
+find_package(GTest REQUIRED)
+include(GoogleTest)
+
+# agora_library(<name> SOURCES ... [DEPS ...]) -> target agora_<name>, alias agora::<name>.
+# Headers are included as "<name>/<file>.hpp" from the libs/ root.
+function(agora_library name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+    if(ARG_SOURCES)
+        add_library(agora_${name} STATIC ${ARG_SOURCES})
+        target_include_directories(agora_${name} PUBLIC ${CMAKE_SOURCE_DIR}/libs)
+        target_link_libraries(agora_${name} PUBLIC ${ARG_DEPS})
+    else()
+        add_library(agora_${name} INTERFACE)
+        target_include_directories(agora_${name} INTERFACE ${CMAKE_SOURCE_DIR}/libs)
+        target_link_libraries(agora_${name} INTERFACE ${ARG_DEPS})
+    endif()
+    add_library(agora::${name} ALIAS agora_${name})
+endfunction()
+
+# agora_test(<target> SOURCES ... DEPS ... LABEL unit|integration|e2e [TIMEOUT s])
+# The tier is also in the file name: *_test.cpp (unit, no I/O), *_it.cpp (real servers).
+function(agora_test target)
+    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;DEPS" ${ARGN})
+    add_executable(${target} ${ARG_SOURCES})
+    target_link_libraries(${target} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+    add_test(NAME ${target} COMMAND ${target})
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 300)
+    endif()
+    set_tests_properties(${target} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT})
+endfunction()

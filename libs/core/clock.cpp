@@ -1,0 +1,73 @@
+#include "core/clock.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+namespace agora::clock {
+namespace {
+
+bool digits(std::string_view s, size_t pos, size_t n, int& out) {
+    if (pos + n > s.size()) return false;
+    auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + n, out);
+    return ec == std::errc{} && p == s.data() + pos + n;
+}
+
+}  // namespace
+
+TimePoint now() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+
+std::string format_rfc3339(TimePoint t) {
+    using namespace std::chrono;
+    auto day = floor<days>(t);
+    year_month_day ymd{day};
+    hh_mm_ss hms{t - day};
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", int(ymd.year()), unsigned(ymd.month()),
+                  unsigned(ymd.day()), long(hms.hours().count()), long(hms.minutes().count()),
+                  static_cast<long long>(hms.seconds().count()));
+    std::string out(buf);
+    auto us = hms.subseconds().count();
+    if (us != 0) {
+        char frac[8];
+        std::snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>(us));
+        out.insert(out.size() - 1, frac);
+    }
+    return out;
+}
+
+std::optional<TimePoint> parse(std::string_view s) {
+    using namespace std::chrono;
+    int y, mo, d, h, mi, sec;
+    if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+        !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
+        !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec)) {
+        return std::nullopt;
+    }
+    size_t pos = 19;
+    long long micros = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        int n = 0;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            if (n < 6) micros = micros * 10 + (s[pos] - '0'), ++n;
+            ++pos;
+        }
+        while (n++ < 6) micros *= 10;
+    }
+    int offset_minutes = 0;
+    std::string_view zone = s.substr(pos);
+    if (zone == "Z" || zone == "z") {
+    } else if (!zone.empty() && (zone[0] == '+' || zone[0] == '-')) {
+        int oh = 0, om = 0;
+        if (!digits(zone, 1, 2, oh)) return std::nullopt;
+        if (zone.size() >= 6 && zone[3] == ':' && !digits(zone, 4, 2, om)) return std::nullopt;
+        offset_minutes = (oh * 60 + om) * (zone[0] == '-' ? -1 : 1);
+    } else {
+        return std::nullopt;
+    }
+    year_month_day ymd{year{y}, month{unsigned(mo)}, day{unsigned(d)}};
+    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    return sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + microseconds{micros} - minutes{offset_minutes};
+}
+
+}  // namespace agora::clock

@@ -1,0 +1,48 @@
+#pragma once
+// Configuration comes from environment variables. Every variable has a local default; values are
+// validated as they are read and every problem is reported at once, naming the variable.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace agora::config {
+
+class Env {
+public:
+    using Lookup = std::function<const char*(const char*)>;
+    // By default reads the process environment; tests pass their own lookup.
+    explicit Env(Lookup lookup = {});
+
+    std::string text(const char* name, std::string_view fallback);
+    // Like text(), but the value is never shown in summary() or logs.
+    std::string secret(const char* name, std::string_view fallback);
+    int port(const char* name, int fallback);
+    std::int64_t integer(const char* name, std::int64_t fallback, std::int64_t min, std::int64_t max);
+    std::chrono::milliseconds millis(const char* name, std::chrono::milliseconds fallback);
+    std::chrono::seconds seconds(const char* name, std::chrono::seconds fallback);
+    bool flag(const char* name, bool fallback);
+
+    // Every problem found so far, one line each; empty when all values were valid.
+    const std::vector<std::string>& problems() const { return problems_; }
+    // Fails with all problems joined, so start-up can print them and exit.
+    Result<void> check() const;
+    // name=value for every variable read, secrets masked: safe for the start-up log.
+    const std::vector<std::pair<std::string, std::string>>& summary() const { return summary_; }
+
+private:
+    const char* raw(const char* name) const;
+    void note(const char* name, std::string shown);
+    void problem(const char* name, std::string_view expected, std::string_view got);
+
+    Lookup lookup_;
+    std::vector<std::string> problems_;
+    std::vector<std::pair<std::string, std::string>> summary_;
+};
+
+}  // namespace agora::config

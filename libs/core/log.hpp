@@ -1,0 +1,32 @@
+#pragma once
+// JSON lines on stdout: {"ts","level","service","msg", ...fields}. Writing goes through a bounded
+// queue to a background thread, so an event-loop thread never blocks on the log; when the queue is
+// full the oldest lines are dropped rather than stalling requests.
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace agora::log {
+
+enum class Level { kDebug, kInfo, kWarn, kError };
+
+struct Field {
+    std::string_view key;
+    std::string value;
+};
+
+// Call once at start-up; before it, lines go to stderr synchronously.
+void init(std::string_view service, std::string_view level);
+void flush();
+
+void write(Level level, std::string_view msg, std::initializer_list<Field> fields);
+inline void debug(std::string_view msg, std::initializer_list<Field> f = {}) { write(Level::kDebug, msg, f); }
+inline void info(std::string_view msg, std::initializer_list<Field> f = {}) { write(Level::kInfo, msg, f); }
+inline void warn(std::string_view msg, std::initializer_list<Field> f = {}) { write(Level::kWarn, msg, f); }
+inline void error(std::string_view msg, std::initializer_list<Field> f = {}) { write(Level::kError, msg, f); }
+
+// The JSON line for a record, without the trailing newline (exposed for tests).
+std::string format(std::string_view ts, Level level, std::string_view service, std::string_view msg,
+                   std::initializer_list<Field> fields);
+
+}  // namespace agora::log

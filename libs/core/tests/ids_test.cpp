@@ -1,0 +1,32 @@
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "core/ids.hpp"
+
+namespace agora::ids {
+namespace {
+
+TEST(IdsTest, UuidIsVersion4) {
+    std::regex shape("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+    std::set<std::string> seen;
+    for (int i = 0; i < 100; ++i) {
+        auto id = uuid();
+        EXPECT_TRUE(std::regex_match(id, shape)) << id;
+        seen.insert(id);
+    }
+    EXPECT_EQ(seen.size(), 100u);
+}
+
+TEST(IdsTest, RequestIdSanity) {
+    EXPECT_TRUE(is_sane_request_id(request_id()));
+    EXPECT_TRUE(is_sane_request_id("abc-123_x.y"));
+    EXPECT_FALSE(is_sane_request_id(""));
+    EXPECT_FALSE(is_sane_request_id("a b"));
+    EXPECT_FALSE(is_sane_request_id("x\r\nSet-Cookie: a=b"));
+    EXPECT_FALSE(is_sane_request_id(std::string(129, 'a')));
+}
+
+}  // namespace
+}  // namespace agora::ids
