@@ -1,5 +1,5 @@
 # Helpers that give every library, service and test the same shape.
-find_package(Boost 1.81 EXACT CONFIG REQUIRED COMPONENTS json url)
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json url)
 find_package(Threads REQUIRED)
 find_package(GTest REQUIRED)
 include(GoogleTest)
