@@ -1,0 +1,17 @@
+#pragma once
+// What the outbox relay publishes through. The RabbitMQ and Kafka publishers implement it; a publish
+// succeeds only once the broker has confirmed the message durably.
+#include "core/error.hpp"
+#include "messaging/message.hpp"
+#include "runtime/asio.hpp"
+
+namespace agora::messaging {
+
+class Publisher {
+public:
+    virtual ~Publisher() = default;
+    // Resolves when the broker confirmed the message; kUnavailable when it cannot be reached.
+    virtual Task<Result<void>> publish(const Message& message) = 0;
+};
+
+}  // namespace agora::messaging
