@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages.txt
+# and the Go-built tools of go-tools.txt (into $AGORA_HOME/bin). Quick when nothing is missing.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
+
+# Mailpit needs Go 1.24.3 or newer; Debian 12 ships 1.19. When no recent Go is on the machine we
+# fetch this toolchain from the Go module proxy (it is published there as golang.org/toolchain),
+# checked against the hash below.
+GO_MIN_VERSION=1.24.3
+GO_TOOLCHAIN_VERSION=1.25.4
+GO_TOOLCHAIN_SHA256_AMD64=f4fa35e13952bae9836a82d8cf077710cd58fee98d31680f94edf435852b1af2
+
+as_root() {
+    if [[ $EUID -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        die "installing packages needs root (or sudo): $*"
+    fi
+}
+
+# ---- Debian packages ---------------------------------------------------------------------------
+wanted_packages() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$DEPLOY_DIR/packages.txt"; }
+
+missing_packages() {
+    local pkg
+    # One dpkg-query for the whole list; a package never seen makes it print nothing for it.
+    declare -A installed=()
+    while read -r pkg status; do
+        [[ "$status" == ii ]] && installed[$pkg]=1
+    done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' $(wanted_packages) 2>/dev/null || true)
+    for pkg in $(wanted_packages); do
+        [[ -n "${installed[$pkg]:-}" ]] || echo "$pkg"
+    done
+}
+
+install_packages() {
+    local missing
+    mapfile -t missing < <(missing_packages)
+    if ((${#missing[@]} == 0)); then
+        ok "Debian packages: all $(wanted_packages | wc -l) present"
+        return
+    fi
+    step "Installing ${#missing[@]} Debian packages: ${missing[*]}"
+    # Debian starts a freshly installed server on its default port; ours run under supervisor, so
+    # keep the packaged services stopped during the install and let no default cluster be made.
+    local policy=/usr/sbin/policy-rc.d made_policy=""
+    if [[ ! -e $policy ]]; then
+        as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+        made_policy=1
+    fi
+    if ! dpkg-query -W -f='${db:Status-Abbrev}' postgresql-common 2>/dev/null | grep -q '^ii'; then
+        as_root mkdir -p /etc/postgresql-common
+        as_root sh -c "echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf"
+    fi
+    local rc=0
+    {
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+                -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+    } || rc=$?
+    [[ -n $made_policy ]] && as_root rm -f "$policy"
+    ((rc == 0)) || die "apt-get failed (exit $rc) installing: ${missing[*]}"
+    ok "installed ${missing[*]}"
+}
+
+# ---- Go ----------------------------------------------------------------------------------------
+# version_at_least <have> <want> : both as 1.24.3
+version_at_least() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" == "$2" ]]; }
+
+go_version_of() { GOTOOLCHAIN=local "$1" env GOVERSION 2>/dev/null | sed 's/^go//'; }
+
+# Prints the path of a Go command recent enough for the tools, fetching one when needed.
+find_go() {
+    local candidate version
+    for candidate in ${AGORA_GO:-} "$(command -v go || true)" /usr/local/go/bin/go /usr/lib/go/bin/go \
+        "$AGORA_HOME/toolchain/go/bin/go"; do
+        [[ -n "$candidate" && -x "$candidate" ]] || continue
+        version="$(go_version_of "$candidate")"
+        if [[ -n "$version" ]] && version_at_least "$version" "$GO_MIN_VERSION"; then
+            echo "$candidate"
+            return
+        fi
+    done
+    fetch_go_toolchain
+    echo "$AGORA_HOME/toolchain/go/bin/go"
+}
+
+fetch_go_toolchain() {
+    local arch sum proxy url zip dir
+    arch="$(dpkg --print-architecture)"
+    [[ "$arch" == amd64 ]] || die "no Go >= $GO_MIN_VERSION found; install one (go.dev/dl) or set AGORA_GO"
+    sum="$GO_TOOLCHAIN_SHA256_AMD64"
+    proxy="${GOPROXY:-https://proxy.golang.org}"
+    proxy="${proxy%%[,|]*}"
+    [[ "$proxy" == http* || "$proxy" == file://* ]] || proxy=https://proxy.golang.org
+    url="$proxy/golang.org/toolchain/@v/v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-$arch.zip"
+    step "Fetching Go $GO_TOOLCHAIN_VERSION (no Go >= $GO_MIN_VERSION on this machine) from $proxy" >&2
+    dir="$AGORA_HOME/toolchain"
+    mkdir -p "$dir"
+    zip="$dir/go.zip"
+    curl -fL --retry 3 --progress-bar -o "$zip" "$url" >&2 || die "could not download $url"
+    echo "$sum  $zip" | sha256sum -c --quiet - >&2 || die "checksum mismatch for $url"
+    rm -rf "$dir/go" "$dir/golang.org"
+    unzip -q "$zip" -d "$dir"
+    mv "$dir/golang.org/toolchain@v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-$arch" "$dir/go"
+    rm -rf "$dir/golang.org" "$zip"
+    chmod +x "$dir/go/bin/"* "$dir/go/pkg/tool/"*/*
+    ok "Go $GO_TOOLCHAIN_VERSION is in $dir/go" >&2
+}
+
+# ---- tools built from Go modules ---------------------------------------------------------------
+install_go_tools() {
+    local name package version stamp go=""
+    mkdir -p "$AGORA_BIN"
+    while read -r name package version; do
+        stamp="$AGORA_BIN/.$name.version"
+        if [[ -x "$AGORA_BIN/$name" && "$(cat "$stamp" 2>/dev/null)" == "$version" ]]; then
+            ok "$name $version present"
+            continue
+        fi
+        [[ -n "$go" ]] || go="$(find_go)"
+        step "Building $name $version with $("$go" version | cut -d' ' -f3) (takes a minute the first time)"
+        # From / so that no go.mod or go.work around us takes part.
+        (cd / && GOBIN="$AGORA_BIN" GOTOOLCHAIN=local "$go" install "$package@$version") ||
+            die "could not build $name ($package@$version)"
+        echo "$version" >"$stamp"
+        ok "$name $version built into $AGORA_BIN"
+    done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$DEPLOY_DIR/go-tools.txt")
+}
+
+main() {
+    step "Checking what Agora needs on this machine"
+    install_packages
+    install_go_tools
+}
+
+# Sourcing the file gives its functions without running it.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then main "$@"; fi

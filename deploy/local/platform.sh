@@ -1,0 +1,179 @@
+# The local platform as the deploy/local scripts see it: where things live, which programs run,
+# how each one is known to be ready. Sourced, never run.
+#
+# To add a program (Kafka, Prometheus, ...): add its name to AGORA_INFRA or AGORA_SERVICES below,
+# write deploy/local/programs/<name>.conf (a supervisor section, @NAME@ tokens filled by render),
+# add its port to ports.env, and for infrastructure write ready_<name> (and, if it needs data
+# prepared before its first start, prepare_<name>) in this file.
+
+AGORA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DEPLOY_DIR="$AGORA_ROOT/deploy/local"
+: "${AGORA_HOME:=$AGORA_ROOT/.agora}"
+mkdir -p "$AGORA_HOME"
+AGORA_HOME="$(cd "$AGORA_HOME" && pwd)"
+export AGORA_HOME
+
+# shellcheck source=ports.env
+source "$DEPLOY_DIR/ports.env"
+
+AGORA_BIN="$AGORA_HOME/bin"
+AGORA_DATA="$AGORA_HOME/data"
+AGORA_LOGS="$AGORA_HOME/logs"
+AGORA_RUN="$AGORA_HOME/run"
+AGORA_ETC="$AGORA_HOME/etc"
+AGORA_SECRETS="$AGORA_HOME/secrets"
+SUPERVISOR_CONF="$AGORA_HOME/supervisord.conf"
+BUILD_DIR="$AGORA_ROOT/build/release"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+RABBITMQ_LIB="${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}"
+: "${AGORA_LOG_LEVEL:=info}"
+: "${AGORA_THREADS:=1}"
+# PostgreSQL refuses to run as root; when we are root it runs as the Debian `postgres` user.
+if [[ $EUID -eq 0 ]]; then PG_USER=postgres; else PG_USER="$(id -un)"; fi
+
+# Infrastructure, in start order.
+AGORA_INFRA=(postgres redis rabbitmq mailpit)
+# Services, in start order (the gateway last). A service runs when its binary is built.
+AGORA_SERVICES=(auth product order mail gateway)
+# One database per service, all owned by the `agora` role.
+AGORA_DATABASES=(agora_auth agora_product agora_order agora_mail)
+DB_ROLE=agora
+DB_PASSWORD=agora
+ADMIN_EMAIL=admin@agora.local
+ADMIN_PASSWORD=admin-password
+
+# Tokens that render replaces in templates: @NAME@ becomes the value of $NAME.
+RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGORA_ETC AGORA_SECRETS
+    BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
+    ADMIN_PASSWORD GATEWAY_PORT PRODUCT_PORT AUTH_PORT ORDER_PORT MAIL_PORT POSTGRES_PORT REDIS_PORT
+    RABBITMQ_PORT RABBITMQ_DIST_PORT RABBITMQ_UI_PORT EPMD_PORT MAILPIT_SMTP_PORT MAILPIT_UI_PORT
+    SUPERVISOR_PORT)
+
+# ---- messages ----------------------------------------------------------------------------------
+if [[ -t 1 ]]; then
+    C_STEP=$'\e[1;34m' C_OK=$'\e[32m' C_WARN=$'\e[33m' C_ERR=$'\e[1;31m' C_OFF=$'\e[0m'
+else
+    C_STEP='' C_OK='' C_WARN='' C_ERR='' C_OFF=''
+fi
+step() { printf '%s==>%s %s\n' "$C_STEP" "$C_OFF" "$*"; }
+info() { printf '    %s\n' "$*"; }
+ok() { printf '    %s%s%s\n' "$C_OK" "$*" "$C_OFF"; }
+warn() { printf '    %snote:%s %s\n' "$C_WARN" "$C_OFF" "$*"; }
+die() {
+    printf '%serror:%s %s\n' "$C_ERR" "$C_OFF" "$*" >&2
+    exit 1
+}
+
+# ---- templates ---------------------------------------------------------------------------------
+# render <template> : prints the template with every @NAME@ of RENDER_VARS replaced.
+render() {
+    local template="$1" script="" name value
+    for name in "${RENDER_VARS[@]}"; do
+        value="${!name}"
+        value="${value//\\/\\\\}"
+        value="${value//|/\\|}"
+        value="${value//&/\\&}"
+        script+="s|@${name}@|${value}|g;"
+    done
+    local out
+    out="$(sed -e "$script" "$template")"
+    if grep -qE '@[A-Z_]+@' <<<"$out"; then
+        die "$template uses a token render does not know: $(grep -oE '@[A-Z_]+@' <<<"$out" | head -1)"
+    fi
+    printf '%s\n' "$out"
+}
+
+# write_if_changed <file> : stdin replaces <file> only when it differs, so an unchanged
+# configuration keeps its timestamp and nothing downstream sees a change. Returns 1 when unchanged.
+write_if_changed() {
+    local file="$1" tmp
+    tmp="$(mktemp "$file.XXXXXX")"
+    cat >"$tmp"
+    if [[ -f "$file" ]] && cmp -s "$tmp" "$file"; then
+        rm -f "$tmp"
+        return 1
+    fi
+    chmod 644 "$tmp"
+    mv -f "$tmp" "$file"
+}
+
+# ---- supervisor --------------------------------------------------------------------------------
+sv() { supervisorctl -c "$SUPERVISOR_CONF" "$@"; }
+
+supervisord_running() {
+    local pid
+    [[ -f "$AGORA_RUN/supervisord.pid" ]] || return 1
+    pid="$(<"$AGORA_RUN/supervisord.pid")"
+    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# program_state <name> : RUNNING, STARTING, STOPPED, FATAL, BACKOFF, EXITED... or UNKNOWN.
+program_state() {
+    local line
+    line="$(sv status "$1" 2>/dev/null)" || true
+    awk 'NR==1 && NF>=2 {print $2; found=1} END {if (!found) print "UNKNOWN"}' <<<"$line"
+}
+
+# ---- services ----------------------------------------------------------------------------------
+service_binary() { echo "$BUILD_DIR/services/$1/agora-$1"; }
+service_port() {
+    local var="${1^^}_PORT"
+    echo "${!var}"
+}
+
+# infra_address <program> : where a person reaches it, for messages.
+infra_address() {
+    case "$1" in
+        postgres) echo "127.0.0.1:$POSTGRES_PORT" ;;
+        redis) echo "127.0.0.1:$REDIS_PORT" ;;
+        rabbitmq) echo "127.0.0.1:$RABBITMQ_PORT, http://localhost:$RABBITMQ_UI_PORT" ;;
+        mailpit) echo "http://localhost:$MAILPIT_UI_PORT, SMTP 127.0.0.1:$MAILPIT_SMTP_PORT" ;;
+        *) echo "" ;;
+    esac
+}
+
+# ---- readiness: ready_<program> answers 0 once the program serves ----------------------------
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+ready_postgres() { pg_isready -q -h 127.0.0.1 -p "$POSTGRES_PORT" -t 2; }
+ready_redis() { [[ "$(timeout 2 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; }
+ready_rabbitmq() { port_open "$RABBITMQ_PORT"; }
+ready_mailpit() {
+    port_open "$MAILPIT_SMTP_PORT" && curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$MAILPIT_UI_PORT/readyz"
+}
+ready_service() { curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$(service_port "$1")/health"; }
+
+is_ready() {
+    if declare -F "ready_$1" >/dev/null; then "ready_$1"; else ready_service "$1"; fi
+}
+
+# wait_ready <program> <seconds> : waits until the program is ready; on failure names it, shows
+# the end of its log and exits.
+wait_ready() {
+    local name="$1" limit="$2" start=$SECONDS state
+    until is_ready "$name"; do
+        state="$(program_state "$name")"
+        case "$state" in
+            FATAL | EXITED | STOPPED | BACKOFF)
+                tail -n 30 "$AGORA_LOGS/$name.log" 2>/dev/null | sed 's/^/    | /' >&2
+                die "$name is $state instead of running; its log is $AGORA_LOGS/$name.log"
+                ;;
+        esac
+        if ((SECONDS - start >= limit)); then
+            tail -n 30 "$AGORA_LOGS/$name.log" 2>/dev/null | sed 's/^/    | /' >&2
+            die "$name was not ready within ${limit}s (state $state); its log is $AGORA_LOGS/$name.log"
+        fi
+        sleep 0.5
+    done
+}
+
+# rabbitmq_ctl <args> : rabbitmqctl aimed at our node, with the same cookie and port mapper.
+rabbitmq_ctl() {
+    HOME="$AGORA_DATA/rabbitmq" RABBITMQ_NODENAME=agora@localhost ERL_EPMD_PORT="$EPMD_PORT" \
+        RABBITMQ_CONF_ENV_FILE="$AGORA_ETC/rabbitmq-env.conf" "$RABBITMQ_LIB/rabbitmqctl" "$@"
+}
+
+# psql_admin <args> : psql as the PostgreSQL superuser over our own Unix socket.
+psql_admin() {
+    psql -h "$AGORA_RUN/postgres" -p "$POSTGRES_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
+}

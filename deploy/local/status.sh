@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make status`: what supervisor runs, then whether each program answers.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
+
+if ! supervisord_running; then
+    warn "the platform is not running (make up starts it)"
+    exit 3
+fi
+step "Programs (supervisord pid $(<"$AGORA_RUN/supervisord.pid"))"
+sv status | sed 's/^/    /' || true
+step "Health"
+healthy=1
+line() { printf '    %-10s %-7s %s\n' "$1" "$2" "$3"; }
+check() {
+    local name="$1" where="$2"
+    if is_ready "$name"; then
+        line "$name" "${C_OK}up${C_OFF}" "$where"
+    else
+        line "$name" "${C_ERR}down${C_OFF}" "$where  (log: $AGORA_LOGS/$name.log)"
+        healthy=0
+    fi
+}
+for name in "${AGORA_INFRA[@]}"; do check "$name" "$(infra_address "$name")"; done
+for svc in "${AGORA_SERVICES[@]}"; do
+    if [[ -x "$(service_binary "$svc")" ]]; then
+        check "$svc" "http://localhost:$(service_port "$svc")/health"
+    else
+        line "$svc" "-" "not built"
+    fi
+done
+((healthy)) || exit 1

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# `make up`: installs what is missing, builds the services, starts every program under supervisor
+# in order, waits for each to be ready and prints where everything is. A second run changes nothing.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
+
+JOBS="${JOBS:-2}"
+started_at=$SECONDS
+# Programs to run this time: all infrastructure, and the services whose binary exists.
+programs=()
+
+install_step() {
+    "$DEPLOY_DIR/install.sh"
+}
+
+build_services() {
+    if [[ -n "${AGORA_SKIP_BUILD:-}" ]]; then
+        warn "AGORA_SKIP_BUILD is set: using the binaries already in $BUILD_DIR"
+        return
+    fi
+    step "Configuring the release build (build/release)"
+    (cd "$AGORA_ROOT" && cmake --preset release >"$AGORA_LOGS/cmake-release.log" 2>&1) || {
+        tail -n 30 "$AGORA_LOGS/cmake-release.log" | sed 's/^/    | /' >&2
+        die "cmake --preset release failed; the whole output is in $AGORA_LOGS/cmake-release.log"
+    }
+    local targets=() svc
+    for svc in "${AGORA_SERVICES[@]}"; do
+        if ninja -C "$BUILD_DIR" -t query "agora-$svc" >/dev/null 2>&1; then targets+=("agora-$svc"); fi
+    done
+    if ((${#targets[@]} == 0)); then
+        warn "no service has a build target yet; nothing to build"
+        return
+    fi
+    step "Building ${targets[*]} (release, $JOBS jobs)"
+    (cd "$AGORA_ROOT" && cmake --build --preset release --parallel "$JOBS" --target "${targets[@]}") ||
+        die "the release build failed (see above)"
+}
+
+prepare_dirs() {
+    mkdir -p "$AGORA_BIN" "$AGORA_LOGS" "$AGORA_RUN" "$AGORA_ETC" "$AGORA_DATA"
+    # Programs that run as another user (PostgreSQL) must be able to reach their folders.
+    chmod 755 "$AGORA_HOME" "$AGORA_DATA" "$AGORA_RUN"
+}
+
+prepare_secrets() {
+    mkdir -p "$AGORA_SECRETS"
+    chmod 700 "$AGORA_SECRETS"
+    local key="$AGORA_SECRETS/jwt-ed25519.pem" pepper="$AGORA_SECRETS/code-pepper"
+    if [[ ! -s "$key" ]]; then
+        (umask 077 && openssl genpkey -algorithm ed25519 -out "$key")
+        info "generated the JWT signing key $key"
+    fi
+    if [[ ! -s "$pepper" ]]; then
+        # 32 random bytes as 64 hexadecimal characters.
+        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$pepper")
+        info "generated the verification-code pepper $pepper"
+    fi
+    chmod 600 "$key" "$pepper"
+}
+
+prepare_postgres() {
+    local data="$AGORA_DATA/postgres"
+    mkdir -p "$data" "$AGORA_RUN/postgres"
+    chown "$PG_USER" "$data" "$AGORA_RUN/postgres"
+    chmod 700 "$data"
+    [[ -f "$data/PG_VERSION" ]] && return
+    # The postgres user must be able to walk down to the data folder.
+    if ! runuser_pg test -x "$data"; then
+        die "user $PG_USER cannot reach $data; put the repository (or AGORA_HOME) where $PG_USER can traverse"
+    fi
+    step "Creating the PostgreSQL cluster in $data"
+    runuser_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
+        --auth-local=trust --auth-host=scram-sha-256 >"$AGORA_LOGS/initdb.log" 2>&1 ||
+        die "initdb failed; its output is in $AGORA_LOGS/initdb.log"
+}
+
+runuser_pg() {
+    if [[ $EUID -eq 0 ]]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi
+}
+
+prepare_redis() { mkdir -p "$AGORA_DATA/redis"; }
+
+prepare_rabbitmq() {
+    mkdir -p "$AGORA_DATA/rabbitmq"
+    render "$DEPLOY_DIR/etc/rabbitmq.conf" | write_if_changed "$AGORA_ETC/rabbitmq.conf" || true
+    # Our own (empty) environment file keeps /etc/rabbitmq/rabbitmq-env.conf out of the node.
+    echo '# The node is configured by the environment supervisor gives it.' |
+        write_if_changed "$AGORA_ETC/rabbitmq-env.conf" || true
+    echo '[rabbitmq_management].' | write_if_changed "$AGORA_ETC/rabbitmq-plugins" || true
+}
+
+prepare_mailpit() {
+    mkdir -p "$AGORA_DATA/mailpit"
+    [[ -x "$AGORA_BIN/mailpit" ]] || die "$AGORA_BIN/mailpit is missing; run deploy/local/install.sh"
+}
+
+choose_programs() {
+    programs=("${AGORA_INFRA[@]}")
+    local svc skipped=()
+    for svc in "${AGORA_SERVICES[@]}"; do
+        if [[ -x "$(service_binary "$svc")" ]]; then
+            programs+=("$svc")
+        else
+            skipped+=("$svc")
+        fi
+    done
+    if ((${#skipped[@]})); then
+        warn "not built yet, skipped: ${skipped[*]} (expected at build/release/services/<svc>/agora-<svc>)"
+    fi
+}
+
+write_supervisor_conf() {
+    local name
+    {
+        render "$DEPLOY_DIR/supervisord.conf.in"
+        for name in "${programs[@]}"; do
+            echo
+            render "$DEPLOY_DIR/programs/$name.conf"
+        done
+    } | write_if_changed "$SUPERVISOR_CONF" && info "wrote $SUPERVISOR_CONF" || true
+}
+
+start_supervisord() {
+    if supervisord_running; then
+        # Adds programs that appeared and reloads those whose section changed; others keep running.
+        local changes
+        changes="$(sv reread)"
+        if [[ "$changes" != "No config updates to processes" ]]; then
+            info "supervisor: $changes" | head -5
+            sv update >/dev/null
+        fi
+        ok "supervisord already running (pid $(<"$AGORA_RUN/supervisord.pid"))"
+        return
+    fi
+    step "Starting supervisord"
+    rm -f "$AGORA_RUN/supervisor.sock"
+    supervisord -c "$SUPERVISOR_CONF" || die "supervisord did not start; see $AGORA_LOGS/supervisord.log"
+    local start=$SECONDS
+    until sv status >/dev/null 2>&1 || [[ $? -ne 4 ]]; do
+        ((SECONDS - start < 20)) || die "supervisord does not answer; see $AGORA_LOGS/supervisord.log"
+        sleep 0.2
+    done
+}
+
+# start_program <name> <seconds>
+start_program() {
+    local name="$1" limit="$2" t0=$SECONDS state
+    state="$(program_state "$name")"
+    if [[ "$state" == RUNNING ]] && is_ready "$name"; then
+        ok "$name already running"
+        return
+    fi
+    if [[ "$state" != RUNNING && "$state" != STARTING ]]; then
+        printf '    starting %s ... ' "$name"
+        sv start "$name" >/dev/null 2>&1 || true
+    else
+        printf '    waiting for %s ... ' "$name"
+    fi
+    wait_ready "$name" "$limit"
+    printf '%sready%s (%ss)\n' "$C_OK" "$C_OFF" "$((SECONDS - t0))"
+}
+
+ensure_databases() {
+    local db
+    psql_admin -c "DO \$\$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_ROLE') THEN
+            CREATE ROLE $DB_ROLE LOGIN PASSWORD '$DB_PASSWORD';
+        END IF; END \$\$;" || die "could not create the role $DB_ROLE; see $AGORA_LOGS/postgres.log"
+    for db in "${AGORA_DATABASES[@]}"; do
+        if [[ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != 1 ]]; then
+            psql_admin -c "CREATE DATABASE $db OWNER $DB_ROLE" || die "could not create the database $db"
+            info "created database $db"
+        fi
+    done
+}
+
+print_summary() {
+    local svc
+    echo
+    step "Agora is up ($((SECONDS - started_at))s)"
+    for svc in "${AGORA_SERVICES[@]}"; do
+        if [[ " ${programs[*]} " == *" $svc "* ]]; then
+            printf '    %-12s http://localhost:%s\n' "$svc" "$(service_port "$svc")"
+        else
+            printf '    %-12s http://localhost:%s   (not built yet)\n' "$svc" "$(service_port "$svc")"
+        fi
+    done
+    printf '    %-12s http://localhost:%s  (SMTP on 127.0.0.1:%s)\n' "Mailpit" "$MAILPIT_UI_PORT" "$MAILPIT_SMTP_PORT"
+    printf '    %-12s http://localhost:%s  (guest/guest)  AMQP amqp://guest:guest@127.0.0.1:%s/\n' \
+        "RabbitMQ" "$RABBITMQ_UI_PORT" "$RABBITMQ_PORT"
+    printf '    %-12s postgresql://%s:%s@127.0.0.1:%s/<db>  (%s)\n' "PostgreSQL" "$DB_ROLE" "$DB_PASSWORD" \
+        "$POSTGRES_PORT" "${AGORA_DATABASES[*]}"
+    printf '    %-12s redis://127.0.0.1:%s/0\n' "Redis" "$REDIS_PORT"
+    printf '    %-12s http://localhost:%s\n' "supervisor" "$SUPERVISOR_PORT"
+    echo
+    info "Admin: $ADMIN_EMAIL / $ADMIN_PASSWORD  (seeded for local use only; never use it elsewhere)"
+    info "Logs: $AGORA_LOGS   make status · make logs [S=auth] · make down"
+}
+
+main() {
+    install_step
+    mkdir -p "$AGORA_LOGS"
+    build_services
+    step "Preparing $AGORA_HOME"
+    prepare_dirs
+    prepare_secrets
+    local name
+    for name in "${AGORA_INFRA[@]}"; do
+        if declare -F "prepare_$name" >/dev/null; then "prepare_$name"; fi
+    done
+    choose_programs
+    write_supervisor_conf
+    start_supervisord
+    step "Starting programs"
+    start_program postgres 60
+    ensure_databases
+    for name in "${programs[@]}"; do
+        [[ "$name" == postgres ]] && continue
+        case "$name" in
+            rabbitmq) start_program "$name" 120 ;;
+            *) start_program "$name" 60 ;;
+        esac
+    done
+    print_summary
+}
+
+main "$@"
