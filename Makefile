@@ -1,0 +1,66 @@
+# Agora: `make up` runs the platform locally, `make test` runs every test. `make help` lists the rest.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+DEPLOY := deploy/local
+# Compile jobs; each Beast translation unit needs about 0.7 GB of compiler memory.
+JOBS ?= 2
+# One program for `make logs`, e.g. `make logs S=auth`.
+S ?=
+
+.PHONY: help up down status logs install build test bench clean reset format
+
+help: ## List the targets
+	@echo "Agora — make <target>:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-8s %s\n", $$1, $$2 }'
+	@echo "Variables: JOBS=$(JOBS) (compile jobs), S=<program> (make logs), AGORA_HOME (default .agora)"
+
+up: ## Install what is missing, build the services, start everything, print the URLs
+	@$(DEPLOY)/up.sh
+
+down: ## Stop every program and supervisord (data is kept)
+	@$(DEPLOY)/down.sh
+
+status: ## Show what runs and whether each program answers
+	@$(DEPLOY)/status.sh
+
+logs: ## Follow all logs (S=auth for one program)
+	@$(DEPLOY)/logs.sh $(S)
+
+install: ## Install the Debian packages and Go-built tools (quick when nothing is missing)
+	@$(DEPLOY)/install.sh
+
+build: ## Release build into build/release
+	@echo "==> Configuring build/release"
+	@cmake --preset release >/dev/null
+	@echo "==> Building (release, $(JOBS) jobs)"
+	@cmake --build --preset release --parallel $(JOBS)
+
+test: install ## Debug build with sanitizers, unit and integration tests, then the end-to-end suite
+	@echo "==> Configuring build/debug"
+	@cmake --preset debug >/dev/null
+	@echo "==> Building (debug with AddressSanitizer and UBSan, $(JOBS) jobs)"
+	@cmake --build --preset debug --parallel $(JOBS)
+	@echo "==> Unit and integration tests"
+	@ctest --preset debug -j$(JOBS) --output-on-failure
+	@if [[ -x tests/e2e/run.sh ]]; then \
+		echo "==> End-to-end tests"; tests/e2e/run.sh; \
+	else \
+		echo "==> No end-to-end suite yet (tests/e2e/run.sh)"; \
+	fi
+
+bench: ## Run the load scenarios (bench/run.sh) and write docs/benchmarks.md
+	@if [[ -x bench/run.sh ]]; then bench/run.sh; else echo "No benchmarks yet (bench/run.sh)"; fi
+
+clean: ## Remove the debug and release builds (the platform's data stays)
+	rm -rf build/debug build/release
+
+reset: ## Stop the platform and delete its data (databases, queues, mail); keeps tools and secrets
+	@$(DEPLOY)/down.sh
+	@source $(DEPLOY)/platform.sh && echo "==> Deleting $$AGORA_DATA" && rm -rf "$$AGORA_DATA"
+
+format: ## Format the C++ sources with clang-format
+	@command -v clang-format >/dev/null || { echo "clang-format is missing: apt-get install -y clang-format"; exit 1; }
+	@git ls-files -z '*.cpp' '*.hpp' | xargs -0 -r clang-format -i
+	@echo "formatted $$(git ls-files '*.cpp' '*.hpp' | wc -l) files"
