@@ -27,6 +27,7 @@ KindInfo info(ErrorKind kind) {
         case ErrorKind::kDuplicate: return {409, "request duplicate", "duplicate"};
         case ErrorKind::kConflict: return {409, "conflict", "conflict"};
         case ErrorKind::kPayloadTooLarge: return {413, "request body too large", "payload_too_large"};
+        case ErrorKind::kHeaderTooLarge: return {431, "request header too large", "header_too_large"};
         case ErrorKind::kUnsupportedMediaType: return {415, "unsupported media type", "unsupported_media_type"};
         case ErrorKind::kTooManyRequests: return {429, "too many requests", "too_many_requests"};
         case ErrorKind::kUnavailable: return {503, "service unavailable", "unavailable"};

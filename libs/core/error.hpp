@@ -25,6 +25,7 @@ enum class ErrorKind {
     kDuplicate,             // 409 request duplicate
     kConflict,              // 409 with a domain message
     kPayloadTooLarge,       // 413
+    kHeaderTooLarge,        // 431
     kUnsupportedMediaType,  // 415
     kTooManyRequests,       // 429 with Retry-After
     kUnavailable,           // 503 with Retry-After

@@ -1,0 +1,106 @@
+#include "http/client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+
+namespace agora::http {
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+namespace beast = boost::beast;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+struct Client::Connection {
+    explicit Connection(asio::io_context& io) : stream(io) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+};
+
+Client::Client(asio::io_context& io, std::string_view base_url, ClientConfig config) : io_(io), config_(config) {
+    auto url = boost::urls::parse_uri(base_url);
+    if (url) {
+        host_ = std::string(url->host());
+        port_ = url->has_port() ? url->port_number() : 80;
+    }
+    host_header_ = host_ + ":" + std::to_string(port_);
+}
+
+Client::~Client() = default;
+
+Task<Result<std::unique_ptr<Client::Connection>>> Client::connect(std::chrono::steady_clock::time_point until) {
+    auto conn = std::make_unique<Connection>(io_);
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(host_, ec);
+    tcp::endpoint endpoint;
+    if (!ec) {
+        endpoint = tcp::endpoint(address, static_cast<unsigned short>(port_));
+    } else {
+        tcp::resolver resolver(io_);
+        auto [rec, results] = co_await resolver.async_resolve(host_, std::to_string(port_), kTuple);
+        if (rec || results.empty()) co_return fail(ErrorKind::kUnavailable, "cannot resolve " + host_);
+        endpoint = *results.begin();
+    }
+    auto connect_until = std::min(until, std::chrono::steady_clock::now() + config_.connect_timeout);
+    conn->stream.expires_at(connect_until);
+    auto [cec] = co_await conn->stream.async_connect(endpoint, kTuple);
+    if (cec == beast::error::timeout && connect_until == until) co_return fail(ErrorKind::kGatewayTimeout);
+    if (cec) co_return fail(ErrorKind::kUnavailable, "cannot connect to " + host_header_ + ": " + cec.message());
+    conn->stream.socket().set_option(tcp::no_delay(true), ec);
+    co_return conn;
+}
+
+Task<Result<Response>> Client::send(RawRequest request, std::chrono::milliseconds deadline) {
+    auto until = std::chrono::steady_clock::now() + deadline;
+    if (request.find(Field::host) == request.end()) request.set(Field::host, host_header_);
+    request.prepare_payload();
+
+    // A kept-alive connection may have been closed by the upstream while idle; such a failure, with no
+    // byte of response received, is retried once on a fresh connection.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        std::unique_ptr<Connection> conn;
+        bool reused = false;
+        if (!idle_.empty()) {
+            conn = std::move(idle_.back());
+            idle_.pop_back();
+            reused = true;
+        } else {
+            auto made = co_await connect(until);
+            if (!made) co_return std::unexpected(made.error());
+            conn = std::move(*made);
+        }
+        conn->stream.expires_at(until);
+        auto [wec, wn] = co_await beast::http::async_write(conn->stream, request, kTuple);
+        beast::http::response_parser<beast::http::string_body> parser;
+        parser.body_limit(config_.response_limit);
+        boost::system::error_code rec = wec;
+        if (!wec) {
+            auto [ec, rn] = co_await beast::http::async_read(conn->stream, conn->buffer, parser, kTuple);
+            rec = ec;
+        }
+        if (rec == beast::error::timeout) co_return fail(ErrorKind::kGatewayTimeout);
+        if (rec) {
+            bool stale = reused && (rec == beast::http::error::end_of_stream || rec == asio::error::connection_reset ||
+                                    rec == asio::error::broken_pipe || rec == asio::error::eof);
+            if (stale) continue;
+            co_return fail(ErrorKind::kUnavailable, "upstream " + host_header_ + " failed: " + rec.message());
+        }
+        Response res = parser.release();
+        if (res.keep_alive() && idle_.size() < config_.max_idle) {
+            conn->stream.expires_never();
+            idle_.push_back(std::move(conn));
+        }
+        co_return res;
+    }
+    co_return fail(ErrorKind::kUnavailable, "upstream " + host_header_ + " closed the connection");
+}
+
+}  // namespace agora::http

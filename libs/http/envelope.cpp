@@ -1,0 +1,61 @@
+#include "http/envelope.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace agora::http {
+namespace {
+
+constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+
+std::string envelope(std::string_view msg, const boost::json::value* data, const Paging* paging,
+                     const std::vector<FieldError>* errors) {
+    boost::json::object o;
+    o["message"] = msg;
+    if (data) o["data"] = *data;
+    if (paging) {
+        o["paging"] = boost::json::object{{"page", paging->page},
+                                          {"size", paging->size},
+                                          {"total_item", paging->total_item},
+                                          {"total_page", paging->total_page},
+                                          {"links", paging->links}};
+    }
+    if (errors && !errors->empty()) {
+        boost::json::array a;
+        for (const auto& e : *errors) a.push_back(boost::json::object{{"field", e.field}, {"message", e.message}});
+        o["errors"] = std::move(a);
+    }
+    return boost::json::serialize(o);
+}
+
+}  // namespace
+
+Response json_response(int status, std::string body) {
+    Response res{static_cast<beast_http::status>(status), 11};
+    res.set(Field::content_type, kJsonType);
+    res.body() = std::move(body);
+    return res;
+}
+
+Response ok(const boost::json::value& data) { return json_response(200, envelope("success", &data, nullptr, nullptr)); }
+
+Response ok(const boost::json::value& data, const Paging& paging) {
+    return json_response(200, envelope("success", &data, &paging, nullptr));
+}
+
+Response created(const boost::json::value& data) {
+    return json_response(201, envelope("success", &data, nullptr, nullptr));
+}
+
+Response message(std::string_view text) { return message(200, text); }
+
+Response message(int status, std::string_view text) {
+    return json_response(status, envelope(text, nullptr, nullptr, nullptr));
+}
+
+Response error(const Error& err) {
+    auto res = json_response(http_status(err.kind), envelope(public_message(err), nullptr, nullptr, &err.fields));
+    if (err.retry_after.count() > 0) res.set(Field::retry_after, std::to_string(err.retry_after.count()));
+    return res;
+}
+
+}  // namespace agora::http

@@ -1,0 +1,72 @@
+#pragma once
+// The request and response a handler sees. Requests carry what the server learned while routing them
+// (path parameters, request id) and what the gateway asserted about the caller.
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace agora::http {
+
+namespace beast_http = boost::beast::http;
+using RawRequest = beast_http::request<beast_http::string_body>;
+using Response = beast_http::response<beast_http::string_body>;
+using Verb = beast_http::verb;
+using Field = beast_http::field;
+
+// Identity headers the gateway sets after verifying a token (CONTRACT 1.5). Services trust them
+// because only the gateway can reach them and it strips any copy a client sends.
+inline constexpr std::string_view kUserIdHeader = "X-User-ID";
+inline constexpr std::string_view kEmailHeader = "X-Email";
+inline constexpr std::string_view kRoleHeader = "X-User-Role";
+inline constexpr std::string_view kRequestIdHeader = "X-Request-ID";
+inline constexpr std::string_view kTraceparentHeader = "traceparent";
+
+struct Caller {
+    std::int64_t user_id = 0;
+    std::string email;
+    std::string role;
+    bool is_admin() const { return role == "admin"; }
+};
+
+class Request {
+public:
+    explicit Request(RawRequest raw) : raw_(std::move(raw)) {}
+
+    RawRequest& raw() { return raw_; }
+    const RawRequest& raw() const { return raw_; }
+    Verb method() const { return raw_.method(); }
+    // The path without the query string.
+    std::string_view path() const;
+    const std::string& body() const { return raw_.body(); }
+    std::string_view header(std::string_view name) const;
+
+    // The first value of a query parameter, decoded; nullopt when absent.
+    std::optional<std::string> query(std::string_view name) const;
+    // Every query parameter in order, decoded.
+    std::vector<std::pair<std::string, std::string>> query_params() const;
+
+    std::string_view param(std::string_view name) const;
+    // A path parameter that must be an integer id: 400 "expected a numeric value but got '<v>'".
+    Result<std::int64_t> id_param(std::string_view name) const;
+    void set_params(std::vector<std::pair<std::string, std::string>> params) { params_ = std::move(params); }
+
+    const std::string& request_id() const { return request_id_; }
+    void set_request_id(std::string id) { request_id_ = std::move(id); }
+
+    // The caller the gateway asserted, or 401 when the identity headers are missing or malformed.
+    Result<Caller> caller() const;
+
+private:
+    RawRequest raw_;
+    std::vector<std::pair<std::string, std::string>> params_;
+    std::string request_id_;
+};
+
+}  // namespace agora::http

@@ -1,0 +1,49 @@
+#pragma once
+// Routes by method and path pattern ("/products/{id}"). A path with one trailing slash is the same
+// route ("/products/" is "/products", CONTRACT 2). Unknown paths are 404 "route not found"; known paths
+// with another method are 405 with an Allow header.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+#include "runtime/asio.hpp"
+
+namespace agora::http {
+
+using Handler = std::function<Task<Response>(Request&)>;
+
+class Router {
+public:
+    Router& add(Verb method, std::string_view pattern, Handler handler);
+    Router& get(std::string_view pattern, Handler h) { return add(Verb::get, pattern, std::move(h)); }
+    Router& post(std::string_view pattern, Handler h) { return add(Verb::post, pattern, std::move(h)); }
+    Router& put(std::string_view pattern, Handler h) { return add(Verb::put, pattern, std::move(h)); }
+    Router& del(std::string_view pattern, Handler h) { return add(Verb::delete_, pattern, std::move(h)); }
+
+    struct Match {
+        const Handler* handler = nullptr;                          // set when found
+        std::vector<std::pair<std::string, std::string>> params;   // path parameters
+        std::string allow;                                         // for 405: "GET, POST"
+    };
+    Match match(Verb method, std::string_view path) const;
+
+    // Routes the request and runs its handler, answering 404/405 itself.
+    Task<Response> dispatch(Request& req) const;
+
+private:
+    struct Route {
+        Verb method;
+        std::vector<std::string> segments;  // "{name}" marks a parameter
+        Handler handler;
+    };
+    static bool matches(const Route& r, const std::vector<std::string_view>& parts,
+                        std::vector<std::pair<std::string, std::string>>& params);
+    std::vector<Route> routes_;
+};
+
+// Splits "/a/b/" into {"a","b"}; the root is {}.
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace agora::http

@@ -1,0 +1,181 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <unordered_set>
+
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "http/envelope.hpp"
+
+namespace agora::http {
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+namespace beast = boost::beast;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+struct Connection {
+    beast::tcp_stream* stream = nullptr;
+    bool idle = true;  // waiting for the next request: safe to close on stop
+};
+
+}  // namespace
+
+struct Server::Loop {
+    explicit Loop(asio::io_context& io) : io(io), acceptor(io) {}
+    asio::io_context& io;
+    tcp::acceptor acceptor;
+    std::unordered_set<Connection*> connections;
+    bool stopping = false;
+};
+
+Server::Server(runtime::EventLoops& loops, ServerConfig config, Handler handler)
+    : loops_(loops), config_(std::move(config)), handler_(std::move(handler)) {}
+
+Server::~Server() = default;
+
+Result<void> Server::start() {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(config_.host, ec);
+    if (ec) return fail(ErrorKind::kInternal, "bad listen address " + config_.host);
+    port_ = config_.port;
+    for (int i = 0; i < loops_.size(); ++i) {
+        auto loop = std::make_unique<Loop>(loops_.at(i));
+        auto& a = loop->acceptor;
+        tcp::endpoint endpoint(address, static_cast<unsigned short>(port_));
+        a.open(endpoint.protocol(), ec);
+        if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
+        if (!ec) a.set_option(ReusePort(true), ec);
+        if (!ec) a.bind(endpoint, ec);
+        if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) {
+            return fail(ErrorKind::kInternal,
+                        "cannot listen on " + config_.host + ":" + std::to_string(port_) + ": " + ec.message());
+        }
+        port_ = a.local_endpoint().port();  // a port of 0 becomes the one every other loop shares
+        per_loop_.push_back(std::move(loop));
+    }
+    for (auto& loop : per_loop_) {
+        asio::co_spawn(loop->io, accept_loop(*loop), asio::detached);
+    }
+    return {};
+}
+
+void Server::stop() {
+    for (auto& loop : per_loop_) {
+        asio::post(loop->io, [l = loop.get()] {
+            l->stopping = true;
+            boost::system::error_code ignored;
+            l->acceptor.close(ignored);
+            for (auto* c : l->connections) {
+                if (c->idle) c->stream->socket().close(ignored);
+            }
+        });
+    }
+}
+
+Task<void> Server::accept_loop(Loop& loop) {
+    while (!loop.stopping) {
+        auto [ec, socket] = co_await loop.acceptor.async_accept(kTuple);
+        if (ec) {
+            if (loop.stopping || ec == asio::error::operation_aborted) break;
+            // Out of descriptors and the like: back off briefly instead of spinning.
+            asio::steady_timer t(loop.io, std::chrono::milliseconds(50));
+            co_await t.async_wait(kTuple);
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        asio::co_spawn(loop.io, serve(loop, std::move(socket)), asio::detached);
+    }
+}
+
+Task<Response> Server::answer(Request& req) {
+    try {
+        co_return co_await handler_(req);
+    } catch (const std::exception& e) {
+        log::error("handler failed", {{"request_id", req.request_id()}, {"error", e.what()}});
+    }
+    co_return error(Error::internal("handler failed"));
+}
+
+Task<void> Server::serve(Loop& loop, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    Connection conn{&stream, false};
+    loop.connections.insert(&conn);
+    beast::flat_buffer buffer;
+
+    auto reply_and_close = [&](Response res) -> Task<void> {
+        res.keep_alive(false);
+        res.set(Field::connection, "close");
+        res.prepare_payload();
+        stream.expires_after(config_.read_timeout);
+        co_await beast::http::async_write(stream, res, kTuple);
+    };
+    auto read_failure = [&](const boost::system::error_code& ec) -> std::optional<Error> {
+        if (ec == beast::http::error::body_limit) return Error::of(ErrorKind::kPayloadTooLarge);
+        if (ec == beast::http::error::header_limit) return Error::of(ErrorKind::kHeaderTooLarge);
+        // beast::tcp_stream closes the socket on timeout: a stalled client is simply cut off.
+        if (ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category()) return Error::of(ErrorKind::kBadRequest, "malformed request");
+        return std::nullopt;  // the peer went away
+    };
+
+    while (!loop.stopping) {
+        beast::http::request_parser<beast::http::string_body> parser;
+        parser.body_limit(config_.body_limit);
+        parser.header_limit(config_.header_limit);
+
+        // Waiting for a request's first bytes is idle time; from then on the whole request must arrive
+        // within the read timeout, so a client trickling headers (slow loris) is cut off.
+        if (buffer.size() == 0) {
+            conn.idle = true;
+            stream.expires_after(config_.idle_timeout);
+            auto [iec, in] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+            conn.idle = false;
+            if (iec) break;
+            buffer.commit(in);
+        }
+        stream.expires_after(config_.read_timeout);
+        auto [hec, hn] = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
+        if (hec) {
+            if (auto err = read_failure(hec)) co_await reply_and_close(error(*err));
+            break;
+        }
+        stream.expires_after(config_.read_timeout);
+        auto& head = parser.get();
+        if (beast::iequals(head[Field::expect], "100-continue")) {
+            Response cont{beast::http::status::continue_, 11};
+            co_await beast::http::async_write(stream, cont, kTuple);
+        }
+        auto [bec, bn] = co_await beast::http::async_read(stream, buffer, parser, kTuple);
+        if (bec) {
+            if (auto err = read_failure(bec)) co_await reply_and_close(error(*err));
+            break;
+        }
+
+        Request req(parser.release());
+        std::string_view sent_id = req.header(kRequestIdHeader);
+        req.set_request_id(ids::is_sane_request_id(sent_id) ? std::string(sent_id) : ids::request_id());
+        bool keep_alive = req.raw().keep_alive() && !loop.stopping;
+
+        Response res = co_await answer(req);
+        res.set(kRequestIdHeader, req.request_id());
+        res.keep_alive(keep_alive);
+        res.prepare_payload();
+        stream.expires_after(config_.read_timeout);
+        auto [wec, wn] = co_await beast::http::async_write(stream, res, kTuple);
+        if (wec || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    loop.connections.erase(&conn);
+}
+
+}  // namespace agora::http

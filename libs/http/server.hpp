@@ -1,0 +1,54 @@
+#pragma once
+// The HTTP/1.1 server every Agora process runs (DESIGN 3): an acceptor per event loop on one port
+// (SO_REUSEPORT), a coroutine per connection, keep-alive, and the limits of CONTRACT 1.2: bodies over
+// the limit get 413 before they are read, oversized headers 431, slow or stalled requests 408, idle
+// connections are closed. Every response carries X-Request-ID.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http/router.hpp"
+#include "runtime/event_loops.hpp"
+
+namespace agora::http {
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    int port = 0;                                   // 0: any free port (tests); see Server::port()
+    std::size_t body_limit = 1024 * 1024;           // 1 MiB
+    std::uint32_t header_limit = 16 * 1024;
+    std::chrono::milliseconds read_timeout{10'000};  // to receive one whole request once it started
+    std::chrono::milliseconds idle_timeout{60'000};  // between requests on a kept-alive connection
+};
+
+class Server {
+public:
+    // `handler` answers every request; the server adds the request id and turns escapes into 500s.
+    Server(runtime::EventLoops& loops, ServerConfig config, Handler handler);
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    ~Server();
+
+    // Binds and starts accepting on every loop. Fails when the port cannot be bound.
+    Result<void> start();
+    int port() const { return port_; }
+    // Stops accepting and closes idle connections; requests in progress are answered first.
+    void stop();
+
+private:
+    struct Loop;
+    Task<void> accept_loop(Loop& loop);
+    Task<void> serve(Loop& loop, boost::asio::ip::tcp::socket socket);
+    Task<Response> answer(Request& req);
+
+    runtime::EventLoops& loops_;
+    ServerConfig config_;
+    Handler handler_;
+    int port_ = 0;
+    std::vector<std::unique_ptr<Loop>> per_loop_;
+};
+
+}  // namespace agora::http
