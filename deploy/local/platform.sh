@@ -139,29 +139,31 @@ ready_postgres() { pg_isready -q -h 127.0.0.1 -p "$POSTGRES_PORT" -t 2; }
 ready_redis() { [[ "$(timeout 2 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; }
 ready_rabbitmq() { port_open "$RABBITMQ_PORT"; }
 ready_mailpit() {
-    port_open "$MAILPIT_SMTP_PORT" && curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$MAILPIT_UI_PORT/readyz"
+    port_open "$MAILPIT_SMTP_PORT" && curl -fs -o /dev/null -m 2 "http://127.0.0.1:$MAILPIT_UI_PORT/readyz"
 }
-ready_service() { curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$(service_port "$1")/health"; }
+ready_service() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$(service_port "$1")/health"; }
 
 is_ready() {
     if declare -F "ready_$1" >/dev/null; then "ready_$1"; else ready_service "$1"; fi
 }
 
-# wait_ready <program> <seconds> : waits until the program is ready; on failure names it, shows
-# the end of its log and exits.
+# wait_ready <program> <seconds> : waits until the program is ready. On failure it names the
+# program, shows the end of its log and returns 1.
 wait_ready() {
-    local name="$1" limit="$2" start=$SECONDS state
+    local name="$1" limit="$2" start=$SECONDS state problem=""
     until is_ready "$name"; do
         state="$(program_state "$name")"
         case "$state" in
-            FATAL | EXITED | STOPPED | BACKOFF)
-                tail -n 30 "$AGORA_LOGS/$name.log" 2>/dev/null | sed 's/^/    | /' >&2
-                die "$name is $state instead of running; its log is $AGORA_LOGS/$name.log"
-                ;;
+            FATAL | STOPPED) problem="$name is $state instead of running" ;;
         esac
-        if ((SECONDS - start >= limit)); then
-            tail -n 30 "$AGORA_LOGS/$name.log" 2>/dev/null | sed 's/^/    | /' >&2
-            die "$name was not ready within ${limit}s (state $state); its log is $AGORA_LOGS/$name.log"
+        if [[ -z "$problem" ]] && ((SECONDS - start >= limit)); then
+            problem="$name was not ready within ${limit}s (state $state)"
+        fi
+        if [[ -n "$problem" ]]; then
+            printf '%sfailed%s\n' "$C_ERR" "$C_OFF"
+            tail -n 20 "$AGORA_LOGS/$name.log" 2>/dev/null | sed 's/^/    | /' >&2
+            printf '%serror:%s %s; its log is %s\n' "$C_ERR" "$C_OFF" "$problem" "$AGORA_LOGS/$name.log" >&2
+            return 1
         fi
         sleep 0.5
     done

@@ -23,10 +23,11 @@ check() {
 }
 for name in "${AGORA_INFRA[@]}"; do check "$name" "$(infra_address "$name")"; done
 for svc in "${AGORA_SERVICES[@]}"; do
-    if [[ -x "$(service_binary "$svc")" ]]; then
+    # A service is part of the platform once `make up` found its binary and gave it to supervisor.
+    if grep -q "^\[program:$svc\]" "$SUPERVISOR_CONF"; then
         check "$svc" "http://localhost:$(service_port "$svc")/health"
     else
-        line "$svc" "-" "not built"
+        line "$svc" "-" "not built when make up last ran"
     fi
 done
 ((healthy)) || exit 1

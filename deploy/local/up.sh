@@ -105,7 +105,7 @@ choose_programs() {
         fi
     done
     if ((${#skipped[@]})); then
-        warn "not built yet, skipped: ${skipped[*]} (expected at build/release/services/<svc>/agora-<svc>)"
+        warn "not built yet, skipped: ${skipped[*]} (expected at ${BUILD_DIR#"$AGORA_ROOT"/}/services/<svc>/agora-<svc>)"
     fi
 }
 
@@ -126,7 +126,7 @@ start_supervisord() {
         local changes
         changes="$(sv reread)"
         if [[ "$changes" != "No config updates to processes" ]]; then
-            info "supervisor: $changes" | head -5
+            sed 's/^/    supervisor: /' <<<"$changes"
             sv update >/dev/null
         fi
         ok "supervisord already running (pid $(<"$AGORA_RUN/supervisord.pid"))"
@@ -134,7 +134,9 @@ start_supervisord() {
     fi
     step "Starting supervisord"
     rm -f "$AGORA_RUN/supervisor.sock"
-    supervisord -c "$SUPERVISOR_CONF" || die "supervisord did not start; see $AGORA_LOGS/supervisord.log"
+    # A clean environment: programs get what their section says, not whatever the shell that
+    # first ran `make up` happened to hold.
+    env -i PATH="$PATH" HOME="$HOME" LANG=C.UTF-8 supervisord -c "$SUPERVISOR_CONF" || die "supervisord did not start; see $AGORA_LOGS/supervisord.log"
     local start=$SECONDS
     until sv status >/dev/null 2>&1 || [[ $? -ne 4 ]]; do
         ((SECONDS - start < 20)) || die "supervisord does not answer; see $AGORA_LOGS/supervisord.log"
@@ -156,7 +158,7 @@ start_program() {
     else
         printf '    waiting for %s ... ' "$name"
     fi
-    wait_ready "$name" "$limit"
+    wait_ready "$name" "$limit" || return 1
     printf '%sready%s (%ss)\n' "$C_OK" "$C_OFF" "$((SECONDS - t0))"
 }
 
@@ -175,14 +177,20 @@ ensure_databases() {
 }
 
 print_summary() {
-    local svc
+    local svc failures="$1"
     echo
-    step "Agora is up ($((SECONDS - started_at))s)"
+    if ((failures)); then
+        step "Agora is up except $failures service(s) ($((SECONDS - started_at))s)"
+    else
+        step "Agora is up ($((SECONDS - started_at))s)"
+    fi
     for svc in "${AGORA_SERVICES[@]}"; do
-        if [[ " ${programs[*]} " == *" $svc "* ]]; then
+        if [[ " ${programs[*]} " != *" $svc "* ]]; then
+            printf '    %-12s http://localhost:%s   (not built yet)\n' "$svc" "$(service_port "$svc")"
+        elif is_ready "$svc"; then
             printf '    %-12s http://localhost:%s\n' "$svc" "$(service_port "$svc")"
         else
-            printf '    %-12s http://localhost:%s   (not built yet)\n' "$svc" "$(service_port "$svc")"
+            printf '    %-12s http://localhost:%s   %s(not answering)%s\n' "$svc" "$(service_port "$svc")" "$C_ERR" "$C_OFF"
         fi
     done
     printf '    %-12s http://localhost:%s  (SMTP on 127.0.0.1:%s)\n' "Mailpit" "$MAILPIT_UI_PORT" "$MAILPIT_SMTP_PORT"
@@ -212,16 +220,31 @@ main() {
     write_supervisor_conf
     start_supervisord
     step "Starting programs"
-    start_program postgres 60
+    # Services need the infrastructure: the first infrastructure failure ends the run. A service
+    # that fails is reported and the others still start.
+    start_program postgres 60 || exit 1
     ensure_databases
-    for name in "${programs[@]}"; do
+    for name in "${AGORA_INFRA[@]}"; do
         [[ "$name" == postgres ]] && continue
-        case "$name" in
-            rabbitmq) start_program "$name" 120 ;;
-            *) start_program "$name" 60 ;;
-        esac
+        start_program "$name" "$(start_deadline "$name")" || exit 1
     done
-    print_summary
+    local failed=()
+    for name in "${programs[@]}"; do
+        [[ " ${AGORA_INFRA[*]} " == *" $name "* ]] && continue
+        start_program "$name" "$(start_deadline "$name")" || failed+=("$name")
+    done
+    print_summary "${#failed[@]}"
+    if ((${#failed[@]})); then
+        die "not running: ${failed[*]} (make logs S=${failed[0]})"
+    fi
+}
+
+# Seconds a program may take to become ready; RabbitMQ's first boot is the slowest.
+start_deadline() {
+    case "$1" in
+        rabbitmq) echo 120 ;;
+        *) echo 60 ;;
+    esac
 }
 
 main "$@"
