@@ -1,0 +1,219 @@
+#include "redis/client.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <boost/asio/redirect_error.hpp>
+#include <vector>
+
+#include "core/log.hpp"
+#include "redis/connection.hpp"
+
+namespace agora::redis {
+namespace {
+
+constexpr std::string_view kIncrWithExpiry =
+    "local n = redis.call('INCR', KEYS[1]) "
+    "if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end "
+    "return n";
+constexpr std::string_view kCompareAndDelete =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+std::string sha1_hex(std::string_view text) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) {
+        hex.push_back(kHex[digest[i] >> 4]);
+        hex.push_back(kHex[digest[i] & 0xf]);
+    }
+    return hex;
+}
+
+Error unexpected_reply(std::string_view command, const Reply& reply) {
+    return Error::internal("redis " + std::string(command) + ": " +
+                           (reply.is_error() ? reply.text : std::string("unexpected reply")));
+}
+
+}  // namespace
+
+struct Client::State {
+    State(asio::io_context& io, Config config) : io(io), config(std::move(config)), backoff_timer(io) {}
+    asio::io_context& io;
+    Config config;
+    std::unique_ptr<Connection> connection;
+    asio::steady_timer backoff_timer;
+    bool maintaining = false;
+    bool stopped = false;
+};
+
+namespace {
+
+// A connection that has authenticated and selected its database.
+Task<Result<std::unique_ptr<Connection>>> open_ready(asio::io_context& io, const Config& config) {
+    auto connection = co_await Connection::open(io, config.host, config.port, config.connect_timeout);
+    if (!connection) co_return fail(connection.error());
+    auto& link = **connection;
+    if (!config.password.empty()) {
+        std::vector<std::string_view> auth{"AUTH"};
+        if (!config.user.empty()) auth.push_back(config.user);
+        auth.push_back(config.password);
+        auto reply = co_await link.execute(auth, config.connect_timeout);
+        if (!reply) co_return fail(reply.error());
+        if (reply->is_error()) co_return fail(ErrorKind::kUnavailable, "redis: authentication failed");
+    }
+    if (config.db != 0) {
+        auto db = std::to_string(config.db);
+        std::string_view select[] = {"SELECT", db};
+        auto reply = co_await link.execute(select, config.connect_timeout);
+        if (!reply) co_return fail(reply.error());
+        if (reply->is_error()) co_return fail(ErrorKind::kUnavailable, "redis: SELECT failed: " + reply->text);
+    }
+    co_return std::move(*connection);
+}
+
+Task<void> maintain(std::shared_ptr<Client::State> state) {
+    auto backoff = state->config.reconnect_min;
+    while (!state->stopped) {
+        if (state->connection && state->connection->connected()) {
+            co_await state->connection->wait_closed();
+            if (state->stopped) break;
+            log::warn("redis connection lost", {{"host", state->config.host},
+                                                {"port", std::to_string(state->config.port)}});
+            state->connection.reset();
+            backoff = state->config.reconnect_min;
+        }
+        auto opened = co_await open_ready(state->io, state->config);
+        if (state->stopped) break;
+        if (opened) {
+            state->connection = std::move(*opened);
+            log::info("redis connected", {{"host", state->config.host}, {"port", std::to_string(state->config.port)}});
+            continue;
+        }
+        state->backoff_timer.expires_after(backoff);
+        boost::system::error_code ec;
+        co_await state->backoff_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        backoff = std::min(backoff * 2, state->config.reconnect_max);
+    }
+}
+
+}  // namespace
+
+Client::Client(asio::io_context& io, Config config) : state_(std::make_shared<State>(io, std::move(config))) {}
+
+Client::~Client() {
+    state_->stopped = true;
+    state_->backoff_timer.cancel();
+    state_->connection.reset();  // fails what is in flight and wakes the maintenance loop
+}
+
+bool Client::connected() const { return state_->connection && state_->connection->connected(); }
+
+Task<Result<void>> Client::connect() {
+    auto state = state_;
+    Result<void> result;
+    if (!connected()) {
+        auto opened = co_await open_ready(state->io, state->config);
+        if (state->stopped) co_return fail(ErrorKind::kUnavailable, "redis: client closed");
+        if (opened) {
+            state->connection = std::move(*opened);
+        } else {
+            result = fail(opened.error());
+        }
+    }
+    if (!state->maintaining) {
+        state->maintaining = true;
+        asio::co_spawn(state->io, maintain(state), asio::detached);
+    }
+    co_return result;
+}
+
+Task<Result<Reply>> Client::command(std::initializer_list<std::string_view> args) {
+    std::vector<std::string_view> copy(args);  // the caller's braced array may not outlive a lazy task
+    co_return co_await command(std::span<const std::string_view>(copy), state_->config.command_timeout);
+}
+
+Task<Result<Reply>> Client::command(std::span<const std::string_view> args) {
+    return command(args, state_->config.command_timeout);
+}
+
+Task<Result<Reply>> Client::command(std::span<const std::string_view> args, std::chrono::milliseconds deadline) {
+    auto state = state_;  // the connection may be replaced while we wait; the state may not vanish
+    if (!state->connection || !state->connection->connected()) {
+        co_return fail(ErrorKind::kUnavailable, "redis: not connected");
+    }
+    co_return co_await state->connection->execute(args, deadline);
+}
+
+Task<Result<bool>> Client::set_nx_px(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {
+    auto ms = std::to_string(ttl.count());
+    std::initializer_list<std::string_view> args{"SET", key, value, "NX", "PX", ms};
+    auto reply = co_await command(args);
+    if (!reply) co_return fail(reply.error());
+    if (reply->is_status("OK")) co_return true;
+    if (reply->is_nil()) co_return false;
+    co_return fail(unexpected_reply("SET", *reply));
+}
+
+Task<Result<std::optional<std::string>>> Client::get(std::string_view key) {
+    std::initializer_list<std::string_view> args{"GET", key};
+    auto reply = co_await command(args);
+    if (!reply) co_return fail(reply.error());
+    if (reply->is_nil()) co_return std::nullopt;
+    if (reply->type == Reply::Type::kString) co_return std::move(reply->text);
+    co_return fail(unexpected_reply("GET", *reply));
+}
+
+Task<Result<std::int64_t>> Client::del(std::string_view key) {
+    std::initializer_list<std::string_view> args{"DEL", key};
+    auto reply = co_await command(args);
+    if (!reply) co_return fail(reply.error());
+    if (reply->type == Reply::Type::kInteger) co_return reply->integer;
+    co_return fail(unexpected_reply("DEL", *reply));
+}
+
+Task<Result<std::optional<std::chrono::milliseconds>>> Client::pttl(std::string_view key) {
+    std::initializer_list<std::string_view> args{"PTTL", key};
+    auto reply = co_await command(args);
+    if (!reply) co_return fail(reply.error());
+    if (reply->type != Reply::Type::kInteger) co_return fail(unexpected_reply("PTTL", *reply));
+    if (reply->integer < 0) co_return std::nullopt;  // -2: no key, -1: no expiry
+    co_return std::chrono::milliseconds(reply->integer);
+}
+
+Task<Result<std::int64_t>> Client::incr_with_expiry(std::string_view key, std::chrono::milliseconds ttl) {
+    auto ms = std::to_string(ttl.count());
+    std::initializer_list<std::string_view> keys{key};
+    std::initializer_list<std::string_view> args{ms};
+    auto reply = co_await eval(kIncrWithExpiry, keys, args);
+    if (!reply) co_return fail(reply.error());
+    if (reply->type == Reply::Type::kInteger) co_return reply->integer;
+    co_return fail(unexpected_reply("incr_with_expiry", *reply));
+}
+
+Task<Result<Reply>> Client::eval(std::string_view script, std::initializer_list<std::string_view> keys,
+                                 std::initializer_list<std::string_view> args) {
+    auto sha = sha1_hex(script);
+    auto key_count = std::to_string(keys.size());
+    std::vector<std::string_view> argv{"EVALSHA", sha, key_count};
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto reply = co_await command(std::span<const std::string_view>(argv));
+    if (!reply || !reply->is_error() || !reply->text.starts_with("NOSCRIPT")) co_return reply;
+    argv[0] = "EVAL";
+    argv[1] = script;
+    co_return co_await command(std::span<const std::string_view>(argv));
+}
+
+Task<Result<bool>> Client::compare_and_delete(std::string_view key, std::string_view value) {
+    std::initializer_list<std::string_view> keys{key};
+    std::initializer_list<std::string_view> args{value};
+    auto reply = co_await eval(kCompareAndDelete, keys, args);
+    if (!reply) co_return fail(reply.error());
+    if (reply->type == Reply::Type::kInteger) co_return reply->integer == 1;
+    co_return fail(unexpected_reply("compare_and_delete", *reply));
+}
+
+}  // namespace agora::redis

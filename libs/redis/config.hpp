@@ -1,0 +1,26 @@
+#pragma once
+// Where Redis is and how long to wait for it, read from a redis:// URL:
+//   redis://[[user]:password@]host[:port][/db]
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace agora::redis {
+
+struct Config {
+    std::string host = "127.0.0.1";
+    int port = 6379;
+    int db = 0;
+    std::string user;      // Redis 6 ACL user; empty: the default user
+    std::string password;  // empty: no AUTH
+    std::chrono::milliseconds connect_timeout{2000};
+    std::chrono::milliseconds command_timeout{1000};
+    std::chrono::milliseconds reconnect_min{100};
+    std::chrono::milliseconds reconnect_max{5000};
+
+    static Result<Config> from_url(std::string_view url);
+};
+
+}  // namespace agora::redis

@@ -1,0 +1,207 @@
+// The Redis client against a real redis-server: commands, expiry, scripts, and the server going away.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <future>
+
+#include "redis/client.hpp"
+#include "testing/redis_server.hpp"
+
+namespace agora::redis {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RedisClientIt : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { server_ = new testing::RedisServer(); }
+    static void TearDownTestSuite() {
+        delete server_;
+        server_ = nullptr;
+    }
+
+    Config config() {
+        auto config = Config::from_url(server_->url());
+        EXPECT_TRUE(config);
+        config->reconnect_min = 50ms;
+        config->reconnect_max = 200ms;
+        return *config;
+    }
+
+    // Runs a coroutine on the io_context until it finishes and returns its value.
+    template <class T>
+    T run(Task<T> task) {
+        auto future = asio::co_spawn(io_, std::move(task), asio::use_future);
+        io_.restart();
+        while (future.wait_for(0s) != std::future_status::ready) io_.run_one_for(50ms);
+        return future.get();
+    }
+
+    // A unique key per test so tests never see each other's data.
+    std::string key(std::string_view name) {
+        return std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ":" + std::string(name);
+    }
+
+    static testing::RedisServer* server_;
+    asio::io_context io_;
+};
+
+testing::RedisServer* RedisClientIt::server_ = nullptr;
+
+TEST_F(RedisClientIt, RunsCommandsAndReadsNil) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    auto k = key("k");
+    EXPECT_FALSE(run(client.get(k)).value().has_value());
+    auto set = run(client.command({"SET", k, "v1"}));
+    ASSERT_TRUE(set);
+    EXPECT_TRUE(set->is_status("OK"));
+    EXPECT_EQ(run(client.get(k)).value(), "v1");
+    EXPECT_EQ(run(client.del(k)).value(), 1);
+    EXPECT_EQ(run(client.del(k)).value(), 0);
+    auto error = run(client.command({"NOSUCHCOMMAND"}));
+    ASSERT_TRUE(error);
+    EXPECT_TRUE(error->is_error());
+}
+
+TEST_F(RedisClientIt, ValuesAreBinarySafe) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    std::string value("a\0b\r\n\xff", 6);
+    std::string k = key(std::string("bin\0key", 7));
+    ASSERT_TRUE(run(client.command({"SET", k, value})));
+    EXPECT_EQ(run(client.get(k)).value(), value);
+}
+
+TEST_F(RedisClientIt, LargeRepliesArriveWhole) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    std::string value(1 << 20, 'x');
+    auto k = key("big");
+    ASSERT_TRUE(run(client.command({"SET", k, value})));
+    EXPECT_EQ(run(client.get(k)).value(), value);
+}
+
+TEST_F(RedisClientIt, SetNxPxOnlyTheFirstWins) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    auto k = key("lock");
+    EXPECT_TRUE(run(client.set_nx_px(k, "owner-a", 5s)).value());
+    EXPECT_FALSE(run(client.set_nx_px(k, "owner-b", 5s)).value());
+    EXPECT_EQ(run(client.get(k)).value(), "owner-a");
+    auto ttl = run(client.pttl(k)).value();
+    ASSERT_TRUE(ttl);
+    EXPECT_GT(*ttl, 4s);
+    EXPECT_LE(*ttl, 5s);
+}
+
+TEST_F(RedisClientIt, KeysExpire) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    auto k = key("short");
+    ASSERT_TRUE(run(client.set_nx_px(k, "v", 100ms)).value());
+    EXPECT_TRUE(testing::wait_until([&] { return !run(client.get(k)).value().has_value(); }, 3s));
+    EXPECT_FALSE(run(client.pttl(k)).value().has_value());
+    EXPECT_TRUE(run(client.set_nx_px(k, "again", 100ms)).value());
+}
+
+TEST_F(RedisClientIt, IncrWithExpiryCountsInAWindow) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    auto k = key("window");
+    EXPECT_EQ(run(client.incr_with_expiry(k, 200ms)).value(), 1);
+    EXPECT_EQ(run(client.incr_with_expiry(k, 200ms)).value(), 2);
+    EXPECT_EQ(run(client.incr_with_expiry(k, 200ms)).value(), 3);
+    EXPECT_TRUE(run(client.pttl(k)).value().has_value());
+    // The window closes and a new one starts at 1.
+    EXPECT_TRUE(testing::wait_until([&] { return !run(client.get(k)).value().has_value(); }, 3s));
+    EXPECT_EQ(run(client.incr_with_expiry(k, 200ms)).value(), 1);
+}
+
+TEST_F(RedisClientIt, CompareAndDeleteOnlyRemovesOwnValue) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    auto k = key("lock");
+    ASSERT_TRUE(run(client.set_nx_px(k, "mine", 5s)).value());
+    EXPECT_FALSE(run(client.compare_and_delete(k, "theirs")).value());
+    EXPECT_EQ(run(client.get(k)).value(), "mine");
+    EXPECT_TRUE(run(client.compare_and_delete(k, "mine")).value());
+    EXPECT_FALSE(run(client.get(k)).value().has_value());
+    EXPECT_FALSE(run(client.compare_and_delete(k, "mine")).value());
+}
+
+TEST_F(RedisClientIt, EvalLoadsTheScriptWhenTheServerLacksIt) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    ASSERT_TRUE(run(client.command({"SCRIPT", "FLUSH"})));
+    auto reply = run(client.eval("return {KEYS[1], ARGV[1]}", {key("k")}, {"arg"}));
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(*reply, Reply::of_array({Reply::of_string(key("k")), Reply::of_string("arg")}));
+    // Second call goes through EVALSHA.
+    EXPECT_TRUE(run(client.eval("return {KEYS[1], ARGV[1]}", {key("k")}, {"arg"})));
+}
+
+TEST_F(RedisClientIt, DeadlineIsHonoured) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    auto start = std::chrono::steady_clock::now();
+    std::string_view args[] = {"BLPOP", "agora:never-filled", "2"};
+    auto reply = run(client.command(args, 150ms));
+    auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(reply);
+    EXPECT_EQ(reply.error().kind, ErrorKind::kUnavailable);
+    EXPECT_LT(took, 1s);
+}
+
+TEST_F(RedisClientIt, ConnectFailsFastWhenNothingListens) {
+    auto config = this->config();
+    config.port = testing::free_port();
+    Client client(io_, config);
+    auto start = std::chrono::steady_clock::now();
+    auto connected = run(client.connect());
+    ASSERT_FALSE(connected);
+    EXPECT_EQ(connected.error().kind, ErrorKind::kUnavailable);
+    auto got = run(client.get("x"));
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error().kind, ErrorKind::kUnavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+}
+
+// Runs last in this file: it restarts the shared server.
+TEST_F(RedisClientIt, ServerKilledFailsFastThenRecovers) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    auto k = key("k");
+    ASSERT_TRUE(run(client.set_nx_px(k, "v", 60s)));
+
+    server_->kill();
+    // The client notices the lost connection on its own; then commands fail at once, without a hang.
+    EXPECT_TRUE(testing::wait_until(
+        [&] {
+            io_.restart();
+            io_.poll();
+            return !client.connected();
+        },
+        3s));
+    auto start = std::chrono::steady_clock::now();
+    auto got = run(client.get(k));
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error().kind, ErrorKind::kUnavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);
+
+    server_->start();
+    EXPECT_TRUE(testing::wait_until(
+        [&] {
+            io_.restart();
+            io_.run_for(20ms);
+            return client.connected();
+        },
+        5s));
+    EXPECT_TRUE(run(client.set_nx_px(k, "after", 60s)).value());  // no persistence: a fresh server
+    EXPECT_EQ(run(client.get(k)).value(), "after");
+}
+
+}  // namespace
+}  // namespace agora::redis

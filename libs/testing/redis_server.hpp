@@ -1,0 +1,30 @@
+#pragma once
+// A throwaway redis-server on a free port, without persistence, for integration tests.
+#include <string>
+
+#include "testing/server_process.hpp"
+
+namespace agora::testing {
+
+class RedisServer {
+public:
+    // Starts at once and waits until it accepts connections.
+    RedisServer();
+    RedisServer(const RedisServer&) = delete;
+    RedisServer& operator=(const RedisServer&) = delete;
+
+    int port() const { return port_; }
+    std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+
+    // Starts again on the same port (after stop() or kill()).
+    void start();
+    void stop();
+    void kill();
+
+private:
+    TempDir dir_{"agora-redis"};
+    int port_;
+    Process process_;
+};
+
+}  // namespace agora::testing
