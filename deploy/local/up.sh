@@ -8,6 +8,8 @@ JOBS="${JOBS:-2}"
 started_at=$SECONDS
 # Programs to run this time: all infrastructure, and the services whose binary exists.
 programs=()
+# Services whose release build failed this time.
+build_failed=()
 
 install_step() {
     "$DEPLOY_DIR/install.sh"
@@ -32,8 +34,19 @@ build_services() {
         return
     fi
     step "Building ${targets[*]} (release, $JOBS jobs)"
-    (cd "$AGORA_ROOT" && cmake --build --preset release --parallel "$JOBS" --target "${targets[@]}") ||
-        die "the release build failed (see above)"
+    # Keep going past a service that does not compile, so the others still run; a service whose
+    # binary is not up to date afterwards is left out rather than run stale.
+    if ! (cd "$AGORA_ROOT" && cmake --build --preset release --parallel "$JOBS" --target "${targets[@]}" -- -k 0); then
+        local target
+        for target in "${targets[@]}"; do
+            # A dry run that still lists steps means the target is not up to date.
+            if [[ "$(ninja -C "$BUILD_DIR" -n "$target" 2>/dev/null)" == *$'\n['* ]]; then
+                build_failed+=("${target#agora-}")
+            fi
+        done
+        ((${#build_failed[@]})) || die "the release build failed (see above)"
+        warn "did not build, left out: ${build_failed[*]} (see the errors above)"
+    fi
 }
 
 prepare_dirs() {
@@ -98,7 +111,9 @@ choose_programs() {
     programs=("${AGORA_INFRA[@]}")
     local svc skipped=()
     for svc in "${AGORA_SERVICES[@]}"; do
-        if [[ -x "$(service_binary "$svc")" ]]; then
+        if [[ " ${build_failed[*]} " == *" $svc "* ]]; then
+            continue
+        elif [[ -x "$(service_binary "$svc")" ]]; then
             programs+=("$svc")
         else
             skipped+=("$svc")
@@ -185,7 +200,9 @@ print_summary() {
         step "Agora is up ($((SECONDS - started_at))s)"
     fi
     for svc in "${AGORA_SERVICES[@]}"; do
-        if [[ " ${programs[*]} " != *" $svc "* ]]; then
+        if [[ " ${build_failed[*]} " == *" $svc "* ]]; then
+            printf '    %-12s http://localhost:%s   %s(did not build)%s\n' "$svc" "$(service_port "$svc")" "$C_ERR" "$C_OFF"
+        elif [[ " ${programs[*]} " != *" $svc "* ]]; then
             printf '    %-12s http://localhost:%s   (not built yet)\n' "$svc" "$(service_port "$svc")"
         elif is_ready "$svc"; then
             printf '    %-12s http://localhost:%s\n' "$svc" "$(service_port "$svc")"
@@ -233,7 +250,10 @@ main() {
         [[ " ${AGORA_INFRA[*]} " == *" $name "* ]] && continue
         start_program "$name" "$(start_deadline "$name")" || failed+=("$name")
     done
-    print_summary "${#failed[@]}"
+    print_summary "$((${#failed[@]} + ${#build_failed[@]}))"
+    if ((${#build_failed[@]})); then
+        die "did not build: ${build_failed[*]}"
+    fi
     if ((${#failed[@]})); then
         die "not running: ${failed[*]} (make logs S=${failed[0]})"
     fi
