@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <array>
+#include <vector>
 
 #include "auth/base64url.hpp"
 #include "auth/openssl_handles.hpp"
@@ -14,20 +15,64 @@ namespace json = boost::json;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
 
-// One digest context per thread, reset between uses, instead of one allocation per token.
-EVP_MD_CTX* thread_md_ctx() {
-    thread_local MdCtxHandle ctx(EVP_MD_CTX_new());
-    EVP_MD_CTX_reset(ctx.get());
-    return ctx.get();
+enum class Purpose { kSign, kVerify };
+
+// Each thread keeps, per key, a context initialised once for that key, and copies it for every token:
+// initialising fetches the algorithm from the provider each time, which costs more than the copy.
+// A prepared context holds a reference to its key, so a cached address cannot be reused by another key.
+class PreparedContexts {
+public:
+    EVP_MD_CTX* for_key(EVP_PKEY* key, Purpose purpose) {
+        if (!work_) work_.reset(EVP_MD_CTX_new());
+        if (!work_) return nullptr;
+        EVP_MD_CTX* prepared = find_or_prepare(key, purpose);
+        if (prepared != nullptr && EVP_MD_CTX_copy_ex(work_.get(), prepared) == 1) return work_.get();
+        // No prepared context (or it cannot be copied): initialise directly.
+        EVP_MD_CTX_reset(work_.get());
+        int ok = purpose == Purpose::kSign ? EVP_DigestSignInit(work_.get(), nullptr, nullptr, nullptr, key)
+                                           : EVP_DigestVerifyInit(work_.get(), nullptr, nullptr, nullptr, key);
+        return ok == 1 ? work_.get() : nullptr;
+    }
+
+private:
+    // Rotation adds a key every so often; a small bound keeps a long-lived thread from collecting them.
+    static constexpr size_t kMaxKeys = 8;
+
+    struct Entry {
+        EVP_PKEY* key;
+        Purpose purpose;
+        MdCtxHandle ctx;
+    };
+
+    EVP_MD_CTX* find_or_prepare(EVP_PKEY* key, Purpose purpose) {
+        for (auto& e : entries_) {
+            if (e.key == key && e.purpose == purpose) return e.ctx.get();
+        }
+        MdCtxHandle ctx(EVP_MD_CTX_new());
+        int ok = !ctx ? 0
+                 : purpose == Purpose::kSign ? EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key)
+                                             : EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key);
+        if (ok != 1) return nullptr;
+        if (entries_.size() == kMaxKeys) entries_.erase(entries_.begin());
+        entries_.push_back(Entry{key, purpose, std::move(ctx)});
+        return entries_.back().ctx.get();
+    }
+
+    std::vector<Entry> entries_;
+    MdCtxHandle work_;
+};
+
+EVP_MD_CTX* context_for(EVP_PKEY* key, Purpose purpose) {
+    thread_local PreparedContexts contexts;
+    return contexts.for_key(key, purpose);
 }
 
 std::string ed25519_sign(EVP_PKEY* key, std::string_view data) {
-    EVP_MD_CTX* ctx = thread_md_ctx();
+    EVP_MD_CTX* ctx = context_for(key, Purpose::kSign);
     std::array<unsigned char, kEd25519SignatureBytes> sig{};
     size_t sig_len = sig.size();
-    if (ctx == nullptr || EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key) != 1 ||
-        EVP_DigestSign(ctx, sig.data(), &sig_len, reinterpret_cast<const unsigned char*>(data.data()),
-                       data.size()) != 1) {
+    if (ctx == nullptr || EVP_DigestSign(ctx, sig.data(), &sig_len, reinterpret_cast<const unsigned char*>(data.data()),
+                                         data.size()) != 1) {
         return {};
     }
     return base64url::encode(std::span<const unsigned char>(sig.data(), sig_len));
@@ -35,10 +80,9 @@ std::string ed25519_sign(EVP_PKEY* key, std::string_view data) {
 
 bool ed25519_verify(EVP_PKEY* key, std::string_view data, std::string_view sig) {
     if (sig.size() != kEd25519SignatureBytes) return false;
-    EVP_MD_CTX* ctx = thread_md_ctx();
-    return ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
-           EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                            reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
+    EVP_MD_CTX* ctx = context_for(key, Purpose::kVerify);
+    return ctx != nullptr && EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                                              reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
 }
 
 // Parses one base64url segment as a JSON object. Tokens are small, so a stack buffer serves most.

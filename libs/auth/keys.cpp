@@ -29,13 +29,29 @@ namespace {
 
 std::shared_ptr<EVP_PKEY> share(EVP_PKEY* key) { return std::shared_ptr<EVP_PKEY>(key, PkeyFree{}); }
 
-Result<void> write_all(int fd, std::string_view data) {
+Error io_error(std::string_view what, const std::filesystem::path& path) {
+    return Error::internal(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+}
+
+// Writes `data` to a new file readable by its owner only.
+Result<void> write_owner_only(const std::filesystem::path& path, std::string_view data) {
+    struct File {
+        int fd;
+        ~File() {
+            if (fd >= 0) ::close(fd);
+        }
+    } file{::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
+    int fd = file.fd;
+    if (fd < 0) return fail(io_error("cannot create", path));
+    // The file may have existed with wider permissions; O_CREAT's mode applies only to new files.
+    if (::fchmod(fd, 0600) != 0) return fail(io_error("cannot restrict", path));
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return fail(ErrorKind::kInternal, std::string("write failed: ") + std::strerror(errno));
+        if (n <= 0) return fail(io_error("cannot write", path));
         data.remove_prefix(static_cast<size_t>(n));
     }
+    if (::fsync(fd) != 0) return fail(io_error("cannot sync", path));
     return {};
 }
 
@@ -92,7 +108,9 @@ Result<SigningKey> SigningKey::load_pem(const std::filesystem::path& path) {
     BioHandle bio(BIO_new_file(path.c_str(), "r"));
     if (!bio) return fail(ErrorKind::kInternal, "cannot open signing key " + path.string() + ": " + openssl_error());
     EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
-    if (key == nullptr) return fail(ErrorKind::kInternal, path.string() + " is not a PEM private key: " + openssl_error());
+    if (key == nullptr) {
+        return fail(ErrorKind::kInternal, path.string() + " is not a PEM private key: " + openssl_error());
+    }
     return adopt(key);
 }
 
@@ -112,16 +130,11 @@ Result<void> SigningKey::save_pem(const std::filesystem::path& path) const {
     if (pem.empty()) return fail(ErrorKind::kInternal, "cannot encode the signing key: " + openssl_error());
     std::filesystem::path temp = path;
     temp += ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return fail(ErrorKind::kInternal, "cannot create " + temp.string() + ": " + std::strerror(errno));
-    // The file may have existed with wider permissions; O_CREAT's mode applies only to new files.
-    auto written = ::fchmod(fd, 0600) == 0 ? write_all(fd, pem)
-                                            : fail(ErrorKind::kInternal, std::string("fchmod: ") + std::strerror(errno));
-    if (written && ::fsync(fd) != 0) written = fail(ErrorKind::kInternal, std::string("fsync: ") + std::strerror(errno));
-    ::close(fd);
+    auto written = write_owner_only(temp, pem);
     OPENSSL_cleanse(pem.data(), pem.size());
     if (!written) {
-        std::filesystem::remove(temp);
+        std::error_code ignored;
+        std::filesystem::remove(temp, ignored);
         return written;
     }
     std::error_code ec;

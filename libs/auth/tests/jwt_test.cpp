@@ -15,7 +15,8 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::string_view kIssuer = "agora";
-const clock::TimePoint kNow = clock::TimePoint(std::chrono::sys_days(std::chrono::year(2025) / 2 / 10).time_since_epoch());
+// 2025-02-10T00:00:00Z, the iat of payload_with().
+const clock::TimePoint kNow{std::chrono::sys_days(std::chrono::year(2025) / 2 / 10).time_since_epoch()};
 
 std::string ed25519_signature(const SigningKey& key, std::string_view input) {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
