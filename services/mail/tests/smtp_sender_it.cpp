@@ -3,12 +3,14 @@
 
 #include <boost/asio/co_spawn.hpp>
 
+#include <future>
 #include <optional>
 #include <thread>
 
 #include "mail/domain/delivery_failure.hpp"
 #include "mail/domain/email_templates.hpp"
 #include "mail/smtp/mime_message.hpp"
+#include "mail/smtp/retrying_send.hpp"
 #include "mail/smtp/smtp_sender.hpp"
 #include "testing/mailpit_server.hpp"
 
@@ -133,6 +135,47 @@ TEST(SmtpSenderIt, ARejectedRecipientIsAPermanentFailure) {
 
     auto accepted = send_on(io, sender, verification_to("cy@example.com", "e-3"));
     EXPECT_TRUE(accepted.result) << accepted.result.error().message;
+}
+
+TEST(SmtpSenderIt, RetriesUntilTheServerIsBack) {
+    testing::MailpitServer mailpit;
+    mailpit.start();
+    mailpit.stop();
+    SmtpSender sender(config_for(mailpit));
+    const RetryPolicy policy{milliseconds(100), milliseconds(400), 100, seconds(30)};
+    Email email = verification_to("di@example.com", "e-4");
+
+    // The loop runs on its own thread while this one brings the server back.
+    asio::io_context io;
+    std::promise<Result<void>> done;
+    asio::co_spawn(
+        io, [&]() -> Task<void> { done.set_value(co_await send_with_retries(sender, email, policy)); }, asio::detached);
+    std::jthread loop([&] { io.run(); });
+    auto result = done.get_future();
+    EXPECT_EQ(result.wait_for(milliseconds(300)), std::future_status::timeout);  // still retrying
+    mailpit.start();
+    ASSERT_EQ(result.wait_for(kDeadline), std::future_status::ready);
+    auto sent = result.get();
+    EXPECT_TRUE(sent) << sent.error().message;
+    EXPECT_TRUE(mailpit.wait_for_message_to("di@example.com", kDeadline));
+}
+
+TEST(SmtpSenderIt, RetriesStopAtAPermanentFailure) {
+    testing::MailpitServer mailpit({"--smtp-allowed-recipients", "@example\\.com$"});
+    mailpit.start();
+    SmtpSender sender(config_for(mailpit));
+    const RetryPolicy policy{seconds(5), seconds(5), 10, std::chrono::minutes(5)};
+    asio::io_context io;
+    std::optional<Result<void>> result;
+    Email email = verification_to("someone@elsewhere.test", "e-5");
+    auto started = std::chrono::steady_clock::now();
+    asio::co_spawn(
+        io, [&]() -> Task<void> { result = co_await send_with_retries(sender, email, policy); }, asio::detached);
+    io.run();
+    ASSERT_TRUE(result);
+    ASSERT_FALSE(*result);
+    EXPECT_EQ(classify(result->error()), DeliveryFailure::kPermanent);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(4));  // no backoff was waited
 }
 
 }  // namespace
