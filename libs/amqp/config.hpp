@@ -1,0 +1,27 @@
+#pragma once
+// Where RabbitMQ is and how patient to be with it, read from an amqp:// URL:
+//   amqp://[user[:password]@]host[:port][/vhost]   (vhost URL-encoded; none or "/" means "/")
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace agora::amqp {
+
+struct Config {
+    std::string host = "127.0.0.1";
+    int port = 5672;
+    std::string user = "guest";
+    std::string password = "guest";
+    std::string vhost = "/";
+    std::chrono::seconds heartbeat{10};
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds confirm_timeout{10000};  // how long a publish waits for the broker's ack
+    std::chrono::milliseconds reconnect_min{200};
+    std::chrono::milliseconds reconnect_max{10000};
+
+    static Result<Config> from_url(std::string_view url);
+};
+
+}  // namespace agora::amqp
