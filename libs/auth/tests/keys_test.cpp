@@ -66,6 +66,16 @@ TEST(KeysTest, SavingOverAWiderFileNarrowsItsPermissions) {
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+TEST(KeysTest, SavingIntoAMissingDirectoryFailsAndLeavesNothing) {
+    testing::TempDir dir("auth-keys");
+    auto key = SigningKey::generate();
+    ASSERT_TRUE(key);
+    auto saved = key->save_pem(dir.path() / "missing" / "signing.pem");
+    ASSERT_FALSE(saved);
+    EXPECT_EQ(saved.error().kind, ErrorKind::kInternal);
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
 TEST(KeysTest, RefusesMissingFilesGarbageAndOtherKeyTypes) {
     EXPECT_FALSE(SigningKey::load_pem("/nonexistent/agora/signing.pem"));
     EXPECT_FALSE(SigningKey::from_pem("not a pem"));
