@@ -163,18 +163,36 @@ start_supervisord() {
 start_program() {
     local name="$1" limit="$2" t0=$SECONDS state
     state="$(program_state "$name")"
-    if [[ "$state" == RUNNING ]] && is_ready "$name"; then
+    if [[ "$state" == RUNNING || "$state" == STARTING ]] && binary_changed "$name"; then
+        printf '    restarting %s (new build) ... ' "$name"
+        sv stop "$name" >/dev/null 2>&1 || true
+        state=STOPPED
+    elif [[ "$state" == RUNNING ]] && is_ready "$name"; then
         ok "$name already running"
         return
+    elif [[ "$state" == RUNNING || "$state" == STARTING ]]; then
+        printf '    waiting for %s ... ' "$name"
+    else
+        printf '    starting %s ... ' "$name"
     fi
     if [[ "$state" != RUNNING && "$state" != STARTING ]]; then
-        printf '    starting %s ... ' "$name"
+        remember_binary "$name"
         sv start "$name" >/dev/null 2>&1 || true
-    else
-        printf '    waiting for %s ... ' "$name"
     fi
     wait_ready "$name" "$limit" || return 1
     printf '%sready%s (%ss)\n' "$C_OK" "$C_OFF" "$((SECONDS - t0))"
+}
+
+# A service keeps running across `make up` runs; when its binary was rebuilt since it started, it
+# is restarted so that `make up` always runs what was just built.
+binary_stamp() { stat -c '%Y %s' "$(service_binary "$1")" 2>/dev/null; }
+binary_changed() {
+    [[ " ${AGORA_SERVICES[*]} " == *" $1 "* ]] || return 1
+    [[ "$(binary_stamp "$1")" != "$(cat "$AGORA_RUN/$1.binary" 2>/dev/null)" ]]
+}
+remember_binary() {
+    [[ " ${AGORA_SERVICES[*]} " == *" $1 "* ]] || return 0
+    binary_stamp "$1" >"$AGORA_RUN/$1.binary"
 }
 
 ensure_databases() {
