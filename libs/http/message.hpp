@@ -57,6 +57,10 @@ public:
     Result<std::int64_t> id_param(std::string_view name) const;
     void set_params(std::vector<std::pair<std::string, std::string>> params) { params_ = std::move(params); }
 
+    // The address of the peer that sent the request (the gateway's view of the client).
+    const std::string& remote_address() const { return remote_address_; }
+    void set_remote_address(std::string address) { remote_address_ = std::move(address); }
+
     const std::string& request_id() const { return request_id_; }
     void set_request_id(std::string id) { request_id_ = std::move(id); }
 
@@ -67,6 +71,7 @@ private:
     RawRequest raw_;
     std::vector<std::pair<std::string, std::string>> params_;
     std::string request_id_;
+    std::string remote_address_;
 };
 
 }  // namespace agora::http

@@ -107,6 +107,9 @@ Task<Response> Server::answer(Request& req) {
 }
 
 Task<void> Server::serve(Loop& loop, tcp::socket socket) {
+    boost::system::error_code peer_ec;
+    auto peer = socket.remote_endpoint(peer_ec);
+    std::string remote = peer_ec ? std::string() : peer.address().to_string();
     beast::tcp_stream stream(std::move(socket));
     Connection conn{&stream, false};
     loop.connections.insert(&conn);
@@ -163,6 +166,7 @@ Task<void> Server::serve(Loop& loop, tcp::socket socket) {
         Request req(parser.release());
         std::string_view sent_id = req.header(kRequestIdHeader);
         req.set_request_id(ids::is_sane_request_id(sent_id) ? std::string(sent_id) : ids::request_id());
+        req.set_remote_address(remote);
         bool keep_alive = req.raw().keep_alive() && !loop.stopping;
 
         Response res = co_await answer(req);

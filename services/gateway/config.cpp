@@ -1,0 +1,50 @@
+#include "config.hpp"
+
+namespace agora::gateway {
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        std::string item = text.substr(start, end - start);
+        while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        if (!item.empty()) out.push_back(item);
+        start = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<GatewayConfig> load_config(config::Env& env) {
+    GatewayConfig c;
+    c.server.host = env.text("GATEWAY_HOST", "0.0.0.0");
+    c.server.port = env.port("GATEWAY_PORT", 8000);
+    c.server.body_limit = static_cast<size_t>(env.integer("GATEWAY_BODY_LIMIT", 1 << 20, 1024, 64 << 20));
+    c.threads = static_cast<int>(env.integer("AGORA_THREADS", 1, 1, 64));
+    c.log_level = env.text("AGORA_LOG_LEVEL", "info");
+    c.auth = {env.text("GATEWAY_AUTH_URL", "http://127.0.0.1:8002"), env.millis("GATEWAY_AUTH_DEADLINE_MS", std::chrono::milliseconds(5000))};
+    c.product = {env.text("GATEWAY_PRODUCT_URL", "http://127.0.0.1:8001"),
+                 env.millis("GATEWAY_PRODUCT_DEADLINE_MS", std::chrono::milliseconds(3000))};
+    c.order = {env.text("GATEWAY_ORDER_URL", "http://127.0.0.1:8003"),
+               env.millis("GATEWAY_ORDER_DEADLINE_MS", std::chrono::milliseconds(10000))};
+    c.issuer = env.text("GATEWAY_JWT_ISSUER", "agora");
+    c.cors_origins = split_list(env.text("GATEWAY_CORS_ORIGINS", "http://localhost:3000"));
+    c.jwks_refresh = env.seconds("GATEWAY_JWKS_REFRESH_S", std::chrono::seconds(60));
+    auto checked = env.check();
+    if (!checked) return std::unexpected(checked.error());
+    for (const auto& o : c.cors_origins) {
+        if (o == "*") {
+            return fail(ErrorKind::kInternal,
+                        "invalid configuration:\n  GATEWAY_CORS_ORIGINS: '*' is refused, since credentials are allowed; "
+                        "list the origins");
+        }
+    }
+    return c;
+}
+
+}  // namespace agora::gateway
