@@ -17,7 +17,7 @@ help: ## List the targets
 	@echo "Variables: JOBS=$(JOBS) (compile jobs), S=<program> (make logs), AGORA_HOME (default .agora)"
 
 up: ## Install what is missing, build the services, start everything, print the URLs
-	@$(DEPLOY)/up.sh
+	@JOBS=$(JOBS) $(DEPLOY)/up.sh
 
 down: ## Stop every program and supervisord (data is kept)
 	@$(DEPLOY)/down.sh

@@ -3,8 +3,8 @@
 #
 # To add a program (Kafka, Prometheus, ...): add its name to AGORA_INFRA or AGORA_SERVICES below,
 # write deploy/local/programs/<name>.conf (a supervisor section, @NAME@ tokens filled by render),
-# add its port to ports.env, and for infrastructure write ready_<name> (and, if it needs data
-# prepared before its first start, prepare_<name>) in this file.
+# add its port to ports.env, and for infrastructure write ready_<name> and infra_address here
+# (and prepare_<name> in up.sh if it needs files made before its first start).
 
 AGORA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DEPLOY_DIR="$AGORA_ROOT/deploy/local"

@@ -95,7 +95,9 @@ prepare_redis() { mkdir -p "$AGORA_DATA/redis"; }
 
 prepare_rabbitmq() {
     mkdir -p "$AGORA_DATA/rabbitmq"
-    render "$DEPLOY_DIR/etc/rabbitmq.conf" | write_if_changed "$AGORA_ETC/rabbitmq.conf" || true
+    local conf
+    conf="$(render "$DEPLOY_DIR/etc/rabbitmq.conf")" || exit 1
+    write_if_changed "$AGORA_ETC/rabbitmq.conf" <<<"$conf" || true
     # Our own (empty) environment file keeps /etc/rabbitmq/rabbitmq-env.conf out of the node.
     echo '# The node is configured by the environment supervisor gives it.' |
         write_if_changed "$AGORA_ETC/rabbitmq-env.conf" || true
@@ -125,14 +127,15 @@ choose_programs() {
 }
 
 write_supervisor_conf() {
-    local name
-    {
+    local name conf
+    conf="$(
         render "$DEPLOY_DIR/supervisord.conf.in"
         for name in "${programs[@]}"; do
             echo
             render "$DEPLOY_DIR/programs/$name.conf"
         done
-    } | write_if_changed "$SUPERVISOR_CONF" && info "wrote $SUPERVISOR_CONF" || true
+    )" || exit 1
+    if write_if_changed "$SUPERVISOR_CONF" <<<"$conf"; then info "wrote $SUPERVISOR_CONF"; fi
 }
 
 start_supervisord() {
