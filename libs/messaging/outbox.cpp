@@ -1,0 +1,195 @@
+#include "messaging/outbox.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/json.hpp>
+#include <random>
+
+#include "core/ids.hpp"
+#include "core/log.hpp"
+
+namespace agora::messaging {
+namespace {
+
+constexpr pg::Query kEnqueue{
+    "messaging_outbox_enqueue",
+    "INSERT INTO outbox (event_id, event_type, destination, key, payload, occurred_at, traceparent, headers) "
+    "VALUES ($1::uuid, $2, $3, $4, $5, COALESCE($6::timestamptz, now()), $7, $8::jsonb)"};
+// Any constant other code does not use; advisory locks are per database.
+constexpr pg::Query kTryLock{"messaging_outbox_lock", "SELECT pg_try_advisory_xact_lock(7280419352672)"};
+constexpr pg::Query kClaim{
+    "messaging_outbox_claim",
+    "SELECT id, event_id::text, event_type, destination, key, payload, "
+    "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), traceparent, headers::text "
+    "FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED"};
+constexpr pg::Query kMarkPublished{
+    "messaging_outbox_mark_published",
+    "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])"};
+constexpr pg::Query kMarkFailed{"messaging_outbox_mark_failed",
+                                "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1"};
+constexpr pg::Query kBacklog{
+    "messaging_outbox_backlog",
+    "SELECT count(*), COALESCE((EXTRACT(EPOCH FROM now() - min(created_at)) * 1000)::bigint, 0) "
+    "FROM outbox WHERE published_at IS NULL"};
+
+std::string headers_json(const Message& message) {
+    boost::json::array pairs;
+    for (const auto& [name, value] : message.headers) pairs.push_back(boost::json::array{name, value});
+    return boost::json::serialize(pairs);
+}
+
+std::vector<std::pair<std::string, std::string>> parse_headers(std::string_view text) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    boost::system::error_code ec;
+    auto value = boost::json::parse(text, ec);
+    if (ec || !value.is_array()) return headers;
+    for (const auto& pair : value.get_array()) {
+        const auto* items = pair.if_array();
+        if (!items || items->size() != 2 || !(*items)[0].is_string() || !(*items)[1].is_string()) continue;
+        headers.emplace_back(std::string((*items)[0].get_string()), std::string((*items)[1].get_string()));
+    }
+    return headers;
+}
+
+Message message_of(const pg::Row& row) {
+    Message m;
+    m.event_id = row.get<std::string>(1);
+    m.event_type = row.get<std::string>(2);
+    m.destination = row.get<std::string>(3);
+    m.key = row.get<std::string>(4);
+    m.payload = row.get<std::string>(5);
+    m.occurred_at = row.get<std::string>(6);
+    m.traceparent = row.get<std::string>(7);
+    m.headers = parse_headers(row.get<std::string>(8));
+    return m;
+}
+
+// Full jitter on the upper half: spreads retries of many relays without ever retrying at once.
+std::chrono::milliseconds jittered(std::chrono::milliseconds delay) {
+    thread_local std::minstd_rand random{std::random_device{}()};
+    auto half = std::max<std::int64_t>(delay.count() / 2, 1);
+    return std::chrono::milliseconds(half + static_cast<std::int64_t>(random() % static_cast<unsigned>(half)));
+}
+
+}  // namespace
+
+Task<pg::Outcome<void>> enqueue(pg::Transaction& tx, const Message& message) {
+    std::string event_id = message.event_id.empty() ? ids::uuid() : message.event_id;
+    std::optional<std::string> occurred_at;
+    if (!message.occurred_at.empty()) occurred_at = message.occurred_at;
+    auto inserted = co_await tx.query(kEnqueue, event_id, message.event_type, message.destination, message.key,
+                                      message.payload, occurred_at, message.traceparent, headers_json(message));
+    if (!inserted) co_return pg::failed(std::move(inserted.error()));
+    co_return pg::Outcome<void>{};
+}
+
+OutboxRelay::OutboxRelay(pg::Pool& pool, Publisher& publisher, RelayConfig config)
+    : pool_(pool), publisher_(publisher), config_(config), wake_(pool.context()) {}
+
+void OutboxRelay::notify() {
+    asio::post(wake_.get_executor(), [this] {
+        pending_ = true;
+        wake_.cancel();
+    });
+}
+
+void OutboxRelay::stop() {
+    asio::post(wake_.get_executor(), [this] {
+        stopping_ = true;
+        wake_.cancel();
+    });
+}
+
+Task<void> OutboxRelay::sleep(std::chrono::milliseconds delay) {
+    wake_.expires_after(delay);
+    boost::system::error_code ec;
+    co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+Task<void> OutboxRelay::run() {
+    running_ = true;
+    stopping_ = false;
+    auto backoff = config_.backoff_initial;
+    while (!stopping_) {
+        pending_ = false;
+        pg::Outcome<Pass> pass = pg::failed(pg::Failure::client("no pass"));
+        try {
+            pass = co_await relay_batch();
+        } catch (const std::exception& e) {  // a bug must not stop every later event
+            pass = pg::failed(pg::Failure::client(e.what()));
+        }
+        ++passes_;
+        if (stopping_) break;
+        if (!pass || pass->publish_failed) {
+            ++failures_;
+            if (!pass) log::warn("outbox relay pass failed", {{"error", pass.error().message}});
+            // notify() must not cut a backoff short; only stop() does.
+            auto until = std::chrono::steady_clock::now() + jittered(backoff);
+            while (!stopping_ && std::chrono::steady_clock::now() < until) {
+                co_await sleep(std::chrono::duration_cast<std::chrono::milliseconds>(
+                    until - std::chrono::steady_clock::now()));
+            }
+            backoff = std::min(backoff * 2, config_.backoff_max);
+            continue;
+        }
+        backoff = config_.backoff_initial;
+        if (pass->claimed == config_.batch_size) continue;  // more may be waiting
+        co_await refresh_backlog();
+        if (pending_ || stopping_) continue;
+        co_await sleep(config_.poll_interval);
+    }
+    running_ = false;
+}
+
+Task<pg::Outcome<OutboxRelay::Pass>> OutboxRelay::relay_batch() {
+    Pass pass;
+    auto tx = co_await pool_.begin();
+    if (!tx) co_return pg::failed(std::move(tx.error()));
+    // One relay per database at a time: another replica's relay holding the lock publishes instead.
+    auto locked = co_await tx->query(kTryLock);
+    if (!locked) co_return pg::failed(std::move(locked.error()));
+    if (!locked->front().get<bool>(0)) {
+        co_await tx->rollback();
+        co_return pass;
+    }
+    auto rows = co_await tx->query(kClaim, config_.batch_size);
+    if (!rows) co_return pg::failed(std::move(rows.error()));
+    pass.claimed = static_cast<int>(rows->size());
+
+    std::string published_ids = "{";
+    int published = 0;
+    for (auto row : *rows) {
+        auto id = row.get<std::int64_t>(0);
+        auto sent = co_await publisher_.publish(message_of(row));
+        if (!sent) {
+            // Later rows wait: publishing them now could overtake this one for the same key.
+            pass.publish_failed = true;
+            log::warn("outbox publish failed",
+                      {{"outbox_id", std::to_string(id)}, {"error", public_message(sent.error())}});
+            if (auto marked = co_await tx->query(kMarkFailed, id, sent.error().message); !marked) {
+                co_return pg::failed(std::move(marked.error()));
+            }
+            break;
+        }
+        if (published++ > 0) published_ids += ",";
+        published_ids += std::to_string(id);
+    }
+    published_ids += "}";
+    if (published > 0) {
+        if (auto marked = co_await tx->query(kMarkPublished, published_ids); !marked) {
+            co_return pg::failed(std::move(marked.error()));
+        }
+    }
+    if (auto committed = co_await tx->commit(); !committed) co_return pg::failed(std::move(committed.error()));
+    published_ += published;
+    co_return pass;
+}
+
+Task<void> OutboxRelay::refresh_backlog() {
+    auto rows = co_await pool_.query(kBacklog);
+    if (!rows || rows->empty()) co_return;
+    backlog_ = rows->front().get<std::int64_t>(0);
+    oldest_age_ms_ = rows->front().get<std::int64_t>(1);
+}
+
+}  // namespace agora::messaging

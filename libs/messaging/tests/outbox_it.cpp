@@ -1,0 +1,234 @@
+#include <gtest/gtest.h>
+
+#include <array>
+#include <set>
+
+#include "core/ids.hpp"
+#include "messaging/inbox.hpp"
+#include "messaging/outbox.hpp"
+#include "messaging/schema.hpp"
+#include "pg/migration.hpp"
+#include "testing/postgres_server.hpp"
+#include "testing/run_task.hpp"
+
+namespace agora::messaging {
+namespace {
+
+using testing::run_task;
+using testing::run_until;
+using namespace std::chrono_literals;
+
+// Records what it is given; the broker side is tested against the real brokers elsewhere.
+class RecordingPublisher : public Publisher {
+public:
+    Task<Result<void>> publish(const Message& message) override {
+        if (!available) {
+            ++refused;
+            co_return fail(ErrorKind::kUnavailable, "broker down");
+        }
+        received.push_back(message);
+        co_return Result<void>{};
+    }
+    bool available = true;
+    int refused = 0;
+    std::vector<Message> received;
+};
+
+Message event(std::string key, int sequence) {
+    Message m;
+    m.event_id = ids::uuid();
+    m.event_type = "order-updated";
+    m.destination = "orders";
+    m.key = std::move(key);
+    m.payload = "{\"seq\":" + std::to_string(sequence) + "}";
+    return m;
+}
+
+class OutboxIt : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { server_ = new testing::PostgresServer(); }
+    static void TearDownTestSuite() {
+        delete server_;
+        server_ = nullptr;
+    }
+
+    void SetUp() override {
+        static int databases = 0;
+        auto name = "outbox_" + std::to_string(++databases);
+        server_->create_database(name);
+        pg::PoolConfig config;
+        config.conninfo = server_->url(name);
+        config.size = 4;
+        config.acquire_timeout = 5s;
+        pool_.emplace(io_, config);
+        std::array migrations{schema_migration(1)};
+        auto migrated = run_task(io_, pg::migrate(*pool_, migrations));
+        ASSERT_TRUE(migrated) << migrated.error().message;
+    }
+    void TearDown() override {
+        if (relay_) {
+            relay_->stop();
+            run_until(io_, [&] { return relay_done_; }, 10s);
+        }
+    }
+
+    void start_relay() {
+        RelayConfig config;
+        config.poll_interval = 100ms;
+        config.backoff_initial = 20ms;
+        config.backoff_max = 200ms;
+        relay_.emplace(*pool_, publisher_, config);
+        asio::co_spawn(io_, relay_->run(), [this](std::exception_ptr) { relay_done_ = true; });
+    }
+    // Lets the relay finish `n` more passes, so that a negative check has given it every chance.
+    void let_relay_pass(int n) {
+        auto target = relay_->passes() + n;
+        run_until(io_, [&] { return relay_->passes() >= target; }, 10s);
+    }
+    void commit_event(const Message& m) {
+        run_task(io_, [&]() -> Task<void> {
+            auto tx = co_await pool_->begin();
+            EXPECT_TRUE(tx);
+            EXPECT_TRUE(co_await enqueue(*tx, m));
+            EXPECT_TRUE(co_await tx->commit());
+        }());
+        relay_->notify();
+    }
+    std::int64_t scalar(pg::Query query) {
+        auto rows = run_task(io_, pool_->query(query));
+        EXPECT_TRUE(rows) << rows.error().message;
+        return rows ? rows->front().get<std::int64_t>(0) : -1;
+    }
+
+    static testing::PostgresServer* server_;
+    asio::io_context io_;
+    std::optional<pg::Pool> pool_;
+    RecordingPublisher publisher_;
+    std::optional<OutboxRelay> relay_;
+    bool relay_done_ = false;
+};
+
+testing::PostgresServer* OutboxIt::server_ = nullptr;
+
+TEST_F(OutboxIt, NothingIsPublishedBeforeCommit) {
+    start_relay();
+    auto m = event("order-1", 1);
+    m.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    m.occurred_at = "2025-02-10T22:24:43.040231Z";
+    m.headers = {{"version", "3"}, {"source", "order"}};
+
+    auto tx = run_task(io_, pool_->begin());
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(run_task(io_, enqueue(*tx, m)));
+    relay_->notify();
+    let_relay_pass(3);
+    EXPECT_TRUE(publisher_.received.empty());
+
+    ASSERT_TRUE(run_task(io_, tx->commit()));
+    relay_->notify();
+    run_until(io_, [&] { return publisher_.received.size() == 1; }, 10s);
+    const auto& got = publisher_.received.front();
+    EXPECT_EQ(got.event_id, m.event_id);
+    EXPECT_EQ(got.event_type, m.event_type);
+    EXPECT_EQ(got.destination, m.destination);
+    EXPECT_EQ(got.key, m.key);
+    EXPECT_EQ(got.payload, m.payload);
+    EXPECT_EQ(got.traceparent, m.traceparent);
+    EXPECT_EQ(got.occurred_at, m.occurred_at);
+    EXPECT_EQ(got.headers, m.headers);
+    run_until(io_, [&] { return relay_->published() == 1 && relay_->backlog() == 0; }, 10s);
+    EXPECT_EQ(scalar({"unpublished", "SELECT count(*) FROM outbox WHERE published_at IS NULL"}), 0);
+}
+
+TEST_F(OutboxIt, RolledBackEventsAreNeverPublished) {
+    start_relay();
+    run_task(io_, [&]() -> Task<void> {
+        auto rolled_back = co_await pool_->begin();
+        EXPECT_TRUE(co_await enqueue(*rolled_back, event("k", 1)));
+        EXPECT_TRUE(co_await rolled_back->rollback());
+        auto dropped = co_await pool_->begin();
+        EXPECT_TRUE(co_await enqueue(*dropped, event("k", 2)));
+    }());
+    auto marker = event("k", 3);
+    commit_event(marker);
+    run_until(io_, [&] { return !publisher_.received.empty(); }, 10s);
+    let_relay_pass(2);
+    ASSERT_EQ(publisher_.received.size(), 1u);
+    EXPECT_EQ(publisher_.received.front().event_id, marker.event_id);
+}
+
+TEST_F(OutboxIt, EverythingArrivesInOrderOnceThePublisherRecovers) {
+    start_relay();
+    publisher_.available = false;
+    std::vector<Message> sent;
+    for (int i = 0; i < 20; ++i) {
+        sent.push_back(event(i % 2 ? "order-a" : "order-b", i));
+        commit_event(sent.back());
+    }
+    run_until(io_, [&] { return publisher_.refused >= 3; }, 10s);
+    EXPECT_TRUE(publisher_.received.empty());
+    EXPECT_GE(relay_->failures(), 3);
+
+    publisher_.available = true;
+    run_until(io_, [&] { return publisher_.received.size() >= 20; }, 20s);
+    let_relay_pass(2);
+    ASSERT_EQ(publisher_.received.size(), 20u);  // each once
+    for (size_t i = 0; i < sent.size(); ++i) EXPECT_EQ(publisher_.received[i].event_id, sent[i].event_id);
+    run_until(io_, [&] { return relay_->backlog() == 0; }, 10s);
+    EXPECT_EQ(scalar({"unpublished", "SELECT count(*) FROM outbox WHERE published_at IS NULL"}), 0);
+    EXPECT_GE(scalar({"first_attempts", "SELECT attempts FROM outbox ORDER BY id LIMIT 1"}), 2);
+}
+
+TEST_F(OutboxIt, ABacklogLargerThanABatchIsDrained) {
+    std::vector<Message> sent;
+    run_task(io_, [&]() -> Task<void> {
+        auto tx = co_await pool_->begin();
+        for (int i = 0; i < 250; ++i) {
+            sent.push_back(event("bulk", i));
+            EXPECT_TRUE(co_await enqueue(*tx, sent.back()));
+        }
+        EXPECT_TRUE(co_await tx->commit());
+    }());
+    start_relay();  // finds them without a notify
+    run_until(io_, [&] { return publisher_.received.size() >= 250; }, 20s);
+    ASSERT_EQ(publisher_.received.size(), 250u);
+    EXPECT_EQ(publisher_.received.back().event_id, sent.back().event_id);
+}
+
+TEST_F(OutboxIt, StopEndsTheRelay) {
+    start_relay();
+    let_relay_pass(1);
+    relay_->stop();
+    run_until(io_, [&] { return relay_done_; }, 5s);
+    EXPECT_FALSE(relay_->running());
+}
+
+TEST_F(OutboxIt, InboxRecognisesEventsItHasSeen) {
+    Inbox inbox;
+    auto id = ids::uuid();
+    auto first = [&](std::string consumer, std::string event_id, bool commit) {
+        return run_task(io_, [&]() -> Task<pg::Outcome<bool>> {
+            auto tx = co_await pool_->begin();
+            if (!tx) co_return pg::failed(tx.error());
+            auto fresh = co_await inbox.first_time(*tx, consumer, event_id);
+            if (commit) {
+                EXPECT_TRUE(co_await tx->commit());
+            } else {
+                EXPECT_TRUE(co_await tx->rollback());
+            }
+            co_return fresh;
+        }());
+    };
+    EXPECT_EQ(first("mail", id, true), true);
+    EXPECT_EQ(first("mail", id, true), false);   // redelivered: skip
+    EXPECT_EQ(first("audit", id, true), true);   // another consumer has its own record
+    auto other = ids::uuid();
+    EXPECT_EQ(first("mail", other, false), true);  // rolled back with the effect...
+    EXPECT_EQ(first("mail", other, true), true);   // ...so the redelivery is handled
+    auto bad = first("mail", "not-a-uuid", false);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().sqlstate, "22P02");
+}
+
+}  // namespace
+}  // namespace agora::messaging

@@ -1,0 +1,234 @@
+#include "pg/connection.hpp"
+
+#include <libpq-fe.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include <boost/asio/redirect_error.hpp>
+#include <vector>
+
+namespace agora::pg {
+namespace {
+
+using WaitType = asio::posix::descriptor_base::wait_type;
+
+std::string trimmed(const char* message) {
+    std::string text = message ? message : "";
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+Failure failure_of(const PGresult* result) {
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    return Failure{state ? state : "", trimmed(PQresultErrorMessage(result)), false};
+}
+
+// Whether the socket is ready now. Asio's reactor is edge-triggered and an async_wait does not look at
+// the socket first, so readiness that arrived before the wait was queued would otherwise be missed.
+bool ready_now(int fd, WaitType type) {
+    pollfd p{fd, static_cast<short>(type == WaitType::wait_read ? POLLIN : POLLOUT), 0};
+    return ::poll(&p, 1, 0) > 0 && p.revents != 0;
+}
+
+}  // namespace
+
+Connection::Connection(asio::any_io_executor executor, pg_conn* conn)
+    : executor_(executor), conn_(conn), socket_(executor) {}
+
+Connection::~Connection() {
+    // libpq owns the socket: the descriptor only watches it.
+    if (socket_.is_open()) socket_.release();
+    PQfinish(conn_);
+}
+
+Task<Outcome<std::unique_ptr<Connection>>> Connection::open(const ConnectOptions& options) {
+    auto executor = co_await asio::this_coro::executor;
+    pg_conn* raw = PQconnectStart(options.conninfo.c_str());
+    if (!raw) co_return failed(Failure::client("cannot allocate a connection"));
+    std::unique_ptr<Connection> connection(new Connection(executor, raw));
+    if (PQstatus(raw) == CONNECTION_BAD) co_return failed(Failure::lost(trimmed(PQerrorMessage(raw))));
+    if (PQsetnonblocking(raw, 1) != 0) co_return failed(Failure::lost(trimmed(PQerrorMessage(raw))));
+
+    auto connected = co_await connection->connect(std::chrono::steady_clock::now() + options.connect_timeout);
+    if (!connected) co_return failed(std::move(connected.error()));
+    if (options.statement_timeout.count() > 0) {
+        auto set = co_await connection->execute("SET statement_timeout = " +
+                                                std::to_string(options.statement_timeout.count()));
+        if (!set) co_return failed(std::move(set.error()));
+    }
+    co_return connection;
+}
+
+void Connection::track_socket() {
+    // The socket may change while connecting (another host or address is tried).
+    int fd = PQsocket(conn_);
+    if (fd == fd_) return;
+    if (socket_.is_open()) socket_.release();
+    fd_ = fd;
+    if (fd >= 0) socket_.assign(fd);
+}
+
+Task<bool> Connection::wait(WaitType type) {
+    if (fd_ < 0) co_return false;
+    if (ready_now(fd_, type)) co_return true;
+    boost::system::error_code ec;
+    co_await socket_.async_wait(type, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+}
+
+Failure Connection::lost(std::string_view what) {
+    broken_ = true;
+    std::string message(what);
+    auto detail = trimmed(PQerrorMessage(conn_));
+    if (!detail.empty()) message += ": " + detail;
+    return Failure::lost(std::move(message));
+}
+
+Task<Outcome<void>> Connection::connect(std::chrono::steady_clock::time_point deadline) {
+    // The timer cancels the pending wait; the shared flags stay valid whenever its handler runs.
+    auto expired = std::make_shared<bool>(false);
+    auto finished = std::make_shared<bool>(false);
+    asio::steady_timer timer(executor_, deadline);
+    timer.async_wait([this, expired, finished](boost::system::error_code ec) {
+        if (ec || *finished) return;
+        *expired = true;
+        if (socket_.is_open()) socket_.cancel();
+    });
+
+    Outcome<void> outcome;
+    PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
+    while (true) {
+        track_socket();
+        if (poll == PGRES_POLLING_OK) break;
+        if (poll == PGRES_POLLING_FAILED) {
+            outcome = failed(lost("connect"));
+            break;
+        }
+        bool ready = co_await wait(poll == PGRES_POLLING_READING ? WaitType::wait_read : WaitType::wait_write);
+        if (*expired) {
+            outcome = failed(Failure::lost("connect timed out"));
+            broken_ = true;
+            break;
+        }
+        if (!ready) {
+            outcome = failed(lost("connect"));
+            break;
+        }
+        poll = PQconnectPoll(conn_);
+    }
+    *finished = true;
+    timer.cancel();
+    co_return outcome;
+}
+
+Task<Outcome<void>> Connection::flush() {
+    while (true) {
+        int rc = PQflush(conn_);
+        if (rc == 0) co_return Outcome<void>{};
+        if (rc < 0) co_return failed(lost("send"));
+        // The kernel buffer is full. Reading too keeps a server that is itself blocked on sending to us
+        // (notices) from deadlocking with us.
+        if (!co_await wait(WaitType::wait_write)) co_return failed(lost("send"));
+        if (!PQconsumeInput(conn_)) co_return failed(lost("receive"));
+    }
+}
+
+Task<Outcome<detail::ResultPtr>> Connection::read_results() {
+    detail::ResultPtr kept;
+    std::optional<Failure> failure;
+    while (true) {
+        // PQconsumeInput reads one buffer per call; wait() checks the socket before waiting, so a large
+        // result already queued in the kernel is drained without waiting for an edge that never comes.
+        while (true) {
+            if (!PQconsumeInput(conn_)) co_return failed(lost("receive"));
+            if (!PQisBusy(conn_)) break;
+            if (!co_await wait(WaitType::wait_read)) co_return failed(lost("receive"));
+        }
+        detail::ResultPtr result(PQgetResult(conn_));
+        if (!result) break;
+        switch (PQresultStatus(result.get())) {
+            case PGRES_COMMAND_OK:
+            case PGRES_TUPLES_OK:
+            case PGRES_EMPTY_QUERY:
+                if (!failure) kept = std::move(result);
+                break;
+            case PGRES_COPY_IN:
+            case PGRES_COPY_OUT:
+            case PGRES_COPY_BOTH:
+                // COPY is not supported here; the protocol state cannot be recovered, so drop the connection.
+                broken_ = true;
+                co_return failed(Failure::client("COPY is not supported"));
+            default:
+                if (!failure) failure = failure_of(result.get());
+                break;
+        }
+    }
+    if (PQstatus(conn_) == CONNECTION_BAD) {
+        broken_ = true;
+        if (!failure) failure = Failure::lost(trimmed(PQerrorMessage(conn_)));
+        failure->connection_lost = true;
+    }
+    if (failure) co_return failed(std::move(*failure));
+    co_return kept;
+}
+
+Task<Outcome<Rows>> Connection::execute(Query query, const Params& params) {
+    if (state() == State::kBroken) co_return failed(Failure::lost("connection is broken"));
+    std::string name(query.name);
+    if (!prepared_.contains(name)) {
+        std::string sql(query.sql);
+        if (!PQsendPrepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(params.size()), nullptr)) {
+            co_return failed(lost("prepare"));
+        }
+        if (auto sent = co_await flush(); !sent) co_return failed(std::move(sent.error()));
+        auto prepared = co_await read_results();
+        if (!prepared) co_return failed(std::move(prepared.error()));
+        prepared_.insert(name);
+    }
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    if (!PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr,
+                             0)) {
+        co_return failed(lost("send"));
+    }
+    if (auto sent = co_await flush(); !sent) co_return failed(std::move(sent.error()));
+    auto result = co_await read_results();
+    if (!result) co_return failed(std::move(result.error()));
+    co_return Rows(std::move(*result));
+}
+
+Task<Outcome<Rows>> Connection::execute(std::string sql) {
+    if (state() == State::kBroken) co_return failed(Failure::lost("connection is broken"));
+    if (!PQsendQuery(conn_, sql.c_str())) co_return failed(lost("send"));
+    if (auto sent = co_await flush(); !sent) co_return failed(std::move(sent.error()));
+    auto result = co_await read_results();
+    if (!result) co_return failed(std::move(result.error()));
+    co_return Rows(std::move(*result));
+}
+
+Connection::State Connection::state() const {
+    if (broken_ || PQstatus(conn_) != CONNECTION_OK) return State::kBroken;
+    switch (PQtransactionStatus(conn_)) {
+        case PQTRANS_IDLE: return State::kIdle;
+        case PQTRANS_INTRANS: return State::kInTransaction;
+        case PQTRANS_INERROR: return State::kFailedTransaction;
+        case PQTRANS_ACTIVE: return State::kBusy;
+        default: return State::kBroken;
+    }
+}
+
+bool Connection::closed_by_server() {
+    if (state() == State::kBroken) return true;
+    char byte;
+    ssize_t n = ::recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    // End of stream, an error, or unsolicited bytes: an idle connection only hears from the server when
+    // it is being terminated.
+    broken_ = true;
+    return true;
+}
+
+}  // namespace agora::pg

@@ -1,0 +1,66 @@
+#pragma once
+// One PostgreSQL connection driven by libpq in non-blocking mode on an Asio event loop. Statements are
+// prepared by name on first use and then executed as prepared. A Connection is used by one coroutine at
+// a time; the Pool guarantees it.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include "pg/failure.hpp"
+#include "pg/params.hpp"
+#include "pg/query.hpp"
+#include "pg/rows.hpp"
+#include "runtime/asio.hpp"
+
+extern "C" {
+struct pg_conn;
+}
+
+namespace agora::pg {
+
+struct ConnectOptions {
+    std::string conninfo;  // postgresql://user:password@host:port/db?...
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds statement_timeout{0};  // 0: the server's default
+};
+
+class Connection {
+public:
+    enum class State { kIdle, kInTransaction, kFailedTransaction, kBusy, kBroken };
+
+    static Task<Outcome<std::unique_ptr<Connection>>> open(const ConnectOptions& options);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection();
+
+    // A named statement with parameters (extended protocol, prepared once per connection).
+    Task<Outcome<Rows>> execute(Query query, const Params& params);
+    // Plain SQL through the simple protocol: no parameters, several statements allowed (migrations, BEGIN).
+    Task<Outcome<Rows>> execute(std::string sql);
+
+    State state() const;
+    // Checks without waiting whether the server closed an idle connection (restart, idle timeout).
+    bool closed_by_server();
+
+private:
+    Connection(asio::any_io_executor executor, pg_conn* conn);
+    Task<Outcome<void>> connect(std::chrono::steady_clock::time_point deadline);
+    Task<Outcome<void>> flush();
+    Task<Outcome<detail::ResultPtr>> read_results();
+    Task<bool> wait(asio::posix::descriptor_base::wait_type type);
+    void track_socket();
+    Failure lost(std::string_view what);
+
+    asio::any_io_executor executor_;
+    pg_conn* conn_;
+    asio::posix::stream_descriptor socket_;
+    int fd_ = -1;
+    bool broken_ = false;
+    std::unordered_set<std::string> prepared_;
+};
+
+}  // namespace agora::pg

@@ -1,0 +1,97 @@
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "core/log.hpp"
+#include "pg/migration.hpp"
+#include "pg/pool.hpp"
+
+namespace agora::pg {
+namespace {
+
+// The lock's key: any constant that other code does not use for pg_advisory_xact_lock.
+constexpr std::string_view kLockSql = "SELECT pg_advisory_xact_lock(7280419352671)";
+constexpr std::string_view kCreateTableSql =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version integer PRIMARY KEY,"
+    " name text NOT NULL,"
+    " checksum text NOT NULL,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+constexpr Query kApplied{"pg_migrations_applied", "SELECT version, checksum FROM schema_migrations"};
+constexpr Query kRecord{"pg_migrations_record",
+                        "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"};
+
+// Applies the first missing migration in one transaction; false when none was missing.
+Task<Outcome<bool>> apply_next(Pool& pool, const std::vector<Migration>& ordered) {
+    auto tx = co_await pool.begin();
+    if (!tx) co_return failed(std::move(tx.error()));
+    if (auto locked = co_await tx->execute(std::string(kLockSql)); !locked) co_return failed(locked.error());
+    if (auto created = co_await tx->execute(std::string(kCreateTableSql)); !created) {
+        co_return failed(created.error());
+    }
+    auto rows = co_await tx->query(kApplied);
+    if (!rows) co_return failed(std::move(rows.error()));
+    std::map<int, std::string> applied;
+    for (auto row : *rows) applied.emplace(row.get<int>(0), row.get<std::string>(1));
+
+    const Migration* next = nullptr;
+    for (const auto& m : ordered) {
+        auto found = applied.find(m.version);
+        if (found == applied.end()) {
+            if (!next) next = &m;
+        } else if (found->second != checksum(m.sql)) {
+            co_return failed(Failure::client("migration " + std::to_string(m.version) + " (" + std::string(m.name) +
+                                             ") changed after it was applied; add a new migration instead"));
+        }
+    }
+    if (!next) {
+        co_await tx->rollback();
+        co_return false;
+    }
+    if (auto done = co_await tx->execute(std::string(next->sql)); !done) {
+        auto failure = done.error();
+        failure.message = "migration " + std::to_string(next->version) + " failed: " + failure.message;
+        co_return failed(std::move(failure));
+    }
+    if (auto recorded = co_await tx->query(kRecord, next->version, next->name, checksum(next->sql)); !recorded) {
+        co_return failed(std::move(recorded.error()));
+    }
+    if (auto committed = co_await tx->commit(); !committed) co_return failed(std::move(committed.error()));
+    log::info("migration applied", {{"version", std::to_string(next->version)}, {"name", std::string(next->name)}});
+    co_return true;
+}
+
+}  // namespace
+
+std::string checksum(std::string_view sql) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(sql.data(), sql.size(), digest, &length, EVP_sha256(), nullptr);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(length * 2);
+    for (unsigned int i = 0; i < length; ++i) {
+        hex.push_back(kHex[digest[i] >> 4]);
+        hex.push_back(kHex[digest[i] & 0xf]);
+    }
+    return hex;
+}
+
+Task<Outcome<void>> migrate(Pool& pool, std::span<const Migration> migrations) {
+    std::vector<Migration> ordered(migrations.begin(), migrations.end());
+    std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+    for (size_t i = 1; i < ordered.size(); ++i) {
+        if (ordered[i].version == ordered[i - 1].version) {
+            co_return failed(Failure::client("two migrations have version " + std::to_string(ordered[i].version)));
+        }
+    }
+    while (true) {
+        auto applied = co_await apply_next(pool, ordered);
+        if (!applied) co_return failed(std::move(applied.error()));
+        if (!*applied) co_return Outcome<void>{};
+    }
+}
+
+}  // namespace agora::pg

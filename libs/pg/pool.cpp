@@ -1,0 +1,235 @@
+#include "pg/pool.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <deque>
+#include <list>
+
+namespace agora::pg {
+namespace detail {
+
+class PoolCore : public std::enable_shared_from_this<PoolCore> {
+public:
+    PoolCore(asio::io_context& io, PoolConfig config)
+        : io_(io),
+          config_(std::move(config)),
+          options_{config_.conninfo, config_.connect_timeout, config_.statement_timeout} {}
+
+    Task<Outcome<std::unique_ptr<Connection>>> acquire();
+    void release(std::unique_ptr<Connection> connection);
+
+    const PoolConfig& config() const { return config_; }
+    asio::io_context& context() const { return io_; }
+    int open() const { return open_; }
+    int idle() const { return static_cast<int>(idle_.size()); }
+
+private:
+    // A coroutine waiting for a connection. release() hands one over directly, or tells it that a slot
+    // became free so that it may connect itself.
+    struct Waiter {
+        Waiter(PoolCore& core, std::chrono::steady_clock::time_point deadline)
+            : core(core), timer(core.io_, deadline) {
+            position = core.waiters_.insert(core.waiters_.end(), this);
+        }
+        ~Waiter() {
+            if (listed) core.waiters_.erase(position);
+        }
+        PoolCore& core;
+        asio::steady_timer timer;
+        std::list<Waiter*>::iterator position;
+        bool listed = true;
+        std::unique_ptr<Connection> connection;
+        bool slot = false;
+    };
+
+    Waiter* next_waiter() {
+        if (waiters_.empty()) return nullptr;
+        Waiter* waiter = waiters_.front();
+        waiters_.pop_front();
+        waiter->listed = false;
+        return waiter;
+    }
+    void hand_over(std::unique_ptr<Connection> connection);
+    void free_slot();
+    static Task<void> roll_back(std::shared_ptr<PoolCore> core, std::unique_ptr<Connection> connection);
+
+    asio::io_context& io_;
+    PoolConfig config_;
+    ConnectOptions options_;
+    std::deque<std::unique_ptr<Connection>> idle_;
+    int open_ = 0;  // connections that exist or are being made
+    std::list<Waiter*> waiters_;
+};
+
+Task<Outcome<std::unique_ptr<Connection>>> PoolCore::acquire() {
+    auto deadline = std::chrono::steady_clock::now() + config_.acquire_timeout;
+    while (true) {
+        while (!idle_.empty()) {
+            // Most recently used first: it is the least likely to have been closed by the server.
+            auto connection = std::move(idle_.back());
+            idle_.pop_back();
+            if (!connection->closed_by_server()) co_return connection;
+            --open_;
+        }
+        if (open_ < config_.size) {
+            ++open_;
+            auto opened = co_await Connection::open(options_);
+            if (!opened) {
+                free_slot();
+                co_return failed(std::move(opened.error()));
+            }
+            co_return std::move(*opened);
+        }
+        Waiter waiter(*this, deadline);
+        boost::system::error_code ec;
+        co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (waiter.connection) co_return std::move(waiter.connection);
+        if (waiter.slot) continue;
+        co_return failed(Failure::lost("no free database connection within " +
+                                       std::to_string(config_.acquire_timeout.count()) + " ms"));
+    }
+}
+
+void PoolCore::release(std::unique_ptr<Connection> connection) {
+    if (!connection) return;
+    switch (connection->state()) {
+        case Connection::State::kIdle:
+            hand_over(std::move(connection));
+            return;
+        case Connection::State::kInTransaction:
+        case Connection::State::kFailedTransaction:
+            // Dropped without commit or rollback: roll back before anyone else gets the connection.
+            asio::co_spawn(io_, roll_back(shared_from_this(), std::move(connection)), [](std::exception_ptr) {});
+            return;
+        case Connection::State::kBusy:  // abandoned mid-statement: the protocol state is unknown
+        case Connection::State::kBroken:
+            connection.reset();
+            free_slot();
+            return;
+    }
+}
+
+Task<void> PoolCore::roll_back(std::shared_ptr<PoolCore> core, std::unique_ptr<Connection> connection) {
+    auto done = co_await connection->execute("ROLLBACK");
+    if (!done || connection->state() != Connection::State::kIdle) {
+        connection.reset();
+        core->free_slot();
+        co_return;
+    }
+    core->hand_over(std::move(connection));
+}
+
+void PoolCore::hand_over(std::unique_ptr<Connection> connection) {
+    if (Waiter* waiter = next_waiter()) {
+        waiter->connection = std::move(connection);
+        waiter->timer.cancel();
+        return;
+    }
+    idle_.push_back(std::move(connection));
+}
+
+void PoolCore::free_slot() {
+    --open_;
+    if (Waiter* waiter = next_waiter()) {
+        waiter->slot = true;
+        waiter->timer.cancel();
+    }
+}
+
+}  // namespace detail
+
+PoolConfig PoolConfig::from_env(config::Env& env, const std::string& prefix, std::string_view default_url) {
+    PoolConfig config;
+    config.conninfo = env.secret((prefix + "_URL").c_str(), default_url);
+    config.size = static_cast<int>(env.integer((prefix + "_POOL_SIZE").c_str(), config.size, 1, 1000));
+    config.connect_timeout = env.millis((prefix + "_CONNECT_TIMEOUT_MS").c_str(), config.connect_timeout);
+    config.acquire_timeout = env.millis((prefix + "_ACQUIRE_TIMEOUT_MS").c_str(), config.acquire_timeout);
+    config.statement_timeout = env.millis((prefix + "_STATEMENT_TIMEOUT_MS").c_str(), config.statement_timeout);
+    return config;
+}
+
+Lease::Lease(std::shared_ptr<detail::PoolCore> core, std::unique_ptr<Connection> connection)
+    : core_(std::move(core)), connection_(std::move(connection)) {}
+
+Lease& Lease::operator=(Lease&& other) noexcept {
+    if (this != &other) {
+        reset();
+        core_ = std::move(other.core_);
+        connection_ = std::move(other.connection_);
+    }
+    return *this;
+}
+
+Lease::~Lease() { reset(); }
+
+void Lease::reset() {
+    if (core_ && connection_) core_->release(std::move(connection_));
+    connection_.reset();
+    core_.reset();
+}
+
+Pool::Pool(asio::io_context& io, PoolConfig config)
+    : core_(std::make_shared<detail::PoolCore>(io, std::move(config))) {}
+
+Pool::~Pool() = default;
+
+const PoolConfig& Pool::config() const { return core_->config(); }
+asio::io_context& Pool::context() const { return core_->context(); }
+int Pool::open_connections() const { return core_->open(); }
+int Pool::idle_connections() const { return core_->idle(); }
+
+Task<Outcome<Lease>> Pool::acquire() {
+    auto connection = co_await core_->acquire();
+    if (!connection) co_return failed(std::move(connection.error()));
+    co_return Lease(core_, std::move(*connection));
+}
+
+Task<Outcome<Rows>> Pool::run(Query query, Params params) {
+    auto lease = co_await acquire();
+    if (!lease) co_return failed(std::move(lease.error()));
+    co_return co_await (*lease)->execute(query, params);
+}
+
+Task<Outcome<Transaction>> Pool::begin() {
+    auto lease = co_await acquire();
+    if (!lease) co_return failed(std::move(lease.error()));
+    auto begun = co_await (*lease)->execute(std::string("BEGIN"));
+    if (!begun) co_return failed(std::move(begun.error()));
+    co_return Transaction(std::move(*lease));
+}
+
+Task<Outcome<Rows>> Transaction::run(Query query, Params params) {
+    if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    co_return co_await lease_->execute(query, params);
+}
+
+Task<Outcome<void>> Transaction::execute(std::string sql) {
+    if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    auto done = co_await lease_->execute(std::move(sql));
+    if (!done) co_return failed(std::move(done.error()));
+    co_return Outcome<void>{};
+}
+
+Task<Outcome<void>> Transaction::commit() {
+    if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    if (lease_->state() == Connection::State::kFailedTransaction) {
+        // The server would answer COMMIT with a silent ROLLBACK; say so instead.
+        auto rolled_back = co_await finish("ROLLBACK");
+        if (!rolled_back) co_return rolled_back;
+        co_return failed(Failure{"25P02", "a statement failed; the transaction was rolled back", false});
+    }
+    co_return co_await finish("COMMIT");
+}
+
+Task<Outcome<void>> Transaction::rollback() {
+    if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    co_return co_await finish("ROLLBACK");
+}
+
+Task<Outcome<void>> Transaction::finish(std::string sql) {
+    auto done = co_await lease_->execute(std::move(sql));
+    lease_.reset();  // the transaction is over either way; a broken connection is discarded on release
+    if (!done) co_return failed(std::move(done.error()));
+    co_return Outcome<void>{};
+}
+
+}  // namespace agora::pg
