@@ -1,0 +1,313 @@
+// The gateway in front of real HTTP upstreams on loopback: a key server standing in for auth's JWKS
+// endpoint and an echo service that shows what reached it.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <boost/json.hpp>
+#include <future>
+#include <thread>
+
+#include "api/gateway_handler.hpp"
+#include "auth/base64url.hpp"
+#include "auth/jwks.hpp"
+#include "auth/jwt.hpp"
+#include "http/client.hpp"
+#include "http/envelope.hpp"
+#include "http/server.hpp"
+#include "testing/server_process.hpp"
+
+namespace agora::gateway {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+class GatewayTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        key_ = *auth::SigningKey::generate();
+        jwks_ = auth::to_jwks({key_.public_key()});
+
+        upstream_router_.get("/.well-known/jwks.json", [this](http::Request&) -> Task<http::Response> {
+            std::lock_guard lock(jwks_mutex_);
+            ++jwks_fetches_;
+            co_return http::json_response(200, jwks_);
+        });
+        auto echo = [](http::Request& req) -> Task<http::Response> {
+            json::object seen;
+            for (auto name : {"X-User-ID", "X-Email", "X-User-Role", "X-Request-ID", "traceparent", "Authorization",
+                              "X-Forwarded-For"}) {
+                if (auto v = req.header(name); !v.empty()) seen[name] = v;
+            }
+            seen["target"] = std::string(req.raw().target());
+            auto res = http::ok(seen);
+            res.set("Access-Control-Allow-Origin", "*");  // the gateway must not pass this on
+            co_return res;
+        };
+        for (auto p : {"/products", "/products/{id}", "/products/{id}/history", "/orders", "/orders/{id}", "/login"}) {
+            upstream_router_.add(http::Verb::get, p, echo).add(http::Verb::post, p, echo);
+        }
+        upstream_router_.get("/orders/slow/{ms}", [](http::Request& req) -> Task<http::Response> {
+            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(*req.id_param("ms")));
+            co_await t.async_wait(asio::use_awaitable);
+            co_return http::message("late");
+        });
+        upstream_ = std::make_unique<http::Server>(upstream_loops_, http::ServerConfig{},
+                                                   [this](http::Request& r) { return upstream_router_.dispatch(r); });
+        ASSERT_TRUE(upstream_->start());
+        upstream_thread_ = std::thread([this] { upstream_loops_.run(); });
+
+        std::string up = "http://127.0.0.1:" + std::to_string(upstream_->port());
+        config_.auth = {up, 2000ms};
+        config_.product = {up, 2000ms};
+        config_.order = {up, 300ms};
+        config_.issuer = "agora";
+        config_.cors_origins = {"http://shop.local"};
+        keys_ = std::make_unique<KeyStore>(gateway_loops_.at(0),
+                                           KeyStoreConfig{.auth_url = up, .retry = 100ms, .min_refetch = 1s});
+        handler_ = std::make_unique<GatewayHandler>(config_, gateway_loops_, *keys_);
+        gateway_ = std::make_unique<http::Server>(gateway_loops_, http::ServerConfig{},
+                                                  [this](http::Request& r) { return handler_->handle(r); });
+        ASSERT_TRUE(gateway_->start());
+        keys_->start();
+        gateway_thread_ = std::thread([this] { gateway_loops_.run(); });
+        ASSERT_TRUE(testing::wait_until([&] { return keys_->ready(); }, 5s));
+    }
+
+    void TearDown() override {
+        keys_->stop();
+        gateway_->stop();
+        gateway_loops_.stop();
+        gateway_thread_.join();
+        upstream_->stop();
+        upstream_loops_.stop();
+        upstream_thread_.join();
+    }
+
+    std::string token(std::int64_t user, auth::Role role, std::chrono::seconds lifetime = 3600s) {
+        return auth::jwt::sign(auth::new_claims("agora", user, "u" + std::to_string(user) + "@a.io", role,
+                                                clock::now(), lifetime),
+                               key_);
+    }
+
+    http::Response call(http::RawRequest req) {
+        asio::io_context io;
+        http::Client client(io, "http://127.0.0.1:" + std::to_string(gateway_->port()));
+        std::optional<Result<http::Response>> out;
+        asio::co_spawn(io, [&]() -> Task<> { out = co_await client.send(std::move(req), 5s); }, asio::detached);
+        io.run();
+        EXPECT_TRUE(*out);
+        return std::move(**out);
+    }
+
+    http::Response get(std::string target, std::string bearer = {}) {
+        http::RawRequest req{http::Verb::get, target, 11};
+        if (!bearer.empty()) req.set(http::Field::authorization, "Bearer " + bearer);
+        return call(std::move(req));
+    }
+
+    static json::object seen(const http::Response& res) { return json::parse(res.body()).at("data").as_object(); }
+
+    runtime::EventLoops upstream_loops_{1}, gateway_loops_{1};
+    http::Router upstream_router_;
+    std::unique_ptr<http::Server> upstream_, gateway_;
+    std::thread upstream_thread_, gateway_thread_;
+    auth::SigningKey key_ = *auth::SigningKey::generate();
+    std::mutex jwks_mutex_;
+    std::string jwks_;
+    int jwks_fetches_ = 0;
+    GatewayConfig config_;
+    std::unique_ptr<KeyStore> keys_;
+    std::unique_ptr<GatewayHandler> handler_;
+};
+
+TEST_F(GatewayTest, HealthAndReadiness) {
+    EXPECT_EQ(get("/health").body(), R"({"message":"status UP"})");
+    EXPECT_EQ(get("/ready").result_int(), 200);
+}
+
+TEST_F(GatewayTest, UnknownRoutesAre404) {
+    auto res = get("/mail/send");
+    EXPECT_EQ(res.result_int(), 404);
+    EXPECT_EQ(res.body(), R"({"message":"route not found"})");
+}
+
+TEST_F(GatewayTest, AuthRoutesArePublicAndStripped) {
+    http::RawRequest req{http::Verb::post, "/auth/login", 11};
+    req.body() = "{}";
+    auto res = call(req);
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(seen(res).at("target").as_string(), "/login");
+}
+
+TEST_F(GatewayTest, ProtectedRoutesRefuseMissingAndBadTokens) {
+    auto expect_401 = [&](std::string bearer, const char* what) {
+        auto res = get("/orders", bearer);
+        EXPECT_EQ(res.result_int(), 401) << what;
+        EXPECT_EQ(res.body(), R"({"message":"unauthorized"})") << what;
+    };
+    expect_401("", "missing");
+    expect_401("not.a.token", "garbage");
+    expect_401(token(7, auth::Role::kCustomer, -10s), "expired");
+
+    auto good = token(7, auth::Role::kCustomer);
+    auto dot1 = good.find('.'), dot2 = good.rfind('.');
+    auto payload = *auth::base64url::decode(good.substr(dot1 + 1, dot2 - dot1 - 1));
+    auto admin_payload = payload;
+    admin_payload.replace(admin_payload.find("customer"), 8, "admin");
+    expect_401(good.substr(0, dot1 + 1) + auth::base64url::encode(admin_payload) + good.substr(dot2), "tampered");
+
+    auto none_header = auth::base64url::encode(std::string(R"({"alg":"none","typ":"JWT","kid":")") + key_.kid() + "\"}");
+    expect_401(none_header + "." + auth::base64url::encode(payload) + ".", "alg none");
+
+    // HS256 keyed with the public key: the classic algorithm-confusion forgery.
+    auto hs_header = auth::base64url::encode(std::string(R"({"alg":"HS256","typ":"JWT","kid":")") + key_.kid() + "\"}");
+    std::string signing_input = hs_header + "." + auth::base64url::encode(payload);
+    unsigned char mac[32];
+    unsigned int mac_len = 0;
+    const auto& pub = key_.public_key().raw();
+    HMAC(EVP_sha256(), pub.data(), static_cast<int>(pub.size()),
+         reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &mac_len);
+    expect_401(signing_input + "." + auth::base64url::encode(std::span<const unsigned char>(mac, mac_len)), "HS256");
+
+    auto other = *auth::SigningKey::generate();
+    expect_401(auth::jwt::sign(auth::new_claims("agora", 7, "u@a.io", auth::Role::kCustomer, clock::now(), 3600s), other),
+               "unknown key");
+    EXPECT_EQ(get("/orders", good).result_int(), 200);
+}
+
+TEST_F(GatewayTest, IdentityComesOnlyFromTheToken) {
+    http::RawRequest req{http::Verb::get, "/orders?status=PENDING", 11};
+    req.set(http::Field::authorization, "Bearer " + token(7, auth::Role::kCustomer));
+    req.set("X-User-ID", "1");
+    req.set("X-User-Role", "admin");
+    req.set("X-Email", "victim@a.io");
+    auto res = call(req);
+    ASSERT_EQ(res.result_int(), 200);
+    auto s = seen(res);
+    EXPECT_EQ(s.at("X-User-ID").as_string(), "7");
+    EXPECT_EQ(s.at("X-User-Role").as_string(), "customer");
+    EXPECT_EQ(s.at("X-Email").as_string(), "u7@a.io");
+    EXPECT_EQ(s.at("target").as_string(), "/orders?status=PENDING");
+    EXPECT_FALSE(s.contains("Authorization"));
+    EXPECT_TRUE(s.contains("traceparent"));
+    EXPECT_EQ(s.at("X-Request-ID").as_string(), res["X-Request-ID"]);
+}
+
+TEST_F(GatewayTest, PublicBrowsingCarriesNoIdentityEvenWhenSpoofed) {
+    http::RawRequest req{http::Verb::get, "/products/5", 11};
+    req.set("X-User-ID", "1");
+    req.set("X-User-Role", "admin");
+    auto res = call(req);
+    ASSERT_EQ(res.result_int(), 200);
+    EXPECT_FALSE(seen(res).contains("X-User-ID"));
+    EXPECT_FALSE(seen(res).contains("X-User-Role"));
+}
+
+TEST_F(GatewayTest, ChangingProductsNeedsTheAdminRole) {
+    http::RawRequest req{http::Verb::post, "/products", 11};
+    req.body() = "{}";
+    EXPECT_EQ(call(req).result_int(), 401);
+    req.set(http::Field::authorization, "Bearer " + token(7, auth::Role::kCustomer));
+    auto res = call(req);
+    EXPECT_EQ(res.result_int(), 403);
+    EXPECT_EQ(res.body(), R"({"message":"forbidden"})");
+    req.set(http::Field::authorization, "Bearer " + token(1, auth::Role::kAdmin));
+    EXPECT_EQ(call(req).result_int(), 200);
+    EXPECT_EQ(get("/products/5/history", token(7, auth::Role::kCustomer)).result_int(), 403);
+}
+
+// Defect 3 of CONTRACT 10: one user's identity must never reach another's request.
+TEST_F(GatewayTest, ConcurrentUsersNeverSeeEachOthersIdentity) {
+    std::vector<std::string> tokens;
+    for (int u = 1; u <= 8; ++u) tokens.push_back(token(u, auth::Role::kCustomer));
+    asio::io_context io;
+    http::Client client(io, "http://127.0.0.1:" + std::to_string(gateway_->port()));
+    int checked = 0, wrong = 0;
+    for (int i = 0; i < 400; ++i) {
+        asio::co_spawn(io, [&, i]() -> Task<> {
+            int user = i % 8 + 1;
+            http::RawRequest req{http::Verb::get, "/orders/" + std::to_string(i), 11};
+            req.set(http::Field::authorization, "Bearer " + tokens[user - 1]);
+            auto res = co_await client.send(std::move(req), 10s);
+            if (!res) co_return;
+            ++checked;
+            if (seen(*res).at("X-User-ID").as_string() != std::to_string(user)) ++wrong;
+        }, asio::detached);
+    }
+    io.run();
+    EXPECT_EQ(checked, 400);
+    EXPECT_EQ(wrong, 0);
+}
+
+TEST_F(GatewayTest, UpstreamDownIsAFast503) {
+    upstream_->stop();
+    // Kept-alive connections to the old upstream are gone too once it closes them.
+    config_.product.url = "http://127.0.0.1:1";
+    GatewayHandler handler(config_, gateway_loops_, *keys_);
+    http::Server gw(gateway_loops_, http::ServerConfig{}, [&](http::Request& r) { return handler.handle(r); });
+    ASSERT_TRUE(gw.start());
+    asio::io_context io;
+    http::Client client(io, "http://127.0.0.1:" + std::to_string(gw.port()));
+    std::optional<Result<http::Response>> out;
+    auto start = std::chrono::steady_clock::now();
+    asio::co_spawn(io, [&]() -> Task<> { out = co_await client.send(http::RawRequest{http::Verb::get, "/products", 11}, 5s); },
+                   asio::detached);
+    io.run();
+    gw.stop();
+    ASSERT_TRUE(*out);
+    EXPECT_EQ((*out)->result_int(), 503);
+    EXPECT_EQ((*out)->body(), R"({"message":"service unavailable"})");
+    EXPECT_EQ((**out)[http::Field::retry_after], "1");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+}
+
+TEST_F(GatewayTest, SlowUpstreamHitsItsDeadline) {
+    auto res = get("/orders/slow/1000", token(7, auth::Role::kCustomer));
+    EXPECT_EQ(res.result_int(), 504);
+    EXPECT_EQ(get("/orders/slow/10", token(7, auth::Role::kCustomer)).result_int(), 200);
+}
+
+TEST_F(GatewayTest, RotatedKeysAreFetchedOnUnknownKid) {
+    auto rotated = *auth::SigningKey::generate();
+    {
+        std::lock_guard lock(jwks_mutex_);
+        jwks_ = auth::to_jwks({key_.public_key(), rotated.public_key()});
+    }
+    std::this_thread::sleep_for(1100ms);  // past min_refetch since the start-up fetch
+    auto t = auth::jwt::sign(auth::new_claims("agora", 9, "n@a.io", auth::Role::kCustomer, clock::now(), 3600s), rotated);
+    EXPECT_EQ(get("/orders", t).result_int(), 200);
+    // Unknown kids do not make the gateway hammer auth: at most one refetch per interval.
+    int before;
+    {
+        std::lock_guard lock(jwks_mutex_);
+        before = jwks_fetches_;
+    }
+    auto stranger = *auth::SigningKey::generate();
+    auto s = auth::jwt::sign(auth::new_claims("agora", 9, "n@a.io", auth::Role::kCustomer, clock::now(), 3600s), stranger);
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(get("/orders", s).result_int(), 401);
+    std::lock_guard lock(jwks_mutex_);
+    EXPECT_LE(jwks_fetches_ - before, 1);
+}
+
+// Defect 14 of CONTRACT 10: CORS once, for configured origins, never "*" with credentials.
+TEST_F(GatewayTest, CorsIsAnsweredOnceForConfiguredOrigins) {
+    http::RawRequest req{http::Verb::get, "/products", 11};
+    req.set("Origin", "http://shop.local");
+    auto res = call(req);
+    EXPECT_EQ(res.count("Access-Control-Allow-Origin"), 1u);
+    EXPECT_EQ(res["Access-Control-Allow-Origin"], "http://shop.local");
+    EXPECT_EQ(res["Access-Control-Allow-Credentials"], "true");
+    req.set("Origin", "http://evil.local");
+    EXPECT_EQ(call(req).count("Access-Control-Allow-Origin"), 0u);
+    http::RawRequest pre{http::Verb::options, "/orders", 11};
+    pre.set("Origin", "http://shop.local");
+    pre.set("Access-Control-Request-Method", "POST");
+    auto p = call(pre);
+    EXPECT_EQ(p.result_int(), 204);
+    EXPECT_EQ(p["Access-Control-Allow-Origin"], "http://shop.local");
+}
+
+}  // namespace
+}  // namespace agora::gateway
