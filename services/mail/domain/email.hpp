@@ -2,6 +2,7 @@
 // An email ready to send: addresses, subject and both bodies, plus the id of the event that caused
 // it, which travels in a header so a duplicate can be recognised downstream.
 #include <string>
+#include <string_view>
 
 namespace agora::mail {
 

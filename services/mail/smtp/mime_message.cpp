@@ -1,6 +1,8 @@
 #include "mail/smtp/mime_message.hpp"
 
 #include <array>
+#include <cstdint>
+#include <cstdio>
 #include <ctime>
 
 #include "core/ids.hpp"

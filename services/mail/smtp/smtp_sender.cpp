@@ -10,7 +10,6 @@
 #include <cstring>
 #include <mutex>
 
-#include "core/log.hpp"
 #include "mail/smtp/blocking_pool.hpp"
 #include "mail/smtp/mime_message.hpp"
 
