@@ -9,6 +9,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <vector>
 
+#include "core/log.hpp"
+
 namespace agora::pg {
 namespace {
 
@@ -32,6 +34,11 @@ bool ready_now(int fd, WaitType type) {
     return ::poll(&p, 1, 0) > 0 && p.revents != 0;
 }
 
+// Notices ("relation already exists, skipping") go to the debug log instead of libpq's stderr default.
+void log_notice(void*, const PGresult* result) {
+    log::debug("postgres notice", {{"message", trimmed(PQresultErrorMessage(result))}});
+}
+
 }  // namespace
 
 Connection::Connection(asio::any_io_executor executor, pg_conn* conn)
@@ -50,6 +57,7 @@ Task<Outcome<std::unique_ptr<Connection>>> Connection::open(const ConnectOptions
     std::unique_ptr<Connection> connection(new Connection(executor, raw));
     if (PQstatus(raw) == CONNECTION_BAD) co_return failed(Failure::lost(trimmed(PQerrorMessage(raw))));
     if (PQsetnonblocking(raw, 1) != 0) co_return failed(Failure::lost(trimmed(PQerrorMessage(raw))));
+    PQsetNoticeReceiver(raw, log_notice, nullptr);
 
     auto connected = co_await connection->connect(std::chrono::steady_clock::now() + options.connect_timeout);
     if (!connected) co_return failed(std::move(connected.error()));
