@@ -42,12 +42,12 @@ DB_PASSWORD=agora
 ADMIN_EMAIL=admin@agora.local
 ADMIN_PASSWORD=admin-password
 
-# Tokens that render replaces in templates: @NAME@ becomes the value of $NAME.
+# Tokens that render replaces in templates: @NAME@ becomes the value of $NAME. Every port of
+# ports.env is one.
 RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGORA_ETC AGORA_SECRETS
     BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
-    ADMIN_PASSWORD GATEWAY_PORT PRODUCT_PORT AUTH_PORT ORDER_PORT MAIL_PORT POSTGRES_PORT REDIS_PORT
-    RABBITMQ_PORT RABBITMQ_DIST_PORT RABBITMQ_UI_PORT EPMD_PORT MAILPIT_SMTP_PORT MAILPIT_UI_PORT
-    SUPERVISOR_PORT)
+    ADMIN_PASSWORD)
+mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
 # ---- messages ----------------------------------------------------------------------------------
 if [[ -t 1 ]]; then
