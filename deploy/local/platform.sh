@@ -169,12 +169,6 @@ wait_ready() {
     done
 }
 
-# rabbitmq_ctl <args> : rabbitmqctl aimed at our node, with the same cookie and port mapper.
-rabbitmq_ctl() {
-    HOME="$AGORA_DATA/rabbitmq" RABBITMQ_NODENAME=agora@localhost ERL_EPMD_PORT="$EPMD_PORT" \
-        RABBITMQ_CONF_ENV_FILE="$AGORA_ETC/rabbitmq-env.conf" "$RABBITMQ_LIB/rabbitmqctl" "$@"
-}
-
 # psql_admin <args> : psql as the PostgreSQL superuser over our own Unix socket.
 psql_admin() {
     psql -h "$AGORA_RUN/postgres" -p "$POSTGRES_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
