@@ -53,6 +53,9 @@ public:
     std::vector<std::pair<std::string, std::string>> query_params() const;
 
     std::string_view param(std::string_view name) const;
+    // The pattern of the route that matched ("/products/{id}"), for metrics; empty when none did.
+    const std::string& route() const { return route_; }
+    void set_route(std::string route) { route_ = std::move(route); }
     // A path parameter that must be an integer id: 400 "expected a numeric value but got '<v>'".
     Result<std::int64_t> id_param(std::string_view name) const;
     void set_params(std::vector<std::pair<std::string, std::string>> params) { params_ = std::move(params); }
@@ -72,6 +75,7 @@ private:
     std::vector<std::pair<std::string, std::string>> params_;
     std::string request_id_;
     std::string remote_address_;
+    std::string route_;
 };
 
 }  // namespace agora::http

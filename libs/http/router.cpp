@@ -17,7 +17,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 Router& Router::add(Verb method, std::string_view pattern, Handler handler) {
-    Route r{method, {}, std::move(handler)};
+    Route r{method, std::string(pattern), {}, std::move(handler)};
     for (auto part : split_path(pattern)) r.segments.emplace_back(part);
     routes_.push_back(std::move(r));
     return *this;
@@ -48,6 +48,7 @@ Router::Match Router::match(Verb method, std::string_view path) const {
         if (!matches(r, parts, params)) continue;
         if (r.method == method) {
             m.handler = &r.handler;
+            m.pattern = &r.pattern;
             m.params = std::move(params);
             m.allow.clear();
             return m;
@@ -62,6 +63,7 @@ Task<Response> Router::dispatch(Request& req) const {
     auto m = match(req.method(), req.path());
     if (m.handler) {
         req.set_params(std::move(m.params));
+        req.set_route(*m.pattern);
         co_return co_await (*m.handler)(req);
     }
     if (!m.allow.empty()) {

@@ -24,6 +24,7 @@ public:
 
     struct Match {
         const Handler* handler = nullptr;                          // set when found
+        const std::string* pattern = nullptr;                      // the route's pattern when found
         std::vector<std::pair<std::string, std::string>> params;   // path parameters
         std::string allow;                                         // for 405: "GET, POST"
     };
@@ -35,6 +36,7 @@ public:
 private:
     struct Route {
         Verb method;
+        std::string pattern;
         std::vector<std::string> segments;  // "{name}" marks a parameter
         Handler handler;
     };

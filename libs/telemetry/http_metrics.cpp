@@ -1,0 +1,47 @@
+#include "telemetry/http_metrics.hpp"
+
+#include <chrono>
+
+namespace agora::telemetry {
+
+const prometheus::Histogram::BucketBoundaries& latency_buckets() {
+    static const prometheus::Histogram::BucketBoundaries kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                                  0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+    return kBuckets;
+}
+
+HttpMetrics::HttpMetrics(prometheus::Registry& registry, const std::string& service)
+    : requests_(prometheus::BuildCounter()
+                    .Name("agora_" + service + "_http_requests_total")
+                    .Help("HTTP requests answered, by route pattern, method and status")
+                    .Register(registry)),
+      duration_(prometheus::BuildHistogram()
+                    .Name("agora_" + service + "_http_request_duration_seconds")
+                    .Help("Time to answer an HTTP request, by route pattern and method")
+                    .Register(registry)),
+      in_flight_(prometheus::BuildGauge()
+                     .Name("agora_" + service + "_http_requests_in_flight")
+                     .Help("HTTP requests being answered now")
+                     .Register(registry)
+                     .Add({})) {}
+
+void HttpMetrics::record(const std::string& route, http::Verb method, int status, double seconds) {
+    std::string verb(http::beast_http::to_string(method));
+    requests_.Add({{"route", route}, {"method", verb}, {"status", std::to_string(status)}}).Increment();
+    duration_.Add({{"route", route}, {"method", verb}}, latency_buckets()).Observe(seconds);
+}
+
+http::Handler HttpMetrics::instrument(http::Handler inner, std::string fallback_route) {
+    return [this, inner = std::move(inner), fallback_route = std::move(fallback_route)](
+               http::Request& req) -> Task<http::Response> {
+        auto start = std::chrono::steady_clock::now();
+        in_flight_.Increment();
+        http::Response res = co_await inner(req);
+        in_flight_.Decrement();
+        record(req.route().empty() ? fallback_route : req.route(), req.method(), res.result_int(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        co_return res;
+    };
+}
+
+}  // namespace agora::telemetry

@@ -1,0 +1,38 @@
+#pragma once
+// The RED metrics of an HTTP server, by route pattern (bounded cardinality), method and status:
+//   agora_<service>_http_requests_total{route,method,status}
+//   agora_<service>_http_request_duration_seconds{route,method}   (histogram)
+//   agora_<service>_http_requests_in_flight
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <string>
+
+#include "http/router.hpp"
+
+namespace agora::telemetry {
+
+class HttpMetrics {
+public:
+    HttpMetrics(prometheus::Registry& registry, const std::string& service);
+
+    // Wraps a handler so that every request it answers is counted and timed. The route label comes from
+    // Request::route() when the handler routed it, else `fallback_route`.
+    http::Handler instrument(http::Handler inner, std::string fallback_route = "unmatched");
+
+    // Records one answered request (exposed for handlers that route by themselves, like the gateway).
+    void record(const std::string& route, http::Verb method, int status, double seconds);
+
+private:
+    prometheus::Family<prometheus::Counter>& requests_;
+    prometheus::Family<prometheus::Histogram>& duration_;
+    prometheus::Gauge& in_flight_;
+};
+
+// Latency buckets in seconds, from 0.5 ms to 10 s.
+const prometheus::Histogram::BucketBoundaries& latency_buckets();
+
+}  // namespace agora::telemetry
