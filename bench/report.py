@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""Writes docs/benchmarks.md from the raw results of bench/run.sh (standard library only).
+
+The results folder holds manifest.tsv (what ran: config, scenarios, targets, open-loop rates, memory,
+goals; tab-separated, the kind first) and, per scenario, the outputs of wrk (<target>.wrk.<round>.txt)
+and vegeta's JSON reports (<target>.vegeta.<round>.json).
+
+Exit status: 0 when every goal passed, 1 when one failed, 2 on unreadable results.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+from pathlib import Path
+
+STANDIN_NOTE = (
+    "**Harness check only:** auth was not built, so a second gateway stood in for it "
+    "(`BENCH_UPSTREAM=gateway`); the figures measure the harness, not auth."
+)
+
+
+class Target:
+    def __init__(self, name, process, url):
+        self.name, self.process, self.url = name, process, url
+        self.rps = []  # one per round
+        self.wrk_errors = 0  # non-2xx responses and socket errors over all rounds
+        self.p50_us, self.p99_us = [], []
+        self.success = []
+        self.hwm_kb = None
+
+    def median_rps(self):
+        return statistics.median(self.rps) if self.rps else 0.0
+
+    def median_p50(self):
+        return statistics.median(self.p50_us) if self.p50_us else None
+
+    def median_p99(self):
+        return statistics.median(self.p99_us) if self.p99_us else None
+
+    def clean(self):
+        return self.wrk_errors == 0 and all(s >= 0.9999 for s in self.success)
+
+
+class Scenario:
+    def __init__(self, sid, title):
+        self.id, self.title = sid, title
+        self.targets = {}  # name -> Target, in manifest order
+        self.rate = None
+        self.goals = []  # (target, reference, minimum)
+        self.memory = {}  # process -> (hwm_kb, rss_kb)
+
+
+def parse_wrk(text):
+    """Requests per second and the count of failed requests from wrk's text output."""
+    match = re.search(r"^Requests/sec:\s+([0-9.]+)", text, re.M)
+    if not match:
+        raise ValueError("no Requests/sec line")
+    errors = 0
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    if non2xx:
+        errors += int(non2xx.group(1))
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    if sockets:
+        errors += sum(int(g) for g in sockets.groups())
+    return float(match.group(1)), errors
+
+
+def read_results(results):
+    config, scenarios = {}, {}
+    for line in (results / "manifest.tsv").read_text().splitlines():
+        fields = line.split("\t")
+        kind, rest = fields[0], fields[1:]
+        if kind == "config":
+            config[rest[0]] = rest[1] if len(rest) > 1 else ""
+        elif kind == "scenario":
+            scenarios[rest[0]] = Scenario(rest[0], rest[1])
+        elif kind == "target":
+            scenarios[rest[0]].targets[rest[1]] = Target(rest[1], rest[2], rest[3])
+        elif kind == "rate":
+            scenarios[rest[0]].rate = int(rest[1])
+        elif kind == "memory":
+            scenarios[rest[0]].memory[rest[1]] = (int(rest[2]), int(rest[3]))
+        elif kind == "goal":
+            scenarios[rest[0]].goals.append((rest[1], rest[2], float(rest[3])))
+    for s in scenarios.values():
+        folder = results / s.id
+        for t in s.targets.values():
+            for path in sorted(folder.glob(f"{t.name}.wrk.*.txt")):
+                rps, errors = parse_wrk(path.read_text())
+                t.rps.append(rps)
+                t.wrk_errors += errors
+            for path in sorted(folder.glob(f"{t.name}.vegeta.*.json")):
+                report = json.loads(path.read_text())
+                t.p50_us.append(report["latencies"]["50th"] / 1e3)
+                t.p99_us.append(report["latencies"]["99th"] / 1e3)
+                t.success.append(report["success"])
+            if t.process in s.memory:
+                t.hwm_kb = s.memory[t.process][0]
+    return config, list(scenarios.values())
+
+
+def machine():
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {
+        "cores": str(os.cpu_count()),
+        "cpu": model,
+        "memory": memory,
+        "kernel": f"{platform.system()} {platform.release()}",
+    }
+
+
+def fmt_rps(value):
+    return f"{value:,.0f}"
+
+
+def fmt_us(value):
+    if value is None:
+        return "–"
+    return f"{value / 1000:.2f} ms" if value >= 1000 else f"{value:.0f} µs"
+
+
+def fmt_mib(kb):
+    return "–" if kb is None else f"{kb / 1024:.1f} MiB"
+
+
+def fmt_ratio(a, b):
+    return "–" if not a or not b else f"{a / b:.2f}×"
+
+
+def scenario_section(s, config):
+    rounds = config.get("rounds", "?")
+    lines = [f"### `{s.id}`: {s.title}", ""]
+    lines.append(
+        f"| target | process | req/s (median of {rounds}) | req/s range | p50 | p99 | "
+        "errors | peak RSS of the process |"
+    )
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    for t in s.targets.values():
+        spread = f"{fmt_rps(min(t.rps))}–{fmt_rps(max(t.rps))}" if t.rps else "–"
+        failed = t.wrk_errors + sum(1 for x in t.success if x < 0.9999)
+        errors = "none" if t.clean() else f"**{failed}**"
+        lines.append(
+            f"| {t.name} | {t.process} | {fmt_rps(t.median_rps())} | {spread} | {fmt_us(t.median_p50())} | "
+            f"{fmt_us(t.median_p99())} | {errors} | {fmt_mib(t.hwm_kb)} |"
+        )
+    lines.append("")
+    if s.rate:
+        lines.append(f"Latency measured at a fixed {fmt_rps(s.rate)} req/s for every target.")
+        lines.append("")
+    names = list(s.targets)
+    if len(names) > 1:
+        subject = s.targets[names[0]]
+        lines.append("| ratio | req/s | p50 | p99 | peak RSS |")
+        lines.append("|---|---:|---:|---:|---:|")
+        for ref_name in names[1:]:
+            ref = s.targets[ref_name]
+            lines.append(
+                f"| {subject.name} / {ref.name} | {fmt_ratio(subject.median_rps(), ref.median_rps())} | "
+                f"{fmt_ratio(subject.median_p50(), ref.median_p50())} | "
+                f"{fmt_ratio(subject.median_p99(), ref.median_p99())} | {fmt_ratio(subject.hwm_kb, ref.hwm_kb)} |"
+            )
+        lines.append("")
+    return lines
+
+
+def goal_rows(scenarios):
+    rows, all_passed = [], True
+    for s in scenarios:
+        for target, reference, minimum in s.goals:
+            t, r = s.targets.get(target), s.targets.get(reference)
+            if t is None or r is None or not r.median_rps():
+                measured, passed = "not measured", False
+            else:
+                ratio = t.median_rps() / r.median_rps()
+                measured = f"{ratio:.2f}×"
+                passed = ratio >= minimum and t.clean() and r.clean()
+                if ratio >= minimum and not passed:
+                    measured += " (with errors)"
+            all_passed &= passed
+            rows.append(
+                f"| `{s.id}` | {target} req/s ≥ {minimum:.2f} × {reference} req/s | {measured} | "
+                f"{'PASS' if passed else '**FAIL**'} |"
+            )
+    return rows, all_passed
+
+
+def render(config, scenarios, host, when):
+    rows, all_passed = goal_rows(scenarios)
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/run.sh`, then `bench/report.py`); do not edit by hand.",
+        "",
+    ]
+    if config.get("upstream") == "gateway":
+        out += [STANDIN_NOTE, ""]
+    out += [
+        "## Last run",
+        "",
+        f"- Date: {when} · commit `{config.get('commit', '?')}`",
+        f"- Machine: {host['cores']} cores ({host['cpu']}), {host['memory']} memory, {host['kernel']}",
+        f"- Tools: wrk {config.get('wrk', '?')}, vegeta {config.get('vegeta', '?')}, "
+        f"HAProxy {config.get('haproxy', '?')}",
+        f"- Settings: {config.get('rounds', '?')} rounds of {config.get('duration_s', '?')} s per target and "
+        f"measure (after {config.get('warmup_s', '?')} s of warm-up for wrk), wrk with 1 thread and "
+        f"{config.get('connections', '?')} connections, open-loop rate {config.get('rate_share', '?')} × the "
+        f"slowest target's req/s, {config.get('threads', '?')} event-loop thread(s) in the gateway, auth and "
+        "HAProxy",
+        "",
+        "## Targets",
+        "",
+        "| scenario | target | measured | verdict |",
+        "|---|---|---:|---|",
+        *rows,
+        "",
+        f"Overall: {'PASS' if all_passed else '**FAIL**'}.",
+        "",
+        "## Scenarios",
+        "",
+    ]
+    for s in scenarios:
+        out += scenario_section(s, config)
+    out += HOW_TO.splitlines()
+    return "\n".join(out).rstrip() + "\n", all_passed
+
+
+HOW_TO = """## How to run
+
+```sh
+make bench                      # build (release), measure, write this file; about 4 minutes
+BENCH_SKIP_BUILD=1 make bench   # use the binaries already in build/release
+BENCH_ROUNDS=1 BENCH_DURATION=3 make bench   # a quick look, noisier
+```
+
+`bench/run.sh` builds `agora-gateway` and `agora-auth` with the release preset, then starts its own
+processes on free loopback ports in a temporary directory, never the `make up` platform's: PostgreSQL
+(a fresh `initdb`), Redis, auth, the gateway, and HAProxy with the gateway's `/auth/*` route
+(prefix stripped, keep-alive to auth, `maxconn 4000`) in front of the same auth process. RabbitMQ
+is not started: auth retries it in the background and no measured route uses it. Every process is
+stopped at the end, on failure or Ctrl-C too. The exit status is non-zero when a target fails.
+
+Other knobs: `BENCH_CONNECTIONS` (16), `BENCH_RATE_SHARE` (0.5), `BENCH_THREADS` (1), `BENCH_WARMUP`
+(2 s), `BENCH_KEEP=1` keeps the temporary directory with the logs and raw outputs, `BENCH_OUT`
+writes the report elsewhere. `BENCH_UPSTREAM=gateway` puts a second gateway in auth's place, to
+check the harness when auth does not build.
+
+## How to read it
+
+- **req/s**: closed-loop throughput from `wrk` (1 thread, a few keep-alive connections), the
+  median of the rounds. Rounds take the targets in turn, so a slow spell on the machine hits all
+  of them. Load generator and servers share the same 2 cores, so this is what the whole machine
+  delivers, not what a server would on its own.
+- **p50 / p99**: latency from `vegeta` at a fixed arrival rate (open loop: a slow response cannot
+  hold back the requests behind it), the same rate for every target of a scenario, median of the
+  rounds.
+- **errors**: non-2xx responses and socket errors seen by wrk, and vegeta rounds that were not all
+  successes. A goal with errors on either side fails.
+- **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario (it
+  covers everything the process did since it started).
+- **ratios**: the first target (the one under test) against each reference measured in the same
+  run. Absolute numbers swing by about ±15% between runs on these shared machines; ratios from one
+  run are what to compare.
+
+## Adding a scenario
+
+Add a `scenario` call to `bench/scenarios.sh` (an id, a title, then a `name process url` triple per
+target, the one under test first), and a `goal` line if the issue sets a target. A scenario that
+needs another service also needs it started in `bench/run.sh`.
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", required=True, type=Path, help="the results folder of bench/run.sh")
+    parser.add_argument("--out", required=True, type=Path, help="the Markdown file to write")
+    args = parser.parse_args()
+    try:
+        config, scenarios = read_results(args.results)
+    except (OSError, ValueError, KeyError, IndexError) as error:
+        print(f"report.py: cannot read the results in {args.results}: {error}", file=sys.stderr)
+        return 2
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text, all_passed = render(config, scenarios, machine(), when)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    rows, _ = goal_rows(scenarios)
+    for row in rows:
+        print("   ", row.strip("| ").replace(" | ", "  "))
+    return 0 if all_passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
