@@ -50,8 +50,8 @@ test: install ## Debug build with sanitizers, unit and integration tests, then t
 		echo "==> No end-to-end suite yet (tests/e2e/run.sh)"; \
 	fi
 
-bench: ## Run the load scenarios (bench/run.sh) and write docs/benchmarks.md
-	@if [[ -x bench/run.sh ]]; then bench/run.sh; else echo "No benchmarks yet (bench/run.sh)"; fi
+bench: install ## Run the load scenarios (bench/run.sh) and write docs/benchmarks.md (not part of test)
+	@JOBS=$(JOBS) bench/run.sh
 
 clean: ## Remove the debug and release builds (the platform's data stays)
 	rm -rf build/debug build/release

@@ -137,14 +137,22 @@ build() {
         return
     fi
     step "Building the release binaries ($JOBS jobs)"
-    cmake --preset release >/dev/null
+    local log
+    log="$(mktemp -t agora-bench-configure.XXXXXX)"
+    if ! (cd "$AGORA_ROOT" && cmake --preset release) >"$log" 2>&1; then
+        grep -A6 'CMake Error' "$log" | head -n 30 | sed 's/^/    | /' >&2 || true
+        rm -f "$log"
+        die "configuring $BUILD_DIR failed"
+    fi
+    rm -f "$log"
     # Only the programs the bench runs, so that an unrelated folder that does not compile cannot stop it.
     local wanted=(agora-gateway) target targets=()
     [[ "$BENCH_UPSTREAM" == auth ]] && wanted+=(agora-auth)
     for target in "${wanted[@]}"; do
         if ninja -C "$BUILD_DIR" -t targets all 2>/dev/null | grep -q "^$target:"; then targets+=("$target"); fi
     done
-    ((${#targets[@]} == 0)) || cmake --build --preset release --parallel "$JOBS" --target "${targets[@]}"
+    ((${#targets[@]} == 0)) || (cd "$AGORA_ROOT" && cmake --build --preset release --parallel "$JOBS" \
+        --target "${targets[@]}") || die "building ${targets[*]} failed"
 }
 
 check_binaries() {
@@ -373,9 +381,10 @@ main() {
     manifest config rate_share "$BENCH_RATE_SHARE"
     manifest config threads "$BENCH_THREADS"
     manifest config commit "$(git -C "$AGORA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    manifest config wrk "$(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+    manifest config wrk "$(wrk -v 2>&1 | head -1 | awk '{print $2}' | sed 's|^debian/||')"
     manifest config haproxy "$(haproxy -v | head -1 | awk '{print $3}')"
-    manifest config vegeta "$("$VEGETA" -version 2>/dev/null | awk '/Version/ {print $2}')"
+    # go install stamps no version into vegeta: the install list says which one it built.
+    manifest config vegeta "$(awk '$1 == "vegeta" {print $3}' "$DEPLOY_DIR/go-tools.txt")"
 
     # shellcheck source=scenarios.sh
     source "$BENCH_DIR/scenarios.sh"
