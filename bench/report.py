@@ -293,7 +293,8 @@ check the harness when auth does not build.
 
 Add a `scenario` call to `bench/scenarios.sh` (an id, a title, then a `name process url` triple per
 target, the one under test first), and a `goal` line if the issue sets a target. A scenario that
-needs another service also needs it started in `bench/run.sh`.
+needs another service also needs it started in `bench/run.sh`. `python3 bench/report_test.py`
+checks the report generator on made-up results.
 """
 
 
