@@ -20,7 +20,7 @@ int main() {
 
     runtime::EventLoops loops(config->threads);
     gateway::KeyStore keys(loops.at(0), {.auth_url = config->auth.url, .refresh = config->jwks_refresh});
-    gateway::GatewayHandler handler(*config, loops, keys);
+    gateway::GatewayHandler handler(*config, loops, keys, std::make_shared<prometheus::Registry>());
     http::Server server(loops, config->server, [&](http::Request& req) { return handler.handle(req); });
     if (auto started = server.start(); !started) {
         log::error("cannot start", {{"error", started.error().message}});

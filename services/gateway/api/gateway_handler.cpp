@@ -5,11 +5,25 @@
 #include "domain/bearer.hpp"
 #include "domain/forwarding.hpp"
 #include "http/envelope.hpp"
+#include "telemetry/exposition.hpp"
 
 namespace agora::gateway {
 
-GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops& loops, KeyStore& keys)
-    : config_(config), keys_(keys), cors_(config.cors_origins) {
+GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops& loops, KeyStore& keys,
+                               std::shared_ptr<prometheus::Registry> registry)
+    : config_(config),
+      registry_(std::move(registry)),
+      http_metrics_(*registry_, "gateway"),
+      upstream_errors_(prometheus::BuildCounter()
+                           .Name("agora_gateway_upstream_errors_total")
+                           .Help("Upstream calls that failed, by upstream and kind (unavailable, timeout)")
+                           .Register(*registry_)),
+      token_rejections_(prometheus::BuildCounter()
+                            .Name("agora_gateway_token_rejections_total")
+                            .Help("Bearer tokens refused, by reason")
+                            .Register(*registry_)),
+      keys_(keys),
+      cors_(config.cors_origins) {
     for (int i = 0; i < loops.size(); ++i) {
         auto& io = loops.at(i);
         clients_.push_back({&io, std::make_unique<http::Client>(io, config.auth.url),
@@ -40,10 +54,19 @@ http::Client& GatewayHandler::client(Upstream upstream, asio::io_context& io) {
 }
 
 Task<http::Response> GatewayHandler::handle(http::Request& req) {
+    auto start = std::chrono::steady_clock::now();
     std::string origin(req.header("Origin"));
-    if (CorsPolicy::is_preflight(req)) co_return cors_.preflight(req);
-    http::Response res = co_await route_request(req);
+    std::string route_label = "preflight";
+    // Not a conditional expression: g++ 12 mishandles a co_await inside `?:`.
+    http::Response res;
+    if (CorsPolicy::is_preflight(req)) {
+        res = cors_.preflight(req);
+    } else {
+        res = co_await route_request(req, route_label);
+    }
     cors_.decorate(res, origin);
+    http_metrics_.record(route_label, req.method(), res.result_int(),
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     co_return res;
 }
 
@@ -56,16 +79,18 @@ Task<Result<Identity>> GatewayHandler::authenticate(const http::Request& req) {
         checked = auth::jwt::check(*token, *keys_.keys(), clock::now(), config_.issuer);
     }
     if (!checked) {
-        log::info("token refused", {{"request_id", req.request_id()},
-                                    {"reason", std::string(auth::jwt::rejection_name(checked.error()))}});
+        std::string reason(auth::jwt::rejection_name(checked.error()));
+        token_rejections_.Add({{"reason", reason}}).Increment();
+        log::info("token refused", {{"request_id", req.request_id()}, {"reason", reason}});
         co_return fail(ErrorKind::kUnauthorized);
     }
     co_return Identity{checked->user_id, checked->email, std::string(auth::role_name(checked->role))};
 }
 
-Task<http::Response> GatewayHandler::route_request(http::Request& req) {
+Task<http::Response> GatewayHandler::route_request(http::Request& req, std::string& route_label) {
     std::string_view path = req.path();
-    if (path == "/health" || path == "/ready") {
+    if (path == "/health" || path == "/ready" || path == "/metrics") {
+        route_label = std::string(path);
         if (req.method() != http::Verb::get) {
             auto res = http::error(Error::of(ErrorKind::kMethodNotAllowed));
             res.set(http::Field::allow, "GET");
@@ -74,11 +99,16 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req) {
         if (path == "/ready" && !keys_.ready()) {
             co_return http::error(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
         }
+        if (path == "/metrics") co_return telemetry::metrics_response(*registry_);
         co_return http::message("status UP");
     }
 
     auto decision = route(req.method(), req.raw().target());
-    if (!decision) co_return http::error(Error::of(ErrorKind::kRouteNotFound));
+    if (!decision) {
+        route_label = "unmatched";
+        co_return http::error(Error::of(ErrorKind::kRouteNotFound));
+    }
+    route_label = std::string(upstream_name(decision->upstream));
 
     ForwardContext ctx;
     ctx.target = std::move(decision->target);
@@ -101,9 +131,12 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req) {
         log::warn("upstream call failed", {{"request_id", req.request_id()},
                                            {"upstream", std::string(upstream_name(decision->upstream))},
                                            {"error", res.error().message}});
-        auto err = res.error().kind == ErrorKind::kGatewayTimeout
-                       ? Error::of(ErrorKind::kGatewayTimeout)
-                       : Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1));
+        bool timeout = res.error().kind == ErrorKind::kGatewayTimeout;
+        upstream_errors_.Add({{"upstream", std::string(upstream_name(decision->upstream))},
+                              {"kind", timeout ? "timeout" : "unavailable"}})
+            .Increment();
+        auto err = timeout ? Error::of(ErrorKind::kGatewayTimeout)
+                           : Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1));
         co_return http::error(err);
     }
     co_return client_response(std::move(*res));

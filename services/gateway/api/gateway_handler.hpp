@@ -11,12 +11,14 @@
 #include "http/client.hpp"
 #include "keys/key_store.hpp"
 #include "runtime/event_loops.hpp"
+#include "telemetry/http_metrics.hpp"
 
 namespace agora::gateway {
 
 class GatewayHandler {
 public:
-    GatewayHandler(const GatewayConfig& config, runtime::EventLoops& loops, KeyStore& keys);
+    GatewayHandler(const GatewayConfig& config, runtime::EventLoops& loops, KeyStore& keys,
+                   std::shared_ptr<prometheus::Registry> registry);
     Task<http::Response> handle(http::Request& req);
 
 private:
@@ -24,12 +26,17 @@ private:
         asio::io_context* io;
         std::unique_ptr<http::Client> auth, product, order;
     };
-    Task<http::Response> route_request(http::Request& req);
+    // Answers the request and names the route group it took, for metrics.
+    Task<http::Response> route_request(http::Request& req, std::string& route_label);
     Task<Result<Identity>> authenticate(const http::Request& req);
     http::Client& client(Upstream upstream, asio::io_context& io);
     const UpstreamConfig& upstream_config(Upstream upstream) const;
 
     const GatewayConfig& config_;
+    std::shared_ptr<prometheus::Registry> registry_;
+    telemetry::HttpMetrics http_metrics_;
+    prometheus::Family<prometheus::Counter>& upstream_errors_;
+    prometheus::Family<prometheus::Counter>& token_rejections_;
     KeyStore& keys_;
     CorsPolicy cors_;
     std::vector<LoopClients> clients_;  // one set per event loop: a client belongs to one loop

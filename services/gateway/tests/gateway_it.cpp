@@ -66,7 +66,7 @@ protected:
         config_.cors_origins = {"http://shop.local"};
         keys_ = std::make_unique<KeyStore>(gateway_loops_.at(0),
                                            KeyStoreConfig{.auth_url = up, .retry = 100ms, .min_refetch = 1s});
-        handler_ = std::make_unique<GatewayHandler>(config_, gateway_loops_, *keys_);
+        handler_ = std::make_unique<GatewayHandler>(config_, gateway_loops_, *keys_, registry_);
         gateway_ = std::make_unique<http::Server>(gateway_loops_, http::ServerConfig{},
                                                   [this](http::Request& r) { return handler_->handle(r); });
         ASSERT_TRUE(gateway_->start());
@@ -119,12 +119,24 @@ protected:
     int jwks_fetches_ = 0;
     GatewayConfig config_;
     std::unique_ptr<KeyStore> keys_;
+    std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
     std::unique_ptr<GatewayHandler> handler_;
 };
 
 TEST_F(GatewayTest, HealthAndReadiness) {
     EXPECT_EQ(get("/health").body(), R"({"message":"status UP"})");
     EXPECT_EQ(get("/ready").result_int(), 200);
+}
+
+TEST_F(GatewayTest, MetricsCountRequestsByRouteGroup) {
+    get("/products/1");
+    get("/orders", "bad-token");
+    auto text = get("/metrics").body();
+    EXPECT_NE(text.find(R"(agora_gateway_http_requests_total{method="GET",route="product",status="200"} 1)"),
+              std::string::npos) << text;
+    EXPECT_NE(text.find(R"(agora_gateway_http_requests_total{method="GET",route="order",status="401"} 1)"),
+              std::string::npos);
+    EXPECT_NE(text.find(R"(agora_gateway_token_rejections_total{reason=)"), std::string::npos);
 }
 
 TEST_F(GatewayTest, UnknownRoutesAre404) {
@@ -245,7 +257,7 @@ TEST_F(GatewayTest, UpstreamDownIsAFast503) {
     upstream_->stop();
     // Kept-alive connections to the old upstream are gone too once it closes them.
     config_.product.url = "http://127.0.0.1:1";
-    GatewayHandler handler(config_, gateway_loops_, *keys_);
+    GatewayHandler handler(config_, gateway_loops_, *keys_, registry_);
     http::Server gw(gateway_loops_, http::ServerConfig{}, [&](http::Request& r) { return handler.handle(r); });
     ASSERT_TRUE(gw.start());
     asio::io_context io;
