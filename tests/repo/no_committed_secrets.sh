@@ -10,7 +10,8 @@ while IFS= read -r -d '' file; do
         tests/repo/no_committed_secrets.sh) continue ;;
         .env | */.env | *.pem | *.key) echo "tracked secret-like file: $file"; found=1; continue ;;
     esac
-    if grep -qIE -- '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----' "$file"; then
+    # A PEM block on its own lines, or one embedded in a string literal with its key material.
+    if grep -qIE -- '^-----BEGIN ([A-Z]+ )?PRIVATE KEY-----$|PRIVATE KEY-----\\n[A-Za-z0-9+/]{16}' "$file"; then
         echo "private key in tracked file: $file"
         found=1
     fi
