@@ -17,6 +17,9 @@ import statistics
 import sys
 from pathlib import Path
 
+# vegeta's reached rate below this share of the asked one means the generator fell behind.
+RATE_TOLERANCE = 0.97
+
 STANDIN_NOTE = (
     "**Harness check only:** auth was not built, so a second gateway stood in for it "
     "(`BENCH_UPSTREAM=gateway`); the figures measure the harness, not auth."
@@ -30,6 +33,7 @@ class Target:
         self.wrk_errors = 0  # non-2xx responses and socket errors over all rounds
         self.p50_us, self.p99_us = [], []
         self.vegeta_failed = 0  # requests that failed over all open-loop rounds
+        self.sent_rates = []  # the arrival rate vegeta reached, one per round
         self.hwm_kb = None
 
     def median_rps(self):
@@ -98,6 +102,7 @@ def read_results(results):
                 t.p50_us.append(report["latencies"]["50th"] / 1e3)
                 t.p99_us.append(report["latencies"]["99th"] / 1e3)
                 t.vegeta_failed += round(report["requests"] * (1.0 - report["success"]))
+                t.sent_rates.append(report["rate"])
             if t.process in s.memory:
                 t.hwm_kb = s.memory[t.process][0]
     return config, list(scenarios.values())
@@ -133,6 +138,8 @@ def fmt_rps(value):
 def fmt_us(value):
     if value is None:
         return "–"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.2f} s"
     return f"{value / 1000:.2f} ms" if value >= 1000 else f"{value:.0f} µs"
 
 
@@ -152,16 +159,27 @@ def scenario_section(s, config):
         "errors | peak RSS of the process |"
     )
     lines.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    behind = []
     for t in s.targets.values():
+        # A generator that could not keep the rate measured less than it was asked to: say so.
+        lagging = s.rate and t.sent_rates and min(t.sent_rates) < RATE_TOLERANCE * s.rate
+        if lagging:
+            behind.append(f"{t.name} (down to {fmt_rps(min(t.sent_rates))} req/s)")
+        mark = " ⚠" if lagging else ""
         spread = f"{fmt_rps(min(t.rps))}–{fmt_rps(max(t.rps))}" if t.rps else "–"
         errors = "none" if t.clean() else f"**{t.wrk_errors + t.vegeta_failed}**"
         lines.append(
-            f"| {t.name} | {t.process} | {fmt_rps(t.median_rps())} | {spread} | {fmt_us(t.median_p50())} | "
-            f"{fmt_us(t.median_p99())} | {errors} | {fmt_mib(t.hwm_kb)} |"
+            f"| {t.name} | {t.process} | {fmt_rps(t.median_rps())} | {spread} | {fmt_us(t.median_p50())}{mark} | "
+            f"{fmt_us(t.median_p99())}{mark} | {errors} | {fmt_mib(t.hwm_kb)} |"
         )
     lines.append("")
     if s.rate:
         lines.append(f"Latency measured at a fixed {fmt_rps(s.rate)} req/s for every target.")
+        if behind:
+            lines.append(
+                "⚠ vegeta fell behind that rate for " + ", ".join(behind) + ": the machine was saturated, so "
+                "these latencies include queueing in the generator; lower `BENCH_RATE_SHARE` or rerun."
+            )
         lines.append("")
     names = list(s.targets)
     if len(names) > 1:
@@ -267,7 +285,7 @@ processes on free loopback ports in a temporary directory, never the `make up` p
 is not started: auth retries it in the background and no measured route uses it. Every process is
 stopped at the end, on failure or Ctrl-C too. The exit status is non-zero when a target fails.
 
-Other knobs: `BENCH_CONNECTIONS` (16), `BENCH_RATE_SHARE` (0.5), `BENCH_THREADS` (1), `BENCH_WARMUP`
+Other knobs: `BENCH_CONNECTIONS` (16), `BENCH_RATE_SHARE` (0.25), `BENCH_THREADS` (1), `BENCH_WARMUP`
 (2 s), `BENCH_KEEP=1` keeps the temporary directory with the logs and raw outputs, `BENCH_OUT`
 writes the report elsewhere. `BENCH_UPSTREAM=gateway` puts a second gateway in auth's place, to
 check the harness when auth does not build.
@@ -280,7 +298,10 @@ check the harness when auth does not build.
   delivers, not what a server would on its own.
 - **p50 / p99**: latency from `vegeta` at a fixed arrival rate (open loop: a slow response cannot
   hold back the requests behind it), the same rate for every target of a scenario, median of the
-  rounds.
+  rounds. The rate is a quarter of the slowest target's req/s: vegeta spends several times wrk's
+  CPU per request on the same 2 cores, and at half that figure the machine saturates and the
+  latencies become the generator's own queue. A ⚠ marks a target for which vegeta could not hold
+  the rate.
 - **errors**: requests that failed (non-2xx, socket errors, time-outs) in wrk's and vegeta's runs
   together. A goal with errors on either side fails.
 - **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario (it

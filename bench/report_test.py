@@ -17,15 +17,16 @@ Transfer/sec:      1.50MB
 """
 
 
-def write_target(folder, name, rates, p50_ns, p99_ns, success=1.0, extra=""):
+def write_target(folder, name, rates, p50_ns, p99_ns, success=1.0, extra="", sent_rate=5000.0):
     for i, rps in enumerate(rates, 1):
         (folder / f"{name}.wrk.{i}.txt").write_text(WRK.format(rps=rps, extra=extra))
-        report = {"latencies": {"50th": p50_ns, "99th": p99_ns}, "success": success, "requests": 1000}
+        report = {"latencies": {"50th": p50_ns, "99th": p99_ns}, "success": success, "requests": 1000,
+                  "rate": sent_rate}
         (folder / f"{name}.vegeta.{i}.json").write_text(json.dumps(report))
 
 
 class ReportTest(unittest.TestCase):
-    def run_report(self, gateway_rates, wrk_extra=""):
+    def run_report(self, gateway_rates, wrk_extra="", gateway_sent_rate=5000.0):
         with tempfile.TemporaryDirectory() as tmp:
             results = Path(tmp)
             folder = results / "s1"
@@ -41,7 +42,8 @@ class ReportTest(unittest.TestCase):
                 "goal\ts1\tgateway\thaproxy\t0.70",
             ]
             (results / "manifest.tsv").write_text("\n".join(manifest) + "\n")
-            write_target(folder, "gateway", gateway_rates, 200_000, 900_000, extra=wrk_extra)
+            write_target(folder, "gateway", gateway_rates, 200_000, 900_000, extra=wrk_extra,
+                         sent_rate=gateway_sent_rate)
             write_target(folder, "haproxy", [10000, 10000, 10000], 100_000, 300_000)
             out = results / "benchmarks.md"
             done = subprocess.run([sys.executable, str(REPORT), "--results", str(results), "--out", str(out)],
@@ -66,6 +68,13 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("0.90× (with errors)", text)
         self.assertIn("| **21** |", text)
+
+    def test_flags_a_generator_that_fell_behind(self):
+        rc, text = self.run_report([8000, 8000, 8000], gateway_sent_rate=3000.0)
+        self.assertEqual(rc, 0)
+        self.assertIn("| 200 µs ⚠ | 900 µs ⚠ |", text)
+        self.assertIn("vegeta fell behind that rate for gateway (down to 3,000 req/s)", text)
+        self.assertNotIn("haproxy (down", text)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 #
 # Knobs (environment): BENCH_DURATION (s per measurement, 10), BENCH_WARMUP (s, 2), BENCH_ROUNDS (3),
 # BENCH_CONNECTIONS (wrk connections, 16), BENCH_RATE_SHARE (open-loop rate as a share of the slowest
-# target's req/s, 0.5), BENCH_THREADS (event-loop threads of the gateway, auth and HAProxy, 1),
+# target's req/s, 0.25), BENCH_THREADS (event-loop threads of the gateway, auth and HAProxy, 1),
 # BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary directory),
 # BENCH_OUT (the report, docs/benchmarks.md), BENCH_UPSTREAM=gateway (a second gateway stands in for
 # auth: checks the harness itself while auth is not built; the report says so).
@@ -19,7 +19,7 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 : "${BENCH_WARMUP:=2}"
 : "${BENCH_ROUNDS:=3}"
 : "${BENCH_CONNECTIONS:=16}"
-: "${BENCH_RATE_SHARE:=0.5}"
+: "${BENCH_RATE_SHARE:=0.25}"
 : "${BENCH_THREADS:=1}"
 : "${BENCH_SKIP_BUILD:=}"
 : "${BENCH_KEEP:=}"
