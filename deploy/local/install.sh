@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages.txt
-# and the Go-built tools of go-tools.txt (into $AGORA_HOME/bin). Quick when nothing is missing.
+# the Go-built tools of go-tools.txt (into $AGORA_HOME/bin) and the Kafka broker's jars from Maven Central
+# (kafka/pom.xml, into $AGORA_HOME/kafka/libs). Quick when nothing is missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 
@@ -131,10 +132,50 @@ install_go_tools() {
     done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$DEPLOY_DIR/go-tools.txt")
 }
 
+# ---- Kafka, from Maven Central ------------------------------------------------------------------
+# Apache Kafka is not in Debian. Its jars and their runtime dependencies are copied by Maven into
+# $KAFKA_LIBS ($AGORA_HOME/kafka/libs); a stamp holding the pom's checksum makes the next run a no-op.
+KAFKA_POM="$DEPLOY_DIR/kafka/pom.xml"
+
+kafka_version() { sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_POM"; }
+
+install_kafka() {
+    local version stamp want log fetched
+    version="$(kafka_version)"
+    stamp="$AGORA_HOME/kafka/.pom.sha256"
+    want="$(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
+    if [[ -f "$KAFKA_LIBS/kafka_2.13-$version.jar" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+        ok "Kafka $version present ($(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars)"
+        return
+    fi
+    command -v mvn >/dev/null || die "mvn is missing (Debian package maven, listed in packages.txt)"
+    command -v java >/dev/null || die "java is missing (Debian package default-jre-headless, listed in packages.txt)"
+    step "Fetching Apache Kafka $version and its dependencies from Maven Central (about 45 MB the first time)"
+    mkdir -p "$AGORA_HOME/kafka"
+    log="$AGORA_HOME/kafka/maven.log"
+    rm -rf "$KAFKA_LIBS.new"
+    # A progress line every 10 files; the whole output stays in the log.
+    # Success is judged from the log below, so a failed download is reported with its cause.
+    mvn -B -f "$KAFKA_POM" dependency:copy-dependencies -DincludeScope=runtime \
+        -DoutputDirectory="$KAFKA_LIBS.new" 2>&1 | tee "$log" |
+        awk '/^\[INFO\] Downloaded from/ { if (++n % 10 == 0) { printf "    %d files downloaded\n", n; fflush() } }' ||
+        true
+    fetched="$(find "$KAFKA_LIBS.new" -name '*.jar' 2>/dev/null | wc -l)"
+    if ! grep -q 'BUILD SUCCESS' "$log" || [[ ! -f "$KAFKA_LIBS.new/kafka_2.13-$version.jar" ]]; then
+        tail -n 20 "$log" | sed 's/^/    | /' >&2
+        die "Maven could not fetch Kafka $version; the whole output is in $log"
+    fi
+    rm -rf "$KAFKA_LIBS"
+    mv "$KAFKA_LIBS.new" "$KAFKA_LIBS"
+    echo "$want" >"$stamp"
+    ok "Kafka $version: $fetched jars in $KAFKA_LIBS"
+}
+
 main() {
     step "Checking what Agora needs on this machine"
     install_packages
     install_go_tools
+    install_kafka
 }
 
 # Sourcing the file gives its functions without running it.

@@ -32,7 +32,7 @@ RABBITMQ_LIB="${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}"
 if [[ $EUID -eq 0 ]]; then PG_USER=postgres; else PG_USER="$(id -un)"; fi
 
 # Infrastructure, in start order.
-AGORA_INFRA=(postgres redis rabbitmq mailpit)
+AGORA_INFRA=(postgres redis kafka rabbitmq mailpit)
 # Services, in start order (the gateway last). A service runs when its binary is built.
 AGORA_SERVICES=(auth product order mail gateway)
 # One database per service, all owned by the `agora` role.
@@ -41,6 +41,10 @@ DB_ROLE=agora
 DB_PASSWORD=agora
 ADMIN_EMAIL=admin@agora.local
 ADMIN_PASSWORD=admin-password
+# Kafka topics of CONTRACT 6, each with KAFKA_PARTITIONS partitions.
+KAFKA_TOPICS=(product-created product-updated product-deleted order-created order-cancelled)
+KAFKA_PARTITIONS=3
+KAFKA_LIBS="$AGORA_HOME/kafka/libs"
 
 # Tokens that render replaces in templates: @NAME@ becomes the value of $NAME. Every port of
 # ports.env is one.
@@ -126,6 +130,7 @@ infra_address() {
     case "$1" in
         postgres) echo "127.0.0.1:$POSTGRES_PORT" ;;
         redis) echo "127.0.0.1:$REDIS_PORT" ;;
+        kafka) echo "127.0.0.1:$KAFKA_PORT" ;;
         rabbitmq) echo "127.0.0.1:$RABBITMQ_PORT, http://localhost:$RABBITMQ_UI_PORT" ;;
         mailpit) echo "http://localhost:$MAILPIT_UI_PORT, SMTP 127.0.0.1:$MAILPIT_SMTP_PORT" ;;
         *) echo "" ;;
@@ -137,6 +142,7 @@ port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 ready_postgres() { pg_isready -q -h 127.0.0.1 -p "$POSTGRES_PORT" -t 2; }
 ready_redis() { [[ "$(timeout 2 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; }
+ready_kafka() { port_open "$KAFKA_PORT"; }
 ready_rabbitmq() { port_open "$RABBITMQ_PORT"; }
 ready_mailpit() {
     port_open "$MAILPIT_SMTP_PORT" && curl -fs -o /dev/null -m 2 "http://127.0.0.1:$MAILPIT_UI_PORT/readyz"
@@ -167,6 +173,14 @@ wait_ready() {
         fi
         sleep 0.5
     done
+}
+
+# kafka_tool <class> <args> : runs one of Kafka's Java tools from the installed jars.
+kafka_tool() {
+    local class="$1"
+    shift
+    java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$AGORA_ETC/kafka-log4j2.properties" \
+        -cp "$KAFKA_LIBS/*" "$class" "$@"
 }
 
 # psql_admin <args> : psql as the PostgreSQL superuser over our own Unix socket.

@@ -104,6 +104,42 @@ prepare_rabbitmq() {
     echo '[rabbitmq_management].' | write_if_changed "$AGORA_ETC/rabbitmq-plugins" || true
 }
 
+prepare_kafka() {
+    mkdir -p "$AGORA_DATA/kafka"
+    [[ -d "$KAFKA_LIBS" ]] || die "$KAFKA_LIBS is missing; run deploy/local/install.sh"
+    local conf
+    conf="$(render "$DEPLOY_DIR/etc/kafka.properties")" || exit 1
+    write_if_changed "$AGORA_ETC/kafka.properties" <<<"$conf" || true
+    render "$DEPLOY_DIR/etc/kafka-log4j2.properties" | write_if_changed "$AGORA_ETC/kafka-log4j2.properties" || true
+    [[ -f "$AGORA_DATA/kafka/meta.properties" ]] && return
+    # KRaft needs its log folder formatted once with a cluster id: 16 random bytes, base64url.
+    local cluster_id
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    step "Formatting Kafka's storage in $AGORA_DATA/kafka (cluster $cluster_id)"
+    kafka_tool kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$AGORA_ETC/kafka.properties" \
+        >"$AGORA_LOGS/kafka-format.log" 2>&1 || die "formatting Kafka's storage failed; see $AGORA_LOGS/kafka-format.log"
+}
+
+# Creates the topics of CONTRACT 6 that do not exist yet; one listing when all are there.
+ensure_kafka_topics() {
+    local bootstrap="127.0.0.1:$KAFKA_PORT" existing topic missing=()
+    existing="$(kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --list 2>>"$AGORA_LOGS/kafka-topics.log")" ||
+        die "could not list Kafka topics; see $AGORA_LOGS/kafka-topics.log"
+    for topic in "${KAFKA_TOPICS[@]}"; do
+        grep -qx -- "$topic" <<<"$existing" || missing+=("$topic")
+    done
+    if ((${#missing[@]} == 0)); then
+        ok "Kafka topics present: ${KAFKA_TOPICS[*]}"
+        return
+    fi
+    for topic in "${missing[@]}"; do
+        kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create --if-not-exists \
+            --topic "$topic" --partitions "$KAFKA_PARTITIONS" --replication-factor 1 >>"$AGORA_LOGS/kafka-topics.log" 2>&1 ||
+            die "could not create the Kafka topic $topic; see $AGORA_LOGS/kafka-topics.log"
+        info "created Kafka topic $topic ($KAFKA_PARTITIONS partitions)"
+    done
+}
+
 prepare_mailpit() {
     mkdir -p "$AGORA_DATA/mailpit"
     [[ -x "$AGORA_BIN/mailpit" ]] || die "$AGORA_BIN/mailpit is missing; run deploy/local/install.sh"
@@ -237,6 +273,7 @@ print_summary() {
     printf '    %-12s postgresql://%s:%s@127.0.0.1:%s/<db>  (%s)\n' "PostgreSQL" "$DB_ROLE" "$DB_PASSWORD" \
         "$POSTGRES_PORT" "${AGORA_DATABASES[*]}"
     printf '    %-12s redis://127.0.0.1:%s/0\n' "Redis" "$REDIS_PORT"
+    printf '    %-12s KAFKA_BROKERS=127.0.0.1:%s  (topics: %s)\n' "Kafka" "$KAFKA_PORT" "${KAFKA_TOPICS[*]}"
     printf '    %-12s http://localhost:%s\n' "supervisor" "$SUPERVISOR_PORT"
     echo
     info "Admin: $ADMIN_EMAIL / $ADMIN_PASSWORD  (seeded for local use only; never use it elsewhere)"
@@ -266,6 +303,7 @@ main() {
         [[ "$name" == postgres ]] && continue
         start_program "$name" "$(start_deadline "$name")" || exit 1
     done
+    ensure_kafka_topics
     local failed=()
     for name in "${programs[@]}"; do
         [[ " ${AGORA_INFRA[*]} " == *" $name "* ]] && continue
