@@ -1,0 +1,28 @@
+#pragma once
+// POST /register {email, password} -> 201 the new, unverified user (CONTRACT 3).
+#include <string>
+
+#include "api/context.hpp"
+#include "http/message.hpp"
+
+namespace agora::auth_service {
+
+struct RegisterCommand {
+    std::string email;  // normalised
+    std::string password;
+};
+
+// Decoding and validation alone (no I/O), exposed for tests.
+Result<RegisterCommand> decode_register(const http::Request& req);
+
+class RegisterUser {
+public:
+    explicit RegisterUser(Context& context) : context_(context) {}
+    Task<http::Response> handle(http::Request& req);
+
+private:
+    Task<Result<User>> run(const RegisterCommand& cmd);
+    Context& context_;
+};
+
+}  // namespace agora::auth_service

@@ -1,0 +1,21 @@
+#pragma once
+// POST /verify {email, verification_token} -> 200 {id, email, is_verified:true} (CONTRACT 3).
+#include <string>
+
+#include "api/context.hpp"
+#include "http/message.hpp"
+
+namespace agora::auth_service {
+
+Result<VerifyRequest> decode_verify(const http::Request& req);
+
+class VerifyEmail {
+public:
+    explicit VerifyEmail(Context& context) : context_(context) {}
+    Task<http::Response> handle(http::Request& req);
+
+private:
+    Context& context_;
+};
+
+}  // namespace agora::auth_service

@@ -1,0 +1,250 @@
+#include "app.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include "amqp/publisher.hpp"
+#include "amqp/topology.hpp"
+#include "api/context.hpp"
+#include "api/login.hpp"
+#include "api/probes.hpp"
+#include "api/register_user.hpp"
+#include "api/resend_verification.hpp"
+#include "api/verify_email.hpp"
+#include "auth/jwks.hpp"
+#include "auth/password.hpp"
+#include "core/log.hpp"
+#include "domain/email.hpp"
+#include "http/server.hpp"
+#include "messaging/schema.hpp"
+#include "migrations.hpp"
+#include "pg/migration.hpp"
+#include "runtime/event_loops.hpp"
+#include "secrets.hpp"
+
+namespace agora::auth_service {
+namespace {
+
+// The outbox tables of libs/messaging take their place among the service's own migrations.
+constexpr int kOutboxMigrationVersion = 3;
+
+std::vector<pg::Migration> all_migrations() {
+    std::vector<pg::Migration> all(migrations().begin(), migrations().end());
+    all.push_back(messaging::schema_migration(kOutboxMigrationVersion));
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+    return all;
+}
+
+// Runs one coroutine to completion on a private io_context: start-up work before the loops run.
+template <class T>
+T run_to_completion(asio::io_context& io, Task<T> task) {
+    std::optional<T> result;
+    std::exception_ptr error;
+    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
+        error = e;
+        if (!e) result.emplace(std::move(value));
+    });
+    io.restart();
+    io.run();
+    if (error) std::rethrow_exception(error);
+    return std::move(*result);
+}
+
+Task<Result<bool>> migrate_and_ensure_admin(pg::Pool& pool, const auth::CodeHasher& codes,
+                                            const VerificationPolicy& policy, std::string email,
+                                            std::string password_hash) {
+    auto list = all_migrations();
+    if (auto migrated = co_await pg::migrate(pool, list); !migrated) {
+        co_return fail(ErrorKind::kInternal, "migrations failed: " + migrated.error().message);
+    }
+    if (email.empty()) co_return false;
+    UserStore users(pool, pool, codes, policy);
+    co_return co_await users.ensure_admin(email, password_hash);
+}
+
+// Blocking start-up step: migrations, then the admin when one is asked for. Hashing here is fine: the
+// event loops are not running yet.
+Result<bool> prepare_database(const AuthConfig& config, const auth::CodeHasher& codes, const std::string& email,
+                              const std::string& password) {
+    std::string normalized = normalize_email(email);
+    std::string hash;
+    if (!normalized.empty()) hash = AGORA_TRY(auth::password::hash(password, config.password));
+    asio::io_context io(1);
+    auto pool_config = config.primary;
+    pool_config.size = 1;
+    bool created = false;
+    {
+        pg::Pool pool(io, pool_config);
+        auto result =
+            run_to_completion(io, migrate_and_ensure_admin(pool, codes, config.verification, normalized, hash));
+        if (!result) return std::unexpected(result.error());
+        created = *result;
+    }
+    io.restart();
+    io.run();  // lets the pool's connections close
+    if (created) log::info("admin created", {{"email", normalized}});
+    return created;
+}
+
+}  // namespace
+
+struct AuthService::Parts {
+    explicit Parts(const AuthConfig& config) : loops(config.threads) {}
+
+    runtime::EventLoops loops;
+    std::unique_ptr<auth::PasswordHasher> hasher;
+    std::optional<auth::SigningKey> signing_key;
+    std::optional<auth::CodeHasher> codes;
+    std::unique_ptr<amqp::Publisher> publisher;
+    std::unique_ptr<messaging::OutboxRelay> relay;
+    std::unique_ptr<Context> context;
+    std::unique_ptr<RegisterUser> register_user;
+    std::unique_ptr<VerifyEmail> verify_email;
+    std::unique_ptr<ResendVerification> resend;
+    std::unique_ptr<Login> login;
+    std::unique_ptr<Probes> probes;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+
+    // Declares the RabbitMQ topology from its own thread until it works: start-up never waits for the
+    // broker, and the relay's publishes succeed once the exchange exists.
+    std::mutex topology_mutex;
+    std::condition_variable_any topology_wake;
+    std::jthread topology;
+    std::atomic<bool> stopped{false};
+};
+
+AuthService::AuthService(AuthConfig config) : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
+
+AuthService::~AuthService() {
+    stop();
+    if (parts_->topology.joinable()) {
+        parts_->topology.request_stop();
+        parts_->topology_wake.notify_all();
+        parts_->topology.join();
+    }
+    if (parts_->relay) parts_->relay->stop();
+}
+
+Result<void> AuthService::start() {
+    auto& p = *parts_;
+    p.signing_key = AGORA_TRY(load_or_create_signing_key(config_.jwt_key_file));
+    auto pepper = AGORA_TRY(load_or_create_pepper(config_.code_pepper_file));
+    p.codes.emplace(pepper);
+
+    auto prepared =
+        prepare_database(config_, *p.codes, config_.bootstrap_admin_email, config_.bootstrap_admin_password);
+    if (!prepared) return std::unexpected(prepared.error());
+
+    p.hasher = std::make_unique<auth::PasswordHasher>(
+        auth::PasswordHasher::Options{.params = config_.password, .threads = config_.hash_threads});
+    auto dummy = AGORA_TRY(auth::password::hash(auth::new_verification_code() + auth::new_verification_code(),
+                                                config_.password));
+
+    p.publisher = std::make_unique<amqp::Publisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
+    auto loops = std::vector<std::unique_ptr<LoopBackends>>{};
+    for (int i = 0; i < p.loops.size(); ++i) {
+        auto& io = p.loops.at(i);
+        auto backends = std::make_unique<LoopBackends>();
+        backends->io = &io;
+        backends->primary = std::make_unique<pg::Pool>(io, config_.primary);
+        backends->replica = std::make_unique<pg::Pool>(io, config_.replica);
+        backends->redis = std::make_unique<redis::Client>(io, config_.redis);
+        backends->users =
+            std::make_unique<UserStore>(*backends->primary, *backends->replica, *p.codes, config_.verification);
+        loops.push_back(std::move(backends));
+    }
+    messaging::RelayConfig relay_config;
+    relay_config.poll_interval = config_.relay_poll;
+    p.relay = std::make_unique<messaging::OutboxRelay>(*loops.front()->primary, *p.publisher, relay_config);
+
+    p.context = std::unique_ptr<Context>(new Context{config_, *p.hasher, *p.codes, *p.signing_key, *p.relay,
+                                                     std::move(dummy), auth::to_jwks({p.signing_key->public_key()}),
+                                                     std::move(loops)});
+    p.register_user = std::make_unique<RegisterUser>(*p.context);
+    p.verify_email = std::make_unique<VerifyEmail>(*p.context);
+    p.resend = std::make_unique<ResendVerification>(*p.context);
+    p.login = std::make_unique<Login>(*p.context);
+    p.probes = std::make_unique<Probes>(*p.context);
+    p.router.post("/register", [&p](http::Request& r) { return p.register_user->handle(r); })
+        .post("/verify", [&p](http::Request& r) { return p.verify_email->handle(r); })
+        .post("/resend-verification", [&p](http::Request& r) { return p.resend->handle(r); })
+        .post("/login", [&p](http::Request& r) { return p.login->handle(r); })
+        .get("/.well-known/jwks.json", [&p](http::Request& r) { return p.probes->jwks(r); })
+        .get("/health", [&p](http::Request& r) { return p.probes->health(r); })
+        .get("/ready", [&p](http::Request& r) { return p.probes->ready(r); });
+    p.server = std::make_unique<http::Server>(p.loops, config_.server,
+                                              [&p](http::Request& r) { return p.router.dispatch(r); });
+    if (auto done = p.server->start(); !done) return std::unexpected(done.error());
+
+    for (auto& backends : p.context->loops) {
+        asio::co_spawn(*backends->io, [client = backends->redis.get()]() -> Task<void> {
+            if (auto connected = co_await client->connect(); !connected) {
+                log::warn("redis unavailable at start-up, retrying in the background",
+                          {{"error", connected.error().message}});
+            }
+        }, asio::detached);
+    }
+    asio::co_spawn(p.loops.at(0), p.relay->run(), asio::detached);
+    p.topology = std::jthread([&p, amqp_config = config_.amqp](std::stop_token stop) {
+        auto delay = std::chrono::milliseconds(200);
+        while (!stop.stop_requested()) {
+            auto declared = amqp::declare_notifications(amqp_config);
+            if (declared) {
+                log::info("rabbitmq topology declared");
+                p.relay->notify();
+                return;
+            }
+            log::warn("rabbitmq topology not declared yet", {{"error", declared.error().message}});
+            std::unique_lock lock(p.topology_mutex);
+            p.topology_wake.wait_for(lock, stop, delay, [] { return false; });
+            delay = std::min(delay * 2, std::chrono::milliseconds(10000));
+        }
+    });
+    log::info("auth listening", {{"port", std::to_string(p.server->port())},
+                                 {"threads", std::to_string(p.loops.size())},
+                                 {"kid", p.signing_key->kid()}});
+    return {};
+}
+
+void AuthService::run() { parts_->loops.run(); }
+
+void AuthService::stop() {
+    auto& p = *parts_;
+    if (p.stopped.exchange(true)) return;
+    if (p.relay) p.relay->stop();
+    if (p.server) {
+        // The server's acceptors belong to the loops: stop them there, then the loops.
+        asio::post(p.loops.at(0), [&p] {
+            p.server->stop();
+            p.loops.stop();
+        });
+    } else {
+        p.loops.stop();
+    }
+}
+
+void AuthService::stop_on_signals() {
+    parts_->loops.on_signal([this] {
+        log::info("stopping");
+        stop();
+    });
+}
+
+int AuthService::port() const { return parts_->server ? parts_->server->port() : 0; }
+
+const std::string& AuthService::jwks() const { return parts_->context->jwks; }
+
+std::int64_t AuthService::outbox_backlog() const { return parts_->relay ? parts_->relay->backlog() : 0; }
+
+Result<bool> AuthService::create_admin(const AuthConfig& config, const std::string& email,
+                                       const std::string& password) {
+    auto pepper = AGORA_TRY(load_or_create_pepper(config.code_pepper_file));
+    auth::CodeHasher codes(pepper);
+    return prepare_database(config, codes, email, password);
+}
+
+}  // namespace agora::auth_service

@@ -1,0 +1,49 @@
+#pragma once
+// The auth service's settings, from the environment (deploy/local sets the local ones). Every variable
+// has a local default; invalid values stop start-up naming the variable.
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "amqp/config.hpp"
+#include "auth/password.hpp"
+#include "core/config.hpp"
+#include "domain/login_throttle.hpp"
+#include "domain/verification.hpp"
+#include "http/server.hpp"
+#include "pg/pool.hpp"
+#include "redis/config.hpp"
+
+namespace agora::auth_service {
+
+struct AuthConfig {
+    http::ServerConfig server;
+    int threads = 1;
+    std::string log_level = "info";
+
+    pg::PoolConfig primary;  // AUTH_DATABASE_*: writes and read-your-writes
+    pg::PoolConfig replica;  // AUTH_DATABASE_REPLICA_*: reads that may lag; defaults to the primary
+    redis::Config redis;
+    amqp::Config amqp;
+
+    std::filesystem::path jwt_key_file;     // generated and saved when absent
+    std::string jwt_issuer = "agora";
+    std::chrono::seconds jwt_ttl{86400};
+    std::filesystem::path code_pepper_file;  // generated and saved (mode 600) when absent
+
+    VerificationPolicy verification;
+    std::chrono::seconds resend_cooldown{60};
+    ThrottleLimits login_throttle;
+    auth::PasswordParams password;
+    int hash_threads = 1;
+
+    std::chrono::milliseconds relay_poll{1000};
+
+    std::string bootstrap_admin_email;     // both set: ensure this admin exists at start-up
+    std::string bootstrap_admin_password;  // secret
+};
+
+// Reads every variable; fails listing each invalid one.
+Result<AuthConfig> load_config(config::Env& env);
+
+}  // namespace agora::auth_service
