@@ -17,7 +17,8 @@ double jitter_draw() {
 
 }  // namespace
 
-Task<Result<void>> send_with_retries(SmtpSender& sender, const Email& email, const RetryPolicy& policy) {
+Task<Result<void>> send_with_retries(SmtpSender& sender, const Email& email, const RetryPolicy& policy,
+                                     RetryObserver on_retry) {
     const auto first = std::chrono::steady_clock::now();
     asio::steady_timer timer(co_await asio::this_coro::executor);
     for (int failures = 0;;) {
@@ -33,6 +34,7 @@ Task<Result<void>> send_with_retries(SmtpSender& sender, const Email& email, con
                                                  {"attempt", std::to_string(failures)},
                                                  {"wait_ms", std::to_string(wait->count())},
                                                  {"error", sent.error().message}});
+        if (on_retry) on_retry(failures);
         timer.expires_after(*wait);
         boost::system::error_code cancelled;  // shutting down: report the last failure, throw nothing
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, cancelled));

@@ -1,0 +1,266 @@
+#include "mail/service/mail_service.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "amqp/consumer.hpp"
+#include "amqp/topology.hpp"
+#include "core/log.hpp"
+#include "http/envelope.hpp"
+#include "http/server.hpp"
+#include "mail/domain/email_templates.hpp"
+#include "mail/service/in_flight.hpp"
+#include "mail/service/mail_metrics.hpp"
+#include "mail/service/migrations.hpp"
+#include "mail/service/notification_handler.hpp"
+#include "mail/smtp/smtp_sender.hpp"
+#include "mail/store/sent_emails.hpp"
+#include "pg/migration.hpp"
+#include "runtime/event_loops.hpp"
+#include "telemetry/exposition.hpp"
+#include "telemetry/http_metrics.hpp"
+
+namespace agora::mail {
+namespace {
+
+constexpr pg::Query kPing{"mail_ping", "SELECT 1"};
+constexpr std::chrono::milliseconds kSetupBackoffMin{200};
+constexpr std::chrono::milliseconds kSetupBackoffMax{5000};
+constexpr std::chrono::seconds kNotReadyRetryAfter{5};
+
+// What belongs to one event loop: its database pool and the store over it.
+struct LoopParts {
+    asio::io_context* io = nullptr;
+    std::unique_ptr<pg::Pool> pool;
+    std::unique_ptr<SentEmails> store;
+};
+
+}  // namespace
+
+// Members are destroyed in reverse order: what coroutine frames still on a loop may touch when the
+// loops are destroyed (in_flight, metrics) comes before the loops.
+struct MailService::Parts {
+    explicit Parts(const MailConfig& config) : metrics(*registry), loops(config.threads) {}
+
+    std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+    MailMetrics metrics;
+    InFlight in_flight;
+    runtime::EventLoops loops;
+    std::unique_ptr<smtp::SmtpSender> sender;
+    std::vector<std::unique_ptr<LoopParts>> per_loop;
+    std::vector<std::unique_ptr<NotificationHandler>> handlers;
+
+    std::unique_ptr<telemetry::HttpMetrics> http_metrics;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+
+    // The consumers start once the schema and the topology are both in place.
+    mutable std::mutex consumers_mutex;
+    std::vector<std::unique_ptr<amqp::Consumer>> consumers;
+    bool migrated = false;
+    bool declared = false;
+    bool consumers_closed = false;
+
+    std::mutex topology_mutex;
+    std::condition_variable_any topology_wake;
+    std::jthread topology;
+    std::jthread shutdown;
+    std::atomic<bool> stopped{false};
+
+    // Whether every queue has a consumer registered with the broker. Call with consumers_mutex held.
+    bool all_consuming() const {
+        return !consumers.empty() && !consumers_closed &&
+               std::all_of(consumers.begin(), consumers.end(), [](const auto& c) { return c->consuming(); });
+    }
+
+    LoopParts& local(const asio::any_io_executor& executor) {
+        for (auto& loop : per_loop) {
+            if (&asio::query(executor, asio::execution::context) == loop->io) return *loop;
+        }
+        return *per_loop.front();
+    }
+};
+
+namespace {
+
+Task<http::Response> ready(MailService::Parts& p) {
+    auto& loop = p.local(co_await asio::this_coro::executor);
+    auto db = co_await loop.pool->query(kPing);
+    bool consuming = false;
+    {
+        std::lock_guard lock(p.consumers_mutex);
+        consuming = p.all_consuming();
+    }
+    if (!db || !consuming) {
+        co_return http::error(Error::retry_later(ErrorKind::kUnavailable, kNotReadyRetryAfter));
+    }
+    co_return http::message("status READY");
+}
+
+// Called from whichever background step finished last; creating a consumer only starts its thread.
+void start_consumers_when_ready(MailService::Parts& p, const MailConfig& config) {
+    std::lock_guard lock(p.consumers_mutex);
+    if (!p.migrated || !p.declared || p.consumers_closed || !p.consumers.empty()) return;
+    for (std::size_t i = 0; i < p.handlers.size(); ++i) {
+        auto& handler = *p.handlers[i];
+        auto& io = *p.per_loop[i % p.per_loop.size()]->io;
+        p.consumers.push_back(std::make_unique<amqp::Consumer>(
+            io, config.amqp, std::string(amqp::kNotificationQueues[i].queue),
+            [&handler](const amqp::Delivery& d) { return handler.handle(d); }, config.prefetch));
+    }
+    log::info("mail consuming", {{"queues", std::to_string(p.consumers.size())}});
+}
+
+}  // namespace
+
+MailService::MailService(MailConfig config) : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
+
+MailService::~MailService() {
+    stop();
+    auto& p = *parts_;
+    if (p.topology.joinable()) {
+        p.topology.request_stop();
+        p.topology_wake.notify_all();
+        p.topology.join();
+    }
+    if (p.shutdown.joinable()) p.shutdown.join();
+    std::lock_guard lock(p.consumers_mutex);
+    p.consumers.clear();
+}
+
+Result<void> MailService::start() {
+    auto& p = *parts_;
+    if (auto templates = check_templates(); !templates) return templates;
+
+    p.sender = std::make_unique<smtp::SmtpSender>(config_.smtp);
+    for (int i = 0; i < p.loops.size(); ++i) {
+        auto loop = std::make_unique<LoopParts>();
+        loop->io = &p.loops.at(i);
+        loop->pool = std::make_unique<pg::Pool>(*loop->io, config_.database);
+        loop->store = std::make_unique<SentEmails>(*loop->pool);
+        p.per_loop.push_back(std::move(loop));
+    }
+    HandlerSettings settings{.from = config_.from, .retry = config_.retry, .claim_lease = config_.claim_lease()};
+    for (std::size_t i = 0; i < amqp::kNotificationQueues.size(); ++i) {
+        // Each queue's consumer runs on one loop, so its handler uses that loop's store.
+        auto& loop = *p.per_loop[i % p.per_loop.size()];
+        p.handlers.push_back(std::make_unique<NotificationHandler>(amqp::kNotificationQueues[i], *loop.store,
+                                                                   *p.sender, p.metrics, p.in_flight, settings));
+    }
+
+    p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "mail");
+    p.router.get("/health", [](http::Request&) -> Task<http::Response> { co_return http::message("status UP"); })
+        .get("/ready", [&p](http::Request&) { return ready(p); })
+        .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
+            co_return telemetry::metrics_response(*p.registry);
+        });
+    p.server = std::make_unique<http::Server>(
+        p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
+    if (auto listening = p.server->start(); !listening) return listening;
+
+    auto& first = *p.per_loop.front();
+    asio::co_spawn(*first.io, [&p, &first, this]() -> Task<void> {
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        auto delay = kSetupBackoffMin;
+        while (!p.stopped) {
+            auto migrated = co_await pg::migrate(*first.pool, migrations());
+            if (migrated) break;
+            log::warn("mail migrations not applied yet", {{"error", migrated.error().message}});
+            timer.expires_after(delay);
+            boost::system::error_code ignored;
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            delay = std::min(delay * 2, kSetupBackoffMax);
+        }
+        if (p.stopped) co_return;
+        log::info("mail schema ready");
+        {
+            std::lock_guard lock(p.consumers_mutex);
+            p.migrated = true;
+        }
+        start_consumers_when_ready(p, config_);
+    }, asio::detached);
+
+    // declare_notifications blocks: it gets a thread of its own, retried until the broker answers.
+    p.topology = std::jthread([&p, this](std::stop_token stop) {
+        auto delay = kSetupBackoffMin;
+        while (!stop.stop_requested()) {
+            auto declared = amqp::declare_notifications(config_.amqp);
+            if (declared) {
+                log::info("rabbitmq topology declared");
+                {
+                    std::lock_guard lock(p.consumers_mutex);
+                    p.declared = true;
+                }
+                start_consumers_when_ready(p, config_);
+                return;
+            }
+            log::warn("rabbitmq topology not declared yet", {{"error", declared.error().message}});
+            std::unique_lock lock(p.topology_mutex);
+            p.topology_wake.wait_for(lock, stop, delay, [] { return false; });
+            delay = std::min(delay * 2, kSetupBackoffMax);
+        }
+    });
+    log::info("mail listening", {{"port", std::to_string(p.server->port())},
+                                 {"threads", std::to_string(p.loops.size())},
+                                 {"from", config_.from}});
+    return {};
+}
+
+void MailService::run() { parts_->loops.run(); }
+
+void MailService::stop() {
+    auto& p = *parts_;
+    if (p.stopped.exchange(true)) return;
+    // Stopping a consumer joins its thread and waits for the broker: never on an event loop.
+    p.shutdown = std::jthread([&p, drain = config_.drain_timeout] {
+        // The consumers stay owned by p.consumers until the destructor; no new one is made once closed.
+        std::vector<amqp::Consumer*> consumers;
+        {
+            std::lock_guard lock(p.consumers_mutex);
+            p.consumers_closed = true;
+            for (auto& consumer : p.consumers) consumers.push_back(consumer.get());
+        }
+        for (auto* consumer : consumers) consumer->stop();
+        // Deliveries not yet settled went back to their queues with the connections; sends still in
+        // progress may finish (their record makes the redelivery an acknowledged duplicate), waits end.
+        p.in_flight.stop();
+        if (!p.in_flight.wait_idle(drain)) {
+            log::warn("mail stopping with sends still in progress", {{"count", std::to_string(p.in_flight.size())}});
+        }
+        if (p.server) {
+            // The server's acceptors belong to the loops: stop them there, then the loops.
+            asio::post(p.loops.at(0), [&p] {
+                p.server->stop();
+                p.loops.stop();
+            });
+        } else {
+            p.loops.stop();
+        }
+    });
+}
+
+void MailService::stop_on_signals() {
+    parts_->loops.on_signal([this] {
+        log::info("stopping");
+        stop();
+    });
+}
+
+int MailService::port() const { return parts_->server ? parts_->server->port() : 0; }
+
+bool MailService::consuming() const {
+    auto& p = *parts_;
+    std::lock_guard lock(p.consumers_mutex);
+    return p.all_consuming();
+}
+
+prometheus::Registry& MailService::registry() { return *parts_->registry; }
+
+}  // namespace agora::mail

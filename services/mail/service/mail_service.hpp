@@ -1,0 +1,48 @@
+#pragma once
+// The mail service assembled from its configuration: a consumer per notification queue (CONTRACT 6)
+// feeding NotificationHandler, the sent_emails table, the SMTP sender, and the probe port (health,
+// readiness, metrics). main() only wires configuration to this; integration tests run it in-process.
+//
+// Start-up never waits for a dependency: the HTTP port is up at once, the migrations are retried on the
+// event loop and the RabbitMQ topology on a thread of its own until they succeed, and the consumers
+// start when both did. /ready says 200 only once PostgreSQL answers and every consumer is consuming.
+#include <memory>
+
+#include <prometheus/registry.h>
+
+#include "core/error.hpp"
+#include "mail/service/config.hpp"
+
+namespace agora::mail {
+
+class MailService {
+public:
+    explicit MailService(MailConfig config);
+    MailService(const MailService&) = delete;
+    MailService& operator=(const MailService&) = delete;
+    // Stops (if not yet) and waits for the background threads.
+    ~MailService();
+
+    // Checks the templates, binds the port and starts the background work.
+    Result<void> start();
+    // Runs the event loops on the calling thread (and one more thread per extra loop) until stopped.
+    void run();
+    // Graceful: stops consuming (unsettled deliveries go back to their queues), abandons retry waits,
+    // waits up to the drain timeout for sends in progress, then stops serving. Safe from any thread.
+    void stop();
+    // SIGINT and SIGTERM call stop() (the executable wants this; in-process tests do not).
+    void stop_on_signals();
+
+    int port() const;
+    // Whether every queue has a consumer registered with the broker right now.
+    bool consuming() const;
+    prometheus::Registry& registry();
+
+    struct Parts;
+
+private:
+    MailConfig config_;
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace agora::mail
