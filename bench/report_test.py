@@ -54,7 +54,7 @@ class ReportTest(unittest.TestCase):
         # The median (8000) counts, not the best round nor the worst.
         rc, text = self.run_report([6000, 8000, 9900])
         self.assertEqual(rc, 0)
-        self.assertIn("| gateway / haproxy | 0.80× | 2.00× | 3.00× | 2.00× |", text)
+        self.assertIn("| gateway / haproxy | 0.80× | 0.60, 0.80, 0.99 | 2.00× | 3.00× | 2.00× |", text)
         self.assertIn("| 0.80× | PASS |", text)
         self.assertIn("| gateway | gateway | 8,000 | 6,000–9,900 | 200 µs | 900 µs | none | 20.0 MiB |", text)
 
@@ -75,6 +75,22 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| 200 µs ⚠ | 900 µs ⚠ |", text)
         self.assertIn("vegeta fell behind that rate for gateway (down to 3,000 req/s)", text)
         self.assertNotIn("haproxy (down", text)
+
+    def test_compares_round_by_round(self):
+        # A slow spell in round 2 slows both targets: the ratio holds where medians of each would not.
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            write_target(folder, "a", [9000, 3000, 9000, 3000, 3000], 1, 1)
+            write_target(folder, "b", [10000, 4000, 10000, 4000, 4000], 1, 1)
+            sys.path.insert(0, str(REPORT.parent))
+            import report
+
+            a, b = report.Target("a", "a", ""), report.Target("b", "b", "")
+            for t in (a, b):
+                for path in folder.glob(f"{t.name}.wrk.*.txt"):
+                    t.rps_by_round[int(path.name.split(".")[-2])] = report.parse_wrk(path.read_text())[0]
+            self.assertAlmostEqual(report.rps_ratio(a, b), 0.75)
+            self.assertEqual([round(r, 2) for r in report.round_ratios(a, b)], [0.9, 0.75, 0.9, 0.75, 0.75])
 
 
 if __name__ == "__main__":

@@ -280,9 +280,16 @@ throughput_of() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 
 median() { sort -g | awk '{v[NR] = $1} END {if (NR) print v[int((NR + 1) / 2)]; else print 0}'; }
 
+# round_order <round> <count> : the target indexes for a round, reversed every other round so that
+# no target always runs right after another one's load.
+round_order() {
+    if (($1 % 2)); then seq 0 $(($2 - 1)); else seq $(($2 - 1)) -1 0; fi
+}
+
 # scenario <id> <title> <target> <process> <url> [<target> <process> <url> ...]
 # The first target is the one under test; the others are references measured the same way, in the
-# same rounds. Each round measures every target once, in turn, so drift on the machine hits all alike.
+# same rounds. Each round measures every target once, in turn, so drift on the machine hits all alike;
+# the report compares targets round by round.
 scenario() {
     local id="$1" title="$2" names=() procs=() urls=() i round out rps slowest="" rate dir
     shift 2
@@ -303,7 +310,7 @@ scenario() {
 
     step "Scenario $id: $title"
     for ((round = 1; round <= BENCH_ROUNDS; round++)); do
-        for i in "${!names[@]}"; do
+        for i in $(round_order "$round" "${#names[@]}"); do
             out="$dir/${names[$i]}.wrk.$round.txt"
             timeout $((BENCH_WARMUP + 30)) wrk -t1 -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" "${urls[$i]}" \
                 >/dev/null 2>&1 || true
@@ -323,7 +330,7 @@ scenario() {
     rate="$(awk -v r="$slowest" -v s="$BENCH_RATE_SHARE" 'BEGIN {v = int(r * s); print (v < 1 ? 1 : v)}')"
     manifest rate "$id" "$rate"
     for ((round = 1; round <= BENCH_ROUNDS; round++)); do
-        for i in "${!names[@]}"; do
+        for i in $(round_order "$round" "${#names[@]}"); do
             out="$dir/${names[$i]}.vegeta.$round.json"
             printf 'GET %s\n' "${urls[$i]}" >"$dir/${names[$i]}.targets"
             timeout $((BENCH_DURATION + 30)) "$VEGETA" attack -targets="$dir/${names[$i]}.targets" -rate="$rate/1s" \
