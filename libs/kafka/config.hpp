@@ -1,0 +1,49 @@
+#pragma once
+// Where Kafka is and how patient to be with it. Brokers come as a KAFKA_BROKERS-style list,
+// "host:port[,host:port...]"; a consumer adds its group id.
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+namespace agora::kafka {
+
+struct Config {
+    std::string brokers = "127.0.0.1:9092";  // librdkafka's bootstrap.servers
+    std::string client_id = "agora";
+    // How long a message may wait for its delivery report (librdkafka's message.timeout.ms): a publish
+    // while no broker answers resolves with kUnavailable after this.
+    std::chrono::milliseconds delivery_timeout{10000};
+    // Messages the producer holds before publish() fails fast with kUnavailable.
+    std::size_t max_queued = 100000;
+    std::chrono::milliseconds linger{5};
+
+    // Validates a "host:port,host:port" list (spaces around entries are dropped).
+    static Result<Config> from_brokers(std::string_view brokers);
+    // KAFKA_BROKERS (default 127.0.0.1:9092) and KAFKA_DELIVERY_TIMEOUT_MS. A bad broker list fails here;
+    // a bad timeout is one of `env`'s problems.
+    static Result<Config> from_env(config::Env& env);
+};
+
+struct ConsumerConfig {
+    Config kafka;
+    std::string group_id;
+    // A failed handler is retried after retry_min, doubling up to retry_max; the partition waits.
+    std::chrono::milliseconds retry_min{100};
+    std::chrono::milliseconds retry_max{5000};
+    // Done offsets are committed at most this often (and always on revoke and shutdown).
+    std::chrono::milliseconds commit_interval{200};
+    // Records held per partition before fetching from it pauses until its handler catches up.
+    std::size_t max_backlog = 1000;
+    std::chrono::milliseconds session_timeout{10000};
+
+    static Result<ConsumerConfig> from_brokers(std::string_view brokers, std::string group_id);
+};
+
+// The normalized list, or kValidation naming the first bad entry.
+Result<std::string> parse_brokers(std::string_view brokers);
+
+}  // namespace agora::kafka
