@@ -64,7 +64,9 @@ Task<Disposition> NotificationHandler::handle(const amqp::Delivery& delivery) {
     }
     // The queue says what the payload is: a message dead-lettered and replayed keeps its meaning.
     auto notification = parse_notification(binding_.routing_key, delivery.body);
-    if (!notification) co_return co_await dead_letter(delivery, failure_reason::kMalformed, notification.error().message);
+    if (!notification) {
+        co_return co_await dead_letter(delivery, failure_reason::kMalformed, notification.error().message);
+    }
     auto email = render_email(*notification, settings_.from, event_id);
     if (!email) co_return co_await dead_letter(delivery, failure_reason::kMalformed, email.error().message);
 

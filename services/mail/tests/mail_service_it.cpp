@@ -372,7 +372,8 @@ TEST_F(MailServiceIt, ProbesFollowTheBroker) {
 
 TEST_F(MailServiceIt, NotReadyWhileTheDatabaseIsAway) {
     auto config = test_config(mailpit->smtp_url());
-    config.database.conninfo = "postgresql://postgres@127.0.0.1:" + std::to_string(testing::free_port()) + "/agora_mail";
+    const int nothing_there = testing::free_port();
+    config.database.conninfo = "postgresql://postgres@127.0.0.1:" + std::to_string(nothing_there) + "/agora_mail";
     RunningService service(config);
     EXPECT_EQ(http_get(service->port(), "/health").status, 200);
     EXPECT_EQ(http_get(service->port(), "/ready").status, 503);
