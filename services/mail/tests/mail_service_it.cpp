@@ -201,7 +201,9 @@ TEST_F(MailServiceIt, VerificationEmailArrivesWithItsCode) {
 }
 
 TEST_F(MailServiceIt, EveryQueueIsConsumed) {
-    RunningService service(test_config(mailpit->smtp_url()));
+    auto config = test_config(mailpit->smtp_url());
+    config.threads = 2;  // the consumers are spread over both loops, each with its own database pool
+    RunningService service(config);
     wait_ready(*service);
     auto to = unique_email("orders");
     const std::string order = R"("order_id":7,"user_id":3,"email":")" + to +
@@ -346,6 +348,20 @@ TEST_F(MailServiceIt, ARefusedRecipientIsDeadLetteredAtOnce) {
     ASSERT_TRUE(testing::wait_until([&] { return dlq.has(refused.payload); }, 20s));
     EXPECT_GE(metric(service->port(), R"(agora_mail_emails_failed_total{kind="verification",reason="rejected"})"), 1);
     EXPECT_EQ(metric(service->port(), "agora_mail_retries_total"), 0);
+}
+
+TEST_F(MailServiceIt, ExhaustedRetriesAreDeadLettered) {
+    auto config = test_config("smtp://127.0.0.1:" + std::to_string(testing::free_port()));
+    config.retry.base = 50ms;
+    config.retry.max_attempts = 3;
+    RunningService service(config);
+    wait_ready(*service);
+    DeadLetters dlq(io_, amqp_, "verified.dlq");
+    auto unreachable = message("account.verified", R"({"email":")" + unique_email("unreachable") + R"("})");
+    publish(unreachable);
+    ASSERT_TRUE(testing::wait_until([&] { return dlq.has(unreachable.payload); }, 20s));
+    EXPECT_EQ(metric(service->port(), "agora_mail_retries_total"), 2);
+    EXPECT_GE(metric(service->port(), R"(agora_mail_emails_failed_total{kind="verified",reason="exhausted"})"), 1);
 }
 
 TEST_F(MailServiceIt, ProbesFollowTheBroker) {
