@@ -19,6 +19,7 @@
 #include "core/log.hpp"
 #include "domain/email.hpp"
 #include "http/server.hpp"
+#include "http/validation.hpp"
 #include "messaging/schema.hpp"
 #include "migrations.hpp"
 #include "pg/migration.hpp"
@@ -151,7 +152,12 @@ Result<void> AuthService::start() {
         auto backends = std::make_unique<LoopBackends>();
         backends->io = &io;
         backends->primary = std::make_unique<pg::Pool>(io, config_.primary);
-        backends->replica = std::make_unique<pg::Pool>(io, config_.replica);
+        if (config_.replica.conninfo != config_.primary.conninfo) {
+            backends->replica_pool = std::make_unique<pg::Pool>(io, config_.replica);
+            backends->replica = backends->replica_pool.get();
+        } else {
+            backends->replica = backends->primary.get();
+        }
         backends->redis = std::make_unique<redis::Client>(io, config_.redis);
         backends->users =
             std::make_unique<UserStore>(*backends->primary, *backends->replica, *p.codes, config_.verification);
@@ -242,6 +248,16 @@ std::int64_t AuthService::outbox_backlog() const { return parts_->relay ? parts_
 
 Result<bool> AuthService::create_admin(const AuthConfig& config, const std::string& email,
                                        const std::string& password) {
+    // The same rules as registration.
+    auto normalized = normalize_email(email);
+    http::Validator v;
+    v.required("email", !normalized.empty()).email("email", normalized);
+    v.required("password", !password.empty()).min_length("password", password, 8).max_length("password", password, 128);
+    if (auto valid = v.result(); !valid) {
+        std::string message = "invalid admin:";
+        for (const auto& f : valid.error().fields) message += " " + f.message + ";";
+        return fail(ErrorKind::kValidation, message);
+    }
     auto pepper = AGORA_TRY(load_or_create_pepper(config.code_pepper_file));
     auth::CodeHasher codes(pepper);
     return prepare_database(config, codes, email, password);

@@ -19,7 +19,8 @@ namespace agora::auth_service {
 struct LoopBackends {
     asio::io_context* io = nullptr;
     std::unique_ptr<pg::Pool> primary;
-    std::unique_ptr<pg::Pool> replica;
+    std::unique_ptr<pg::Pool> replica_pool;  // only when the replica is another server
+    pg::Pool* replica = nullptr;             // reads that may lag: replica_pool, else the primary
     std::unique_ptr<redis::Client> redis;
     std::unique_ptr<UserStore> users;
 };

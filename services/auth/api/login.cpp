@@ -97,6 +97,13 @@ Task<Result<std::string>> Login::run(const LoginCommand& cmd, const std::string&
     if (!user->is_verified) co_return fail(ErrorKind::kUnauthorized, "user not verified");
 
     co_await local.redis->del(email_key);  // a success ends the email's run of failures
+    if (context_.hasher.needs_rehash(user->password_hash)) {
+        // The password is at hand only now: bring its hash to the current parameters.
+        auto rehashed = co_await context_.hasher.hash(cmd.password);
+        auto replaced = rehashed ? co_await local.users->replace_password_hash(user->id, *rehashed)
+                                 : Result<void>(std::unexpected(rehashed.error()));
+        if (!replaced) log::warn("password rehash failed", {{"user_id", std::to_string(user->id)}});
+    }
     auto claims = auth::new_claims(context_.config.jwt_issuer, user->id, user->email, user->role, clock::now(),
                                    context_.config.jwt_ttl);
     log::info("user logged in", {{"user_id", std::to_string(user->id)}});

@@ -40,6 +40,8 @@ constexpr pg::Query kMarkVerified{
     "auth_mark_verified",
     "UPDATE users SET is_verified = true, updated_at = now() WHERE id = $1 RETURNING " AUTH_USER_COLUMNS};
 constexpr pg::Query kDeleteCode{"auth_delete_code", "DELETE FROM user_verifications WHERE user_id = $1"};
+constexpr pg::Query kReplaceHash{"auth_replace_password_hash",
+                                 "UPDATE users SET password = $2, updated_at = now() WHERE id = $1"};
 constexpr pg::Query kNow{"auth_now", "SELECT (EXTRACT(EPOCH FROM now()) * 1000000)::bigint"};
 
 #undef AUTH_USER_COLUMNS
@@ -161,6 +163,12 @@ Task<Result<void>> UserStore::reissue_code(std::int64_t user_id, const std::stri
     if (!code) co_return fail(db_error(code.error()));
     if (auto queued = co_await messaging::enqueue(*tx, notification); !queued) co_return fail(db_error(queued.error()));
     if (auto committed = co_await tx->commit(); !committed) co_return fail(db_error(committed.error()));
+    co_return Result<void>{};
+}
+
+Task<Result<void>> UserStore::replace_password_hash(std::int64_t user_id, const std::string& password_hash) {
+    auto rows = co_await primary_.query(kReplaceHash, user_id, password_hash);
+    if (!rows) co_return fail(db_error(rows.error()));
     co_return Result<void>{};
 }
 

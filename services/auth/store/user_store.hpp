@@ -61,6 +61,9 @@ public:
     Task<Result<void>> reissue_code(std::int64_t user_id, const std::string& code_hash,
                                     const messaging::Message& notification);
 
+    // After a login whose hash was made with older Argon2 parameters.
+    Task<Result<void>> replace_password_hash(std::int64_t user_id, const std::string& password_hash);
+
     // Creates a verified admin unless the email exists; true when it created one.
     Task<Result<bool>> ensure_admin(const std::string& email, const std::string& password_hash);
 

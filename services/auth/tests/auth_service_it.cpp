@@ -330,5 +330,20 @@ TEST_F(AuthIt, SecretsAreKeptAndReused) {
     EXPECT_EQ(s->get("/.well-known/jwks.json").body, jwks_before);
 }
 
+TEST_F(AuthIt, LoginRehashesAPasswordMadeWithOlderParameters) {
+    auto address = email("rehash");
+    {
+        auto s = start();
+        register_verified(*s, address);
+    }
+    auto before = scalar(db_, "SELECT password FROM users");
+    auto s = start([](AuthConfig& c) { c.password.ops_limit = 2; });
+    ASSERT_EQ(login(*s, address).status, 200);
+    auto after = scalar(db_, "SELECT password FROM users");
+    EXPECT_NE(after, before);
+    EXPECT_NE(after.find("t=2"), std::string::npos);
+    EXPECT_EQ(login(*s, address).status, 200);
+}
+
 }  // namespace
 }  // namespace agora::auth_service::test

@@ -1,0 +1,83 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "config.hpp"
+
+namespace agora::auth_service {
+namespace {
+
+using namespace std::chrono_literals;
+
+config::Env env_of(const std::map<std::string, std::string>& values) {
+    auto copy = std::make_shared<std::map<std::string, std::string>>(values);
+    return config::Env([copy](const char* name) -> const char* {
+        auto it = copy->find(name);
+        return it == copy->end() ? nullptr : it->second.c_str();
+    });
+}
+
+TEST(LoadConfig, LocalDefaults) {
+    auto env = env_of({});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->server.port, 8002);
+    EXPECT_EQ(c->server.host, "127.0.0.1");
+    EXPECT_EQ(c->threads, 1);
+    EXPECT_EQ(c->primary.conninfo, "postgresql://agora:agora@127.0.0.1:5432/agora_auth");
+    EXPECT_EQ(c->replica.conninfo, c->primary.conninfo);
+    EXPECT_EQ(c->redis.port, 6379);
+    EXPECT_EQ(c->amqp.port, 5672);
+    EXPECT_EQ(c->jwt_issuer, "agora");
+    EXPECT_EQ(c->jwt_ttl, 86400s);
+    EXPECT_EQ(c->verification.code_ttl, 600s);
+    EXPECT_EQ(c->verification.max_attempts, 5);
+    EXPECT_EQ(c->resend_cooldown, 60s);
+    EXPECT_EQ(c->login_throttle.per_email, 5);
+    EXPECT_EQ(c->login_throttle.per_address, 50);
+    EXPECT_EQ(c->login_throttle.window, 900s);
+    EXPECT_TRUE(c->bootstrap_admin_email.empty());
+}
+
+TEST(LoadConfig, ReadsTheEnvironment) {
+    auto env = env_of({{"AUTH_PORT", "9102"},
+                       {"AUTH_DATABASE_URL", "postgresql://u:p@db:5433/a"},
+                       {"AUTH_DATABASE_REPLICA_URL", "postgresql://u:p@replica:5433/a"},
+                       {"AUTH_REDIS_URL", "redis://cache:6380/2"},
+                       {"AUTH_RESEND_COOLDOWN_S", "5"},
+                       {"AUTH_LOGIN_MAX_FAILURES_PER_EMAIL", "7"},
+                       {"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"},
+                       {"AUTH_BOOTSTRAP_ADMIN_PASSWORD", "admin-password"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->server.port, 9102);
+    EXPECT_EQ(c->replica.conninfo, "postgresql://u:p@replica:5433/a");
+    EXPECT_EQ(c->redis.host, "cache");
+    EXPECT_EQ(c->redis.db, 2);
+    EXPECT_EQ(c->resend_cooldown, 5s);
+    EXPECT_EQ(c->login_throttle.per_email, 7);
+    EXPECT_EQ(c->bootstrap_admin_password, "admin-password");
+    // Secrets are masked in the start-up summary.
+    for (const auto& [name, shown] : env.summary()) {
+        EXPECT_EQ(shown.find("admin-password"), std::string::npos) << name;
+    }
+}
+
+TEST(LoadConfig, InvalidValuesNameTheirVariables) {
+    auto env = env_of({{"AUTH_PORT", "eighty"}, {"AUTH_CODE_MAX_ATTEMPTS", "0"}, {"AUTH_REDIS_URL", "http://x"}});
+    auto c = load_config(env);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("AUTH_PORT"), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find("AUTH_CODE_MAX_ATTEMPTS"), std::string::npos);
+    EXPECT_NE(c.error().message.find("AUTH_REDIS_URL"), std::string::npos);
+}
+
+TEST(LoadConfig, AdminNeedsBothEmailAndPassword) {
+    auto env = env_of({{"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"}});
+    auto c = load_config(env);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("AUTH_BOOTSTRAP_ADMIN_PASSWORD"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agora::auth_service
