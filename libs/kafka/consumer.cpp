@@ -340,7 +340,7 @@ Result<std::unique_ptr<Consumer>> Consumer::create(asio::io_context& io, Consume
                                      {"code", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))}});
     });
     rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t*, int level, const char* facility, const char* text) {
-        if (level <= 4) log::warn("librdkafka", {{"facility", facility}, {"message", text}});
+        if (level <= 3) log::warn("librdkafka", {{"facility", facility}, {"message", text}});
     });
     auto client = make_client(RD_KAFKA_CONSUMER, std::move(conf));
     if (!client) return fail(client.error());

@@ -114,7 +114,7 @@ Result<std::unique_ptr<Producer>> Producer::create(Config config) {
         log::warn("kafka producer", {{"error", reason}});
     });
     rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t*, int level, const char* facility, const char* text) {
-        if (level <= 4) log::warn("librdkafka", {{"facility", facility}, {"message", text}});
+        if (level <= 3) log::warn("librdkafka", {{"facility", facility}, {"message", text}});
     });
     state->config = std::move(config);
     auto client = make_client(RD_KAFKA_PRODUCER, std::move(conf));
