@@ -259,6 +259,32 @@ TEST_F(AuthIt, CooldownStartsAtRegistration) {
     EXPECT_LE(retry_after, 60);
 }
 
+TEST_F(AuthIt, ConcurrentResendsSendOneCode) {
+    auto s = start();
+    auto address = email("resend-race");
+    ASSERT_EQ(register_user(*s, address).status, 201);
+    ASSERT_TRUE(servers().mailbox->code_for(address));
+    auto id = scalar(db_, "SELECT id FROM users");
+    // End the registration's cooldown by hand, then race.
+    testing::run_command({"redis-cli", "-p", std::to_string(servers().redis.port()), "DEL", "user-verification:" + id},
+                         secrets_.path() / "redis-cli.log");
+    std::vector<std::future<HttpReply>> replies;
+    for (int i = 0; i < 5; ++i) {
+        replies.push_back(std::async(std::launch::async, [&] {
+            return s->post("/resend-verification", json_of({{"email", address.c_str()}}));
+        }));
+    }
+    int sent = 0, refused = 0;
+    for (auto& f : replies) {
+        auto status = f.get().status;
+        sent += status == 200;
+        refused += status == 429;
+    }
+    EXPECT_EQ(sent, 1);
+    EXPECT_EQ(refused, 4);
+    EXPECT_EQ(scalar(db_, "SELECT count(*) FROM outbox"), "2");
+}
+
 TEST_F(AuthIt, LoginIsThrottledPerEmailAndPerAddress) {
     auto s = start([](AuthConfig& c) {
         c.login_throttle.per_email = 3;
