@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <stdexcept>
 
@@ -47,25 +48,7 @@ std::string KafkaServer::missing() {
 KafkaServer::KafkaServer() : port_(free_port()), controller_port_(free_port()) {
     if (auto why = missing(); !why.empty()) throw std::runtime_error(why);
     auto dir = dir_.path().string();
-    std::ofstream(dir_.path() / "server.properties")
-        << "process.roles=broker,controller\n"
-        << "node.id=1\n"
-        << "controller.quorum.voters=1@127.0.0.1:" << controller_port_ << "\n"
-        << "listeners=PLAINTEXT://127.0.0.1:" << port_ << ",CONTROLLER://127.0.0.1:" << controller_port_ << "\n"
-        << "advertised.listeners=PLAINTEXT://127.0.0.1:" << port_ << "\n"
-        << "controller.listener.names=CONTROLLER\n"
-        << "inter.broker.listener.name=PLAINTEXT\n"
-        << "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n"
-        << "log.dirs=" << dir << "/data\n"
-        << "auto.create.topics.enable=false\n"
-        << "num.partitions=3\n"
-        << "offsets.topic.replication.factor=1\n"
-        << "offsets.topic.num.partitions=3\n"
-        << "transaction.state.log.replication.factor=1\n"
-        << "transaction.state.log.min.isr=1\n"
-        << "share.coordinator.state.topic.replication.factor=1\n"
-        << "share.coordinator.state.topic.min.isr=1\n"
-        << "group.initial.rebalance.delay.ms=0\n";
+    write_config();
     std::ofstream(dir_.path() / "log4j2.properties") << "status = warn\n"
                                                      << "appender.out.type = Console\n"
                                                      << "appender.out.name = out\n"
@@ -77,7 +60,41 @@ KafkaServer::KafkaServer() : port_(free_port()), controller_port_(free_port()) {
                  "format.log") != 0) {
         throw std::runtime_error("formatting Kafka's storage failed, see " + dir + "/format.log");
     }
-    start();
+    // A port taken between free_port() and the JVM's bind makes the broker exit at once: try other ports.
+    for (int attempt = 1; !launch(); ++attempt) {
+        if (attempt == 3) throw std::runtime_error("Kafka did not start:\n" + log_tail());
+        port_ = free_port();
+        controller_port_ = free_port();
+        write_config();
+    }
+}
+
+void KafkaServer::write_config() {
+    std::ofstream(dir_.path() / "server.properties")
+        << "process.roles=broker,controller\n"
+        << "node.id=1\n"
+        << "controller.quorum.voters=1@127.0.0.1:" << controller_port_ << "\n"
+        << "listeners=PLAINTEXT://127.0.0.1:" << port_ << ",CONTROLLER://127.0.0.1:" << controller_port_ << "\n"
+        << "advertised.listeners=PLAINTEXT://127.0.0.1:" << port_ << "\n"
+        << "controller.listener.names=CONTROLLER\n"
+        << "inter.broker.listener.name=PLAINTEXT\n"
+        << "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n"
+        << "log.dirs=" << dir_.path().string() << "/data\n"
+        << "auto.create.topics.enable=false\n"
+        << "num.partitions=3\n"
+        << "offsets.topic.replication.factor=1\n"
+        << "offsets.topic.num.partitions=3\n"
+        << "transaction.state.log.replication.factor=1\n"
+        << "transaction.state.log.min.isr=1\n"
+        << "share.coordinator.state.topic.replication.factor=1\n"
+        << "share.coordinator.state.topic.min.isr=1\n"
+        << "group.initial.rebalance.delay.ms=0\n";
+}
+
+std::string KafkaServer::log_tail() const {
+    std::ifstream log(dir_.path() / "kafka.out");
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
 }
 
 KafkaServer::~KafkaServer() { process_.stop(std::chrono::seconds(30)); }
@@ -92,7 +109,7 @@ int KafkaServer::run_tool(const std::vector<std::string>& args, const std::strin
     return run_command(argv, dir_.path() / log_name);
 }
 
-void KafkaServer::start() {
+bool KafkaServer::launch() {
     std::vector<std::string> argv{find_program("java")};
     argv.insert(argv.end(), kJvmOptions.begin(), kJvmOptions.end());
     argv.push_back("-Dlog4j2.configurationFile=" + (dir_.path() / "log4j2.properties").string());
@@ -101,10 +118,15 @@ void KafkaServer::start() {
     argv.push_back("kafka.Kafka");
     argv.push_back((dir_.path() / "server.properties").string());
     process_.start(argv, dir_.path() / "kafka.out");
-    if (!wait_until([&] { return port_open(port_) || !process_.running(); }, std::chrono::seconds(90)) ||
-        !process_.running()) {
-        throw std::runtime_error("Kafka did not start, see " + (dir_.path() / "kafka.out").string());
-    }
+    bool up = wait_until([&] { return port_open(port_) || !process_.running(); }, std::chrono::seconds(90)) &&
+              process_.running();
+    if (!up) process_.stop(std::chrono::seconds(5));
+    return up;
+}
+
+void KafkaServer::start() {
+    // The temporary directory goes with a failed server: the log's end goes into the message.
+    if (!launch()) throw std::runtime_error("Kafka did not start:\n" + log_tail());
 }
 
 void KafkaServer::create_topic(const std::string& name, int partitions) {

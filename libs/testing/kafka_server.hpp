@@ -39,6 +39,10 @@ public:
     void kill();
 
 private:
+    void write_config();
+    // Starts the JVM and waits for the broker's port; false (and nothing running) when it exited instead.
+    bool launch();
+    std::string log_tail() const;
     // Runs one of Kafka's Java tools; returns its exit status.
     int run_tool(const std::vector<std::string>& args, const std::string& log_name);
 

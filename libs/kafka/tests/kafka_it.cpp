@@ -322,6 +322,27 @@ TEST_F(KafkaIt, StopCommitsWhatIsDoneAndDropsTheRecordInFlight) {
     EXPECT_EQ(records[1].offset, 4);
 }
 
+TEST_F(KafkaIt, FullLocalQueueFailsFastAndUnreachableBrokerTimesOut) {
+    // Nothing listens there: every message stays in the producer's queue.
+    auto config = Config::from_brokers("127.0.0.1:" + std::to_string(testing::free_port()));
+    config->max_queued = 5;
+    config->delivery_timeout = 1500ms;
+    auto out = std::move(Producer::create(*config).value());
+    std::vector<messaging::Message> messages;
+    for (int i = 0; i < 8; ++i) messages.push_back(message("nowhere", std::to_string(i), "x"));
+    auto started = std::chrono::steady_clock::now();
+    auto results = publish_all(*out, messages);
+    auto waited = std::chrono::steady_clock::now() - started;
+    int refused = 0;
+    for (const auto& r : results) {
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().kind, ErrorKind::kUnavailable) << r.error().message;
+        if (r.error().message.find("Queue full") != std::string::npos) ++refused;
+    }
+    EXPECT_EQ(refused, 3);
+    EXPECT_LT(waited, 1500ms + 5s);
+}
+
 // Last: it restarts the shared broker.
 TEST_F(KafkaIt, SurvivesABrokerRestart) {
     auto name = topic(3);
