@@ -267,7 +267,7 @@ def render(config, scenarios, host, when):
         f"- Settings: {config.get('rounds', '?')} rounds of {config.get('duration_s', '?')} s per target and "
         f"measure (after {config.get('warmup_s', '?')} s of warm-up for wrk), wrk with 1 thread and "
         f"{config.get('connections', '?')} connections, open-loop rate {config.get('rate_share', '?')} × the "
-        f"slowest target's req/s, {config.get('threads', '?')} event-loop thread(s) in the gateway, auth and "
+        f"slowest target's req/s over at most {config.get('latency_connections', '?')} connections, {config.get('threads', '?')} event-loop thread(s) in the gateway, auth and "
         "HAProxy",
         "",
         "## Targets",
@@ -303,7 +303,7 @@ processes on free loopback ports in a temporary directory, never the `make up` p
 is not started: auth retries it in the background and no measured route uses it. Every process is
 stopped at the end, on failure or Ctrl-C too. The exit status is non-zero when a target fails.
 
-Other knobs: `BENCH_CONNECTIONS` (16), `BENCH_RATE_SHARE` (0.25), `BENCH_THREADS` (1), `BENCH_WARMUP`
+Other knobs: `BENCH_CONNECTIONS` (16), `BENCH_RATE_SHARE` (0.25), `BENCH_LATENCY_CONNECTIONS` (64), `BENCH_THREADS` (1), `BENCH_WARMUP`
 (2 s), `BENCH_KEEP=1` keeps the temporary directory with the logs and raw outputs, `BENCH_OUT`
 writes the report elsewhere. `BENCH_UPSTREAM=gateway` puts a second gateway in auth's place, to
 check the harness when auth does not build.
@@ -318,8 +318,10 @@ check the harness when auth does not build.
   hold back the requests behind it), the same rate for every target of a scenario, median of the
   rounds. The rate is a quarter of the slowest target's req/s: vegeta spends several times wrk's
   CPU per request on the same 2 cores, and at half that figure the machine saturates and the
-  latencies become the generator's own queue. A ⚠ marks a target for which vegeta could not hold
-  the rate.
+  latencies become the generator's own queue. vegeta uses at most `BENCH_LATENCY_CONNECTIONS`
+  connections: a request that finds them all busy waits in vegeta, and that wait counts in its
+  latency (uncapped, a stall of the shared cores turns into a storm of new connections that the
+  proxies pass on to auth). A ⚠ marks a target for which vegeta could not hold the rate.
 - **errors**: requests that failed (non-2xx, socket errors, time-outs) in wrk's and vegeta's runs
   together. A goal with errors on either side fails.
 - **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario (it
