@@ -12,7 +12,7 @@
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=../deploy/local/platform.sh
+# shellcheck source-path=SCRIPTDIR source=../deploy/local/platform.sh
 source "$BENCH_DIR/../deploy/local/platform.sh"
 
 : "${BENCH_DURATION:=10}"
@@ -200,23 +200,20 @@ start_redis() {
     wait_for redis 15 redis-cli -h 127.0.0.1 -p "$REDIS_BENCH_PORT" ping
 }
 
-service_env() {
-    echo "AGORA_THREADS=$BENCH_THREADS"
-    # Per-request logs would be a cost HAProxy does not pay here.
-    echo "AGORA_LOG_LEVEL=warn"
-}
+# Per-request logs would be a cost HAProxy does not pay here.
+SERVICE_ENV=(AGORA_THREADS="$BENCH_THREADS" AGORA_LOG_LEVEL=warn)
 
 start_auth() {
     if [[ "$BENCH_UPSTREAM" == gateway ]]; then
         # A stand-in: a second gateway, whose own /health is what the front gateway proxies to.
-        spawn auth TERM env $(service_env) GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$AUTH_BENCH_PORT" \
+        spawn auth TERM env "${SERVICE_ENV[@]}" GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$AUTH_BENCH_PORT" \
             GATEWAY_AUTH_URL="http://127.0.0.1:$UNUSED_PORT" "$GATEWAY_BIN"
     else
         mkdir -p "$WORK/secrets"
         chmod 700 "$WORK/secrets"
         # RabbitMQ is left out on purpose: auth retries it in the background and /health does not use it,
         # while an idle Erlang VM would take CPU from the measured processes.
-        spawn auth TERM env $(service_env) AUTH_HOST=127.0.0.1 AUTH_PORT="$AUTH_BENCH_PORT" \
+        spawn auth TERM env "${SERVICE_ENV[@]}" AUTH_HOST=127.0.0.1 AUTH_PORT="$AUTH_BENCH_PORT" \
             AUTH_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/agora_auth" \
             AUTH_REDIS_URL="redis://127.0.0.1:$REDIS_BENCH_PORT/0" \
             AUTH_AMQP_URL="amqp://guest:guest@127.0.0.1:$UNUSED_PORT/" \
@@ -227,7 +224,7 @@ start_auth() {
 }
 
 start_gateway() {
-    spawn gateway TERM env $(service_env) GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$GATEWAY_BENCH_PORT" \
+    spawn gateway TERM env "${SERVICE_ENV[@]}" GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$GATEWAY_BENCH_PORT" \
         GATEWAY_AUTH_URL="$AUTH_URL" GATEWAY_PRODUCT_URL="http://127.0.0.1:$UNUSED_PORT" \
         GATEWAY_ORDER_URL="http://127.0.0.1:$UNUSED_PORT" "$GATEWAY_BIN"
     wait_for gateway 30 http_ok "$GATEWAY_URL/auth/health"
@@ -399,7 +396,7 @@ main() {
     # go install stamps no version into vegeta: the install list says which one it built.
     manifest config vegeta "$(awk '$1 == "vegeta" {print $3}' "$DEPLOY_DIR/go-tools.txt")"
 
-    # shellcheck source=scenarios.sh
+    # shellcheck source-path=SCRIPTDIR source=scenarios.sh
     source "$BENCH_DIR/scenarios.sh"
     run_scenarios
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The load scenarios of `make bench`, sourced by bench/run.sh once its platform answers.
 #
 # A scenario is one call: an id, a title, then one "name process url" triple per target. The first
