@@ -25,6 +25,8 @@
 #include "pg/migration.hpp"
 #include "runtime/event_loops.hpp"
 #include "secrets.hpp"
+#include "telemetry/exposition.hpp"
+#include "telemetry/http_metrics.hpp"
 
 namespace agora::auth_service {
 namespace {
@@ -107,6 +109,10 @@ struct AuthService::Parts {
     std::unique_ptr<ResendVerification> resend;
     std::unique_ptr<Login> login;
     std::unique_ptr<Probes> probes;
+    std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+    std::unique_ptr<telemetry::HttpMetrics> http_metrics;
+    prometheus::Gauge* outbox_backlog = nullptr;
+    prometheus::Gauge* outbox_oldest_age = nullptr;
     http::Router router;
     std::unique_ptr<http::Server> server;
 
@@ -181,9 +187,26 @@ Result<void> AuthService::start() {
         .post("/login", [&p](http::Request& r) { return p.login->handle(r); })
         .get("/.well-known/jwks.json", [&p](http::Request& r) { return p.probes->jwks(r); })
         .get("/health", [&p](http::Request& r) { return p.probes->health(r); })
-        .get("/ready", [&p](http::Request& r) { return p.probes->ready(r); });
-    p.server = std::make_unique<http::Server>(p.loops, config_.server,
-                                              [&p](http::Request& r) { return p.router.dispatch(r); });
+        .get("/ready", [&p](http::Request& r) { return p.probes->ready(r); })
+        .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
+            // The relay's counters are read at scrape time rather than pushed on every pass.
+            p.outbox_backlog->Set(static_cast<double>(p.relay->backlog()));
+            p.outbox_oldest_age->Set(std::chrono::duration<double>(p.relay->oldest_age()).count());
+            co_return telemetry::metrics_response(*p.registry);
+        });
+    p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "auth");
+    p.outbox_backlog = &prometheus::BuildGauge()
+                            .Name("agora_auth_outbox_backlog")
+                            .Help("Outbox messages not yet published")
+                            .Register(*p.registry)
+                            .Add({});
+    p.outbox_oldest_age = &prometheus::BuildGauge()
+                               .Name("agora_auth_outbox_oldest_age_seconds")
+                               .Help("Age of the oldest unpublished outbox message")
+                               .Register(*p.registry)
+                               .Add({});
+    p.server = std::make_unique<http::Server>(
+        p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
     if (auto done = p.server->start(); !done) return std::unexpected(done.error());
 
     for (auto& backends : p.context->loops) {

@@ -24,6 +24,12 @@ TEST_F(AuthIt, HealthReadyAndKeys) {
     EXPECT_EQ(keys->size(), 1u);
     EXPECT_FALSE(jwks.json().as_object().contains("message"));  // plain JWKS, not the envelope
     EXPECT_EQ(s->get("/nowhere").status, 404);
+    auto metrics = s->get("/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.body.find(R"(agora_auth_http_requests_total{method="GET",route="/health",status="200"} 1)"),
+              std::string::npos)
+        << metrics.body;
+    EXPECT_NE(metrics.body.find("agora_auth_outbox_backlog "), std::string::npos);
 }
 
 TEST_F(AuthIt, TheWholeJourney) {
