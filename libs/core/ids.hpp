@@ -7,8 +7,12 @@ namespace agora::ids {
 
 // A random (version 4) UUID in its canonical lower-case form: event ids.
 std::string uuid();
-// A request id: 32 lower-case hex characters.
+// A request id: 32 lower-case hex characters. Unique, not secret: it comes from a per-thread generator
+// seeded from the CSPRNG, because the CSPRNG costs a system call per use on the request path.
 std::string request_id();
+// `bytes` (at most 32) random bytes as lower-case hex, from the same per-thread generator: trace and
+// span ids.
+std::string fast_hex(size_t bytes);
 // Whether a client-sent request id is sane enough to echo: 1..128 of [A-Za-z0-9._-].
 bool is_sane_request_id(std::string_view id);
 

@@ -1,9 +1,9 @@
 #include "domain/forwarding.hpp"
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <boost/beast/core/string.hpp>
+
+#include "core/ids.hpp"
 
 namespace agora::gateway {
 namespace {
@@ -38,17 +38,6 @@ bool is_hex(std::string_view s) {
     return true;
 }
 
-std::string random_hex(size_t bytes) {
-    std::array<unsigned char, 16> b{};
-    RAND_bytes(b.data(), static_cast<int>(bytes));
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (size_t i = 0; i < bytes; ++i) {
-        out += kHex[b[i] >> 4];
-        out += kHex[b[i] & 15];
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -62,7 +51,9 @@ bool is_valid_traceparent(std::string_view v) {
 
 std::string traceparent_for(std::string_view sent) {
     if (is_valid_traceparent(sent)) return std::string(sent);
-    return "00-" + random_hex(16) + "-" + random_hex(8) + "-01";
+    std::string trace = ids::fast_hex(16), span = ids::fast_hex(8);
+    if (trace == std::string(32, '0') || span == std::string(16, '0')) return traceparent_for({});  // W3C: never all zero
+    return "00-" + trace + "-" + span + "-01";
 }
 
 http::RawRequest upstream_request(const http::Request& client, const ForwardContext& context) {
