@@ -30,25 +30,30 @@ struct Connection {
 }  // namespace
 
 struct Server::Loop {
-    explicit Loop(asio::io_context& io) : io(io), acceptor(io) {}
+    Loop(asio::io_context& io, std::shared_ptr<const ServerConfig> config, std::shared_ptr<const Handler> handler)
+        : io(io), acceptor(io), config(std::move(config)), handler(std::move(handler)) {}
     asio::io_context& io;
     tcp::acceptor acceptor;
     std::unordered_set<Connection*> connections;
     bool stopping = false;
+    std::shared_ptr<const ServerConfig> config;
+    std::shared_ptr<const Handler> handler;
 };
 
 Server::Server(runtime::EventLoops& loops, ServerConfig config, Handler handler)
-    : loops_(loops), config_(std::move(config)), handler_(std::move(handler)) {}
+    : loops_(loops),
+      config_(std::make_shared<const ServerConfig>(std::move(config))),
+      handler_(std::make_shared<const Handler>(std::move(handler))) {}
 
 Server::~Server() = default;
 
 Result<void> Server::start() {
     boost::system::error_code ec;
-    auto address = asio::ip::make_address(config_.host, ec);
-    if (ec) return fail(ErrorKind::kInternal, "bad listen address " + config_.host);
-    port_ = config_.port;
+    auto address = asio::ip::make_address(config_->host, ec);
+    if (ec) return fail(ErrorKind::kInternal, "bad listen address " + config_->host);
+    port_ = config_->port;
     for (int i = 0; i < loops_.size(); ++i) {
-        auto loop = std::make_unique<Loop>(loops_.at(i));
+        auto loop = std::make_shared<Loop>(loops_.at(i), config_, handler_);
         auto& a = loop->acceptor;
         tcp::endpoint endpoint(address, static_cast<unsigned short>(port_));
         a.open(endpoint.protocol(), ec);
@@ -58,20 +63,20 @@ Result<void> Server::start() {
         if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
         if (ec) {
             return fail(ErrorKind::kInternal,
-                        "cannot listen on " + config_.host + ":" + std::to_string(port_) + ": " + ec.message());
+                        "cannot listen on " + config_->host + ":" + std::to_string(port_) + ": " + ec.message());
         }
         port_ = a.local_endpoint().port();  // a port of 0 becomes the one every other loop shares
         per_loop_.push_back(std::move(loop));
     }
     for (auto& loop : per_loop_) {
-        asio::co_spawn(loop->io, accept_loop(*loop), asio::detached);
+        asio::co_spawn(loop->io, accept_loop(loop), asio::detached);
     }
     return {};
 }
 
 void Server::stop() {
     for (auto& loop : per_loop_) {
-        asio::post(loop->io, [l = loop.get()] {
+        asio::post(loop->io, [l = loop] {
             l->stopping = true;
             boost::system::error_code ignored;
             l->acceptor.close(ignored);
@@ -82,7 +87,8 @@ void Server::stop() {
     }
 }
 
-Task<void> Server::accept_loop(Loop& loop) {
+Task<void> Server::accept_loop(std::shared_ptr<Loop> shared) {
+    Loop& loop = *shared;
     while (!loop.stopping) {
         auto [ec, socket] = co_await loop.acceptor.async_accept(kTuple);
         if (ec) {
@@ -93,20 +99,22 @@ Task<void> Server::accept_loop(Loop& loop) {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(loop.io, serve(loop, std::move(socket)), asio::detached);
+        asio::co_spawn(loop.io, serve(shared, std::move(socket)), asio::detached);
     }
 }
 
-Task<Response> Server::answer(Request& req) {
+Task<Response> Server::answer(const Handler& handler, Request& req) {
     try {
-        co_return co_await handler_(req);
+        co_return co_await handler(req);
     } catch (const std::exception& e) {
         log::error("handler failed", {{"request_id", req.request_id()}, {"error", e.what()}});
     }
     co_return error(Error::internal("handler failed"));
 }
 
-Task<void> Server::serve(Loop& loop, tcp::socket socket) {
+Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket) {
+    Loop& loop = *shared;
+    const ServerConfig& config = *loop.config;
     boost::system::error_code peer_ec;
     auto peer = socket.remote_endpoint(peer_ec);
     std::string remote = peer_ec ? std::string() : peer.address().to_string();
@@ -119,7 +127,7 @@ Task<void> Server::serve(Loop& loop, tcp::socket socket) {
         res.keep_alive(false);
         res.set(Field::connection, "close");
         res.prepare_payload();
-        stream.expires_after(config_.read_timeout);
+        stream.expires_after(config.read_timeout);
         co_await beast::http::async_write(stream, res, kTuple);
     };
     auto read_failure = [&](const boost::system::error_code& ec) -> std::optional<Error> {
@@ -132,26 +140,26 @@ Task<void> Server::serve(Loop& loop, tcp::socket socket) {
 
     while (!loop.stopping) {
         beast::http::request_parser<beast::http::string_body> parser;
-        parser.body_limit(config_.body_limit);
-        parser.header_limit(config_.header_limit);
+        parser.body_limit(config.body_limit);
+        parser.header_limit(config.header_limit);
 
         // Waiting for a request's first bytes is idle time; from then on the whole request must arrive
         // within the read timeout, so a client trickling headers (slow loris) is cut off.
         if (buffer.size() == 0) {
             conn.idle = true;
-            stream.expires_after(config_.idle_timeout);
+            stream.expires_after(config.idle_timeout);
             auto [iec, in] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
             conn.idle = false;
             if (iec) break;
             buffer.commit(in);
         }
-        stream.expires_after(config_.read_timeout);
+        stream.expires_after(config.read_timeout);
         auto [hec, hn] = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
         if (hec) {
             if (auto err = read_failure(hec)) co_await reply_and_close(error(*err));
             break;
         }
-        stream.expires_after(config_.read_timeout);
+        stream.expires_after(config.read_timeout);
         auto& head = parser.get();
         if (beast::iequals(head[Field::expect], "100-continue")) {
             Response cont{beast::http::status::continue_, 11};
@@ -169,11 +177,11 @@ Task<void> Server::serve(Loop& loop, tcp::socket socket) {
         req.set_remote_address(remote);
         bool keep_alive = req.raw().keep_alive() && !loop.stopping;
 
-        Response res = co_await answer(req);
+        Response res = co_await answer(*loop.handler, req);
         res.set(kRequestIdHeader, req.request_id());
         res.keep_alive(keep_alive);
         res.prepare_payload();
-        stream.expires_after(config_.read_timeout);
+        stream.expires_after(config.read_timeout);
         auto [wec, wn] = co_await beast::http::async_write(stream, res, kTuple);
         if (wec || !keep_alive) break;
     }

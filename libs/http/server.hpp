@@ -39,16 +39,18 @@ public:
     void stop();
 
 private:
+    // What the coroutines of one loop use. Shared with them, so a connection still being served, or a
+    // stop() still queued on its loop, never outlives what it reads.
     struct Loop;
-    Task<void> accept_loop(Loop& loop);
-    Task<void> serve(Loop& loop, boost::asio::ip::tcp::socket socket);
-    Task<Response> answer(Request& req);
+    static Task<void> accept_loop(std::shared_ptr<Loop> loop);
+    static Task<void> serve(std::shared_ptr<Loop> loop, boost::asio::ip::tcp::socket socket);
+    static Task<Response> answer(const Handler& handler, Request& req);
 
     runtime::EventLoops& loops_;
-    ServerConfig config_;
-    Handler handler_;
+    std::shared_ptr<const ServerConfig> config_;
+    std::shared_ptr<const Handler> handler_;
     int port_ = 0;
-    std::vector<std::unique_ptr<Loop>> per_loop_;
+    std::vector<std::shared_ptr<Loop>> per_loop_;
 };
 
 }  // namespace agora::http
