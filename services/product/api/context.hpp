@@ -1,0 +1,39 @@
+#pragma once
+// What the handlers share: settings and counters (immutable or thread-safe), the outbox relay to wake,
+// and the backends of each event loop (pools and stores belong to one io_context and are used only there).
+#include <memory>
+#include <vector>
+
+#include "config.hpp"
+#include "messaging/outbox.hpp"
+#include "pg/pool.hpp"
+#include "product_metrics.hpp"
+#include "store/product_store.hpp"
+#include "store/reservation_store.hpp"
+
+namespace agora::product {
+
+struct LoopBackends {
+    asio::io_context* io = nullptr;
+    std::unique_ptr<pg::Pool> primary;
+    std::unique_ptr<pg::Pool> replica_pool;  // only when the replica is another server
+    pg::Pool* replica = nullptr;             // reads that may lag: replica_pool, else the primary
+    std::unique_ptr<ProductStore> products;
+    std::unique_ptr<ReservationStore> reservations;
+};
+
+struct Context {
+    const ProductConfig& config;
+    ProductMetrics& metrics;
+    messaging::OutboxRelay& relay;
+    std::vector<std::unique_ptr<LoopBackends>> loops;
+
+    // The backends of the event loop running the caller.
+    LoopBackends& local() const;
+};
+
+// 401 without a caller, 403 unless the caller is an admin (defect 10: checked here too, not only by the
+// gateway, so a request that bypasses it cannot change products).
+Result<void> require_admin(const http::Request& req);
+
+}  // namespace agora::product

@@ -1,0 +1,223 @@
+#include "app.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <prometheus/registry.h>
+
+#include "api/context.hpp"
+#include "api/products.hpp"
+#include "api/reservations.hpp"
+#include "core/log.hpp"
+#include "domain/demo_catalogue.hpp"
+#include "events/order_events.hpp"
+#include "events/product_events.hpp"
+#include "hold_expiry.hpp"
+#include "http/client.hpp"
+#include "http/envelope.hpp"
+#include "http/server.hpp"
+#include "kafka/consumer.hpp"
+#include "kafka/producer.hpp"
+#include "migrations.hpp"
+#include "pg/migration.hpp"
+#include "runtime/event_loops.hpp"
+#include "telemetry/exposition.hpp"
+#include "telemetry/http_metrics.hpp"
+
+namespace agora::product {
+namespace {
+
+constexpr pg::Query kPing{"product_ping", "SELECT 1"};
+
+template <class T>
+T run_to_completion(asio::io_context& io, Task<T> task) {
+    std::optional<T> result;
+    std::exception_ptr error;
+    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
+        error = e;
+        if (!e) result.emplace(std::move(value));
+    });
+    io.restart();
+    io.run();
+    if (error) std::rethrow_exception(error);
+    return std::move(*result);
+}
+
+Task<Result<int>> migrate_and_seed(pg::Pool& pool, bool seed) {
+    auto list = all_migrations();
+    if (auto migrated = co_await pg::migrate(pool, list); !migrated) {
+        co_return fail(ErrorKind::kInternal, "migrations failed: " + migrated.error().message);
+    }
+    if (!seed) co_return 0;
+    ProductStore store(pool, pool);
+    co_return co_await store.seed_if_empty(demo_catalogue());
+}
+
+// Blocking start-up step, before the loops run.
+Result<void> prepare_database(const ProductConfig& config) {
+    asio::io_context io(1);
+    auto pool_config = config.primary;
+    pool_config.size = 1;
+    Result<int> seeded = 0;
+    {
+        pg::Pool pool(io, pool_config);
+        seeded = run_to_completion(io, migrate_and_seed(pool, config.seed_demo));
+    }
+    io.restart();
+    io.run();  // lets the pool's connections close
+    if (!seeded) return std::unexpected(seeded.error());
+    if (*seeded > 0) log::info("demo catalogue created", {{"products", std::to_string(*seeded)}});
+    return {};
+}
+
+}  // namespace
+
+// Members are destroyed in reverse order: everything that lives on the loops goes before the loops.
+struct ProductService::Parts {
+    explicit Parts(const ProductConfig& config) : metrics(*registry), loops(config.threads) {}
+
+    std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+    ProductMetrics metrics;
+    runtime::EventLoops loops;
+    std::unique_ptr<kafka::Producer> producer;
+    std::unique_ptr<messaging::OutboxRelay> relay;
+    std::unique_ptr<Context> context;
+    std::unique_ptr<http::Client> order_client;
+    std::unique_ptr<HoldExpiry> expiry;
+    std::unique_ptr<OrderEventHandler> order_events;
+    std::unique_ptr<kafka::Consumer> consumer;
+    std::unique_ptr<ListProducts> list;
+    std::unique_ptr<GetProduct> get;
+    std::unique_ptr<CreateProduct> create;
+    std::unique_ptr<UpdateProduct> update;
+    std::unique_ptr<DeleteProduct> remove;
+    std::unique_ptr<ProductHistory> history;
+    std::unique_ptr<ReserveStock> reserve;
+    std::unique_ptr<ReleaseStock> release;
+    std::unique_ptr<GetReservation> reservation;
+    std::unique_ptr<telemetry::HttpMetrics> http_metrics;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+    std::atomic<bool> stopped{false};
+};
+
+ProductService::ProductService(ProductConfig config)
+    : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
+
+ProductService::~ProductService() {
+    stop();
+    auto& p = *parts_;
+    if (p.consumer) p.consumer->stop();
+    if (p.relay) p.relay->stop();
+    if (p.expiry) p.expiry->stop();
+}
+
+Result<void> ProductService::start() {
+    auto& p = *parts_;
+    if (auto prepared = prepare_database(config_); !prepared) return prepared;
+
+    p.producer = AGORA_TRY(kafka::Producer::create(config_.kafka));
+    std::vector<std::unique_ptr<LoopBackends>> loops;
+    for (int i = 0; i < p.loops.size(); ++i) {
+        auto& io = p.loops.at(i);
+        auto backends = std::make_unique<LoopBackends>();
+        backends->io = &io;
+        backends->primary = std::make_unique<pg::Pool>(io, config_.primary);
+        if (config_.replica.conninfo != config_.primary.conninfo) {
+            backends->replica_pool = std::make_unique<pg::Pool>(io, config_.replica);
+            backends->replica = backends->replica_pool.get();
+        } else {
+            backends->replica = backends->primary.get();
+        }
+        backends->products = std::make_unique<ProductStore>(*backends->primary, *backends->replica);
+        backends->reservations = std::make_unique<ReservationStore>(*backends->primary);
+        loops.push_back(std::move(backends));
+    }
+    auto& first = *loops.front();
+    messaging::RelayConfig relay_config;
+    relay_config.poll_interval = config_.relay_poll;
+    p.relay = std::make_unique<messaging::OutboxRelay>(*first.primary, *p.producer, relay_config);
+    p.context = std::unique_ptr<Context>(new Context{config_, p.metrics, *p.relay, std::move(loops)});
+    auto& loop0 = *p.context->loops.front();
+
+    p.order_client = std::make_unique<http::Client>(*loop0.io, config_.order_url);
+    p.expiry = std::make_unique<HoldExpiry>(*loop0.reservations, *p.order_client, p.metrics, *p.relay,
+                                            config_.expiry_interval, config_.order_timeout);
+    p.order_events = std::make_unique<OrderEventHandler>(*loop0.primary, *loop0.reservations, p.metrics, *p.relay);
+
+    p.list = std::make_unique<ListProducts>(*p.context);
+    p.get = std::make_unique<GetProduct>(*p.context);
+    p.create = std::make_unique<CreateProduct>(*p.context);
+    p.update = std::make_unique<UpdateProduct>(*p.context);
+    p.remove = std::make_unique<DeleteProduct>(*p.context);
+    p.history = std::make_unique<ProductHistory>(*p.context);
+    p.reserve = std::make_unique<ReserveStock>(*p.context);
+    p.release = std::make_unique<ReleaseStock>(*p.context);
+    p.reservation = std::make_unique<GetReservation>(*p.context);
+    p.router.get("/products", [&p](http::Request& r) { return p.list->handle(r); })
+        .post("/products", [&p](http::Request& r) { return p.create->handle(r); })
+        .get("/products/{id}", [&p](http::Request& r) { return p.get->handle(r); })
+        .put("/products/{id}", [&p](http::Request& r) { return p.update->handle(r); })
+        .del("/products/{id}", [&p](http::Request& r) { return p.remove->handle(r); })
+        .get("/products/{id}/history", [&p](http::Request& r) { return p.history->handle(r); })
+        .post("/internal/reservations", [&p](http::Request& r) { return p.reserve->handle(r); })
+        .get("/internal/reservations/{id}", [&p](http::Request& r) { return p.reservation->handle(r); })
+        .post("/internal/reservations/{id}/release", [&p](http::Request& r) { return p.release->handle(r); })
+        .get("/health", [](http::Request&) -> Task<http::Response> { co_return http::message("status UP"); })
+        .get("/ready",
+             [&p](http::Request&) -> Task<http::Response> {
+                 auto db = co_await p.context->local().primary->query(kPing);
+                 if (!db) co_return http::error(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(5)));
+                 co_return http::message("status READY");
+             })
+        .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
+            co_return telemetry::metrics_response(*p.registry);
+        });
+    p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "product");
+    p.server = std::make_unique<http::Server>(
+        p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
+    if (auto listening = p.server->start(); !listening) return listening;
+
+    auto consumer_config = kafka::ConsumerConfig{};
+    consumer_config.kafka = config_.kafka;
+    consumer_config.group_id = config_.consumer_group;
+    p.consumer = AGORA_TRY(kafka::Consumer::create(
+        *loop0.io, consumer_config, {std::string(topic::kOrderCreated), std::string(topic::kOrderCancelled)},
+        [&p](const kafka::Record& record) { return p.order_events->handle(record); }));
+
+    asio::co_spawn(*loop0.io, p.relay->run(), asio::detached);
+    asio::co_spawn(*loop0.io, p.expiry->run(), asio::detached);
+    log::info("product listening",
+              {{"port", std::to_string(p.server->port())}, {"threads", std::to_string(p.loops.size())}});
+    return {};
+}
+
+void ProductService::run() { parts_->loops.run(); }
+
+void ProductService::stop() {
+    auto& p = *parts_;
+    if (p.stopped.exchange(true)) return;
+    if (p.relay) p.relay->stop();
+    if (p.expiry) p.expiry->stop();
+    if (p.server) {
+        asio::post(p.loops.at(0), [&p] {
+            p.server->stop();
+            p.loops.stop();
+        });
+    } else {
+        p.loops.stop();
+    }
+}
+
+void ProductService::stop_on_signals() {
+    parts_->loops.on_signal([this] {
+        log::info("stopping");
+        stop();
+    });
+}
+
+int ProductService::port() const { return parts_->server ? parts_->server->port() : 0; }
+
+std::int64_t ProductService::outbox_backlog() const { return parts_->relay ? parts_->relay->backlog() : 0; }
+
+}  // namespace agora::product

@@ -1,0 +1,63 @@
+#include "domain/product.hpp"
+
+#include "http/json_body.hpp"
+#include "http/validation.hpp"
+
+namespace agora::product {
+
+Result<ProductInput> product_input_from(const boost::json::object& body) {
+    http::Fields fields(body);
+    auto name = fields.text("name");
+    auto description = fields.text("description");
+    auto price = fields.decimal("price");
+    auto quantity = fields.integer("quantity");
+    if (!fields.ok()) return std::unexpected(fields.error());
+
+    ProductInput input;
+    http::Validator v;
+    input.name = name.value_or("");
+    v.required("name", !input.name.empty()).max_length("name", input.name, kMaxNameLength);
+    input.description = description.value_or("");
+    v.required("description", !input.description.empty());
+    v.required("price", price.has_value());
+    if (price) {
+        Money::ParseError error{};
+        auto money = Money::parse(*price, &error);
+        if (!money) {
+            if (error == Money::ParseError::kOutOfRange) {
+                v.check("price", false, "price must be lower than or equal to " +
+                                            Money::from_cents(Money::kMaxCents).to_string());
+            } else {
+                v.check("price", false);
+            }
+        } else {
+            v.check("price", money->cents() > 0, "price must be greater than to 0");
+            input.price = *money;
+        }
+    }
+    // Absent quantity is 0 (allowed, CONTRACT 4 Differs).
+    input.quantity = quantity.value_or(0);
+    v.at_least("quantity", input.quantity, 0).at_most("quantity", input.quantity, kMaxQuantity);
+    if (auto valid = v.result(); !valid) return std::unexpected(valid.error());
+    return input;
+}
+
+boost::json::object to_json(const Product& p) {
+    return boost::json::object{{"id", p.id},
+                               {"name", p.name},
+                               {"description", p.description},
+                               {"price", p.price.to_string()},
+                               {"quantity", p.quantity},
+                               {"created_at", p.created_at},
+                               {"updated_at", p.updated_at}};
+}
+
+boost::json::object event_payload(const Product& p) {
+    return boost::json::object{{"id", p.id},
+                               {"name", p.name},
+                               {"description", p.description},
+                               {"price", p.price.to_string()},
+                               {"quantity", p.quantity}};
+}
+
+}  // namespace agora::product

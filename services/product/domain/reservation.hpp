@@ -1,0 +1,70 @@
+#pragma once
+// A reservation of stock for one order (docs/adr/0006). Its id is the order's id.
+//   HELD -> CONFIRMED (order-created, or the order service says the order exists)
+//   HELD | CONFIRMED -> RELEASED (order-cancelled, the release call, or the order was aborted/unknown)
+//   REFUSED: a reserve that was refused, kept so that a retry gets the same answer.
+// A release of an id never reserved records RELEASED with no items, so a late reserve is refused.
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "domain/money.hpp"
+
+namespace agora::product {
+
+enum class ReservationStatus { kHeld, kConfirmed, kReleased, kRefused };
+
+std::string_view status_name(ReservationStatus status);
+std::optional<ReservationStatus> parse_status(std::string_view name);
+
+// Messages of the refusals (CONTRACT 4 and the ADR).
+inline constexpr std::string_view kProductNotFound = "product not found";
+inline constexpr std::string_view kInsufficientStock = "insufficient product stock";
+inline constexpr std::string_view kReservationReleased = "reservation already released";
+
+struct ReservationItem {
+    std::int64_t product_id = 0;
+    std::int64_t quantity = 0;
+    Money price;  // the authoritative unit price when reserved
+};
+
+struct Reservation {
+    std::int64_t id = 0;
+    ReservationStatus status = ReservationStatus::kHeld;
+    std::string refusal;      // for kRefused: kProductNotFound or kInsufficientStock
+    std::string expires_at;   // RFC 3339; empty when never held
+    std::vector<ReservationItem> items;  // by product id
+
+    bool holds_stock() const { return status == ReservationStatus::kHeld || status == ReservationStatus::kConfirmed; }
+};
+
+struct ReserveCommand {
+    std::int64_t reservation_id = 0;
+    std::vector<ReservationItem> items;  // merged by product id, sorted by it (the lock order)
+    std::optional<std::chrono::seconds> hold;
+};
+
+inline constexpr std::int64_t kMaxHoldSeconds = 86400;
+
+// Decodes {"reservation_id","items":[{"product_id","quantity"}],"hold_s"?}: 400 for wrong types and
+// invalid values (ids >= 1, quantities 1..INTEGER, at least one item, hold_s 1..86400).
+Result<ReserveCommand> reserve_command_from(const boost::json::object& body);
+
+// {"reservation_id","status","expires_at","items":[{"product_id","quantity","price"}]}
+boost::json::object to_json(const Reservation& r);
+
+// What a reserve request answers for a reservation already recorded under its id: the reservation
+// itself (201) when it held stock, else the refusal it got first.
+Result<Reservation> answer_for_existing(const Reservation& r);
+
+// What the expiry check does with a HELD reservation past its hold, given the order service's answer.
+enum class ExpiryDecision { kConfirm, kRelease, kAskLater };
+// `order_status` is the order's status when the order service answered 200, nullopt when it answered 404.
+ExpiryDecision decide_expired(std::optional<std::string_view> order_status);
+
+}  // namespace agora::product

@@ -1,0 +1,35 @@
+#pragma once
+// The order events the product service consumes (group `product`, CONTRACT 6), each through the inbox in
+// the transaction of its effect:
+//   order-created   -> the reservation under the order's id is CONFIRMED (unknown ids are logged, skipped)
+//   order-cancelled -> the reservation is RELEASED and its stock comes back, exactly once
+// A payload that cannot be read is logged and skipped: retrying it could never succeed.
+#include "kafka/record.hpp"
+#include "messaging/inbox.hpp"
+#include "messaging/outbox.hpp"
+#include "product_metrics.hpp"
+#include "store/reservation_store.hpp"
+
+namespace agora::product {
+
+class OrderEventHandler {
+public:
+    OrderEventHandler(pg::Pool& primary, ReservationStore& reservations, ProductMetrics& metrics,
+                      messaging::OutboxRelay& relay)
+        : primary_(primary), reservations_(reservations), metrics_(metrics), relay_(relay) {}
+
+    // For kafka::Consumer: success once the effect is committed (or there is none to make).
+    Task<Result<void>> handle(const kafka::Record& record);
+
+private:
+    pg::Pool& primary_;
+    ReservationStore& reservations_;
+    ProductMetrics& metrics_;
+    messaging::OutboxRelay& relay_;
+    messaging::Inbox inbox_;
+};
+
+// The order id of an order event's payload ({"id", ...}); nullopt when it has none.
+std::optional<std::int64_t> order_id_of(std::string_view payload);
+
+}  // namespace agora::product

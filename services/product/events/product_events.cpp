@@ -1,0 +1,31 @@
+#include "events/product_events.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "messaging/outbox.hpp"
+
+namespace agora::product {
+namespace {
+
+constexpr pg::Query kAppendEvent{
+    "product_append_event",
+    "INSERT INTO product_events (product_id, version, event_type, payload) VALUES ($1, $2, $3, $4::jsonb)"};
+
+}  // namespace
+
+Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type) {
+    auto payload = event_type == topic::kProductDeleted
+                       ? boost::json::serialize(boost::json::object{{"id", product.id}})
+                       : boost::json::serialize(event_payload(product));
+    auto appended = co_await tx.query(kAppendEvent, product.id, product.version, event_type, payload);
+    if (!appended) co_return pg::failed(appended.error());
+    messaging::Message message;
+    message.event_type = std::string(event_type);
+    message.destination = std::string(event_type);
+    message.key = std::to_string(product.id);
+    message.payload = std::move(payload);
+    message.headers = {{"version", std::to_string(product.version)}};
+    co_return co_await messaging::enqueue(tx, message);
+}
+
+}  // namespace agora::product

@@ -1,0 +1,45 @@
+#pragma once
+// The hold expiry check of docs/adr/0006: a HELD reservation past its hold is not released blindly. The
+// order service is asked about the order (GET /internal/orders/{id}, with a deadline): PENDING, SUCCESS
+// or CANCELLED confirm it, ABORTED or 404 release it, CREATING, a 5xx or no answer leave it for the
+// next round. Runs on one event loop; the transitions are guarded, so two instances checking at once
+// are harmless.
+#include <atomic>
+#include <chrono>
+
+#include "http/client.hpp"
+#include "messaging/outbox.hpp"
+#include "product_metrics.hpp"
+#include "store/reservation_store.hpp"
+
+namespace agora::product {
+
+class HoldExpiry {
+public:
+    HoldExpiry(ReservationStore& reservations, http::Client& orders, ProductMetrics& metrics,
+               messaging::OutboxRelay& relay, std::chrono::milliseconds interval, std::chrono::milliseconds timeout)
+        : reservations_(reservations), orders_(orders), metrics_(metrics), relay_(relay), interval_(interval),
+          timeout_(timeout) {}
+
+    // Runs until stop(); spawn it on the io_context of the store's pool and the client.
+    Task<void> run();
+    // Safe from any thread; run() returns at its next wake.
+    void stop() { stopping_ = true; }
+
+    // One round: every expired hold is decided or left for later. Returns how many were decided.
+    Task<int> check_once();
+
+private:
+    enum class Answer { kStatus, kNotFound, kNoAnswer };
+    Task<std::pair<Answer, std::string>> ask_order(std::int64_t id);
+
+    ReservationStore& reservations_;
+    http::Client& orders_;
+    ProductMetrics& metrics_;
+    messaging::OutboxRelay& relay_;
+    std::chrono::milliseconds interval_;
+    std::chrono::milliseconds timeout_;
+    std::atomic<bool> stopping_{false};
+};
+
+}  // namespace agora::product

@@ -1,0 +1,51 @@
+#pragma once
+// The catalogue in PostgreSQL. Reads of lists and single products go to the replica pool; changes and
+// their history go to the primary, each change in one transaction with its event (events/product_events).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "domain/paging.hpp"
+#include "domain/product.hpp"
+#include "domain/search.hpp"
+#include "pg/pool.hpp"
+
+namespace agora::product {
+
+struct ProductPage {
+    std::vector<Product> items;
+    std::int64_t total = 0;
+};
+
+struct ProductEvent {
+    std::int64_t version = 0;
+    std::string event_type;
+    std::string payload;  // JSON
+    std::string occurred_at;
+};
+
+class ProductStore {
+public:
+    ProductStore(pg::Pool& primary, pg::Pool& replica) : primary_(primary), replica_(replica) {}
+
+    Task<Result<ProductPage>> list(const SearchFilter& filter, const PageRequest& page);
+    Task<Result<std::optional<Product>>> find(std::int64_t id);
+    Task<Result<Product>> create(const ProductInput& input);
+    // nullopt when there is no such product (or it was deleted).
+    Task<Result<std::optional<Product>>> replace(std::int64_t id, const ProductInput& input);
+    // False when there is no such product.
+    Task<Result<bool>> remove(std::int64_t id);
+    // Oldest first; empty when the product never existed.
+    Task<Result<std::vector<ProductEvent>>> history(std::int64_t id);
+    // Creates `demo` products when the catalogue has never had any; returns how many it created.
+    Task<Result<int>> seed_if_empty(const std::vector<ProductInput>& demo);
+
+private:
+    Task<Result<Product>> create_in(pg::Transaction& tx, const ProductInput& input);
+
+    pg::Pool& primary_;
+    pg::Pool& replica_;
+};
+
+}  // namespace agora::product
