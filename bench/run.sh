@@ -224,7 +224,10 @@ start_auth() {
 }
 
 start_gateway() {
-    spawn gateway TERM env "${SERVICE_ENV[@]}" GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$GATEWAY_BENCH_PORT" \
+    # Rate limits off: one load generator on one address is exactly what they would stop, and the
+    # HAProxy beside it has none.
+    spawn gateway TERM env "${SERVICE_ENV[@]}" GATEWAY_RATE_LIMITS=false GATEWAY_HOST=127.0.0.1 \
+        GATEWAY_PORT="$GATEWAY_BENCH_PORT" \
         GATEWAY_AUTH_URL="$AUTH_URL" GATEWAY_PRODUCT_URL="http://127.0.0.1:$UNUSED_PORT" \
         GATEWAY_ORDER_URL="http://127.0.0.1:$UNUSED_PORT" "$GATEWAY_BIN"
     wait_for gateway 30 http_ok "$GATEWAY_URL/auth/health"

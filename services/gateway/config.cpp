@@ -35,6 +35,16 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.issuer = env.text("GATEWAY_JWT_ISSUER", "agora");
     c.cors_origins = split_list(env.text("GATEWAY_CORS_ORIGINS", "http://localhost:3000"));
     c.jwks_refresh = env.seconds("GATEWAY_JWKS_REFRESH_S", std::chrono::seconds(60));
+    c.rate_limits = env.flag("GATEWAY_RATE_LIMITS", true);
+    c.auth_rate.rate = static_cast<double>(env.integer("GATEWAY_AUTH_RATE_PER_MIN", 60, 1, 1'000'000)) / 60.0;
+    c.auth_rate.burst = static_cast<double>(env.integer("GATEWAY_AUTH_RATE_BURST", 30, 1, 1'000'000));
+    c.api_rate.rate = static_cast<double>(env.integer("GATEWAY_API_RATE_PER_S", 100, 1, 10'000'000));
+    c.api_rate.burst = static_cast<double>(env.integer("GATEWAY_API_RATE_BURST", 200, 1, 10'000'000));
+    c.rate_limit_keys = static_cast<size_t>(env.integer("GATEWAY_RATE_LIMIT_KEYS", 100'000, 1, 10'000'000));
+    c.breaker.failure_threshold = static_cast<int>(env.integer("GATEWAY_BREAKER_FAILURES", 5, 1, 1000));
+    c.breaker.open_for = env.millis("GATEWAY_BREAKER_OPEN_MS", std::chrono::milliseconds(5000));
+    c.max_in_flight = static_cast<int>(env.integer("GATEWAY_UPSTREAM_MAX_IN_FLIGHT", 1000, 1, 1'000'000));
+    c.token_cache_size = static_cast<size_t>(env.integer("GATEWAY_TOKEN_CACHE", 4096, 0, 10'000'000));
     auto checked = env.check();
     if (!checked) return std::unexpected(checked.error());
     for (const auto& o : c.cors_origins) {

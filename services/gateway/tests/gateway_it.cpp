@@ -109,6 +109,33 @@ protected:
 
     static json::object seen(const http::Response& res) { return json::parse(res.body()).at("data").as_object(); }
 
+    // A second gateway on the same loops with its own configuration.
+    struct ExtraGateway {
+        std::unique_ptr<GatewayHandler> handler;
+        std::unique_ptr<http::Server> server;
+        ~ExtraGateway() {
+            if (server) server->stop();
+        }
+    };
+    std::unique_ptr<ExtraGateway> extra_gateway(const GatewayConfig& config) {
+        auto g = std::make_unique<ExtraGateway>();
+        g->handler = std::make_unique<GatewayHandler>(config, gateway_loops_, *keys_, registry_);
+        auto* handler = g->handler.get();
+        g->server = std::make_unique<http::Server>(gateway_loops_, http::ServerConfig{},
+                                                   [handler](http::Request& r) { return handler->handle(r); });
+        EXPECT_TRUE(g->server->start());
+        return g;
+    }
+    http::Response call_port(int port, http::RawRequest req) {
+        asio::io_context io;
+        http::Client client(io, "http://127.0.0.1:" + std::to_string(port));
+        std::optional<Result<http::Response>> out;
+        asio::co_spawn(io, [&]() -> Task<> { out = co_await client.send(std::move(req), 5s); }, asio::detached);
+        io.run();
+        EXPECT_TRUE(*out);
+        return std::move(**out);
+    }
+
     runtime::EventLoops upstream_loops_{1}, gateway_loops_{1};
     http::Router upstream_router_;
     std::unique_ptr<http::Server> upstream_, gateway_;
@@ -301,6 +328,83 @@ TEST_F(GatewayTest, RotatedKeysAreFetchedOnUnknownKid) {
     for (int i = 0; i < 20; ++i) EXPECT_EQ(get("/orders", s).result_int(), 401);
     std::lock_guard lock(jwks_mutex_);
     EXPECT_LE(jwks_fetches_ - before, 1);
+}
+
+TEST_F(GatewayTest, SignUpTrafficIsRateLimitedPerClientAndRecovers) {
+    GatewayConfig config = config_;
+    config.auth_rate = {.rate = 2, .burst = 3};
+    auto gw = extra_gateway(config);
+    auto login = [&] {
+        http::RawRequest req{http::Verb::post, "/auth/login", 11};
+        req.body() = "{}";
+        return call_port(gw->server->port(), req);
+    };
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(login().result_int(), 200);
+    auto refused = login();
+    EXPECT_EQ(refused.result_int(), 429);
+    EXPECT_EQ(refused.body(), R"({"message":"too many requests"})");
+    EXPECT_EQ(refused[http::Field::retry_after], "1");
+    EXPECT_EQ(refused["RateLimit-Limit"], "3");
+    EXPECT_EQ(refused["RateLimit-Remaining"], "0");
+    EXPECT_FALSE(refused["RateLimit-Reset"].empty());
+    // Browsing is a different group: not refused.
+    EXPECT_EQ(call_port(gw->server->port(), http::RawRequest{http::Verb::get, "/products", 11}).result_int(), 200);
+    EXPECT_TRUE(testing::wait_until([&] { return login().result_int() == 200; }, 3s));
+}
+
+TEST_F(GatewayTest, VerifiedTokensAreServedFromTheCache) {
+    auto t = token(7, auth::Role::kCustomer);
+    for (int i = 0; i < 5; ++i) ASSERT_EQ(get("/orders", t).result_int(), 200);
+    auto text = get("/metrics").body();
+    EXPECT_NE(text.find(R"(agora_gateway_token_cache_total{result="miss"} 1)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"(agora_gateway_token_cache_total{result="hit"} 4)"), std::string::npos);
+}
+
+TEST_F(GatewayTest, BreakerOpensOnADeadUpstreamAnswersFastAndClosesAfterRecovery) {
+    // An order upstream of our own that we can stop and start on the same port.
+    runtime::EventLoops order_loops(1);
+    http::Router order_router;
+    order_router.get("/orders", [](http::Request&) -> Task<http::Response> { co_return http::message("orders"); });
+    auto order_server = std::make_unique<http::Server>(order_loops, http::ServerConfig{},
+                                                       [&](http::Request& r) { return order_router.dispatch(r); });
+    ASSERT_TRUE(order_server->start());
+    int order_port = order_server->port();
+    order_server->stop();
+    std::thread idle([&] { order_loops.run(); });
+    idle.join();  // the loop ran dry: nothing listens on order_port now
+
+    GatewayConfig config = config_;
+    config.order = {"http://127.0.0.1:" + std::to_string(order_port), 1000ms};
+    config.breaker = {.failure_threshold = 2, .open_for = 700ms};
+    auto gw = extra_gateway(config);
+    auto t = token(7, auth::Role::kCustomer);
+    auto orders = [&] {
+        http::RawRequest req{http::Verb::get, "/orders", 11};
+        req.set(http::Field::authorization, "Bearer " + t);
+        return call_port(gw->server->port(), req);
+    };
+    EXPECT_EQ(orders().result_int(), 503);
+    EXPECT_EQ(orders().result_int(), 503);
+    auto start = std::chrono::steady_clock::now();
+    auto open = orders();  // refused by the breaker without trying
+    EXPECT_EQ(open.result_int(), 503);
+    EXPECT_EQ(open[http::Field::retry_after], "1");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms);
+    auto text = get("/metrics").body();
+    EXPECT_NE(text.find(R"(kind="circuit_open",upstream="order"} 1)"), std::string::npos) << text;
+
+    // The upstream comes back on the same port; after the open period a probe closes the breaker.
+    runtime::EventLoops back_loops(1);
+    http::ServerConfig same_port;
+    same_port.port = order_port;
+    http::Server back(back_loops, same_port, [&](http::Request& r) { return order_router.dispatch(r); });
+    ASSERT_TRUE(back.start());
+    std::thread serving([&] { back_loops.run(); });
+    EXPECT_TRUE(testing::wait_until([&] { return orders().result_int() == 200; }, 3s));
+    EXPECT_EQ(orders().result_int(), 200);
+    back.stop();
+    back_loops.stop();
+    serving.join();
 }
 
 // Defect 14 of CONTRACT 10: CORS once, for configured origins, never "*" with credentials.
