@@ -1,0 +1,152 @@
+// The product side of docs/adr/0006 through the internal API: no oversell under concurrency, idempotent
+// reserves (refusals included), releases that give stock back exactly once.
+#include <atomic>
+
+#include "tests/service_harness.hpp"
+
+namespace agora::product::test {
+namespace {
+
+std::string reserve_body(std::int64_t reservation, const std::vector<std::pair<std::int64_t, int>>& items,
+                         int hold_s = 0) {
+    boost::json::array list;
+    for (const auto& [product, quantity] : items) list.push_back({{"product_id", product}, {"quantity", quantity}});
+    boost::json::object body{{"reservation_id", reservation}, {"items", list}};
+    if (hold_s > 0) body["hold_s"] = hold_s;
+    return boost::json::serialize(body);
+}
+
+TEST_F(ProductIt, NoOversellUnderConcurrentReservations) {
+    auto s = start([](ProductConfig& c) { c.primary.acquire_timeout = 30000ms; });
+    auto product = create(*s, "Scarce", "Only ten", "5", 10);
+    constexpr int kRequests = 50;
+    std::atomic<int> reserved{0}, refused{0}, other{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < kRequests; ++i) {
+        clients.emplace_back([&, i] {
+            auto reply = s->call("POST", "/internal/reservations", reserve_body(reservation_id(i), {{product, 1}}));
+            if (reply.status == 201) {
+                ++reserved;
+            } else if (reply.status == 409 && reply.body == R"({"message":"insufficient product stock"})") {
+                ++refused;
+            } else {
+                ++other;
+            }
+        });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(reserved.load(), 10);
+    EXPECT_EQ(refused.load(), 40);
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(product)), "0");
+    EXPECT_EQ(query("SELECT count(*) FROM reservations WHERE status = 'HELD'"), "10");
+    EXPECT_EQ(query("SELECT count(*) FROM reservations WHERE status = 'REFUSED'"), "40");
+    // Every stock change is a version: 1 (created) + 10 reservations.
+    EXPECT_EQ(query("SELECT max(version) FROM product_events WHERE product_id = " + std::to_string(product)), "11");
+    auto metrics = s->call("GET", "/metrics").body;
+    EXPECT_NE(metrics.find("agora_product_reservations_total{result=\"reserved\"} 10"), std::string::npos);
+    EXPECT_NE(metrics.find("agora_product_reservations_total{result=\"refused_stock\"} 40"), std::string::npos);
+}
+
+TEST_F(ProductIt, ReservationsAreIdempotentAndAnswerPrices) {
+    auto s = start();
+    auto a = create(*s, "A", "a", "10.5", 5);
+    auto b = create(*s, "B", "b", "3", 5);
+    auto body = reserve_body(reservation_id(1), {{b, 2}, {a, 1}, {b, 1}}, 60);
+    auto first = s->call("POST", "/internal/reservations", body);
+    ASSERT_EQ(first.status, 201) << first.body;
+    auto data = first.json().at("data");
+    EXPECT_EQ(data.at("reservation_id").as_int64(), reservation_id(1));
+    EXPECT_EQ(data.at("status").as_string(), "HELD");
+    EXPECT_TRUE(data.at("expires_at").as_string().ends_with("Z"));
+    auto items = data.at("items").as_array();
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[0].at("product_id").as_int64(), a);
+    EXPECT_EQ(items[0].at("price").as_string(), "10.5");
+    EXPECT_EQ(items[1].at("product_id").as_int64(), b);
+    EXPECT_EQ(items[1].at("quantity").as_int64(), 3);
+    auto repeat = s->call("POST", "/internal/reservations", body);
+    EXPECT_EQ(repeat.status, 201);
+    EXPECT_EQ(repeat.body, first.body);
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(b)), "2");
+
+    // A refusal takes nothing and stays the answer for its id, even once stock is back.
+    auto refused = s->call("POST", "/internal/reservations", reserve_body(reservation_id(2), {{a, 1}, {b, 3}}));
+    EXPECT_EQ(refused.status, 409);
+    EXPECT_EQ(refused.body, R"({"message":"insufficient product stock"})");
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(a)), "4");
+    ASSERT_EQ(s->call("PUT", "/products/" + std::to_string(b), R"({"name":"B","description":"b","price":3,"quantity":50})",
+                      kAdmin).status, 200);
+    auto retried = s->call("POST", "/internal/reservations", reserve_body(reservation_id(2), {{a, 1}, {b, 3}}));
+    EXPECT_EQ(retried.status, 409);
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(b)), "50");
+
+    auto missing = s->call("POST", "/internal/reservations", reserve_body(reservation_id(3), {{a, 1}, {987654, 1}}));
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.body, R"({"message":"product not found"})");
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(a)), "4");
+    // A deleted product cannot be reserved.
+    ASSERT_EQ(s->call("DELETE", "/products/" + std::to_string(a), "", kAdmin).status, 200);
+    EXPECT_EQ(s->call("POST", "/internal/reservations", reserve_body(reservation_id(4), {{a, 1}})).status, 404);
+
+    auto seen = s->call("GET", "/internal/reservations/" + std::to_string(reservation_id(2)));
+    EXPECT_EQ(seen.status, 200);
+    EXPECT_EQ(seen.json().at("data").at("status").as_string(), "REFUSED");
+    EXPECT_EQ(s->call("GET", "/internal/reservations/1").status, 404);
+}
+
+TEST_F(ProductIt, ReleaseGivesStockBackExactlyOnce) {
+    auto s = start();
+    auto p = create(*s, "P", "p", "2", 10);
+    auto id = std::to_string(reservation_id(1));
+    ASSERT_EQ(s->call("POST", "/internal/reservations", reserve_body(reservation_id(1), {{p, 3}})).status, 201);
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(p)), "7");
+    for (int i = 0; i < 2; ++i) {
+        auto released = s->call("POST", "/internal/reservations/" + id + "/release");
+        EXPECT_EQ(released.status, 200) << released.body;
+        EXPECT_EQ(released.json().at("data").at("status").as_string(), "RELEASED");
+        EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(p)), "10");
+    }
+    // A reserve repeated after the release answers the reservation as it is now.
+    auto again = s->call("POST", "/internal/reservations", reserve_body(reservation_id(1), {{p, 3}}));
+    EXPECT_EQ(again.status, 201);
+    EXPECT_EQ(again.json().at("data").at("status").as_string(), "RELEASED");
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(p)), "10");
+
+    // Released before it was reserved: nothing to give back, and the late reserve is refused.
+    auto early = std::to_string(reservation_id(2));
+    EXPECT_EQ(s->call("POST", "/internal/reservations/" + early + "/release").status, 200);
+    auto late = s->call("POST", "/internal/reservations", reserve_body(reservation_id(2), {{p, 1}}));
+    EXPECT_EQ(late.status, 409);
+    EXPECT_EQ(late.body, R"({"message":"reservation already released"})");
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(p)), "10");
+    EXPECT_EQ(s->call("POST", "/internal/reservations/abc/release").status, 400);
+    EXPECT_NE(s->call("GET", "/metrics").body.find("agora_product_stock_released_total 1"), std::string::npos);
+}
+
+TEST_F(ProductIt, BadReservationInputIsRefusedWithoutAWrite) {
+    auto s = start();
+    auto p = create(*s, "P", "p", "2", 10);
+    const std::string v = R"({"message":"input validation error","errors":[)";
+    std::vector<std::pair<std::string, std::string>> rows{
+        {"{", R"({"message":"invalid JSON syntax"})"},
+        {"", R"({"message":"missing body request"})"},
+        {R"({"reservation_id":"1","items":[]})", R"({"message":"invalid value for reservation_id"})"},
+        {R"({"reservation_id":1,"items":{}})", R"({"message":"invalid value for items"})"},
+        {R"({"reservation_id":0,"items":[]})",
+         v + R"({"field":"reservation_id","message":"reservation_id must be greater than or equal to 1"},)"
+             R"({"field":"items","message":"items is required"}]})"},
+        {R"({"reservation_id":1,"items":[{"product_id":)" + std::to_string(p) + R"(,"quantity":-2}]})",
+         v + R"({"field":"quantity","message":"quantity must be greater than or equal to 1"}]})"},
+    };
+    for (const auto& [body, expected] : rows) {
+        auto reply = s->call("POST", "/internal/reservations", body);
+        EXPECT_EQ(reply.status, 400) << body;
+        EXPECT_EQ(reply.body, expected) << body;
+    }
+    EXPECT_EQ(query("SELECT count(*) FROM reservations"), "0");
+    EXPECT_EQ(query("SELECT quantity FROM products"), "10");
+}
+
+}  // namespace
+}  // namespace agora::product::test
