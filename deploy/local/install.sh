@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages.txt
-# the Go-built tools of go-tools.txt (into $AGORA_HOME/bin) and the Kafka broker's jars from Maven Central
-# (kafka/pom.xml, into $AGORA_HOME/kafka/libs). Quick when nothing is missing.
+# the Go-built tools of go-tools.txt (into $AGORA_HOME/bin), the npm tools of node-tools.txt (into
+# $AGORA_HOME/node) and the Kafka broker's jars from Maven Central (kafka/pom.xml, into
+# $AGORA_HOME/kafka/libs). Quick when nothing is missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 
@@ -132,6 +133,43 @@ install_go_tools() {
     done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$DEPLOY_DIR/go-tools.txt")
 }
 
+# ---- tools from npm ----------------------------------------------------------------------------
+# The API lint (redocly) runs on Node; the packages go into $AGORA_HOME/node at the exact versions
+# of node-tools.txt, checked against each installed package.json so the next run is a no-op.
+AGORA_NODE="$AGORA_HOME/node"
+NODE_MIN_VERSION=20.19.0
+
+installed_npm_version() {
+    local manifest="$AGORA_NODE/node_modules/$1/package.json"
+    [[ -f "$manifest" ]] && sed -n 's/^  "version": "\(.*\)",$/\1/p' "$manifest"
+}
+
+install_node_tools() {
+    local package version wanted=()
+    while read -r package version; do
+        if [[ "$(installed_npm_version "$package")" == "$version" ]]; then
+            ok "$package $version present"
+        else
+            wanted+=("$package@$version")
+        fi
+    done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$DEPLOY_DIR/node-tools.txt")
+    ((${#wanted[@]} > 0)) || return 0
+    # Debian 12's nodejs is 18, older than redocly needs; the NodeSource build of Node 20 or 22
+    # (which brings npm) is expected on the machine rather than replaced from packages.txt.
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        die "Node.js $NODE_MIN_VERSION or newer with npm is needed for ${wanted[*]} (e.g. NodeSource's nodejs)"
+    fi
+    local have
+    have="$(node --version | sed 's/^v//')"
+    version_at_least "$have" "$NODE_MIN_VERSION" ||
+        die "Node.js $have is too old for ${wanted[*]}: $NODE_MIN_VERSION or newer is needed"
+    step "Installing ${wanted[*]} from npm into $AGORA_NODE"
+    mkdir -p "$AGORA_NODE"
+    npm install --prefix "$AGORA_NODE" --save-exact --no-audit --no-fund --loglevel=error "${wanted[@]}" ||
+        die "npm could not install ${wanted[*]}"
+    ok "installed ${wanted[*]} into $AGORA_NODE"
+}
+
 # ---- Kafka, from Maven Central ------------------------------------------------------------------
 # Apache Kafka is not in Debian. Its jars and their runtime dependencies are copied by Maven into
 # $KAFKA_LIBS ($AGORA_HOME/kafka/libs); a stamp holding the pom's checksum makes the next run a no-op.
@@ -175,6 +213,7 @@ main() {
     step "Checking what Agora needs on this machine"
     install_packages
     install_go_tools
+    install_node_tools
     install_kafka
 }
 
