@@ -32,3 +32,29 @@ function(agora_test target)
     endif()
     set_tests_properties(${target} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT})
 endfunction()
+
+# agora_embed_text(<target> <file> <namespace> <function>) compiles <file> into <target> as
+# `std::string_view <namespace>::<function>()`. Editing the file re-runs the generation.
+function(agora_embed_text target file namespace function)
+    get_filename_component(path ${file} ABSOLUTE)
+    file(READ ${path} text)
+    string(FIND "${text}" ")agora_text\"" clash)
+    if(NOT clash EQUAL -1)
+        message(FATAL_ERROR "${path} contains the raw-string delimiter )agora_text\"")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${path})
+    get_filename_component(name ${file} NAME)
+    string(MAKE_C_IDENTIFIER "${function}_${name}" stem)
+    set(out ${CMAKE_CURRENT_BINARY_DIR}/embedded/${stem}.cpp)
+    file(CONFIGURE OUTPUT ${out} CONTENT
+"// Generated from ${name} by agora_embed_text; edit the source file instead.
+#include <string_view>
+
+namespace ${namespace} {
+std::string_view ${function}() {
+    return R\"agora_text(@text@)agora_text\";
+}
+}  // namespace ${namespace}
+" @ONLY)
+    target_sources(${target} PRIVATE ${out})
+endfunction()

@@ -1,5 +1,8 @@
 #include "config.hpp"
 
+#include <fstream>
+#include <sstream>
+
 namespace agora::gateway {
 namespace {
 
@@ -45,8 +48,18 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.breaker.open_for = env.millis("GATEWAY_BREAKER_OPEN_MS", std::chrono::milliseconds(5000));
     c.max_in_flight = static_cast<int>(env.integer("GATEWAY_UPSTREAM_MAX_IN_FLIGHT", 1000, 1, 1'000'000));
     c.token_cache_size = static_cast<size_t>(env.integer("GATEWAY_TOKEN_CACHE", 4096, 0, 10'000'000));
+    std::string routes_file = env.text("GATEWAY_ROUTES_FILE", "");
     auto checked = env.check();
     if (!checked) return std::unexpected(checked.error());
+    if (!routes_file.empty()) {
+        std::ifstream in(routes_file);
+        if (!in) return fail(ErrorKind::kInternal, "invalid configuration:\n  GATEWAY_ROUTES_FILE: cannot read " + routes_file);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto routes = RouteTable::parse(text.str(), routes_file);
+        if (!routes) return fail(ErrorKind::kInternal, "invalid route file: " + routes.error().message);
+        c.routes = std::move(*routes);
+    }
     for (const auto& o : c.cors_origins) {
         if (o == "*") {
             return fail(ErrorKind::kInternal,

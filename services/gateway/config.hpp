@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "domain/route_table.hpp"
 #include "http/server.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "resilience/token_buckets.hpp"
@@ -17,6 +18,7 @@ struct UpstreamConfig {
 };
 
 struct GatewayConfig {
+    RouteTable routes = RouteTable::builtin();
     http::ServerConfig server;
     int threads = 1;
     std::string log_level;

@@ -23,6 +23,7 @@ struct GatewayHandler::UpstreamState {
     const UpstreamConfig& config;
     std::string name;
     resilience::CircuitBreaker breaker;
+    resilience::RetryBudget retries;
     std::atomic<int> in_flight{0};
 };
 
@@ -149,10 +150,10 @@ Task<Result<Identity>> GatewayHandler::authenticate(const http::Request& req, Lo
 
 Result<void> GatewayHandler::within_rate_limit(const RouteDecision& decision, const http::Request& req,
                                                const std::optional<Identity>& known) {
-    if (!config_.rate_limits) return {};
-    // Sign-up and login traffic gets the strict limits, per client address.
-    bool strict = decision.upstream == Upstream::kAuth && req.method() == http::Verb::post;
-    std::string key = known ? "user:" + std::to_string(known->user_id) : "addr:" + req.remote_address();
+    if (!config_.rate_limits || decision.rate == RateGroup::kNone) return {};
+    // The strict group (sign-up and login) counts per client address.
+    bool strict = decision.rate == RateGroup::kAuth;
+    std::string key = known && !strict ? "user:" + std::to_string(known->user_id) : "addr:" + req.remote_address();
     auto decided = (strict ? auth_limits_ : api_limits_).take(key);
     if (decided.allowed) return {};
     metrics_->rate_limited.Add({{"group", strict ? "auth" : "api"}}).Increment();
@@ -175,7 +176,7 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
         co_return http::message("status UP");
     }
 
-    auto decision = route(req.method(), req.raw().target());
+    auto decision = config_.routes.route(req.method(), req.raw().target());
     if (!decision) {
         route_label = "unmatched";
         co_return http::error(Error::of(ErrorKind::kRouteNotFound));
@@ -200,9 +201,7 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
     }
     if (auto limited = within_rate_limit(*decision, req, cached); !limited) {
         auto res = http::error(limited.error());
-        const auto& buckets = decision->upstream == Upstream::kAuth && req.method() == http::Verb::post
-                                  ? config_.auth_rate
-                                  : config_.api_rate;
+        const auto& buckets = decision->rate == RateGroup::kAuth ? config_.auth_rate : config_.api_rate;
         res.set("RateLimit-Limit", std::to_string(static_cast<std::int64_t>(buckets.burst)));
         res.set("RateLimit-Remaining", "0");
         res.set("RateLimit-Reset", std::to_string(limited.error().retry_after.count()));
@@ -235,7 +234,19 @@ Task<http::Response> GatewayHandler::forward(http::Request& req, const RouteDeci
         upstream.in_flight.fetch_sub(1);
         co_return refuse("circuit_open", whole_seconds(permit.retry_after));
     }
-    auto res = co_await loop.clients[index(decision.upstream)]->send(upstream_request(req, ctx), upstream.config.deadline);
+    auto deadline = decision.deadline.value_or(upstream.config.deadline);
+    auto& client = *loop.clients[index(decision.upstream)];
+    upstream.retries.on_request();
+    auto res = co_await client.send(upstream_request(req, ctx), deadline);
+    // Only reads are retried, only after a failure to reach the upstream (never after a deadline, when
+    // the first attempt may still be running), and only within the retry budget.
+    bool idempotent = req.method() == http::Verb::get || req.method() == http::Verb::head;
+    for (int attempt = 0; attempt < decision.retries && idempotent && !res &&
+                          res.error().kind == ErrorKind::kUnavailable && upstream.retries.try_spend();
+         ++attempt) {
+        metrics_->upstream_errors.Add({{"upstream", upstream.name}, {"kind", "retried"}}).Increment();
+        res = co_await client.send(upstream_request(req, ctx), deadline);
+    }
     upstream.in_flight.fetch_sub(1);
     if (!res) {
         upstream.breaker.failure();

@@ -15,6 +15,7 @@
 #include "keys/key_store.hpp"
 #include "keys/token_cache.hpp"
 #include "resilience/circuit_breaker.hpp"
+#include "resilience/retry_budget.hpp"
 #include "resilience/token_buckets.hpp"
 #include "runtime/event_loops.hpp"
 #include "telemetry/http_metrics.hpp"

@@ -7,6 +7,10 @@ namespace {
 
 using http::Verb;
 
+std::optional<RouteDecision> route(Verb method, std::string_view target) {
+    return RouteTable::builtin().route(method, target);
+}
+
 TEST(RouteTableTest, AuthPrefixIsStripped) {
     auto d = route(Verb::post, "/auth/login?x=1");
     ASSERT_TRUE(d);
@@ -42,6 +46,41 @@ TEST(RouteTableTest, UnknownAndTrickyPathsAreNotRouted) {
     EXPECT_FALSE(route(Verb::get, "/products/../orders"));
     EXPECT_FALSE(route(Verb::get, "//orders"));
     EXPECT_FALSE(route(Verb::get, "/"));
+}
+
+TEST(RouteTableTest, SignUpAndLoginAreInTheStrictRateGroup) {
+    EXPECT_EQ(route(Verb::post, "/auth/login")->rate, RateGroup::kAuth);
+    EXPECT_EQ(route(Verb::get, "/auth/health")->rate, RateGroup::kApi);
+    EXPECT_EQ(route(Verb::get, "/products/1")->retries, 1);
+    EXPECT_EQ(route(Verb::post, "/orders")->retries, 0);
+}
+
+TEST(RouteFileTest, OptionsAreRead) {
+    auto table = RouteTable::parse("GET /a/{id} order access=admin rate=off deadline=250 retries=2\n", "t.conf");
+    ASSERT_TRUE(table) << table.error().message;
+    auto d = table->route(Verb::get, "/a/9?x=1");
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->upstream, Upstream::kOrder);
+    EXPECT_EQ(d->access, Access::kAdmin);
+    EXPECT_EQ(d->rate, RateGroup::kNone);
+    EXPECT_EQ(d->deadline, std::chrono::milliseconds(250));
+    EXPECT_EQ(d->retries, 2);
+    EXPECT_EQ(d->target, "/a/9?x=1");
+    EXPECT_FALSE(table->route(Verb::post, "/a/9"));
+}
+
+TEST(RouteFileTest, ErrorsNameTheLine) {
+    auto error_of = [](std::string_view text) { return RouteTable::parse(text, "routes.conf").error().message; };
+    EXPECT_EQ(error_of("# comment\n\nGET /a prodcut\n"), "routes.conf:3: unknown upstream 'prodcut' (auth, product or order)");
+    EXPECT_EQ(error_of("GET /a\n"), "routes.conf:1: expected '<methods> <path> <upstream> [option=value ...]'");
+    EXPECT_EQ(error_of("FETCH /a auth\n"), "routes.conf:1: unknown method 'FETCH'");
+    EXPECT_EQ(error_of("GET a auth\n"), "routes.conf:1: the path must start with '/': 'a'");
+    EXPECT_EQ(error_of("GET /a/**/b auth\n"), "routes.conf:1: '**' must be the last segment");
+    EXPECT_EQ(error_of("GET /a auth access=root\n"), "routes.conf:1: access must be public, customer or admin, not 'root'");
+    EXPECT_EQ(error_of("GET /a auth strip=/b\n"), "routes.conf:1: strip must be a prefix of the path, not '/b'");
+    EXPECT_EQ(error_of("GET /a auth deadline=0\n"), "routes.conf:1: deadline must be milliseconds in 1..600000, not '0'");
+    EXPECT_EQ(error_of("GET /a auth colour=red\n"), "routes.conf:1: unknown option 'colour'");
+    EXPECT_EQ(error_of("# nothing\n"), "routes.conf: no routes");
 }
 
 }  // namespace
