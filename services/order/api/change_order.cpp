@@ -1,0 +1,42 @@
+#include "api/change_order.hpp"
+
+#include "api/request_lock.hpp"
+#include "api/requests.hpp"
+#include "core/log.hpp"
+#include "http/envelope.hpp"
+
+namespace agora::order_service {
+namespace {
+
+Task<http::Response> change(Context& context, http::Request& req, CommandKind kind) {
+    auto caller = req.caller();
+    if (!caller) co_return http::error(caller.error());
+    auto cmd = decode_order_command(req);
+    if (!cmd) co_return http::error(cmd.error());
+    auto& local = context.local();
+    auto lock = co_await RequestLock::acquire(*local.redis, cmd->request_id, caller->user_id, context.config.lock_ttl);
+    if (!lock) co_return http::error(lock.error());
+    auto answer = co_await local.orders->run_command(kind, caller->user_id, cmd->order_id, cmd->request_id);
+    co_await lock->release();
+    if (!answer) co_return http::error(answer.error());
+    context.relay.notify();
+    log::info(kind == CommandKind::kPay ? "order paid" : "order cancelled",
+              {{"order_id", std::to_string(answer->order_id)}, {"user_id", std::to_string(caller->user_id)}});
+    co_return http::ok(boost::json::object{{"order_id", answer->order_id}, {"status", to_string(answer->status)}});
+}
+
+}  // namespace
+
+Task<http::Response> PayOrder::handle(http::Request& req) {
+    auto res = co_await change(context_, req, CommandKind::kPay);
+    if (res.result_int() == 200) context_.metrics.count(OrderEvent::kPaid);
+    co_return res;
+}
+
+Task<http::Response> CancelOrder::handle(http::Request& req) {
+    auto res = co_await change(context_, req, CommandKind::kCancel);
+    if (res.result_int() == 200) context_.metrics.count(OrderEvent::kCancelled);
+    co_return res;
+}
+
+}  // namespace agora::order_service

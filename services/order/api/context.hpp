@@ -1,0 +1,45 @@
+#pragma once
+// What the handlers and jobs share: settings, metrics, the circuit breaker and the relay (thread-safe),
+// and the backends of each event loop (pools, the Redis client and the product client belong to one
+// io_context and are used only there).
+#include <memory>
+#include <vector>
+
+#include "config.hpp"
+#include "domain/circuit_breaker.hpp"
+#include "http/client.hpp"
+#include "inventory/reservation_client.hpp"
+#include "messaging/outbox.hpp"
+#include "order_metrics.hpp"
+#include "pg/pool.hpp"
+#include "redis/client.hpp"
+#include "store/order_store.hpp"
+#include "store/product_store.hpp"
+
+namespace agora::order_service {
+
+struct LoopBackends {
+    asio::io_context* io = nullptr;
+    std::unique_ptr<pg::Pool> primary;
+    std::unique_ptr<pg::Pool> replica_pool;  // only when the replica is another server
+    pg::Pool* replica = nullptr;             // reads that may lag: replica_pool, else the primary
+    std::unique_ptr<redis::Client> redis;
+    std::unique_ptr<http::Client> product;
+    std::unique_ptr<ReservationClient> reservations;
+    std::unique_ptr<OrderStore> orders;
+    std::unique_ptr<ProductStore> products;
+};
+
+struct Context {
+    const OrderConfig& config;
+    OrderMetrics& metrics;
+    CircuitBreaker& breaker;
+    messaging::OutboxRelay& relay;
+    std::vector<std::unique_ptr<LoopBackends>> loops;
+
+    // The backends of the event loop running the caller.
+    LoopBackends& local() const;
+    TimerPolicy timers() const { return TimerPolicy{config.payment_timeout, config.reminder_offsets}; }
+};
+
+}  // namespace agora::order_service

@@ -1,0 +1,115 @@
+#include "api/create_order.hpp"
+
+#include "api/order_json.hpp"
+#include "api/request_lock.hpp"
+#include "core/log.hpp"
+#include "http/envelope.hpp"
+
+namespace agora::order_service {
+
+Task<Result<std::optional<OrderView>>> CreateOrder::replay(LoopBackends& local, const http::Caller& caller,
+                                                           const std::string& request_id) {
+    auto existing = co_await local.orders->find_by_request(caller.user_id, request_id);
+    if (!existing) co_return fail(existing.error());
+    if (!*existing) co_return std::optional<OrderView>{};
+    // Still being placed by another request (Redis lost the lock, or it was down).
+    if (!is_visible((*existing)->status)) co_return fail(ErrorKind::kDuplicate);
+    auto order = co_await local.orders->find((*existing)->id, caller.user_id);
+    if (!order) co_return fail(order.error());
+    if (!*order) co_return fail(ErrorKind::kDuplicate);
+    co_return order;
+}
+
+Task<void> CreateOrder::abandon(LoopBackends& local, std::int64_t order_id) {
+    auto aborted = co_await local.orders->abort(order_id);
+    if (!aborted) {
+        // The sweeper resolves it once the database answers again.
+        log::warn("order not aborted", {{"order_id", std::to_string(order_id)}, {"error", aborted.error().message}});
+        co_return;
+    }
+    if (!*aborted) co_return;
+    // The answer does not wait for the release: if it fails, the product service's expiry check finds the
+    // order ABORTED and releases.
+    asio::co_spawn(
+        *local.io,
+        [reservations = local.reservations.get(), order_id]() -> Task<void> {
+            if (auto released = co_await reservations->release(order_id); !released) {
+                log::warn("reservation not released",
+                          {{"order_id", std::to_string(order_id)}, {"error", released.error().message}});
+            }
+        },
+        asio::detached);
+}
+
+Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const CreateOrderCommand& cmd) {
+    auto& local = context_.local();
+    auto previous = co_await replay(local, caller, cmd.request_id);
+    if (!previous) co_return fail(previous.error());
+    if (*previous) co_return std::move(**previous);
+
+    if (context_.config.product_precheck) {
+        std::vector<std::int64_t> ids;
+        for (const auto& line : cmd.items) ids.push_back(line.product_id);
+        auto unknown = co_await local.products->first_unknown(ids);
+        if (!unknown) co_return fail(unknown.error());
+        if (*unknown) {
+            context_.metrics.refused(RefusalReason::kProductNotFound);
+            co_return fail(ErrorKind::kNotFound, "product not found");
+        }
+    }
+
+    NewOrder order{caller.user_id, caller.email, cmd.request_id, cmd.description, cmd.items};
+    auto inserted = co_await local.orders->insert_creating(order);
+    if (!inserted) co_return fail(inserted.error());
+    if (!*inserted) {
+        // Taken between the replay check and the insert: the first request decides.
+        auto raced = co_await replay(local, caller, cmd.request_id);
+        if (!raced) co_return fail(raced.error());
+        if (*raced) co_return std::move(**raced);
+        co_return fail(ErrorKind::kDuplicate);
+    }
+    auto order_id = **inserted;
+
+    auto started = std::chrono::steady_clock::now();
+    auto reservation = co_await local.reservations->reserve(order_id, cmd.items, context_.config.reservation_hold);
+    context_.metrics.circuit(context_.breaker.state());
+    if (!reservation) {
+        co_await abandon(local, order_id);
+        co_return fail(reservation.error());
+    }
+    // ADR 6: never commit later than half the hold after reserving, so the product service's expiry check
+    // can never release stock under a committed order.
+    if (std::chrono::steady_clock::now() - started >= context_.config.reservation_hold / 2) {
+        co_await abandon(local, order_id);
+        co_return fail(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
+    }
+    auto committed = co_await local.orders->commit(order_id, reservation->prices, context_.timers());
+    if (!committed || !*committed) {
+        co_await abandon(local, order_id);
+        if (!committed) co_return fail(committed.error());
+        co_return fail(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
+    }
+    context_.relay.notify();
+    context_.metrics.count(OrderEvent::kCreated);
+    auto placed = co_await local.orders->find(order_id, caller.user_id);
+    if (!placed) co_return fail(placed.error());
+    if (!*placed) co_return fail(ErrorKind::kInternal, "committed order not found");
+    log::info("order created", {{"order_id", std::to_string(order_id)}, {"user_id", std::to_string(caller.user_id)}});
+    co_return std::move(**placed);
+}
+
+Task<http::Response> CreateOrder::handle(http::Request& req) {
+    auto caller = req.caller();
+    if (!caller) co_return http::error(caller.error());
+    auto cmd = decode_create(req);
+    if (!cmd) co_return http::error(cmd.error());
+    auto& local = context_.local();
+    auto lock = co_await RequestLock::acquire(*local.redis, cmd->request_id, caller->user_id, context_.config.lock_ttl);
+    if (!lock) co_return http::error(lock.error());
+    auto order = co_await place(*caller, *cmd);
+    co_await lock->release();
+    if (!order) co_return http::error(order.error());
+    co_return http::created(to_json(*order));
+}
+
+}  // namespace agora::order_service

@@ -1,0 +1,24 @@
+#pragma once
+// POST /orders -> 201 the order (CONTRACT 5), placed by the reservation protocol of ADR 6: CREATING,
+// reserve behind the circuit breaker, then PENDING with order-created, or ABORTED and released.
+#include "api/context.hpp"
+#include "api/requests.hpp"
+#include "http/message.hpp"
+
+namespace agora::order_service {
+
+class CreateOrder {
+public:
+    explicit CreateOrder(Context& context) : context_(context) {}
+    Task<http::Response> handle(http::Request& req);
+
+private:
+    Task<Result<OrderView>> place(const http::Caller& caller, const CreateOrderCommand& cmd);
+    Task<Result<std::optional<OrderView>>> replay(LoopBackends& local, const http::Caller& caller,
+                                                  const std::string& request_id);
+    // Gives up an order whose reservation failed or came too late, and releases whatever may be held.
+    Task<void> abandon(LoopBackends& local, std::int64_t order_id);
+    Context& context_;
+};
+
+}  // namespace agora::order_service

@@ -1,0 +1,12 @@
+#pragma once
+// An order as CONTRACT 5 shows it: {"id","total_amount","description","status","items":[{"id",
+// "product_id","quantity","price"}],"created_at","updated_at"}.
+#include <boost/json/object.hpp>
+
+#include "store/order_store.hpp"
+
+namespace agora::order_service {
+
+boost::json::object to_json(const OrderView& order);
+
+}  // namespace agora::order_service

@@ -1,0 +1,43 @@
+#include "api/read_orders.hpp"
+
+#include "api/order_json.hpp"
+#include "api/requests.hpp"
+#include "domain/paging.hpp"
+#include "http/envelope.hpp"
+
+namespace agora::order_service {
+
+Task<http::Response> ListOrders::handle(http::Request& req) {
+    auto caller = req.caller();
+    if (!caller) co_return http::error(caller.error());
+    auto query = decode_list(req);
+    if (!query) co_return http::error(query.error());
+    auto page = co_await context_.local().orders->list(caller->user_id, *query);
+    if (!page) co_return http::error(page.error());
+    boost::json::array data;
+    for (const auto& order : page->orders) data.push_back(to_json(order));
+    auto paging = make_paging(context_.config.public_url + "/orders", req.query_params(), query->page, page->total);
+    co_return http::ok(data, paging);
+}
+
+Task<http::Response> GetOrder::handle(http::Request& req) {
+    auto caller = req.caller();
+    if (!caller) co_return http::error(caller.error());
+    auto id = req.id_param("id");
+    if (!id) co_return http::error(id.error());
+    auto order = co_await context_.local().orders->find(*id, caller->user_id);
+    if (!order) co_return http::error(order.error());
+    if (!*order) co_return http::error(to_error(OrderError::kNotFound));
+    co_return http::ok(to_json(**order));
+}
+
+Task<http::Response> InternalOrderStatus::handle(http::Request& req) {
+    auto id = req.id_param("id");
+    if (!id) co_return http::error(id.error());
+    auto status = co_await context_.local().orders->status_of(*id);
+    if (!status) co_return http::error(status.error());
+    if (!*status) co_return http::error(to_error(OrderError::kNotFound));
+    co_return http::ok(boost::json::object{{"id", *id}, {"status", to_string(**status)}});
+}
+
+}  // namespace agora::order_service

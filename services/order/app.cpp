@@ -1,0 +1,247 @@
+#include "app.hpp"
+
+#include <prometheus/registry.h>
+
+#include <boost/asio/post.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "amqp/publisher.hpp"
+#include "amqp/topology.hpp"
+#include "api/change_order.hpp"
+#include "api/context.hpp"
+#include "api/create_order.hpp"
+#include "api/probes.hpp"
+#include "api/read_orders.hpp"
+#include "core/log.hpp"
+#include "events/routing_publisher.hpp"
+#include "http/server.hpp"
+#include "jobs/scheduler.hpp"
+#include "kafka/consumer.hpp"
+#include "kafka/producer.hpp"
+#include "migrations.hpp"
+#include "runtime/event_loops.hpp"
+#include "telemetry/exposition.hpp"
+#include "telemetry/http_metrics.hpp"
+
+namespace agora::order_service {
+namespace {
+
+// Start-up work before the loops run, on a private io_context.
+Result<void> migrate(const OrderConfig& config) {
+    asio::io_context io(1);
+    auto pool_config = config.primary;
+    pool_config.size = 1;
+    std::optional<pg::Outcome<void>> outcome;
+    {
+        pg::Pool pool(io, pool_config);
+        auto list = all_migrations();
+        asio::co_spawn(io, pg::migrate(pool, list), [&](std::exception_ptr e, pg::Outcome<void> done) {
+            outcome = e ? pg::Outcome<void>(pg::failed(pg::Failure::client("migration threw"))) : std::move(done);
+        });
+        io.run();
+    }
+    io.restart();
+    io.run();  // lets the pool's connections close
+    if (!outcome || !*outcome) {
+        return fail(ErrorKind::kInternal, "migrations failed: " + (outcome ? outcome->error().message : "no answer"));
+    }
+    return {};
+}
+
+const std::vector<std::string> kProductTopics{"product-created", "product-updated", "product-deleted"};
+
+}  // namespace
+
+// Members are destroyed in reverse: what uses the loops' pools goes before them.
+struct OrderService::Parts {
+    explicit Parts(const OrderConfig& config)
+        : metrics(*registry),
+          breaker(config.breaker_failures, config.breaker_cool_down),
+          loops(config.threads) {}
+
+    std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+    OrderMetrics metrics;
+    CircuitBreaker breaker;
+    runtime::EventLoops loops;
+    std::unique_ptr<kafka::Producer> kafka;
+    std::unique_ptr<amqp::Publisher> rabbitmq;
+    std::unique_ptr<RoutingPublisher> publisher;
+    std::unique_ptr<messaging::OutboxRelay> relay;
+    std::unique_ptr<Context> context;
+    std::unique_ptr<Scheduler> scheduler;
+    std::unique_ptr<kafka::Consumer> consumer;
+    std::unique_ptr<CreateOrder> create_order;
+    std::unique_ptr<ListOrders> list_orders;
+    std::unique_ptr<GetOrder> get_order;
+    std::unique_ptr<PayOrder> pay_order;
+    std::unique_ptr<CancelOrder> cancel_order;
+    std::unique_ptr<InternalOrderStatus> internal_status;
+    std::unique_ptr<Probes> probes;
+    std::unique_ptr<telemetry::HttpMetrics> http_metrics;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+
+    // Declares the RabbitMQ topology from its own thread until it works: start-up never waits for the
+    // broker, and the relay's publishes succeed once the exchange exists.
+    std::mutex topology_mutex;
+    std::condition_variable_any topology_wake;
+    std::jthread topology;
+    std::atomic<bool> stopped{false};
+};
+
+OrderService::OrderService(OrderConfig config)
+    : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
+
+OrderService::~OrderService() {
+    stop();
+    auto& p = *parts_;
+    if (p.topology.joinable()) {
+        p.topology.request_stop();
+        p.topology_wake.notify_all();
+        p.topology.join();
+    }
+    if (p.consumer) p.consumer->stop();
+}
+
+Result<void> OrderService::start() {
+    auto& p = *parts_;
+    if (auto migrated = migrate(config_); !migrated) return migrated;
+
+    p.kafka = AGORA_TRY(kafka::Producer::create(config_.kafka));
+    p.rabbitmq = std::make_unique<amqp::Publisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
+    p.publisher = std::make_unique<RoutingPublisher>(*p.kafka, *p.rabbitmq);
+
+    std::vector<std::unique_ptr<LoopBackends>> loops;
+    for (int i = 0; i < p.loops.size(); ++i) {
+        auto& io = p.loops.at(i);
+        auto b = std::make_unique<LoopBackends>();
+        b->io = &io;
+        b->primary = std::make_unique<pg::Pool>(io, config_.primary);
+        if (config_.replica.conninfo != config_.primary.conninfo) {
+            b->replica_pool = std::make_unique<pg::Pool>(io, config_.replica);
+            b->replica = b->replica_pool.get();
+        } else {
+            b->replica = b->primary.get();
+        }
+        b->redis = std::make_unique<redis::Client>(io, config_.redis);
+        b->product = std::make_unique<http::Client>(io, config_.product_url);
+        b->reservations = std::make_unique<ReservationClient>(
+            *b->product, p.breaker, config_.reserve_timeout,
+            [metrics = &p.metrics](RefusalReason reason) { metrics->refused(reason); });
+        b->orders = std::make_unique<OrderStore>(*b->primary, *b->replica);
+        b->products = std::make_unique<ProductStore>(*b->primary);
+        loops.push_back(std::move(b));
+    }
+    messaging::RelayConfig relay_config;
+    relay_config.poll_interval = config_.relay_poll;
+    p.relay = std::make_unique<messaging::OutboxRelay>(*loops.front()->primary, *p.publisher, relay_config);
+    p.context = std::unique_ptr<Context>(new Context{config_, p.metrics, p.breaker, *p.relay, std::move(loops)});
+    auto& first = *p.context->loops.front();
+    p.scheduler = std::make_unique<Scheduler>(*p.context, first);
+
+    p.create_order = std::make_unique<CreateOrder>(*p.context);
+    p.list_orders = std::make_unique<ListOrders>(*p.context);
+    p.get_order = std::make_unique<GetOrder>(*p.context);
+    p.pay_order = std::make_unique<PayOrder>(*p.context);
+    p.cancel_order = std::make_unique<CancelOrder>(*p.context);
+    p.internal_status = std::make_unique<InternalOrderStatus>(*p.context);
+    p.probes = std::make_unique<Probes>(*p.context);
+    p.router.post("/orders", [&p](http::Request& r) { return p.create_order->handle(r); })
+        .get("/orders", [&p](http::Request& r) { return p.list_orders->handle(r); })
+        .get("/orders/{id}", [&p](http::Request& r) { return p.get_order->handle(r); })
+        .post("/orders/pay", [&p](http::Request& r) { return p.pay_order->handle(r); })
+        .post("/orders/cancel", [&p](http::Request& r) { return p.cancel_order->handle(r); })
+        .get("/internal/orders/{id}", [&p](http::Request& r) { return p.internal_status->handle(r); })
+        .get("/health", [&p](http::Request& r) { return p.probes->health(r); })
+        .get("/ready", [&p](http::Request& r) { return p.probes->ready(r); })
+        .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
+            p.metrics.circuit(p.breaker.state());
+            co_return telemetry::metrics_response(*p.registry);
+        });
+    p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "order");
+    p.server = std::make_unique<http::Server>(
+        p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
+    if (auto done = p.server->start(); !done) return std::unexpected(done.error());
+
+    kafka::ConsumerConfig consumer_config;
+    consumer_config.kafka = config_.kafka;
+    consumer_config.group_id = config_.consumer_group;
+    auto* products = first.products.get();
+    p.consumer = AGORA_TRY(kafka::Consumer::create(
+        *first.io, consumer_config, kProductTopics, [products](const kafka::Record& record) -> Task<Result<void>> {
+            auto event = parse_product_event(record.topic, record.event_id(), record.header("version"), record.payload);
+            if (!event) {
+                // It will never be understood: retrying would hold the partition forever.
+                log::error("product event skipped", {{"topic", record.topic},
+                                                     {"offset", std::to_string(record.offset)},
+                                                     {"error", event.error().message}});
+                co_return Result<void>{};
+            }
+            auto applied = co_await products->apply(*event);
+            if (!applied) co_return fail(applied.error());
+            co_return Result<void>{};
+        }));
+
+    for (auto& backends : p.context->loops) {
+        asio::co_spawn(*backends->io, [client = backends->redis.get()]() -> Task<void> {
+            if (auto connected = co_await client->connect(); !connected) {
+                log::warn("redis unavailable at start-up, retrying in the background",
+                          {{"error", connected.error().message}});
+            }
+        }, asio::detached);
+    }
+    asio::co_spawn(*first.io, p.relay->run(), asio::detached);
+    asio::co_spawn(*first.io, p.scheduler->run(), asio::detached);
+    p.topology = std::jthread([&p, amqp_config = config_.amqp](std::stop_token stop) {
+        auto delay = std::chrono::milliseconds(200);
+        while (!stop.stop_requested()) {
+            auto declared = amqp::declare_notifications(amqp_config);
+            if (declared) {
+                log::info("rabbitmq topology declared");
+                p.relay->notify();
+                return;
+            }
+            log::warn("rabbitmq topology not declared yet", {{"error", declared.error().message}});
+            std::unique_lock lock(p.topology_mutex);
+            p.topology_wake.wait_for(lock, stop, delay, [] { return false; });
+            delay = std::min(delay * 2, std::chrono::milliseconds(10000));
+        }
+    });
+    log::info("order listening",
+              {{"port", std::to_string(p.server->port())}, {"threads", std::to_string(p.loops.size())}});
+    return {};
+}
+
+void OrderService::run() { parts_->loops.run(); }
+
+void OrderService::stop() {
+    auto& p = *parts_;
+    if (p.stopped.exchange(true)) return;
+    if (p.relay) p.relay->stop();
+    if (p.scheduler) p.scheduler->stop();
+    if (p.server) {
+        asio::post(p.loops.at(0), [&p] {
+            p.server->stop();
+            p.loops.stop();
+        });
+    } else {
+        p.loops.stop();
+    }
+}
+
+void OrderService::stop_on_signals() {
+    parts_->loops.on_signal([this] {
+        log::info("stopping");
+        stop();
+    });
+}
+
+int OrderService::port() const { return parts_->server ? parts_->server->port() : 0; }
+
+std::int64_t OrderService::outbox_backlog() const { return parts_->relay ? parts_->relay->backlog() : 0; }
+
+prometheus::Registry& OrderService::registry() { return *parts_->registry; }
+
+}  // namespace agora::order_service

@@ -1,0 +1,55 @@
+#pragma once
+// The order service's settings, from the environment (deploy/local/programs/order.conf sets the local
+// ones). Every variable has a local default; invalid values stop start-up naming the variable. Every
+// duration is configurable so that tests run the timers in seconds.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "amqp/config.hpp"
+#include "core/config.hpp"
+#include "http/server.hpp"
+#include "kafka/config.hpp"
+#include "pg/pool.hpp"
+#include "redis/config.hpp"
+
+namespace agora::order_service {
+
+struct OrderConfig {
+    http::ServerConfig server;
+    int threads = 1;
+    std::string log_level = "info";
+
+    pg::PoolConfig primary;  // ORDER_DATABASE_*: writes and read-your-writes
+    pg::PoolConfig replica;  // ORDER_DATABASE_REPLICA_*: lists and reads; defaults to the primary
+    redis::Config redis;     // ORDER_REDIS_URL: idempotency locks
+    amqp::Config amqp;       // ORDER_AMQP_URL: notifications to mail
+    kafka::Config kafka;     // ORDER_KAFKA_BROKERS: order events out, product events in
+    std::string consumer_group = "order";
+
+    std::string public_url = "http://localhost:8000";  // ORDER_PUBLIC_URL: paging links (defect 13)
+
+    // The product service's inventory API (ADR 6).
+    std::string product_url = "http://127.0.0.1:8001";
+    std::chrono::milliseconds reserve_timeout{2000};
+    std::chrono::seconds reservation_hold{600};  // asked of the product service; commit within half of it
+    int breaker_failures = 5;
+    std::chrono::milliseconds breaker_cool_down{5000};
+
+    std::chrono::seconds payment_timeout{86400};
+    std::vector<std::chrono::seconds> reminder_offsets{std::chrono::seconds(14400), std::chrono::seconds(43200),
+                                                       std::chrono::seconds(79200)};
+    std::chrono::milliseconds scheduler_poll{1000};
+    std::chrono::milliseconds lock_ttl{7000};
+    std::chrono::milliseconds relay_poll{1000};
+    // Refuse products the read model does not know without asking the product service.
+    bool product_precheck = true;
+};
+
+// Reads every variable; fails listing each invalid one.
+Result<OrderConfig> load_config(config::Env& env);
+
+// "14400,43200,79200" -> seconds; kValidation for anything else (empty text: no reminders).
+Result<std::vector<std::chrono::seconds>> parse_offsets(std::string_view text);
+
+}  // namespace agora::order_service

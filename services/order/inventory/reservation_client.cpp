@@ -1,0 +1,117 @@
+#include "inventory/reservation_client.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/log.hpp"
+
+namespace agora::order_service {
+namespace {
+
+http::RawRequest post(std::string target, std::string body, const std::string& host) {
+    http::RawRequest req{http::Verb::post, target, 11};
+    req.set(http::Field::host, host);
+    req.set(http::Field::content_type, "application/json");
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return req;
+}
+
+std::chrono::seconds at_least_one_second(std::chrono::milliseconds ms) {
+    return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(ms));
+}
+
+std::optional<Reservation> parse_reservation(const std::string& body) {
+    boost::system::error_code ec;
+    auto value = boost::json::parse(body, ec);
+    if (ec || !value.is_object()) return std::nullopt;
+    // The product service may answer the reservation bare or in the envelope's "data".
+    const auto* root = &value.as_object();
+    if (const auto* data = root->if_contains("data"); data && data->is_object()) root = &data->as_object();
+    const auto* items = root->if_contains("items");
+    if (!items || !items->is_array()) return std::nullopt;
+    Reservation r;
+    for (const auto& item : items->as_array()) {
+        const auto* o = item.if_object();
+        if (!o) return std::nullopt;
+        const auto* id = o->if_contains("product_id");
+        const auto* price = o->if_contains("price");
+        if (!id || !id->is_int64() || !price) return std::nullopt;
+        std::optional<Money> money;
+        if (price->is_string()) money = Money::parse(price->as_string());
+        else if (price->is_int64()) money = Money::parse(std::to_string(price->as_int64()));
+        else if (price->is_double()) money = Money::parse(boost::json::serialize(*price));
+        if (!money) return std::nullopt;
+        r.prices.push_back({id->as_int64(), *money});
+    }
+    return r;
+}
+
+}  // namespace
+
+std::string_view reason_label(RefusalReason reason) {
+    switch (reason) {
+        case RefusalReason::kProductNotFound: return "product_not_found";
+        case RefusalReason::kInsufficientStock: return "insufficient_stock";
+        case RefusalReason::kCircuitOpen: return "circuit_open";
+        case RefusalReason::kUnavailable: return "unavailable";
+    }
+    return "unavailable";
+}
+
+Error ReservationClient::refuse(RefusalReason reason, Error error) {
+    if (on_refusal_) on_refusal_(reason);
+    return error;
+}
+
+Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, const std::vector<OrderLine>& items,
+                                                     std::chrono::seconds hold) {
+    auto now = CircuitBreaker::Clock::now();
+    if (!breaker_.allow(now)) {
+        co_return fail(refuse(RefusalReason::kCircuitOpen,
+                              Error::retry_later(ErrorKind::kUnavailable, at_least_one_second(breaker_.retry_after(now)))));
+    }
+    boost::json::array lines;
+    for (const auto& item : items) {
+        lines.push_back(boost::json::object{{"product_id", item.product_id}, {"quantity", item.quantity}});
+    }
+    auto body = boost::json::serialize(
+        boost::json::object{{"reservation_id", order_id}, {"items", std::move(lines)}, {"hold_s", hold.count()}});
+    auto host = client_.host() + ":" + std::to_string(client_.port());
+    auto response = co_await client_.send(post("/internal/reservations", std::move(body), host), deadline_);
+    auto unavailable = [&](std::string why) {
+        breaker_.record_failure(CircuitBreaker::Clock::now());
+        log::warn("reservation outcome unknown", {{"order_id", std::to_string(order_id)}, {"error", why}});
+        return refuse(RefusalReason::kUnavailable, Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
+    };
+    if (!response) co_return fail(unavailable(response.error().message));
+    int status = response->result_int();
+    if (status == 201 || status == 200) {
+        auto reservation = parse_reservation(response->body());
+        if (!reservation) co_return fail(unavailable("unreadable reservation"));
+        breaker_.record_success();
+        co_return std::move(*reservation);
+    }
+    if (status == 404 || status == 409) {
+        breaker_.record_success();  // the service is healthy: it decided
+        if (status == 404) {
+            co_return fail(refuse(RefusalReason::kProductNotFound, Error::of(ErrorKind::kNotFound, "product not found")));
+        }
+        co_return fail(
+            refuse(RefusalReason::kInsufficientStock, Error::of(ErrorKind::kConflict, "insufficient product stock")));
+    }
+    co_return fail(unavailable("status " + std::to_string(status)));
+}
+
+Task<Result<void>> ReservationClient::release(std::int64_t order_id) {
+    auto host = client_.host() + ":" + std::to_string(client_.port());
+    auto target = "/internal/reservations/" + std::to_string(order_id) + "/release";
+    auto response = co_await client_.send(post(target, "{}", host), deadline_);
+    if (!response) co_return fail(response.error());
+    if (response->result_int() != 200 && response->result_int() != 404) {
+        co_return fail(ErrorKind::kUnavailable, "release answered " + std::to_string(response->result_int()));
+    }
+    co_return Result<void>{};
+}
+
+}  // namespace agora::order_service

@@ -1,0 +1,48 @@
+#pragma once
+// The order side of the product service's inventory API (ADR 6): reserve stock for an order id and
+// release it. Calls go through one event loop's http::Client with a deadline, behind the circuit breaker
+// every loop shares: while it is open, reserve() fails at once with 503 and a Retry-After.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "api/requests.hpp"
+#include "domain/circuit_breaker.hpp"
+#include "http/client.hpp"
+#include "store/order_store.hpp"
+
+namespace agora::order_service {
+
+struct Reservation {
+    std::vector<ReservedPrice> prices;
+};
+
+// Why a reservation did not happen, for agora_order_reservations_refused_total{reason}.
+enum class RefusalReason { kProductNotFound, kInsufficientStock, kCircuitOpen, kUnavailable };
+std::string_view reason_label(RefusalReason reason);
+
+class ReservationClient {
+public:
+    using RefusalObserver = std::function<void(RefusalReason)>;
+
+    ReservationClient(http::Client& client, CircuitBreaker& breaker, std::chrono::milliseconds deadline,
+                      RefusalObserver on_refusal)
+        : client_(client), breaker_(breaker), deadline_(deadline), on_refusal_(std::move(on_refusal)) {}
+
+    // 404 "product not found", 409 "insufficient product stock", or 503 with Retry-After when the product
+    // service is unreachable, too slow, failing or behind an open circuit (the outcome is then unknown).
+    Task<Result<Reservation>> reserve(std::int64_t order_id, const std::vector<OrderLine>& items,
+                                      std::chrono::seconds hold);
+    // Idempotent on the product side; a failure is left to the product service's expiry check.
+    Task<Result<void>> release(std::int64_t order_id);
+
+private:
+    Error refuse(RefusalReason reason, Error error);
+    http::Client& client_;
+    CircuitBreaker& breaker_;
+    std::chrono::milliseconds deadline_;
+    RefusalObserver on_refusal_;
+};
+
+}  // namespace agora::order_service

@@ -1,0 +1,377 @@
+#include "store/order_store.hpp"
+
+#include "events/order_events.hpp"
+#include "messaging/outbox.hpp"
+
+namespace agora::order_service {
+namespace {
+
+#define ORDER_RFC3339(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+#define ORDER_COLUMNS \
+    "id, total_amount::text, description, status, " ORDER_RFC3339("created_at") ", " ORDER_RFC3339("updated_at")
+
+constexpr pg::Query kFindByRequest{"order_find_by_request",
+                                   "SELECT id, status FROM orders WHERE customer_id = $1 AND request_id = $2"};
+constexpr pg::Query kInsertOrder{
+    "order_insert_creating",
+    "INSERT INTO orders (customer_id, request_id, email, description, status) "
+    "VALUES ($1, $2, $3, $4, 'CREATING') ON CONFLICT (customer_id, request_id) DO NOTHING RETURNING id"};
+constexpr pg::Query kInsertItems{
+    "order_insert_items",
+    "INSERT INTO order_items (order_id, product_id, quantity) "
+    "SELECT $1, p, q FROM unnest($2::bigint[], $3::int[]) WITH ORDINALITY AS t(p, q, n) ORDER BY n"};
+constexpr pg::Query kLockOrder{
+    "order_lock",
+    "SELECT status, customer_id, email, total_amount::text, description, "
+    ORDER_RFC3339("payment_due_at") " FROM orders WHERE id = $1 FOR UPDATE"};
+constexpr pg::Query kItemLines{"order_item_lines",
+                               "SELECT product_id, quantity FROM order_items WHERE order_id = $1 ORDER BY id"};
+constexpr pg::Query kSetItemPrice{"order_set_item_price",
+                                  "UPDATE order_items SET price = $3::numeric, updated_at = now() "
+                                  "WHERE order_id = $1 AND product_id = $2"};
+constexpr pg::Query kCommitOrder{
+    "order_commit",
+    "UPDATE orders SET status = 'PENDING', total_amount = $2::numeric, "
+    "payment_due_at = now() + make_interval(secs => $3), updated_at = now() WHERE id = $1"};
+constexpr pg::Query kInsertExpiry{
+    "order_insert_expiry",
+    "INSERT INTO order_deadlines (order_id, kind, due_at) VALUES ($1, 'expiry', now() + make_interval(secs => $2))"};
+constexpr pg::Query kInsertReminders{
+    "order_insert_reminders",
+    "INSERT INTO order_deadlines (order_id, kind, due_at) "
+    "SELECT $1, 'reminder-' || n, now() + make_interval(secs => s) "
+    "FROM unnest($2::bigint[]) WITH ORDINALITY AS t(s, n)"};
+constexpr pg::Query kAbortOrder{
+    "order_abort",
+    "UPDATE orders SET status = 'ABORTED', request_id = NULL, updated_at = now() "
+    "WHERE id = $1 AND status = 'CREATING' RETURNING id"};
+constexpr pg::Query kAbortStale{
+    "order_abort_stale",
+    "UPDATE orders SET status = 'ABORTED', request_id = NULL, updated_at = now() WHERE id IN ("
+    "SELECT id FROM orders WHERE status = 'CREATING' AND created_at < now() - make_interval(secs => $1) "
+    "ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id"};
+constexpr pg::Query kFindOrder{
+    "order_find",
+    "SELECT " ORDER_COLUMNS " FROM orders WHERE id = $1 AND customer_id = $2 "
+    "AND status IN ('PENDING', 'SUCCESS', 'CANCELLED')"};
+constexpr pg::Query kItemsOf{
+    "order_items_of",
+    "SELECT order_id, id, product_id, quantity, price::text FROM order_items "
+    "WHERE order_id = ANY($1::bigint[]) ORDER BY order_id, id"};
+#define ORDER_LIST_FILTER                                                                      \
+    "FROM orders WHERE customer_id = $1 AND status IN ('PENDING', 'SUCCESS', 'CANCELLED') "   \
+    "AND ($2::text IS NULL OR status = $2) AND ($3::timestamptz IS NULL OR created_at >= $3) " \
+    "AND ($4::timestamptz IS NULL OR created_at < $4) "
+constexpr pg::Query kListOrders{"order_list", "SELECT " ORDER_COLUMNS " " ORDER_LIST_FILTER
+                                              "ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6"};
+constexpr pg::Query kCountOrders{"order_count", "SELECT count(*) " ORDER_LIST_FILTER};
+constexpr pg::Query kStatusOf{"order_status_of", "SELECT status FROM orders WHERE id = $1"};
+constexpr pg::Query kFindCommand{
+    "order_find_command",
+    "SELECT order_id, outcome FROM order_commands WHERE customer_id = $1 AND kind = $2 AND request_id = $3"};
+constexpr pg::Query kInsertCommand{
+    "order_insert_command",
+    "INSERT INTO order_commands (customer_id, kind, request_id, order_id, status, outcome) VALUES ($1, $2, $3, $4, 200, $5)"};
+constexpr pg::Query kSetStatus{"order_set_status",
+                               "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1"};
+constexpr pg::Query kClaimDeadlines{
+    "order_claim_deadlines",
+    "SELECT order_id, kind FROM order_deadlines WHERE fired_at IS NULL AND due_at <= now() "
+    "ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED"};
+constexpr pg::Query kMarkFired{"order_mark_fired",
+                               "UPDATE order_deadlines SET fired_at = now() WHERE order_id = $1 AND kind = $2"};
+
+#undef ORDER_LIST_FILTER
+#undef ORDER_COLUMNS
+#undef ORDER_RFC3339
+
+Error db_error(const pg::Failure& failure) { return pg::to_error(failure); }
+
+std::string array_of(const std::vector<std::int64_t>& values) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) out += ',';
+        out += std::to_string(values[i]);
+    }
+    return out + "}";
+}
+
+Money money_of(const pg::Row& row, int col) { return Money::parse(row.get<std::string>(col)).value_or(Money()); }
+
+OrderView order_of(const pg::Row& row) {
+    OrderView v;
+    v.id = row.get<std::int64_t>(0);
+    v.total = money_of(row, 1);
+    v.description = row.get<std::string>(2);
+    v.status = parse_status(row.get<std::string>(3)).value_or(OrderStatus::kAborted);
+    v.created_at = row.get<std::string>(4);
+    v.updated_at = row.get<std::string>(5);
+    return v;
+}
+
+std::string day_text(std::chrono::sys_days day) {
+    std::chrono::year_month_day ymd(day);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT00:00:00Z", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+// Fills each order's items, by item id.
+Task<Result<void>> load_items(pg::Pool& pool, std::vector<OrderView>& orders) {
+    if (orders.empty()) co_return Result<void>{};
+    std::vector<std::int64_t> ids;
+    for (const auto& o : orders) ids.push_back(o.id);
+    auto rows = co_await pool.query(kItemsOf, array_of(ids));
+    if (!rows) co_return fail(db_error(rows.error()));
+    for (auto row : *rows) {
+        auto order_id = row.get<std::int64_t>(0);
+        for (auto& o : orders) {
+            if (o.id != order_id) continue;
+            o.items.push_back(OrderItemView{row.get<std::int64_t>(1), row.get<std::int64_t>(2),
+                                            row.get<std::int64_t>(3), money_of(row, 4)});
+        }
+    }
+    co_return Result<void>{};
+}
+
+// An order's row under its lock, with what its notifications need.
+struct LockedOrder {
+    OrderStatus status;
+    OrderNotice notice;
+    std::string payment_due_at;
+};
+
+Task<Result<std::optional<LockedOrder>>> lock_order(pg::Transaction& tx, std::int64_t order_id) {
+    auto rows = co_await tx.query(kLockOrder, order_id);
+    if (!rows) co_return fail(db_error(rows.error()));
+    if (rows->empty()) co_return std::optional<LockedOrder>{};
+    auto row = rows->front();
+    LockedOrder o;
+    o.status = parse_status(row.get<std::string>(0)).value_or(OrderStatus::kAborted);
+    o.notice.order_id = order_id;
+    o.notice.user_id = row.get<std::int64_t>(1);
+    o.notice.email = row.get<std::string>(2);
+    o.notice.total = money_of(row, 3);
+    o.notice.description = row.get<std::string>(4);
+    o.payment_due_at = row.get<std::optional<std::string>>(5).value_or("");
+    co_return std::optional<LockedOrder>{std::move(o)};
+}
+
+Task<Result<std::vector<OrderLine>>> lines_of(pg::Transaction& tx, std::int64_t order_id) {
+    auto rows = co_await tx.query(kItemLines, order_id);
+    if (!rows) co_return fail(db_error(rows.error()));
+    std::vector<OrderLine> lines;
+    for (auto row : *rows) lines.push_back({row.get<std::int64_t>(0), row.get<std::int64_t>(1)});
+    co_return lines;
+}
+
+Task<Result<void>> add_to_outbox(pg::Transaction& tx, const messaging::Message& message) {
+    auto done = co_await messaging::enqueue(tx, message);
+    if (!done) co_return fail(db_error(done.error()));
+    co_return Result<void>{};
+}
+
+// PENDING -> CANCELLED (by the customer or the platform) with order-cancelled and the email.
+Task<Result<void>> enqueue_cancellation(pg::Transaction& tx, const LockedOrder& order) {
+    auto lines = co_await lines_of(tx, order.notice.order_id);
+    if (!lines) co_return fail(lines.error());
+    if (auto r = co_await add_to_outbox(tx, order_cancelled(order.notice.order_id, *lines)); !r) co_return r;
+    co_return co_await add_to_outbox(tx, cancel_notification(order.notice));
+}
+
+std::string_view kind_name(CommandKind kind) { return kind == CommandKind::kPay ? "pay" : "cancel"; }
+
+}  // namespace
+
+Task<Result<std::optional<OrderRef>>> OrderStore::find_by_request(std::int64_t customer_id,
+                                                                  const std::string& request_id) {
+    auto rows = co_await primary_.query(kFindByRequest, customer_id, request_id);
+    if (!rows) co_return fail(db_error(rows.error()));
+    if (rows->empty()) co_return std::optional<OrderRef>{};
+    auto row = rows->front();
+    co_return std::optional<OrderRef>{OrderRef{row.get<std::int64_t>(0),
+                                               parse_status(row.get<std::string>(1)).value_or(OrderStatus::kAborted)}};
+}
+
+Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewOrder& order) {
+    auto tx = co_await primary_.begin();
+    if (!tx) co_return fail(db_error(tx.error()));
+    auto inserted = co_await tx->query(kInsertOrder, order.customer_id, order.request_id, order.email, order.description);
+    if (!inserted) co_return fail(db_error(inserted.error()));
+    if (inserted->empty()) co_return std::optional<std::int64_t>{};
+    auto id = inserted->front().get<std::int64_t>(0);
+    std::vector<std::int64_t> products, quantities;
+    for (const auto& line : order.items) {
+        products.push_back(line.product_id);
+        quantities.push_back(line.quantity);
+    }
+    auto items = co_await tx->query(kInsertItems, id, array_of(products), array_of(quantities));
+    if (!items) co_return fail(db_error(items.error()));
+    auto committed = co_await tx->commit();
+    if (!committed) co_return fail(db_error(committed.error()));
+    co_return std::optional<std::int64_t>{id};
+}
+
+Task<Result<bool>> OrderStore::commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
+                                      const TimerPolicy& timers) {
+    auto tx = co_await primary_.begin();
+    if (!tx) co_return fail(db_error(tx.error()));
+    auto locked = co_await lock_order(*tx, order_id);
+    if (!locked) co_return fail(locked.error());
+    if (!*locked) co_return false;
+    Order order((*locked)->status);
+    if (!order.commit()) co_return false;
+
+    auto lines = co_await lines_of(*tx, order_id);
+    if (!lines) co_return fail(lines.error());
+    Money total;
+    for (const auto& line : *lines) {
+        auto price = std::find_if(prices.begin(), prices.end(),
+                                  [&](const ReservedPrice& p) { return p.product_id == line.product_id; });
+        if (price == prices.end()) co_return fail(ErrorKind::kInternal, "reservation lacks a price for a product");
+        total = total + price->price * line.quantity;
+        auto set = co_await tx->query(kSetItemPrice, order_id, line.product_id, price->price.to_sql());
+        if (!set) co_return fail(db_error(set.error()));
+    }
+    auto updated = co_await tx->query(kCommitOrder, order_id, total.to_sql(), timers.payment_timeout.count());
+    if (!updated) co_return fail(db_error(updated.error()));
+    auto expiry = co_await tx->query(kInsertExpiry, order_id, timers.payment_timeout.count());
+    if (!expiry) co_return fail(db_error(expiry.error()));
+    std::vector<std::int64_t> offsets;
+    for (auto s : timers.reminder_offsets) {
+        if (s < timers.payment_timeout) offsets.push_back(s.count());  // a reminder after expiry is pointless
+    }
+    if (!offsets.empty()) {
+        auto reminders = co_await tx->query(kInsertReminders, order_id, array_of(offsets));
+        if (!reminders) co_return fail(db_error(reminders.error()));
+    }
+    if (auto r = co_await add_to_outbox(*tx, order_created(order_id, *lines)); !r) co_return fail(r.error());
+    auto committed = co_await tx->commit();
+    if (!committed) co_return fail(db_error(committed.error()));
+    co_return true;
+}
+
+Task<Result<bool>> OrderStore::abort(std::int64_t order_id) {
+    auto rows = co_await primary_.query(kAbortOrder, order_id);
+    if (!rows) co_return fail(db_error(rows.error()));
+    co_return !rows->empty();
+}
+
+Task<Result<std::vector<std::int64_t>>> OrderStore::abort_stale(std::chrono::seconds age, int limit) {
+    auto rows = co_await primary_.query(kAbortStale, age.count(), limit);
+    if (!rows) co_return fail(db_error(rows.error()));
+    std::vector<std::int64_t> ids;
+    for (auto row : *rows) ids.push_back(row.get<std::int64_t>(0));
+    co_return ids;
+}
+
+Task<Result<std::optional<OrderView>>> OrderStore::find(std::int64_t order_id, std::int64_t customer_id) {
+    auto rows = co_await primary_.query(kFindOrder, order_id, customer_id);
+    if (!rows) co_return fail(db_error(rows.error()));
+    if (rows->empty()) co_return std::optional<OrderView>{};
+    std::vector<OrderView> orders{order_of(rows->front())};
+    if (auto items = co_await load_items(primary_, orders); !items) co_return fail(items.error());
+    co_return std::optional<OrderView>{std::move(orders.front())};
+}
+
+Task<Result<OrderPage>> OrderStore::list(std::int64_t customer_id, const ListQuery& query) {
+    std::optional<std::string> status, from, until;
+    if (query.status) status = std::string(to_string(*query.status));
+    if (query.range.from) from = day_text(*query.range.from);
+    if (query.range.until) until = day_text(*query.range.until);
+    auto count = co_await replica_.query(kCountOrders, customer_id, status, from, until);
+    if (!count) co_return fail(db_error(count.error()));
+    OrderPage page;
+    page.total = count->front().get<std::int64_t>(0);
+    auto rows = co_await replica_.query(kListOrders, customer_id, status, from, until, query.page.limit,
+                                        query.page.offset());
+    if (!rows) co_return fail(db_error(rows.error()));
+    for (auto row : *rows) page.orders.push_back(order_of(row));
+    if (auto items = co_await load_items(replica_, page.orders); !items) co_return fail(items.error());
+    co_return page;
+}
+
+Task<Result<std::optional<OrderStatus>>> OrderStore::status_of(std::int64_t order_id) {
+    auto rows = co_await primary_.query(kStatusOf, order_id);
+    if (!rows) co_return fail(db_error(rows.error()));
+    if (rows->empty()) co_return std::optional<OrderStatus>{};
+    co_return parse_status(rows->front().get<std::string>(0));
+}
+
+Task<Result<CommandAnswer>> OrderStore::run_command(CommandKind kind, std::int64_t customer_id,
+                                                    std::int64_t order_id, const std::string& request_id) {
+    auto tx = co_await primary_.begin();
+    if (!tx) co_return fail(db_error(tx.error()));
+    auto locked = co_await lock_order(*tx, order_id);
+    if (!locked) co_return fail(locked.error());
+    // Looked up under the order's lock: a concurrent replay of the same command waits for the first.
+    auto previous = co_await tx->query(kFindCommand, customer_id, kind_name(kind), request_id);
+    if (!previous) co_return fail(db_error(previous.error()));
+    if (!previous->empty()) {
+        auto row = previous->front();
+        co_return CommandAnswer{row.get<std::int64_t>(0), parse_status(row.get<std::string>(1))
+                                                              .value_or(OrderStatus::kPending)};
+    }
+    if (!*locked || (*locked)->notice.user_id != customer_id) co_return fail(to_error(OrderError::kNotFound));
+    const auto& current = **locked;
+    Order order(current.status);
+    auto moved = kind == CommandKind::kPay ? order.pay() : order.cancel();
+    if (!moved) co_return fail(to_error(moved.error()));
+
+    auto updated = co_await tx->query(kSetStatus, order_id, to_string(order.status()));
+    if (!updated) co_return fail(db_error(updated.error()));
+    if (kind == CommandKind::kPay) {
+        if (auto r = co_await add_to_outbox(*tx, order_success(current.notice)); !r) co_return fail(r.error());
+    } else {
+        if (auto r = co_await enqueue_cancellation(*tx, current); !r) co_return fail(r.error());
+    }
+    auto stored = co_await tx->query(kInsertCommand, customer_id, kind_name(kind), request_id, order_id,
+                                     to_string(order.status()));
+    if (!stored) {
+        if (stored.error().is_unique_violation()) co_return fail(ErrorKind::kDuplicate);
+        co_return fail(db_error(stored.error()));
+    }
+    auto committed = co_await tx->commit();
+    if (!committed) co_return fail(db_error(committed.error()));
+    co_return CommandAnswer{order_id, order.status()};
+}
+
+Task<Result<FiredDeadlines>> OrderStore::fire_due(int limit) {
+    FiredDeadlines fired;
+    auto tx = co_await primary_.begin();
+    if (!tx) co_return fail(db_error(tx.error()));
+    auto due = co_await tx->query(kClaimDeadlines, limit);
+    if (!due) co_return fail(db_error(due.error()));
+    for (auto row : *due) {
+        auto order_id = row.get<std::int64_t>(0);
+        auto kind = row.get<std::string>(1);
+        ++fired.claimed;
+        auto locked = co_await lock_order(*tx, order_id);
+        if (!locked) co_return fail(locked.error());
+        if (*locked) {
+            const auto& current = **locked;
+            Order order(current.status);
+            if (kind == "expiry") {
+                if (order.expire()) {
+                    auto updated = co_await tx->query(kSetStatus, order_id, to_string(order.status()));
+                    if (!updated) co_return fail(db_error(updated.error()));
+                    if (auto r = co_await enqueue_cancellation(*tx, current); !r) co_return fail(r.error());
+                    ++fired.expired;
+                }
+            } else if (current.status == OrderStatus::kPending) {
+                if (auto r = co_await add_to_outbox(*tx, payment_reminder(current.notice, current.payment_due_at)); !r) {
+                    co_return fail(r.error());
+                }
+                ++fired.reminded;
+            }
+        }
+        auto marked = co_await tx->query(kMarkFired, order_id, kind);
+        if (!marked) co_return fail(db_error(marked.error()));
+    }
+    auto committed = co_await tx->commit();
+    if (!committed) co_return fail(db_error(committed.error()));
+    co_return fired;
+}
+
+}  // namespace agora::order_service

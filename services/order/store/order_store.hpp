@@ -1,0 +1,118 @@
+#pragma once
+// Orders, their items, command answers and timers in PostgreSQL. Every state change that causes a message
+// enqueues it to the outbox in the same transaction (DESIGN 2); the aggregate (domain/order.hpp) decides
+// every transition under the order's row lock. Writes and read-your-writes go to the primary pool; lists
+// go to the replica.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/requests.hpp"
+#include "core/error.hpp"
+#include "domain/money.hpp"
+#include "domain/order.hpp"
+#include "pg/pool.hpp"
+#include "runtime/asio.hpp"
+
+namespace agora::order_service {
+
+struct OrderItemView {
+    std::int64_t id = 0;
+    std::int64_t product_id = 0;
+    std::int64_t quantity = 0;
+    Money price;
+};
+
+struct OrderView {
+    std::int64_t id = 0;
+    Money total;
+    std::string description;
+    OrderStatus status = OrderStatus::kPending;
+    std::vector<OrderItemView> items;  // by item id (defect 6)
+    std::string created_at;            // RFC 3339 UTC
+    std::string updated_at;
+};
+
+struct OrderPage {
+    std::vector<OrderView> orders;
+    std::int64_t total = 0;  // orders matching the filter, not item rows
+};
+
+struct OrderRef {
+    std::int64_t id = 0;
+    OrderStatus status = OrderStatus::kCreating;
+};
+
+struct NewOrder {
+    std::int64_t customer_id = 0;
+    std::string email;
+    std::string request_id;
+    std::string description;
+    std::vector<OrderLine> items;
+};
+
+// The authoritative price of a product, as the reservation answered it.
+struct ReservedPrice {
+    std::int64_t product_id = 0;
+    Money price;
+};
+
+struct TimerPolicy {
+    std::chrono::seconds payment_timeout{86400};
+    std::vector<std::chrono::seconds> reminder_offsets;
+};
+
+enum class CommandKind { kPay, kCancel };
+
+// What pay or cancel answered; a replay answers the same.
+struct CommandAnswer {
+    std::int64_t order_id = 0;
+    OrderStatus status = OrderStatus::kPending;
+};
+
+// What one scheduler pass did.
+struct FiredDeadlines {
+    int expired = 0;
+    int reminded = 0;
+    int claimed = 0;
+};
+
+class OrderStore {
+public:
+    OrderStore(pg::Pool& primary, pg::Pool& replica) : primary_(primary), replica_(replica) {}
+
+    // The customer's order for a create request_id, in any state.
+    Task<Result<std::optional<OrderRef>>> find_by_request(std::int64_t customer_id, const std::string& request_id);
+    // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken.
+    Task<Result<std::optional<std::int64_t>>> insert_creating(const NewOrder& order);
+    // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
+    // False when the order is no longer CREATING (the sweeper aborted it).
+    Task<Result<bool>> commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
+                              const TimerPolicy& timers);
+    // CREATING -> ABORTED, giving the request_id up. False when the order was not CREATING.
+    Task<Result<bool>> abort(std::int64_t order_id);
+    // Aborts CREATING orders older than `age` (left by a crash or a lost answer); returns their ids.
+    Task<Result<std::vector<std::int64_t>>> abort_stale(std::chrono::seconds age, int limit);
+
+    // A visible order of the customer (primary: read-your-writes).
+    Task<Result<std::optional<OrderView>>> find(std::int64_t order_id, std::int64_t customer_id);
+    Task<Result<OrderPage>> list(std::int64_t customer_id, const ListQuery& query);
+    // Any order's status, internal states included (the product service's expiry check).
+    Task<Result<std::optional<OrderStatus>>> status_of(std::int64_t order_id);
+
+    // Pay or cancel by the customer, with the messages and the stored answer, in one transaction. A replay
+    // of the customer's request_id returns the stored answer.
+    Task<Result<CommandAnswer>> run_command(CommandKind kind, std::int64_t customer_id, std::int64_t order_id,
+                                            const std::string& request_id);
+
+    // Fires due timers (FOR UPDATE SKIP LOCKED): reminders of PENDING orders and payment expiry.
+    Task<Result<FiredDeadlines>> fire_due(int limit);
+
+private:
+    pg::Pool& primary_;
+    pg::Pool& replica_;
+};
+
+}  // namespace agora::order_service

@@ -1,0 +1,45 @@
+#pragma once
+// The local read model of the catalogue (CONTRACT 8): fed by product-created/updated/deleted through the
+// inbox, applying an event only when its version is newer than the stored one, and used for a fast
+// pre-check of orders. The product service stays the authority for stock and prices.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "pg/pool.hpp"
+#include "runtime/asio.hpp"
+
+namespace agora::order_service {
+
+struct ProductEvent {
+    std::string event_id;
+    std::string event_type;  // product-created, product-updated, product-deleted
+    std::int64_t version = 0;
+    std::int64_t id = 0;
+    std::string name;
+    std::string description;
+    std::string price;  // decimal text
+    std::int64_t quantity = 0;
+};
+
+// Reads a Kafka product event (topic, headers event_id and version, JSON payload); kValidation when it
+// cannot be understood.
+Result<ProductEvent> parse_product_event(std::string_view topic, std::string_view event_id, std::string_view version,
+                                         std::string_view payload);
+
+class ProductStore {
+public:
+    explicit ProductStore(pg::Pool& primary) : primary_(primary) {}
+
+    // The first of `ids` the read model does not know as a live product, if any.
+    Task<Result<std::optional<std::int64_t>>> first_unknown(const std::vector<std::int64_t>& ids);
+    // Applies the event once (inbox) and only when newer than what is stored. True when it changed the row.
+    Task<Result<bool>> apply(const ProductEvent& event);
+
+private:
+    pg::Pool& primary_;
+};
+
+}  // namespace agora::order_service

@@ -1,0 +1,54 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "config.hpp"
+
+namespace agora::order_service {
+namespace {
+
+using namespace std::chrono_literals;
+
+config::Env env_of(std::map<std::string, std::string> vars) {
+    return config::Env([vars = std::move(vars)](const char* name) -> const char* {
+        auto it = vars.find(name);
+        return it == vars.end() ? nullptr : it->second.c_str();
+    });
+}
+
+TEST(OrderConfig, Defaults) {
+    auto env = env_of({});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->server.port, 8003);
+    EXPECT_EQ(c->payment_timeout, 86400s);
+    EXPECT_EQ(c->reminder_offsets, (std::vector<std::chrono::seconds>{14400s, 43200s, 79200s}));
+    EXPECT_EQ(c->public_url, "http://localhost:8000");
+    EXPECT_EQ(c->consumer_group, "order");
+}
+
+TEST(OrderConfig, ReadsTheEnvironment) {
+    auto env = env_of({{"ORDER_PORT", "9100"},
+                       {"ORDER_PAYMENT_TIMEOUT_S", "2"},
+                       {"ORDER_REMINDER_OFFSETS_S", "1, 2,3"},
+                       {"ORDER_PUBLIC_URL", "https://shop.example/"},
+                       {"ORDER_KAFKA_BROKERS", "127.0.0.1:1234"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->server.port, 9100);
+    EXPECT_EQ(c->payment_timeout, 2s);
+    EXPECT_EQ(c->reminder_offsets, (std::vector<std::chrono::seconds>{1s, 2s, 3s}));
+    EXPECT_EQ(c->public_url, "https://shop.example");
+    EXPECT_EQ(c->kafka.brokers, "127.0.0.1:1234");
+}
+
+TEST(OrderConfig, NamesEveryBadVariable) {
+    auto env = env_of({{"ORDER_REMINDER_OFFSETS_S", "1,x"}, {"ORDER_REDIS_URL", "http://nope"}});
+    auto c = load_config(env);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("ORDER_REMINDER_OFFSETS_S"), std::string::npos);
+    EXPECT_NE(c.error().message.find("ORDER_REDIS_URL"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agora::order_service
