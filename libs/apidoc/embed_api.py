@@ -146,7 +146,8 @@ def parameters_table(spec, params):
 
 def operation(spec, path, method, op, path_params):
     secured = op.get("security", spec.get("security", []))
-    lock = '<span class="lock">🔒 bearer token</span>' if secured else ""
+    role = op.get("x-required-role")
+    lock = f'<span class="lock">🔒 bearer token{", role " + esc(role) if role else ""}</span>' if secured else ""
     out = [f'<details id="op-{esc(op.get("operationId", ""))}"><summary><span class="m {method}">'
            f'{method.upper()}</span><code>{esc(path)}</code> — {esc(op.get("summary", ""))}{lock}</summary>',
            prose(op.get("description", "")),
