@@ -1,5 +1,6 @@
 #include "api/gateway_handler.hpp"
 
+#include "apidoc/openapi.hpp"
 #include "auth/jwt.hpp"
 #include "core/log.hpp"
 #include "domain/bearer.hpp"
@@ -10,6 +11,14 @@ namespace agora::gateway {
 namespace {
 
 std::size_t index(Upstream upstream) { return static_cast<std::size_t>(upstream); }
+
+http::Response document(std::string_view body, std::string_view content_type) {
+    http::Response res{boost::beast::http::status::ok, 11};
+    res.set(http::Field::content_type, content_type);
+    res.set(http::Field::cache_control, "public, max-age=300");
+    res.body() = std::string(body);
+    return res;
+}
 
 std::chrono::seconds whole_seconds(std::chrono::milliseconds ms) {
     return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(ms));
@@ -162,7 +171,7 @@ Result<void> GatewayHandler::within_rate_limit(const RouteDecision& decision, co
 
 Task<http::Response> GatewayHandler::route_request(http::Request& req, std::string& route_label) {
     std::string_view path = req.path();
-    if (path == "/health" || path == "/ready" || path == "/metrics") {
+    if (path == "/health" || path == "/ready" || path == "/metrics" || path == "/openapi.yaml" || path == "/docs") {
         route_label = std::string(path);
         if (req.method() != http::Verb::get) {
             auto res = http::error(Error::of(ErrorKind::kMethodNotAllowed));
@@ -173,6 +182,8 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
             co_return http::error(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
         }
         if (path == "/metrics") co_return metrics_page();
+        if (path == "/openapi.yaml") co_return document(apidoc::openapi_yaml(), apidoc::kYamlContentType);
+        if (path == "/docs") co_return document(apidoc::docs_html(), apidoc::kHtmlContentType);
         co_return http::message("status UP");
     }
 

@@ -166,6 +166,16 @@ TEST_F(GatewayTest, MetricsCountRequestsByRouteGroup) {
     EXPECT_NE(text.find(R"(agora_gateway_token_rejections_total{reason=)"), std::string::npos);
 }
 
+TEST_F(GatewayTest, ServesTheApiDescriptionAndItsPage) {
+    auto spec = get("/openapi.yaml");
+    EXPECT_EQ(spec.result_int(), 200);
+    EXPECT_TRUE(spec.body().starts_with("openapi: 3.1")) << spec.body().substr(0, 40);
+    EXPECT_EQ(spec[http::Field::content_type], "application/yaml; charset=utf-8");
+    auto page = get("/docs");
+    EXPECT_EQ(page.result_int(), 200);
+    EXPECT_NE(page.body().find("/orders/pay"), std::string::npos);
+}
+
 TEST_F(GatewayTest, UnknownRoutesAre404) {
     auto res = get("/mail/send");
     EXPECT_EQ(res.result_int(), 404);
