@@ -4,6 +4,7 @@
 #include "auth/jwt.hpp"
 #include "core/log.hpp"
 #include "domain/bearer.hpp"
+#include "domain/compression.hpp"
 #include "http/envelope.hpp"
 #include "telemetry/exposition.hpp"
 
@@ -126,6 +127,7 @@ Task<http::Response> GatewayHandler::handle(http::Request& req) {
         res = co_await route_request(req, route_label);
     }
     cors_.decorate(res, origin);
+    compress_if_worth_it(req, res);
     http_metrics_.record(route_label, req.method(), res.result_int(),
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     co_return res;
