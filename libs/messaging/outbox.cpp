@@ -27,6 +27,10 @@ constexpr pg::Query kMarkPublished{
     "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])"};
 constexpr pg::Query kMarkFailed{"messaging_outbox_mark_failed",
                                 "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1"};
+constexpr pg::Query kPrune{
+    "messaging_outbox_prune",
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at < now() - make_interval(secs => $1) "
+    "ORDER BY id LIMIT 1000)"};
 constexpr pg::Query kBacklog{
     "messaging_outbox_backlog",
     "SELECT count(*), COALESCE((EXTRACT(EPOCH FROM now() - min(created_at)) * 1000)::bigint, 0) "
@@ -135,6 +139,7 @@ Task<void> OutboxRelay::run() {
         backoff = config_.backoff_initial;
         if (pass->claimed == config_.batch_size) continue;  // more may be waiting
         co_await refresh_backlog();
+        if (std::chrono::steady_clock::now() - last_prune_ >= config_.prune_interval) co_await prune_published();
         if (pending_ || stopping_) continue;
         co_await sleep(config_.poll_interval);
     }
@@ -183,6 +188,16 @@ Task<pg::Outcome<OutboxRelay::Pass>> OutboxRelay::relay_batch() {
     if (auto committed = co_await tx->commit(); !committed) co_return pg::failed(std::move(committed.error()));
     published_ += published;
     co_return pass;
+}
+
+Task<void> OutboxRelay::prune_published() {
+    last_prune_ = std::chrono::steady_clock::now();
+    auto deleted = co_await pool_.query(kPrune, static_cast<std::int64_t>(config_.retention.count()));
+    if (!deleted) {
+        log::warn("outbox prune failed", {{"error", deleted.error().message}});
+        co_return;
+    }
+    pruned_ += deleted->affected();
 }
 
 Task<void> OutboxRelay::refresh_backlog() {

@@ -30,6 +30,9 @@ struct RelayConfig {
     std::chrono::milliseconds poll_interval{1000};  // also catches commits nobody notified about
     std::chrono::milliseconds backoff_initial{200};  // after a failed pass, doubling up to backoff_max
     std::chrono::milliseconds backoff_max{30000};
+    // Published rows are kept this long (for diagnosis), then deleted, checked every prune_interval.
+    std::chrono::seconds retention{std::chrono::hours(24)};
+    std::chrono::milliseconds prune_interval{60'000};
 };
 
 // Claims unpublished rows in id order (FOR UPDATE SKIP LOCKED, and a transaction-level advisory lock so
@@ -59,6 +62,7 @@ public:
     std::int64_t published() const { return published_; }  // since start
     std::int64_t failures() const { return failures_; }     // failed passes since start
     std::int64_t passes() const { return passes_; }         // completed passes since start
+    std::int64_t pruned() const { return pruned_; }         // published rows deleted since start
 
 private:
     struct Pass {
@@ -67,6 +71,7 @@ private:
     };
     Task<pg::Outcome<Pass>> relay_batch();
     Task<void> refresh_backlog();
+    Task<void> prune_published();
     Task<void> sleep(std::chrono::milliseconds delay);
 
     pg::Pool& pool_;
@@ -74,10 +79,12 @@ private:
     RelayConfig config_;
     asio::steady_timer wake_;
     bool pending_ = false;   // notified while a pass ran
+    std::chrono::steady_clock::time_point last_prune_{};
     bool stopping_ = false;
     std::atomic<bool> running_{false};
     std::atomic<std::int64_t> backlog_{0};
     std::atomic<std::int64_t> oldest_age_ms_{0};
+    std::atomic<std::int64_t> pruned_{0};
     std::atomic<std::int64_t> published_{0};
     std::atomic<std::int64_t> failures_{0};
     std::atomic<std::int64_t> passes_{0};

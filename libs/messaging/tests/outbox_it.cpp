@@ -72,8 +72,10 @@ protected:
         }
     }
 
-    void start_relay() {
+    void start_relay(std::chrono::seconds retention = std::chrono::hours(24)) {
         RelayConfig config;
+        config.retention = retention;
+        config.prune_interval = 0ms;
         config.poll_interval = 100ms;
         config.backoff_initial = 20ms;
         config.backoff_max = 200ms;
@@ -193,6 +195,22 @@ TEST_F(OutboxIt, ABacklogLargerThanABatchIsDrained) {
     run_until(io_, [&] { return publisher_.received.size() >= 250; }, 20s);
     ASSERT_EQ(publisher_.received.size(), 250u);
     EXPECT_EQ(publisher_.received.back().event_id, sent.back().event_id);
+}
+
+TEST_F(OutboxIt, PublishedRowsAreDeletedAfterTheRetention) {
+    start_relay(0s);
+    commit_event(Message{.event_type = "e", .destination = "d", .payload = "{}"});
+    run_until(io_, [&] { return relay_->pruned() >= 1; }, 10s);
+    EXPECT_EQ(relay_->pruned(), 1);
+    EXPECT_EQ(scalar(pg::Query{"count_outbox", "SELECT count(*) FROM outbox"}), 0);
+}
+
+TEST_F(OutboxIt, UnpublishedAndRecentRowsAreKept) {
+    start_relay();
+    commit_event(Message{.event_type = "e", .destination = "d", .payload = "{}"});
+    run_until(io_, [&] { return relay_->published() == 1; }, 10s);
+    let_relay_pass(2);
+    EXPECT_EQ(scalar(pg::Query{"count_outbox_kept", "SELECT count(*) FROM outbox"}), 1);
 }
 
 TEST_F(OutboxIt, StopEndsTheRelay) {
