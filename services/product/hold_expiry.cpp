@@ -80,7 +80,8 @@ Task<void> HoldExpiry::run() {
         }
         auto until = std::chrono::steady_clock::now() + interval_;
         while (!stopping_ && std::chrono::steady_clock::now() < until) {
-            timer.expires_after(std::min<std::chrono::steady_clock::duration>(kStopCheck, until - std::chrono::steady_clock::now()));
+            auto left = until - std::chrono::steady_clock::now();
+            timer.expires_after(std::min<std::chrono::steady_clock::duration>(kStopCheck, left));
             boost::system::error_code ec;
             co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }

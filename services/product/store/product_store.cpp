@@ -21,15 +21,18 @@ constexpr pg::Query kListByBoth{"product_list_both",
                                 "SELECT " PRODUCT_COLUMNS " " PRODUCT_LIVE " AND name ILIKE $3" PRODUCT_ESCAPE
                                 " AND description ILIKE $4" PRODUCT_ESCAPE PRODUCT_ORDER};
 constexpr pg::Query kCount{"product_count", "SELECT count(*) " PRODUCT_LIVE};
-constexpr pg::Query kCountByName{"product_count_name", "SELECT count(*) " PRODUCT_LIVE " AND name ILIKE $1" PRODUCT_ESCAPE};
+constexpr pg::Query kCountByName{"product_count_name",
+                                 "SELECT count(*) " PRODUCT_LIVE " AND name ILIKE $1" PRODUCT_ESCAPE};
 constexpr pg::Query kCountByDescription{
     "product_count_description", "SELECT count(*) " PRODUCT_LIVE " AND description ILIKE $1" PRODUCT_ESCAPE};
-constexpr pg::Query kCountByBoth{"product_count_both", "SELECT count(*) " PRODUCT_LIVE " AND name ILIKE $1" PRODUCT_ESCAPE
-                                                       " AND description ILIKE $2" PRODUCT_ESCAPE};
+constexpr pg::Query kCountByBoth{"product_count_both",
+                                 "SELECT count(*) " PRODUCT_LIVE " AND name ILIKE $1" PRODUCT_ESCAPE
+                                 " AND description ILIKE $2" PRODUCT_ESCAPE};
 
 constexpr pg::Query kFind{"product_find", "SELECT " PRODUCT_COLUMNS " " PRODUCT_LIVE " AND id = $1"};
 constexpr pg::Query kInsert{"product_insert",
-                            "INSERT INTO products (name, description, price, quantity) VALUES ($1, $2, $3::numeric, $4) "
+                            "INSERT INTO products (name, description, price, quantity) "
+                            "VALUES ($1, $2, $3::numeric, $4) "
                             "RETURNING " PRODUCT_COLUMNS};
 constexpr pg::Query kReplace{"product_replace",
                              "UPDATE products SET name = $2, description = $3, price = $4::numeric, quantity = $5, "

@@ -12,7 +12,8 @@ constexpr pg::Query kClaimId{
     "ON CONFLICT (id) DO NOTHING RETURNING id"};
 // The only statement that lowers stock: it cannot go below zero.
 constexpr pg::Query kTakeStock{"reservation_take_stock",
-                               "UPDATE products SET quantity = quantity - $2, version = version + 1, updated_at = now() "
+                               "UPDATE products SET quantity = quantity - $2, version = version + 1, "
+                               "updated_at = now() "
                                "WHERE id = $1 AND deleted_at IS NULL AND quantity >= $2 RETURNING " PRODUCT_COLUMNS};
 constexpr pg::Query kProductExists{"reservation_product_exists",
                                    "SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL"};
@@ -39,7 +40,8 @@ constexpr pg::Query kSetStatus{"reservation_set_status",
                                "UPDATE reservations SET status = $2, updated_at = now() WHERE id = $1"};
 constexpr pg::Query kReturnStock{"reservation_return_stock",
                                  "UPDATE products SET quantity = quantity + $2, version = version + 1, "
-                                 "updated_at = now() WHERE id = $1 RETURNING " PRODUCT_COLUMNS ", deleted_at IS NOT NULL"};
+                                 "updated_at = now() WHERE id = $1 "
+                                 "RETURNING " PRODUCT_COLUMNS ", deleted_at IS NOT NULL"};
 constexpr pg::Query kExpired{"reservation_expired",
                              "SELECT id FROM reservations WHERE status = 'HELD' AND expires_at < now() "
                              "ORDER BY expires_at LIMIT $1"};

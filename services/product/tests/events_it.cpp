@@ -57,9 +57,12 @@ protected:
 
 TEST_F(ProductEventsIt, ProductEventsAreConsumableWithIncreasingVersions) {
     auto s = start();
+    // Product ids of their own: every test database starts at 1, and the topics are shared.
+    query("ALTER SEQUENCE products_id_seq RESTART WITH " + std::to_string(reservation_id(0)));
     auto id = create(*s, "Lamp", "Desk lamp", "30", 5);
     auto key = std::to_string(id);
-    ASSERT_EQ(s->call("PUT", "/products/" + key, R"({"name":"Lamp","description":"Desk lamp","price":"29.9","quantity":5})",
+    ASSERT_EQ(s->call("PUT", "/products/" + key,
+                      R"({"name":"Lamp","description":"Desk lamp","price":"29.9","quantity":5})",
                       kAdmin).status, 200);
     reserve(*s, id, 2, 1);
     ASSERT_EQ(s->call("DELETE", "/products/" + key, "", kAdmin).status, 200);
@@ -198,8 +201,8 @@ TEST_F(ProductEventsIt, ExpiredHoldsAskTheOrderServiceAndReleaseOnlyAbortedOrUnk
                reservation_status(*s, reservation_id(6)) == "CONFIRMED";
     }, 30s));
     // CREATING and a failing order service are asked again later, never released.
-    EXPECT_TRUE(testing::wait_until([&] { return orders.asked(reservation_id(4)) >= 2 && orders.asked(reservation_id(5)) >= 2; },
-                                    30s));
+    EXPECT_TRUE(testing::wait_until(
+        [&] { return orders.asked(reservation_id(4)) >= 2 && orders.asked(reservation_id(5)) >= 2; }, 30s));
     EXPECT_EQ(reservation_status(*s, reservation_id(4)), "HELD");
     EXPECT_EQ(reservation_status(*s, reservation_id(5)), "HELD");
     EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(p)), "44");  // 39 + 2 + 3

@@ -22,12 +22,18 @@ TEST(Paging, DefaultsToTenPerPageFromPageOne) {
 }
 
 TEST(Paging, RefusesNonNumericAndOutOfRangeValues) {
-    EXPECT_EQ(errors_of({{"limit", "abc"}}), (std::vector<FieldError>{{"limit", "invalid input"}}));
-    EXPECT_EQ(errors_of({{"page", "1x"}}), (std::vector<FieldError>{{"page", "invalid input"}}));
-    EXPECT_EQ(errors_of({{"limit", "0"}}), (std::vector<FieldError>{{"limit", "limit must be greater than or equal to 1"}}));
-    EXPECT_EQ(errors_of({{"limit", "26"}}), (std::vector<FieldError>{{"limit", "limit must be lower than or equal to 25"}}));
-    EXPECT_EQ(errors_of({{"page", "0"}}), (std::vector<FieldError>{{"page", "page must be greater than or equal to 1"}}));
-    EXPECT_EQ(errors_of({{"page", "99999999999999999999"}}), (std::vector<FieldError>{{"page", "invalid input"}}));
+    EXPECT_EQ(errors_of({{"limit", "abc"}}),
+              (std::vector<FieldError>{{"limit", "invalid input"}}));
+    EXPECT_EQ(errors_of({{"page", "1x"}}),
+              (std::vector<FieldError>{{"page", "invalid input"}}));
+    EXPECT_EQ(errors_of({{"limit", "0"}}),
+              (std::vector<FieldError>{{"limit", "limit must be greater than or equal to 1"}}));
+    EXPECT_EQ(errors_of({{"limit", "26"}}),
+              (std::vector<FieldError>{{"limit", "limit must be lower than or equal to 25"}}));
+    EXPECT_EQ(errors_of({{"page", "0"}}),
+              (std::vector<FieldError>{{"page", "page must be greater than or equal to 1"}}));
+    EXPECT_EQ(errors_of({{"page", "99999999999999999999"}}),
+              (std::vector<FieldError>{{"page", "invalid input"}}));
 }
 
 TEST(Paging, LinksUseThePublicBaseWithSortedKeysAndPageReplaced) {

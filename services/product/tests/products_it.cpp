@@ -165,7 +165,8 @@ TEST_F(ProductIt, EveryBadInputIsA4xxWithoutAWrite) {
         {"POST", "/products", "{", 400, R"({"message":"invalid JSON syntax"})"},
         {"POST", "/products", "[1]", 400, R"({"message":"invalid JSON syntax"})"},
         {"POST", "/products", "", 400, R"({"message":"missing body request"})"},
-        {"POST", "/products", R"({"name":5,"description":"d","price":1})", 400, R"({"message":"invalid value for name"})"},
+        {"POST", "/products", R"({"name":5,"description":"d","price":1})", 400,
+         R"({"message":"invalid value for name"})"},
         {"POST", "/products", R"({"name":"n","description":"d","price":"1O"})", 400,
          R"({"message":"invalid value for price"})"},
         {"POST", "/products", R"({"name":"n","description":"d","price":1,"quantity":"2"})", 400,
@@ -177,7 +178,8 @@ TEST_F(ProductIt, EveryBadInputIsA4xxWithoutAWrite) {
         {"POST", "/products", R"({"name":"n","description":"d","price":0})", 400,
          v + R"({"field":"price","message":"price must be greater than to 0"}]})"},
         {"POST", "/products", R"({"name":"","description":"","price":1,"quantity":-1})", 400,
-         v + R"({"field":"name","message":"name is required"},{"field":"description","message":"description is required"},)"
+         v + R"({"field":"name","message":"name is required"},)"
+             R"({"field":"description","message":"description is required"},)"
              R"({"field":"quantity","message":"quantity must be greater than or equal to 0"}]})"},
         {"PUT", "/products/" + id, R"({"name":"n","description":"d","price":-1})", 400,
          v + R"({"field":"price","message":"price must be greater than to 0"}]})"},

@@ -23,8 +23,10 @@ TEST(ReserveCommand, MergesItemsAndSortsThemByProduct) {
 }
 
 TEST(ReserveCommand, RefusesBadInput) {
-    for (auto json : {R"({"items":[{"product_id":1,"quantity":1}]})", R"({"reservation_id":0,"items":[{"product_id":1,"quantity":1}]})",
-                      R"({"reservation_id":1,"items":[]})", R"({"reservation_id":1,"items":[{"product_id":-1,"quantity":1}]})",
+    for (auto json : {R"({"items":[{"product_id":1,"quantity":1}]})",
+                      R"({"reservation_id":0,"items":[{"product_id":1,"quantity":1}]})",
+                      R"({"reservation_id":1,"items":[]})",
+                      R"({"reservation_id":1,"items":[{"product_id":-1,"quantity":1}]})",
                       R"({"reservation_id":1,"items":[{"product_id":1,"quantity":0}]})",
                       R"({"reservation_id":1,"items":[{"product_id":1,"quantity":1}],"hold_s":0})"}) {
         auto cmd = command(json);

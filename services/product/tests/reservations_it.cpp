@@ -75,7 +75,8 @@ TEST_F(ProductIt, ReservationsAreIdempotentAndAnswerPrices) {
     EXPECT_EQ(refused.status, 409);
     EXPECT_EQ(refused.body, R"({"message":"insufficient product stock"})");
     EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(a)), "4");
-    ASSERT_EQ(s->call("PUT", "/products/" + std::to_string(b), R"({"name":"B","description":"b","price":3,"quantity":50})",
+    ASSERT_EQ(s->call("PUT", "/products/" + std::to_string(b),
+                      R"({"name":"B","description":"b","price":3,"quantity":50})",
                       kAdmin).status, 200);
     auto retried = s->call("POST", "/internal/reservations", reserve_body(reservation_id(2), {{a, 1}, {b, 3}}));
     EXPECT_EQ(retried.status, 409);

@@ -42,7 +42,9 @@ HttpReply http_call(int port, const std::string& method, const std::string& targ
                     const Headers& headers) {
     std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     for (const auto& [name, value] : headers) req += name + ": " + value + "\r\n";
-    if (method != "GET") req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    if (method != "GET") {
+        req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    }
     req += "\r\n" + body;
 
     HttpReply reply;
