@@ -7,6 +7,7 @@
 #include "domain/search.hpp"
 #include "http/envelope.hpp"
 #include "http/json_body.hpp"
+#include "http/validation.hpp"
 
 namespace agora::product {
 namespace {
@@ -28,12 +29,17 @@ Result<ProductInput> decode_input(const http::Request& req) {
     return product_input_from(body);
 }
 
-SearchFilter filter_of(const http::Request& req) {
+// 400 when a term is not searchable text (malformed UTF-8 or NUL).
+Result<SearchFilter> filter_of(const http::Request& req) {
     SearchFilter f;
-    if (auto name = req.query("name"); name && !name->empty()) f.name = contains_pattern(*name);
-    if (auto description = req.query("description"); description && !description->empty()) {
-        f.description = contains_pattern(*description);
-    }
+    auto name = req.query("name");
+    auto description = req.query("description");
+    http::Validator v;
+    if (name) v.check("name", is_searchable(*name));
+    if (description) v.check("description", is_searchable(*description));
+    if (auto valid = v.result(); !valid) return std::unexpected(valid.error());
+    if (name && !name->empty()) f.name = contains_pattern(*name);
+    if (description && !description->empty()) f.description = contains_pattern(*description);
     return f;
 }
 
@@ -43,7 +49,9 @@ Task<http::Response> ListProducts::handle(http::Request& req) {
     auto query = req.query_params();
     auto page = parse_page_request(query);
     if (!page) co_return http::error(page.error());
-    auto found = co_await context_.local().products->list(filter_of(req), *page);
+    auto filter = filter_of(req);
+    if (!filter) co_return http::error(filter.error());
+    auto found = co_await context_.local().products->list(*filter, *page);
     if (!found) co_return http::error(found.error());
     boost::json::array items;
     for (const auto& p : found->items) items.push_back(to_json(p));

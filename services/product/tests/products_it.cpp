@@ -192,6 +192,8 @@ TEST_F(ProductIt, EveryBadInputIsA4xxWithoutAWrite) {
         {"GET", "/products?page=x", "", 400, v + R"({"field":"page","message":"invalid input"}]})"},
         {"GET", "/products?limit=26", "", 400,
          v + R"({"field":"limit","message":"limit must be lower than or equal to 25"}]})"},
+        {"GET", "/products?name=%FF", "", 400, v + R"({"field":"name","message":"invalid input"}]})"},
+        {"GET", "/products?description=a%00b", "", 400, v + R"({"field":"description","message":"invalid input"}]})"},
         {"GET", "/products?page=0", "", 400,
          v + R"({"field":"page","message":"page must be greater than or equal to 1"}]})"},
         {"GET", "/products?name=%27%3B%20DROP%20TABLE%20products%3B--", "", 200,
@@ -210,6 +212,23 @@ TEST_F(ProductIt, EveryBadInputIsA4xxWithoutAWrite) {
     EXPECT_EQ(query("SELECT count(*) FROM products"), "1");
     EXPECT_EQ(query("SELECT name || '/' || price || '/' || quantity FROM products"), "Pen/10.00/1");
     EXPECT_EQ(query("SELECT count(*) FROM product_events"), "1");
+}
+
+TEST_F(ProductIt, TheDemoCatalogueIsSeededOnceIntoAnEmptyCatalogue) {
+    auto seed = [](ProductConfig& c) { c.seed_demo = true; };
+    {
+        auto s = start(seed);
+        auto list = s->call("GET", "/products");
+        EXPECT_EQ(list.json().at("paging").at("total_item").as_int64(), 5);
+    }
+    {
+        auto s = start(seed);  // a restart adds nothing
+        EXPECT_EQ(query("SELECT count(*) FROM products"), "5");
+        for (int id = 1; id <= 5; ++id) s->call("DELETE", "/products/" + std::to_string(id), "", kAdmin);
+    }
+    auto s = start(seed);  // nor does an emptied catalogue: it has had products
+    EXPECT_EQ(query("SELECT count(*) FROM products WHERE deleted_at IS NULL"), "0");
+    EXPECT_EQ(query("SELECT count(*) FROM product_events WHERE event_type = 'product-created'"), "5");
 }
 
 TEST_F(ProductIt, ProbesAndMetrics) {

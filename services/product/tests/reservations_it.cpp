@@ -48,6 +48,30 @@ TEST_F(ProductIt, NoOversellUnderConcurrentReservations) {
     EXPECT_NE(metrics.find("agora_product_reservations_total{result=\"refused_stock\"} 40"), std::string::npos);
 }
 
+TEST_F(ProductIt, NoOversellAcrossTwoEventLoopsAndTwoProducts) {
+    auto s = start([](ProductConfig& c) {
+        c.threads = 2;
+        c.primary.acquire_timeout = 30000ms;
+    });
+    auto a = create(*s, "A", "a", "1", 7);
+    auto b = create(*s, "B", "b", "1", 7);
+    std::atomic<int> reserved{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 20; ++i) {
+        // Half the requests name the products in the other order: locks are still taken by id.
+        auto items = i % 2 ? std::vector<std::pair<std::int64_t, int>>{{a, 1}, {b, 1}}
+                           : std::vector<std::pair<std::int64_t, int>>{{b, 1}, {a, 1}};
+        clients.emplace_back([&, i, items] {
+            auto reply = s->call("POST", "/internal/reservations", reserve_body(reservation_id(i), items));
+            if (reply.status == 201) ++reserved;
+        });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(reserved.load(), 7);
+    EXPECT_EQ(query("SELECT sum(quantity) FROM products"), "0");
+    EXPECT_EQ(query("SELECT count(*) FROM reservations WHERE status = 'REFUSED'"), "13");
+}
+
 TEST_F(ProductIt, ReservationsAreIdempotentAndAnswerPrices) {
     auto s = start();
     auto a = create(*s, "A", "a", "10.5", 5);
