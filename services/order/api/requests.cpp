@@ -74,7 +74,9 @@ Result<CreateOrderCommand> decode_create(const http::Request& req) {
             v.required("product_id", product_ids[i].has_value());
             if (product_ids[i]) v.at_least("product_id", *product_ids[i], 1);
             v.required("quantity", quantities[i].has_value());
-            if (quantities[i]) v.at_least("quantity", *quantities[i], 1).at_most("quantity", *quantities[i], kMaxQuantity);
+            if (quantities[i]) {
+                v.at_least("quantity", *quantities[i], 1).at_most("quantity", *quantities[i], kMaxQuantity);
+            }
             if (product_ids[i] && quantities[i]) lines.push_back({*product_ids[i], *quantities[i]});
         }
     }

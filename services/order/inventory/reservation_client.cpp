@@ -68,8 +68,8 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
                                                      std::chrono::seconds hold) {
     auto now = CircuitBreaker::Clock::now();
     if (!breaker_.allow(now)) {
-        co_return fail(refuse(RefusalReason::kCircuitOpen,
-                              Error::retry_later(ErrorKind::kUnavailable, at_least_one_second(breaker_.retry_after(now)))));
+        auto wait = at_least_one_second(breaker_.retry_after(now));
+        co_return fail(refuse(RefusalReason::kCircuitOpen, Error::retry_later(ErrorKind::kUnavailable, wait)));
     }
     boost::json::array lines;
     for (const auto& item : items) {
@@ -82,7 +82,8 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
     auto unavailable = [&](std::string why) {
         breaker_.record_failure(CircuitBreaker::Clock::now());
         log::warn("reservation outcome unknown", {{"order_id", std::to_string(order_id)}, {"error", why}});
-        return refuse(RefusalReason::kUnavailable, Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
+        return refuse(RefusalReason::kUnavailable,
+                      Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
     };
     if (!response) co_return fail(unavailable(response.error().message));
     int status = response->result_int();
@@ -95,7 +96,8 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
     if (status == 404 || status == 409) {
         breaker_.record_success();  // the service is healthy: it decided
         if (status == 404) {
-            co_return fail(refuse(RefusalReason::kProductNotFound, Error::of(ErrorKind::kNotFound, "product not found")));
+            co_return fail(
+                refuse(RefusalReason::kProductNotFound, Error::of(ErrorKind::kNotFound, "product not found")));
         }
         co_return fail(
             refuse(RefusalReason::kInsufficientStock, Error::of(ErrorKind::kConflict, "insufficient product stock")));

@@ -44,7 +44,8 @@ Task<void> Scheduler::sweep() {
         log::info("stale order aborted", {{"order_id", std::to_string(id)}});
         if (auto released = co_await backends_.reservations->release(id); !released) {
             // The product service's expiry check finds the order ABORTED and releases it.
-            log::warn("reservation not released", {{"order_id", std::to_string(id)}, {"error", released.error().message}});
+            log::warn("reservation not released",
+                      {{"order_id", std::to_string(id)}, {"error", released.error().message}});
         }
     }
 }

@@ -71,7 +71,8 @@ constexpr pg::Query kFindCommand{
     "SELECT order_id, outcome FROM order_commands WHERE customer_id = $1 AND kind = $2 AND request_id = $3"};
 constexpr pg::Query kInsertCommand{
     "order_insert_command",
-    "INSERT INTO order_commands (customer_id, kind, request_id, order_id, status, outcome) VALUES ($1, $2, $3, $4, 200, $5)"};
+    "INSERT INTO order_commands (customer_id, kind, request_id, order_id, status, outcome) "
+    "VALUES ($1, $2, $3, $4, 200, $5)"};
 constexpr pg::Query kSetStatus{"order_set_status",
                                "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1"};
 constexpr pg::Query kClaimDeadlines{
@@ -197,7 +198,8 @@ Task<Result<std::optional<OrderRef>>> OrderStore::find_by_request(std::int64_t c
 Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewOrder& order) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
-    auto inserted = co_await tx->query(kInsertOrder, order.customer_id, order.request_id, order.email, order.description);
+    auto inserted =
+        co_await tx->query(kInsertOrder, order.customer_id, order.request_id, order.email, order.description);
     if (!inserted) co_return fail(db_error(inserted.error()));
     if (inserted->empty()) co_return std::optional<std::int64_t>{};
     auto id = inserted->front().get<std::int64_t>(0);
@@ -360,9 +362,8 @@ Task<Result<FiredDeadlines>> OrderStore::fire_due(int limit) {
                     ++fired.expired;
                 }
             } else if (current.status == OrderStatus::kPending) {
-                if (auto r = co_await add_to_outbox(*tx, payment_reminder(current.notice, current.payment_due_at)); !r) {
-                    co_return fail(r.error());
-                }
+                auto reminder = payment_reminder(current.notice, current.payment_due_at);
+                if (auto r = co_await add_to_outbox(*tx, reminder); !r) co_return fail(r.error());
                 ++fired.reminded;
             }
         }

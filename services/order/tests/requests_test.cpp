@@ -27,8 +27,9 @@ std::string items(int n, const std::string& item = R"({"product_id":1,"quantity"
 }
 
 TEST(CreateOrderRequest, AcceptsAndMergesDuplicates) {
-    auto cmd = decode_create(post(
-        R"({"request_id":"r1","description":"gift","items":[{"product_id":2,"quantity":1},{"product_id":1,"quantity":3},{"product_id":2,"quantity":4}]})"));
+    auto cmd = decode_create(post(R"({"request_id":"r1","description":"gift","items":[)"
+                                  R"({"product_id":2,"quantity":1},{"product_id":1,"quantity":3},)"
+                                  R"({"product_id":2,"quantity":4}]})"));
     ASSERT_TRUE(cmd) << answer(cmd.error());
     EXPECT_EQ(cmd->request_id, "r1");
     EXPECT_EQ(cmd->description, "gift");
