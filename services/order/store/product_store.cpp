@@ -84,10 +84,14 @@ Task<Result<bool>> ProductStore::apply(const ProductEvent& event) {
     if (!fresh) co_return fail(pg::to_error(fresh.error()));
     bool changed = false;
     if (*fresh) {
-        auto rows = event.event_type == "product-deleted"
-                        ? co_await tx->query(kTombstone, event.id, event.version)
-                        : co_await tx->query(kUpsert, event.id, event.name, event.description, event.price,
-                                             event.quantity, event.version);
+        // Not a conditional expression: g++ 12 destroys a co_await result in one twice.
+        pg::Outcome<pg::Rows> rows;
+        if (event.event_type == "product-deleted") {
+            rows = co_await tx->query(kTombstone, event.id, event.version);
+        } else {
+            rows = co_await tx->query(kUpsert, event.id, event.name, event.description, event.price, event.quantity,
+                                      event.version);
+        }
         if (!rows) co_return fail(pg::to_error(rows.error()));
         changed = !rows->empty();
     }
