@@ -109,6 +109,20 @@ TEST_F(ProductIt, SearchTakesWildcardsAndQuotesLiterally) {
     EXPECT_EQ(both.json().at("paging").at("total_item").as_int64(), 1);
 }
 
+TEST_F(ProductIt, SearchCanUseTheTrigramIndexes) {
+    auto s = start();
+    create(*s, "Pen", "Blue", "1", 1);
+    query("INSERT INTO products (name, description, price, quantity) "
+          "SELECT 'item ' || g, 'thing ' || g, 1, 1 FROM generate_series(1, 50000) g; ANALYZE products");
+    // Enough rows that an index pays; the plan names the index that serves each search.
+    auto plan = [&](const std::string& column) {
+        return query("SET enable_seqscan = off; EXPLAIN (FORMAT JSON) SELECT id FROM products "
+                     "WHERE deleted_at IS NULL AND " + column + " ILIKE '%pen%' ESCAPE '\\'");
+    };
+    EXPECT_NE(plan("name").find("products_name_trgm"), std::string::npos) << plan("name");
+    EXPECT_NE(plan("description").find("products_description_trgm"), std::string::npos) << plan("description");
+}
+
 TEST_F(ProductIt, PagingLinksComeFromThePublicUrl) {
     auto s = start();
     for (int i = 1; i <= 5; ++i) create(*s, "Item " + std::to_string(i), "Thing", "1", i);
