@@ -57,7 +57,7 @@ HttpReply call(int port, const std::string& method, const std::string& path, con
     std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     if (customer) {
         req += "X-User-ID: " + std::to_string(customer->id) + "\r\nX-Email: " + customer->email +
-               "\r\nX-User-Role: customer\r\n";
+               "\r\nX-User-Role: " + customer->role + "\r\n";
     }
     if (method != "GET") {
         req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
@@ -325,6 +325,11 @@ std::string Infra::scalar(const std::string& sql) {
         if (rows->empty()) co_return "";
         co_return rows->front().get<std::optional<std::string>>(0).value_or("");
     }());
+}
+
+std::string Infra::create_database(const std::string& name) {
+    state->postgres.create_database(name);
+    return state->postgres.url(name);
 }
 
 OrderConfig test_config() {

@@ -15,8 +15,9 @@
 #include <thread>
 #include <vector>
 
-#include "app.hpp"
-#include "config.hpp"
+// By path: a test binary that also links the product service has two app.hpp on its include path.
+#include "../app.hpp"
+#include "../config.hpp"
 #include "http/server.hpp"
 #include "kafka/record.hpp"
 #include "runtime/event_loops.hpp"
@@ -39,6 +40,7 @@ struct HttpReply {
 struct Customer {
     std::int64_t id = 0;
     std::string email;
+    std::string role = "customer";
 };
 
 // A fresh customer id and email for this test.
@@ -116,6 +118,8 @@ struct Infra {
     // Returns the event id.
     std::string publish_product(const std::string& topic, std::int64_t id, std::int64_t version,
                                 const std::string& payload);
+    // Creates a database on the shared server and returns its URL.
+    std::string create_database(const std::string& name);
     // Runs SQL on the order database and returns the first column of the first row ("" when none).
     std::string scalar(const std::string& sql);
 };
