@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -9,6 +10,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
+
+#include "http/wire.hpp"
 
 namespace agora::http {
 namespace {
@@ -62,6 +65,7 @@ Task<Result<Response>> Client::send(RawRequest request, std::chrono::millisecond
     auto until = std::chrono::steady_clock::now() + deadline;
     if (request.find(Field::host) == request.end()) request.set(Field::host, host_header_);
     request.prepare_payload();
+    const std::string bytes = wire_bytes(request);
 
     // A kept-alive connection may have been closed by the upstream while idle; such a failure, with no
     // byte of response received, is retried once on a fresh connection.
@@ -78,7 +82,7 @@ Task<Result<Response>> Client::send(RawRequest request, std::chrono::millisecond
             conn = std::move(*made);
         }
         conn->stream.expires_at(until);
-        auto [wec, wn] = co_await beast::http::async_write(conn->stream, request, kTuple);
+        auto [wec, wn] = co_await asio::async_write(conn->stream, asio::buffer(bytes), kTuple);
         beast::http::response_parser<beast::http::string_body> parser;
         parser.body_limit(config_.response_limit);
         boost::system::error_code rec = wec;

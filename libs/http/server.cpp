@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -13,6 +14,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "http/envelope.hpp"
+#include "http/wire.hpp"
 
 namespace agora::http {
 namespace {
@@ -128,7 +130,8 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket) {
         res.set(Field::connection, "close");
         res.prepare_payload();
         stream.expires_after(config.read_timeout);
-        co_await beast::http::async_write(stream, res, kTuple);
+        const std::string bytes = wire_bytes(res);
+        co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
     };
     auto read_failure = [&](const boost::system::error_code& ec) -> std::optional<Error> {
         if (ec == beast::http::error::body_limit) return Error::of(ErrorKind::kPayloadTooLarge);
@@ -182,7 +185,8 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket) {
         res.keep_alive(keep_alive);
         res.prepare_payload();
         stream.expires_after(config.read_timeout);
-        auto [wec, wn] = co_await beast::http::async_write(stream, res, kTuple);
+        auto bytes = wire_bytes(res);
+        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
         if (wec || !keep_alive) break;
     }
     boost::system::error_code ignored;

@@ -25,10 +25,27 @@ HttpMetrics::HttpMetrics(prometheus::Registry& registry, const std::string& serv
                      .Register(registry)
                      .Add({})) {}
 
-void HttpMetrics::record(const std::string& route, http::Verb method, int status, double seconds) {
+HttpMetrics::Series& HttpMetrics::series(const std::string& route, http::Verb method, int status) {
     std::string verb(http::beast_http::to_string(method));
-    requests_.Add({{"route", route}, {"method", verb}, {"status", std::to_string(status)}}).Increment();
-    duration_.Add({{"route", route}, {"method", verb}}, latency_buckets()).Observe(seconds);
+    std::string key = route;
+    key += ' ';
+    key += verb;
+    key += ' ';
+    key += std::to_string(status);
+    std::lock_guard lock(mutex_);
+    auto it = series_.find(key);
+    if (it == series_.end()) {
+        Series made{&requests_.Add({{"route", route}, {"method", verb}, {"status", std::to_string(status)}}),
+                    &duration_.Add({{"route", route}, {"method", verb}}, latency_buckets())};
+        it = series_.emplace(std::move(key), made).first;
+    }
+    return it->second;
+}
+
+void HttpMetrics::record(const std::string& route, http::Verb method, int status, double seconds) {
+    auto& s = series(route, method, status);
+    s.requests->Increment();
+    s.duration->Observe(seconds);
 }
 
 http::Handler HttpMetrics::instrument(http::Handler inner, std::string fallback_route) {

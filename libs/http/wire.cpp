@@ -1,0 +1,44 @@
+#include "http/wire.hpp"
+
+namespace agora::http {
+namespace {
+
+template <class Fields>
+void append_fields(std::string& out, const Fields& fields) {
+    for (const auto& field : fields) {
+        out += field.name_string();
+        out += ": ";
+        out += field.value();
+        out += "\r\n";
+    }
+    out += "\r\n";
+}
+
+}  // namespace
+
+std::string wire_bytes(const Response& res) {
+    std::string out;
+    out.reserve(256 + res.body().size());
+    out += "HTTP/1.1 ";
+    out += std::to_string(res.result_int());
+    out += ' ';
+    out += res.reason();
+    out += "\r\n";
+    append_fields(out, res);
+    out += res.body();
+    return out;
+}
+
+std::string wire_bytes(const RawRequest& req) {
+    std::string out;
+    out.reserve(256 + req.body().size());
+    out += req.method_string();
+    out += ' ';
+    out += req.target();
+    out += " HTTP/1.1\r\n";
+    append_fields(out, req);
+    out += req.body();
+    return out;
+}
+
+}  // namespace agora::http
