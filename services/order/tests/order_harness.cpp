@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
@@ -146,6 +147,11 @@ std::string FakeInventory::reservation_status(std::int64_t order_id) const {
     return it == reservations_.end() ? "" : it->second.status;
 }
 
+bool FakeInventory::release_requested(std::int64_t order_id) const {
+    std::lock_guard lock(mutex_);
+    return std::find(release_requests_.begin(), release_requests_.end(), order_id) != release_requests_.end();
+}
+
 int FakeInventory::reserve_calls() const {
     std::lock_guard lock(mutex_);
     return reserve_calls_;
@@ -187,6 +193,7 @@ http::Response FakeInventory::reserve(const http::Request& req) {
 http::Response FakeInventory::release(const http::Request& req) {
     auto id = req.id_param("id").value_or(0);
     std::lock_guard lock(mutex_);
+    release_requests_.push_back(id);
     auto it = reservations_.find(id);
     if (it != reservations_.end() && it->second.status == "HELD") {
         for (const auto& [product, quantity] : it->second.items) products_[product].quantity += quantity;

@@ -61,6 +61,8 @@ public:
     std::int64_t stock(std::int64_t id) const;
     std::string reservation_status(std::int64_t order_id) const;  // "" when none
     int reserve_calls() const;
+    // Whether a release was asked for this order id (even one never reserved).
+    bool release_requested(std::int64_t order_id) const;
 
 private:
     struct Reservation {
@@ -79,6 +81,7 @@ private:
     std::map<std::int64_t, Product> products_;
     std::map<std::int64_t, Reservation> reservations_;
     int reserve_calls_ = 0;
+    std::vector<std::int64_t> release_requests_;
     runtime::EventLoops loops_{1};
     http::Router router_;
     std::unique_ptr<http::Server> server_;

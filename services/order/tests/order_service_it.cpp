@@ -309,5 +309,26 @@ TEST(OrderServiceOutage, ProductDownAnswers503AndOpensTheBreaker) {
     EXPECT_EQ(call(service.port(), "GET", "/internal/orders/" + id).data().at("status").as_string(), "ABORTED");
 }
 
+// Redis is down: the command goes on without the lock and the unique constraint keeps it once.
+TEST(OrderServiceOutage, RedisDownRelyOnTheConstraint) {
+    auto config = test_config();
+    config.redis = redis::Config::from_url("redis://127.0.0.1:" + std::to_string(testing::free_port())).value();
+    config.redis.connect_timeout = 200ms;
+    RunningService service(config);
+    auto customer = new_customer();
+    infra().inventory.set_product(7777, 10, "2");
+    auto first = create_order(service.port(), customer, "no-redis", {{7777, 2}});
+    ASSERT_EQ(first.status, 201) << first.body;
+    auto again = create_order(service.port(), customer, "no-redis", {{7777, 2}});
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.data().at("id"), first.data().at("id"));
+    EXPECT_EQ(infra().inventory.stock(7777), 8);
+    auto id = first.data().at("id").as_int64();
+    auto paid = pay(service.port(), customer, id, "no-redis-pay");
+    EXPECT_EQ(paid.status, 200);
+    EXPECT_EQ(pay(service.port(), customer, id, "no-redis-pay").body, paid.body);
+    EXPECT_EQ(call(service.port(), "GET", "/ready").status, 503);
+}
+
 }  // namespace
 }  // namespace agora::order_service::test

@@ -83,5 +83,34 @@ TEST(OrderTimers, DeadlinesSurviveARestart) {
     ASSERT_TRUE(testing::wait_until([&] { return infra().observed.count("order-cancelled", id) == 1; }, 20s));
 }
 
+// ADR 6: a CREATING order left behind (a crash between reserve and commit) is aborted once its commit
+// window has passed, and its reservation released; a younger one is left alone.
+TEST(OrderTimers, SweeperResolvesStaleCreatingOrders) {
+    auto config = test_config();
+    config.reservation_hold = std::chrono::seconds(10);  // commit window: 5 s + the 2 s deadline + 1 s
+    auto customer = new_customer();
+    auto insert = [&](const std::string& age) {
+        return std::stoll(infra().scalar(
+            "INSERT INTO orders (customer_id, request_id, status, created_at) VALUES (" + std::to_string(customer.id) +
+            ", 'left-" + age + "', 'CREATING', now() - interval '" + age + "') RETURNING id"));
+    };
+    auto stale = insert("1 minute");
+    auto fresh = insert("1 second");
+    RunningService service(config);
+    auto status = [](std::int64_t id) {
+        return infra().scalar("SELECT status FROM orders WHERE id = " + std::to_string(id));
+    };
+    ASSERT_TRUE(testing::wait_until([&] { return status(stale) == "ABORTED"; }, 20s));
+    ASSERT_TRUE(testing::wait_until([&] { return infra().inventory.release_requested(stale); }, 20s));
+    EXPECT_EQ(status(fresh), "CREATING");
+    EXPECT_FALSE(infra().inventory.release_requested(fresh));
+    EXPECT_EQ(call(service.port(), "GET", "/internal/orders/" + std::to_string(stale)).data().at("status").as_string(),
+              "ABORTED");
+    // The aborted order gave its request_id up.
+    EXPECT_EQ(infra().scalar("SELECT count(*) FROM orders WHERE request_id = 'left-1 minute' AND customer_id = " +
+                             std::to_string(customer.id)),
+              "0");
+}
+
 }  // namespace
 }  // namespace agora::order_service::test
