@@ -57,7 +57,7 @@ Task<int> HoldExpiry::check_once() {
             if (!done) continue;
             log::info("reservation confirmed", {{"reservation_id", reservation}, {"by", "expiry"}});
         } else {
-            auto done = co_await reservations_.release(id);
+            auto done = co_await reservations_.release(id, "");
             if (!done) continue;
             if (*done == Transition::kApplied) {
                 metrics_.released();

@@ -17,4 +17,6 @@ Result<void> require_admin(const http::Request& req) {
     return {};
 }
 
+std::string traceparent_of(const http::Request& req) { return std::string(req.header(http::kTraceparentHeader)); }
+
 }  // namespace agora::product

@@ -2,6 +2,7 @@
 // What the handlers share: settings and counters (immutable or thread-safe), the outbox relay to wake,
 // and the backends of each event loop (pools and stores belong to one io_context and are used only there).
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "config.hpp"
@@ -35,5 +36,8 @@ struct Context {
 // 401 without a caller, 403 unless the caller is an admin (defect 10: checked here too, not only by the
 // gateway, so a request that bypasses it cannot change products).
 Result<void> require_admin(const http::Request& req);
+
+// The request's W3C trace context, carried on to the events its change causes ("" when none).
+std::string traceparent_of(const http::Request& req);
 
 }  // namespace agora::product

@@ -72,7 +72,7 @@ Task<http::Response> CreateProduct::handle(http::Request& req) {
     if (auto allowed = require_admin(req); !allowed) co_return http::error(allowed.error());
     auto input = decode_input(req);
     if (!input) co_return http::error(input.error());
-    auto created = co_await context_.local().products->create(*input);
+    auto created = co_await context_.local().products->create(*input, traceparent_of(req));
     if (!created) co_return http::error(created.error());
     context_.relay.notify();
     log::info("product created", {{"product_id", std::to_string(created->id)}});
@@ -85,7 +85,7 @@ Task<http::Response> UpdateProduct::handle(http::Request& req) {
     if (!id) co_return http::error(id.error());
     auto input = decode_input(req);
     if (!input) co_return http::error(input.error());
-    auto updated = co_await context_.local().products->replace(*id, *input);
+    auto updated = co_await context_.local().products->replace(*id, *input, traceparent_of(req));
     if (!updated) co_return http::error(updated.error());
     if (!*updated) co_return not_found();
     context_.relay.notify();
@@ -96,7 +96,7 @@ Task<http::Response> DeleteProduct::handle(http::Request& req) {
     if (auto allowed = require_admin(req); !allowed) co_return http::error(allowed.error());
     auto id = product_id(req);
     if (!id) co_return http::error(id.error());
-    auto removed = co_await context_.local().products->remove(*id);
+    auto removed = co_await context_.local().products->remove(*id, traceparent_of(req));
     if (!removed) co_return http::error(removed.error());
     if (!*removed) co_return not_found();
     context_.relay.notify();

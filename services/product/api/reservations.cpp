@@ -23,8 +23,8 @@ Task<http::Response> ReserveStock::handle(http::Request& req) {
     if (!body) co_return http::error(body.error());
     auto cmd = reserve_command_from(*body);
     if (!cmd) co_return http::error(cmd.error());
-    auto reserved =
-        co_await context_.local().reservations->reserve(*cmd, cmd->hold.value_or(context_.config.hold));
+    auto reserved = co_await context_.local().reservations->reserve(
+        *cmd, cmd->hold.value_or(context_.config.hold), traceparent_of(req));
     if (!reserved) {
         const auto& e = reserved.error();
         if (e.kind == ErrorKind::kNotFound) context_.metrics.refused_missing();
@@ -39,7 +39,7 @@ Task<http::Response> ReserveStock::handle(http::Request& req) {
 Task<http::Response> ReleaseStock::handle(http::Request& req) {
     auto id = reservation_id(req);
     if (!id) co_return http::error(id.error());
-    auto released = co_await context_.local().reservations->release(*id);
+    auto released = co_await context_.local().reservations->release(*id, traceparent_of(req));
     if (!released) co_return http::error(released.error());
     if (*released == Transition::kApplied) {
         context_.metrics.released();

@@ -53,7 +53,7 @@ Task<Result<void>> OrderEventHandler::handle(const kafka::Record& record) {
     auto id = std::to_string(*order_id);
     Result<Transition> done;
     if (cancelled) {
-        done = co_await reservations_.release(*tx, *order_id);
+        done = co_await reservations_.release(*tx, *order_id, std::string(record.header("traceparent")));
     } else {
         done = co_await reservations_.confirm(*tx, *order_id);
     }

@@ -13,7 +13,8 @@ constexpr pg::Query kAppendEvent{
 
 }  // namespace
 
-Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type) {
+Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,
+                                      std::string traceparent) {
     auto payload = event_type == topic::kProductDeleted
                        ? boost::json::serialize(boost::json::object{{"id", product.id}})
                        : boost::json::serialize(event_payload(product));
@@ -24,6 +25,7 @@ Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& produc
     message.destination = std::string(event_type);
     message.key = std::to_string(product.id);
     message.payload = std::move(payload);
+    message.traceparent = std::move(traceparent);
     message.headers = {{"version", std::to_string(product.version)}};
     co_return co_await messaging::enqueue(tx, message);
 }

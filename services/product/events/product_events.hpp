@@ -18,7 +18,9 @@ inline constexpr std::string_view kOrderCreated = "order-created";
 inline constexpr std::string_view kOrderCancelled = "order-cancelled";
 }  // namespace topic
 
-// `event_type` is one of the product topics; a deletion carries {"id"} only.
-Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type);
+// `event_type` is one of the product topics; a deletion carries {"id"} only. `traceparent` is the W3C
+// trace context of the request or event that caused the change ("" when none).
+Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,
+                                      std::string traceparent);
 
 }  // namespace agora::product

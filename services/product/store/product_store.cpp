@@ -99,26 +99,29 @@ Task<Result<std::optional<Product>>> ProductStore::find(std::int64_t id) {
     co_return std::optional<Product>{product_of(rows->front())};
 }
 
-Task<Result<Product>> ProductStore::create_in(pg::Transaction& tx, const ProductInput& input) {
+Task<Result<Product>> ProductStore::create_in(pg::Transaction& tx, const ProductInput& input,
+                                              std::string traceparent) {
     auto rows = co_await tx.query(kInsert, input.name, input.description, input.price.to_string(), input.quantity);
     if (!rows) co_return fail(db_error(rows.error()));
     auto product = product_of(rows->front());
-    if (auto recorded = co_await record_change(tx, product, topic::kProductCreated); !recorded) {
+    auto recorded = co_await record_change(tx, product, topic::kProductCreated, std::move(traceparent));
+    if (!recorded) {
         co_return fail(db_error(recorded.error()));
     }
     co_return product;
 }
 
-Task<Result<Product>> ProductStore::create(const ProductInput& input) {
+Task<Result<Product>> ProductStore::create(const ProductInput& input, std::string traceparent) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
-    auto product = co_await create_in(*tx, input);
+    auto product = co_await create_in(*tx, input, std::move(traceparent));
     if (!product) co_return product;
     if (auto done = co_await tx->commit(); !done) co_return fail(db_error(done.error()));
     co_return product;
 }
 
-Task<Result<std::optional<Product>>> ProductStore::replace(std::int64_t id, const ProductInput& input) {
+Task<Result<std::optional<Product>>> ProductStore::replace(std::int64_t id, const ProductInput& input,
+                                                          std::string traceparent) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
     auto rows =
@@ -126,21 +129,23 @@ Task<Result<std::optional<Product>>> ProductStore::replace(std::int64_t id, cons
     if (!rows) co_return fail(db_error(rows.error()));
     if (rows->empty()) co_return std::optional<Product>{};
     auto product = product_of(rows->front());
-    if (auto recorded = co_await record_change(*tx, product, topic::kProductUpdated); !recorded) {
+    auto recorded = co_await record_change(*tx, product, topic::kProductUpdated, std::move(traceparent));
+    if (!recorded) {
         co_return fail(db_error(recorded.error()));
     }
     if (auto done = co_await tx->commit(); !done) co_return fail(db_error(done.error()));
     co_return std::optional<Product>{product};
 }
 
-Task<Result<bool>> ProductStore::remove(std::int64_t id) {
+Task<Result<bool>> ProductStore::remove(std::int64_t id, std::string traceparent) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
     auto rows = co_await tx->query(kDelete, id);
     if (!rows) co_return fail(db_error(rows.error()));
     if (rows->empty()) co_return false;
     auto product = product_of(rows->front());
-    if (auto recorded = co_await record_change(*tx, product, topic::kProductDeleted); !recorded) {
+    auto recorded = co_await record_change(*tx, product, topic::kProductDeleted, std::move(traceparent));
+    if (!recorded) {
         co_return fail(db_error(recorded.error()));
     }
     if (auto done = co_await tx->commit(); !done) co_return fail(db_error(done.error()));
@@ -166,7 +171,7 @@ Task<Result<int>> ProductStore::seed_if_empty(const std::vector<ProductInput>& d
     if (!any) co_return fail(db_error(any.error()));
     if (any->front().get<bool>(0)) co_return 0;
     for (const auto& input : demo) {
-        if (auto created = co_await create_in(*tx, input); !created) co_return fail(created.error());
+        if (auto created = co_await create_in(*tx, input, ""); !created) co_return fail(created.error());
     }
     if (auto done = co_await tx->commit(); !done) co_return fail(db_error(done.error()));
     co_return static_cast<int>(demo.size());

@@ -31,18 +31,19 @@ public:
 
     Task<Result<ProductPage>> list(const SearchFilter& filter, const PageRequest& page);
     Task<Result<std::optional<Product>>> find(std::int64_t id);
-    Task<Result<Product>> create(const ProductInput& input);
+    // `traceparent` (may be empty) travels with the change's event.
+    Task<Result<Product>> create(const ProductInput& input, std::string traceparent);
     // nullopt when there is no such product (or it was deleted).
-    Task<Result<std::optional<Product>>> replace(std::int64_t id, const ProductInput& input);
+    Task<Result<std::optional<Product>>> replace(std::int64_t id, const ProductInput& input, std::string traceparent);
     // False when there is no such product.
-    Task<Result<bool>> remove(std::int64_t id);
+    Task<Result<bool>> remove(std::int64_t id, std::string traceparent);
     // Oldest first; empty when the product never existed.
     Task<Result<std::vector<ProductEvent>>> history(std::int64_t id);
     // Creates `demo` products when the catalogue has never had any; returns how many it created.
     Task<Result<int>> seed_if_empty(const std::vector<ProductInput>& demo);
 
 private:
-    Task<Result<Product>> create_in(pg::Transaction& tx, const ProductInput& input);
+    Task<Result<Product>> create_in(pg::Transaction& tx, const ProductInput& input, std::string traceparent);
 
     pg::Pool& primary_;
     pg::Pool& replica_;

@@ -91,7 +91,8 @@ Task<Result<Reservation>> ReservationStore::record_refusal(const ReserveCommand&
     co_return answer_for_existing(**existing);
 }
 
-Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, std::chrono::seconds hold) {
+Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, std::chrono::seconds hold,
+                                                   std::string traceparent) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
     // Claiming the id first makes a concurrent repeat wait for this transaction, then see its answer.
@@ -120,7 +121,7 @@ Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, s
         auto inserted = co_await tx->query(kInsertItem, cmd.reservation_id, item.product_id, item.quantity,
                                            product.price.to_string());
         if (!inserted) co_return fail(db_error(inserted.error()));
-        if (auto recorded = co_await record_change(*tx, product, topic::kProductUpdated); !recorded) {
+        if (auto recorded = co_await record_change(*tx, product, topic::kProductUpdated, traceparent); !recorded) {
             co_return fail(db_error(recorded.error()));
         }
         held.push_back(ReservationItem{item.product_id, item.quantity, product.price});
@@ -137,7 +138,7 @@ Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, s
     co_return std::move(**stored);
 }
 
-Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int64_t id) {
+Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int64_t id, std::string traceparent) {
     auto current = co_await load(&tx, id);
     if (!current) co_return fail(current.error());
     if (!*current) {
@@ -157,7 +158,8 @@ Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int
         auto row = returned->front();
         // A deleted product takes its stock back silently: its readers have already dropped it.
         if (row.get<bool>(8)) continue;
-        if (auto recorded = co_await record_change(tx, product_of(row), topic::kProductUpdated); !recorded) {
+        auto recorded = co_await record_change(tx, product_of(row), topic::kProductUpdated, traceparent);
+        if (!recorded) {
             co_return fail(db_error(recorded.error()));
         }
     }
@@ -176,10 +178,10 @@ Task<Result<Transition>> ReservationStore::confirm(pg::Transaction& tx, std::int
     co_return Transition::kApplied;
 }
 
-Task<Result<Transition>> ReservationStore::release(std::int64_t id) {
+Task<Result<Transition>> ReservationStore::release(std::int64_t id, std::string traceparent) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
-    auto done = co_await release(*tx, id);
+    auto done = co_await release(*tx, id, std::move(traceparent));
     if (!done) co_return done;
     if (auto committed = co_await tx->commit(); !committed) co_return fail(db_error(committed.error()));
     co_return done;

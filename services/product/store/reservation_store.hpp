@@ -25,12 +25,13 @@ public:
 
     // Holds the items' stock for `hold`, or refuses (404 product not found, 409 insufficient product
     // stock) taking nothing. A repeat of an id answers what the first request got.
-    Task<Result<Reservation>> reserve(const ReserveCommand& cmd, std::chrono::seconds hold);
+    // `traceparent` (may be empty) travels with the product events of the change.
+    Task<Result<Reservation>> reserve(const ReserveCommand& cmd, std::chrono::seconds hold, std::string traceparent);
     Task<Result<std::optional<Reservation>>> find(std::int64_t id);
 
     // HELD/CONFIRMED -> RELEASED with the stock added back; an unknown id is recorded as released.
-    Task<Result<Transition>> release(std::int64_t id);
-    Task<Result<Transition>> release(pg::Transaction& tx, std::int64_t id);
+    Task<Result<Transition>> release(std::int64_t id, std::string traceparent);
+    Task<Result<Transition>> release(pg::Transaction& tx, std::int64_t id, std::string traceparent);
     // HELD -> CONFIRMED.
     Task<Result<Transition>> confirm(std::int64_t id);
     Task<Result<Transition>> confirm(pg::Transaction& tx, std::int64_t id);

@@ -16,6 +16,8 @@
 namespace agora::product::test {
 namespace {
 
+constexpr std::string_view kTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
 class ProductEventsIt : public ProductIt {
 protected:
     void SetUp() override {
@@ -61,9 +63,12 @@ TEST_F(ProductEventsIt, ProductEventsAreConsumableWithIncreasingVersions) {
     query("ALTER SEQUENCE products_id_seq RESTART WITH " + std::to_string(reservation_id(0)));
     auto id = create(*s, "Lamp", "Desk lamp", "30", 5);
     auto key = std::to_string(id);
+    auto traced = kAdmin;
+    traced.emplace_back("traceparent", kTraceparent);
     ASSERT_EQ(s->call("PUT", "/products/" + key,
-                      R"({"name":"Lamp","description":"Desk lamp","price":"29.9","quantity":5})",
-                      kAdmin).status, 200);
+                      R"({"name":"Lamp","description":"Desk lamp","price":"29.9","quantity":5})", traced)
+                  .status,
+              200);
     reserve(*s, id, 2, 1);
     ASSERT_EQ(s->call("DELETE", "/products/" + key, "", kAdmin).status, 200);
 
@@ -98,6 +103,7 @@ TEST_F(ProductEventsIt, ProductEventsAreConsumableWithIncreasingVersions) {
     }
     EXPECT_EQ(topics, (std::vector<std::string>{"product-created", "product-updated", "product-updated",
                                                  "product-deleted"}));
+    EXPECT_EQ(seen[1].header("traceparent"), kTraceparent);
     auto reserved = boost::json::parse(seen[2].payload);
     EXPECT_EQ(reserved.at("quantity").as_int64(), 3);
     EXPECT_EQ(reserved.at("price").as_string(), "29.9");
