@@ -111,7 +111,18 @@ HttpReply call(int port, const std::string& method, const std::string& path, con
 FakeInventory::FakeInventory() {
     router_
         .post("/internal/reservations",
-              [this](http::Request& r) -> Task<http::Response> { co_return reserve(r); })
+              [this](http::Request& r) -> Task<http::Response> {
+                  std::chrono::milliseconds delay;
+                  {
+                      std::lock_guard lock(mutex_);
+                      delay = delay_;
+                  }
+                  if (delay.count() > 0) {
+                      asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+                      co_await timer.async_wait(asio::use_awaitable);
+                  }
+                  co_return reserve(r);
+              })
         .post("/internal/reservations/{id}/release",
               [this](http::Request& r) -> Task<http::Response> { co_return release(r); });
     server_ = std::make_unique<http::Server>(loops_, http::ServerConfig{},
@@ -145,6 +156,11 @@ std::string FakeInventory::reservation_status(std::int64_t order_id) const {
     std::lock_guard lock(mutex_);
     auto it = reservations_.find(order_id);
     return it == reservations_.end() ? "" : it->second.status;
+}
+
+void FakeInventory::set_delay(std::chrono::milliseconds delay) {
+    std::lock_guard lock(mutex_);
+    delay_ = delay;
 }
 
 bool FakeInventory::release_requested(std::int64_t order_id) const {

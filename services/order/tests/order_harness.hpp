@@ -63,6 +63,8 @@ public:
     int reserve_calls() const;
     // Whether a release was asked for this order id (even one never reserved).
     bool release_requested(std::int64_t order_id) const;
+    // How long a reservation takes to answer from now on (a slow product service).
+    void set_delay(std::chrono::milliseconds delay);
 
 private:
     struct Reservation {
@@ -81,6 +83,7 @@ private:
     std::map<std::int64_t, Product> products_;
     std::map<std::int64_t, Reservation> reservations_;
     int reserve_calls_ = 0;
+    std::chrono::milliseconds delay_{0};
     std::vector<std::int64_t> release_requests_;
     runtime::EventLoops loops_{1};
     http::Router router_;

@@ -309,6 +309,37 @@ TEST(OrderServiceOutage, ProductDownAnswers503AndOpensTheBreaker) {
     EXPECT_EQ(call(service.port(), "GET", "/internal/orders/" + id).data().at("status").as_string(), "ABORTED");
 }
 
+// A slow product service: a concurrent duplicate is refused while the first is in flight, and an answer
+// later than half the hold aborts the order and releases the stock (ADR 6 step 3).
+TEST(OrderServiceSlowProduct, DuplicateInFlightAndLateReservation) {
+    auto config = test_config();
+    config.reservation_hold = std::chrono::seconds(2);
+    config.reserve_timeout = 5000ms;
+    RunningService service(config);
+    auto customer = new_customer();
+    infra().inventory.set_product(8888, 10, "1");
+    infra().inventory.set_delay(1200ms);
+    HttpReply first;
+    std::thread racer([&] { first = create_order(service.port(), customer, "slow", {{8888, 1}}); });
+    ASSERT_TRUE(testing::wait_until(
+        [&] {
+            return infra().scalar("SELECT count(*) FROM orders WHERE customer_id = " + std::to_string(customer.id)) ==
+                   "1";
+        },
+        10s));
+    auto duplicate = create_order(service.port(), customer, "slow", {{8888, 1}});
+    racer.join();
+    infra().inventory.set_delay(0ms);
+    EXPECT_EQ(duplicate.status, 409);
+    EXPECT_EQ(duplicate.json().at("message").as_string(), "request duplicate");
+    // 1.2 s is past half of the 2 s hold: too late to commit.
+    EXPECT_EQ(first.status, 503) << first.body;
+    auto id = infra().scalar("SELECT max(id) FROM orders WHERE customer_id = " + std::to_string(customer.id));
+    EXPECT_EQ(infra().scalar("SELECT status FROM orders WHERE id = " + id), "ABORTED");
+    ASSERT_TRUE(testing::wait_until([&] { return infra().inventory.stock(8888) == 10; }, 10s));
+    EXPECT_TRUE(infra().inventory.release_requested(std::stoll(id)));
+}
+
 // Redis is down: the command goes on without the lock and the unique constraint keeps it once.
 TEST(OrderServiceOutage, RedisDownRelyOnTheConstraint) {
     auto config = test_config();
