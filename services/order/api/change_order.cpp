@@ -8,7 +8,7 @@
 namespace agora::order_service {
 namespace {
 
-Task<http::Response> change(Context& context, http::Request& req, CommandKind kind) {
+Task<http::Response> change(Context& context, http::Request& req, CommandKind kind, OrderEvent event) {
     auto caller = req.caller();
     if (!caller) co_return http::error(caller.error());
     auto cmd = decode_order_command(req);
@@ -19,7 +19,10 @@ Task<http::Response> change(Context& context, http::Request& req, CommandKind ki
     auto answer = co_await local.orders->run_command(kind, caller->user_id, cmd->order_id, cmd->request_id);
     co_await lock->release();
     if (!answer) co_return http::error(answer.error());
-    context.relay.notify();
+    if (!answer->replayed) {
+        context.relay.notify();
+        context.metrics.count(event);
+    }
     log::info(kind == CommandKind::kPay ? "order paid" : "order cancelled",
               {{"order_id", std::to_string(answer->order_id)}, {"user_id", std::to_string(caller->user_id)}});
     co_return http::ok(boost::json::object{{"order_id", answer->order_id}, {"status", to_string(answer->status)}});
@@ -28,15 +31,11 @@ Task<http::Response> change(Context& context, http::Request& req, CommandKind ki
 }  // namespace
 
 Task<http::Response> PayOrder::handle(http::Request& req) {
-    auto res = co_await change(context_, req, CommandKind::kPay);
-    if (res.result_int() == 200) context_.metrics.count(OrderEvent::kPaid);
-    co_return res;
+    return change(context_, req, CommandKind::kPay, OrderEvent::kPaid);
 }
 
 Task<http::Response> CancelOrder::handle(http::Request& req) {
-    auto res = co_await change(context_, req, CommandKind::kCancel);
-    if (res.result_int() == 200) context_.metrics.count(OrderEvent::kCancelled);
-    co_return res;
+    return change(context_, req, CommandKind::kCancel, OrderEvent::kCancelled);
 }
 
 }  // namespace agora::order_service

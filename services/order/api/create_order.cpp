@@ -20,14 +20,14 @@ Task<Result<std::optional<OrderView>>> CreateOrder::replay(LoopBackends& local, 
     co_return order;
 }
 
-Task<void> CreateOrder::abandon(LoopBackends& local, std::int64_t order_id) {
+Task<void> CreateOrder::abandon(LoopBackends& local, std::int64_t order_id, Held held) {
     auto aborted = co_await local.orders->abort(order_id);
     if (!aborted) {
         // The sweeper resolves it once the database answers again.
         log::warn("order not aborted", {{"order_id", std::to_string(order_id)}, {"error", aborted.error().message}});
         co_return;
     }
-    if (!*aborted) co_return;
+    if (!*aborted || held == Held::kNothing) co_return;
     // The answer does not wait for the release: if it fails, the product service's expiry check finds the
     // order ABORTED and releases.
     asio::co_spawn(
@@ -74,18 +74,20 @@ Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const Cre
     auto reservation = co_await local.reservations->reserve(order_id, cmd.items, context_.config.reservation_hold);
     context_.metrics.circuit(context_.breaker.state());
     if (!reservation) {
-        co_await abandon(local, order_id);
+        auto kind = reservation.error().kind;
+        bool refused = kind == ErrorKind::kNotFound || kind == ErrorKind::kConflict;
+        co_await abandon(local, order_id, refused ? Held::kNothing : Held::kMaybe);
         co_return fail(reservation.error());
     }
     // ADR 6: never commit later than half the hold after reserving, so the product service's expiry check
     // can never release stock under a committed order.
     if (std::chrono::steady_clock::now() - started >= context_.config.reservation_hold / 2) {
-        co_await abandon(local, order_id);
+        co_await abandon(local, order_id, Held::kMaybe);
         co_return fail(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
     }
     auto committed = co_await local.orders->commit(order_id, reservation->prices, context_.timers());
     if (!committed || !*committed) {
-        co_await abandon(local, order_id);
+        co_await abandon(local, order_id, Held::kMaybe);
         if (!committed) co_return fail(committed.error());
         co_return fail(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
     }

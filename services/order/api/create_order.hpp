@@ -16,8 +16,10 @@ private:
     Task<Result<OrderView>> place(const http::Caller& caller, const CreateOrderCommand& cmd);
     Task<Result<std::optional<OrderView>>> replay(LoopBackends& local, const http::Caller& caller,
                                                   const std::string& request_id);
-    // Gives up an order whose reservation failed or came too late, and releases whatever may be held.
-    Task<void> abandon(LoopBackends& local, std::int64_t order_id);
+    // Whether stock may be held for an order being given up: not after a refusal, which holds nothing.
+    enum class Held { kNothing, kMaybe };
+    // Gives up an order whose reservation failed or came too late, releasing what may be held.
+    Task<void> abandon(LoopBackends& local, std::int64_t order_id, Held held);
     Context& context_;
 };
 

@@ -312,8 +312,8 @@ Task<Result<CommandAnswer>> OrderStore::run_command(CommandKind kind, std::int64
     if (!previous) co_return fail(db_error(previous.error()));
     if (!previous->empty()) {
         auto row = previous->front();
-        co_return CommandAnswer{row.get<std::int64_t>(0), parse_status(row.get<std::string>(1))
-                                                              .value_or(OrderStatus::kPending)};
+        co_return CommandAnswer{row.get<std::int64_t>(0),
+                                parse_status(row.get<std::string>(1)).value_or(OrderStatus::kPending), true};
     }
     if (!*locked || (*locked)->notice.user_id != customer_id) co_return fail(to_error(OrderError::kNotFound));
     const auto& current = **locked;
@@ -336,7 +336,7 @@ Task<Result<CommandAnswer>> OrderStore::run_command(CommandKind kind, std::int64
     }
     auto committed = co_await tx->commit();
     if (!committed) co_return fail(db_error(committed.error()));
-    co_return CommandAnswer{order_id, order.status()};
+    co_return CommandAnswer{order_id, order.status(), false};
 }
 
 Task<Result<FiredDeadlines>> OrderStore::fire_due(int limit) {

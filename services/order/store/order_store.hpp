@@ -70,6 +70,7 @@ enum class CommandKind { kPay, kCancel };
 struct CommandAnswer {
     std::int64_t order_id = 0;
     OrderStatus status = OrderStatus::kPending;
+    bool replayed = false;  // the stored answer of an earlier request
 };
 
 // What one scheduler pass did.

@@ -134,8 +134,17 @@ TEST_F(OrderServiceIt, AnotherCustomersOrderIsNotFound) {
     EXPECT_EQ(call(port(), "GET", "/orders", "").status, 401);
 }
 
+// The value of one series in the service's /metrics ("name{labels}"), 0 when absent.
+double metric(int port, const std::string& series) {
+    auto text = call(port, "GET", "/metrics").body;
+    auto at = text.find("\n" + series + " ");
+    if (at == std::string::npos) return 0;
+    return std::stod(text.substr(at + series.size() + 2));
+}
+
 TEST_F(OrderServiceIt, PayIsFinalAndNotified) {
     auto customer = new_customer();
+    auto paid_before = metric(port(), "agora_order_orders_total{event=\"paid\"}");
     auto a = product(10, "20.25");
     auto created = create_order(port(), customer, "to-pay", {{a, 2}}, "desk");
     ASSERT_EQ(created.status, 201);
@@ -147,6 +156,7 @@ TEST_F(OrderServiceIt, PayIsFinalAndNotified) {
     auto replay = pay(port(), customer, id, "pay-1");
     EXPECT_EQ(replay.status, 200);
     EXPECT_EQ(replay.body, paid.body);
+    EXPECT_EQ(metric(port(), "agora_order_orders_total{event=\"paid\"}"), paid_before + 1);  // replays not counted
     auto again = pay(port(), customer, id, "pay-2");
     EXPECT_EQ(again.status, 409);
     EXPECT_EQ(again.json().at("message").as_string(), "order already paid");
