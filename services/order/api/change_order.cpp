@@ -16,7 +16,8 @@ Task<http::Response> change(Context& context, http::Request& req, CommandKind ki
     auto& local = context.local();
     auto lock = co_await RequestLock::acquire(*local.redis, cmd->request_id, caller->user_id, context.config.lock_ttl);
     if (!lock) co_return http::error(lock.error());
-    auto answer = co_await local.orders->run_command(kind, caller->user_id, cmd->order_id, cmd->request_id);
+    auto answer = co_await local.orders->run_command(kind, caller->user_id, cmd->order_id, cmd->request_id,
+                                                     std::string(req.header(http::kTraceparentHeader)));
     co_await lock->release();
     if (!answer) co_return http::error(answer.error());
     if (!answer->replayed) {

@@ -85,7 +85,8 @@ Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const Cre
         co_await abandon(local, order_id, Held::kMaybe);
         co_return fail(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
     }
-    auto committed = co_await local.orders->commit(order_id, reservation->prices, context_.timers());
+    auto committed =
+        co_await local.orders->commit(order_id, reservation->prices, context_.timers(), cmd.traceparent);
     if (!committed || !*committed) {
         co_await abandon(local, order_id, Held::kMaybe);
         if (!committed) co_return fail(committed.error());
@@ -105,6 +106,7 @@ Task<http::Response> CreateOrder::handle(http::Request& req) {
     if (!caller) co_return http::error(caller.error());
     auto cmd = decode_create(req);
     if (!cmd) co_return http::error(cmd.error());
+    cmd->traceparent = std::string(req.header(http::kTraceparentHeader));
     auto& local = context_.local();
     auto lock = co_await RequestLock::acquire(*local.redis, cmd->request_id, caller->user_id, context_.config.lock_ttl);
     if (!lock) co_return http::error(lock.error());

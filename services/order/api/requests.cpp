@@ -81,7 +81,7 @@ Result<CreateOrderCommand> decode_create(const http::Request& req) {
         }
     }
     if (auto done = v.result(); !done) return std::unexpected(done.error());
-    return CreateOrderCommand{*request_id, description.value_or(""), merge_lines(lines)};
+    return CreateOrderCommand{*request_id, description.value_or(""), merge_lines(lines), ""};
 }
 
 Result<OrderCommand> decode_order_command(const http::Request& req) {

@@ -24,6 +24,7 @@ struct CreateOrderCommand {
     std::string request_id;
     std::string description;
     std::vector<OrderLine> items;  // one line per product, in first-seen order (duplicates merged)
+    std::string traceparent;       // of the request, for the messages it causes
 };
 
 // POST /orders {request_id, description?, items[1..100] of {product_id >= 1, quantity 1..10000}}.

@@ -167,18 +167,21 @@ Task<Result<std::vector<OrderLine>>> lines_of(pg::Transaction& tx, std::int64_t 
     co_return lines;
 }
 
-Task<Result<void>> add_to_outbox(pg::Transaction& tx, const messaging::Message& message) {
+// `traceparent`: the W3C trace context of the request that caused the message (empty for timers).
+Task<Result<void>> add_to_outbox(pg::Transaction& tx, messaging::Message message, const std::string& traceparent) {
+    message.traceparent = traceparent;
     auto done = co_await messaging::enqueue(tx, message);
     if (!done) co_return fail(db_error(done.error()));
     co_return Result<void>{};
 }
 
 // PENDING -> CANCELLED (by the customer or the platform) with order-cancelled and the email.
-Task<Result<void>> enqueue_cancellation(pg::Transaction& tx, const LockedOrder& order) {
+Task<Result<void>> enqueue_cancellation(pg::Transaction& tx, const LockedOrder& order,
+                                        const std::string& traceparent) {
     auto lines = co_await lines_of(tx, order.notice.order_id);
     if (!lines) co_return fail(lines.error());
-    if (auto r = co_await add_to_outbox(tx, order_cancelled(order.notice.order_id, *lines)); !r) co_return r;
-    co_return co_await add_to_outbox(tx, cancel_notification(order.notice));
+    if (auto r = co_await add_to_outbox(tx, order_cancelled(order.notice.order_id, *lines), traceparent); !r) co_return r;
+    co_return co_await add_to_outbox(tx, cancel_notification(order.notice), traceparent);
 }
 
 std::string_view kind_name(CommandKind kind) { return kind == CommandKind::kPay ? "pay" : "cancel"; }
@@ -216,7 +219,7 @@ Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewO
 }
 
 Task<Result<bool>> OrderStore::commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
-                                      const TimerPolicy& timers) {
+                                      const TimerPolicy& timers, const std::string& traceparent) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
     auto locked = co_await lock_order(*tx, order_id);
@@ -248,7 +251,7 @@ Task<Result<bool>> OrderStore::commit(std::int64_t order_id, const std::vector<R
         auto reminders = co_await tx->query(kInsertReminders, order_id, array_of(offsets));
         if (!reminders) co_return fail(db_error(reminders.error()));
     }
-    if (auto r = co_await add_to_outbox(*tx, order_created(order_id, *lines)); !r) co_return fail(r.error());
+    if (auto r = co_await add_to_outbox(*tx, order_created(order_id, *lines), traceparent); !r) co_return fail(r.error());
     auto committed = co_await tx->commit();
     if (!committed) co_return fail(db_error(committed.error()));
     co_return true;
@@ -302,7 +305,8 @@ Task<Result<std::optional<OrderStatus>>> OrderStore::status_of(std::int64_t orde
 }
 
 Task<Result<CommandAnswer>> OrderStore::run_command(CommandKind kind, std::int64_t customer_id,
-                                                    std::int64_t order_id, const std::string& request_id) {
+                                                    std::int64_t order_id, const std::string& request_id,
+                                                    const std::string& traceparent) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
     auto locked = co_await lock_order(*tx, order_id);
@@ -324,9 +328,9 @@ Task<Result<CommandAnswer>> OrderStore::run_command(CommandKind kind, std::int64
     auto updated = co_await tx->query(kSetStatus, order_id, to_string(order.status()));
     if (!updated) co_return fail(db_error(updated.error()));
     if (kind == CommandKind::kPay) {
-        if (auto r = co_await add_to_outbox(*tx, order_success(current.notice)); !r) co_return fail(r.error());
+        if (auto r = co_await add_to_outbox(*tx, order_success(current.notice), traceparent); !r) co_return fail(r.error());
     } else {
-        if (auto r = co_await enqueue_cancellation(*tx, current); !r) co_return fail(r.error());
+        if (auto r = co_await enqueue_cancellation(*tx, current, traceparent); !r) co_return fail(r.error());
     }
     auto stored = co_await tx->query(kInsertCommand, customer_id, kind_name(kind), request_id, order_id,
                                      to_string(order.status()));
@@ -358,12 +362,12 @@ Task<Result<FiredDeadlines>> OrderStore::fire_due(int limit) {
                 if (order.expire()) {
                     auto updated = co_await tx->query(kSetStatus, order_id, to_string(order.status()));
                     if (!updated) co_return fail(db_error(updated.error()));
-                    if (auto r = co_await enqueue_cancellation(*tx, current); !r) co_return fail(r.error());
+                    if (auto r = co_await enqueue_cancellation(*tx, current, ""); !r) co_return fail(r.error());
                     ++fired.expired;
                 }
             } else if (current.status == OrderStatus::kPending) {
                 auto reminder = payment_reminder(current.notice, current.payment_due_at);
-                if (auto r = co_await add_to_outbox(*tx, reminder); !r) co_return fail(r.error());
+                if (auto r = co_await add_to_outbox(*tx, reminder, ""); !r) co_return fail(r.error());
                 ++fired.reminded;
             }
         }

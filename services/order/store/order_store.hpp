@@ -89,9 +89,10 @@ public:
     // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken.
     Task<Result<std::optional<std::int64_t>>> insert_creating(const NewOrder& order);
     // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
-    // False when the order is no longer CREATING (the sweeper aborted it).
+    // False when the order is no longer CREATING (the sweeper aborted it). `traceparent` goes with the
+    // messages, as below.
     Task<Result<bool>> commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
-                              const TimerPolicy& timers);
+                              const TimerPolicy& timers, const std::string& traceparent);
     // CREATING -> ABORTED, giving the request_id up. False when the order was not CREATING.
     Task<Result<bool>> abort(std::int64_t order_id);
     // Aborts CREATING orders older than `age` (left by a crash or a lost answer); returns their ids.
@@ -106,7 +107,7 @@ public:
     // Pay or cancel by the customer, with the messages and the stored answer, in one transaction. A replay
     // of the customer's request_id returns the stored answer.
     Task<Result<CommandAnswer>> run_command(CommandKind kind, std::int64_t customer_id, std::int64_t order_id,
-                                            const std::string& request_id);
+                                            const std::string& request_id, const std::string& traceparent);
 
     // Fires due timers (FOR UPDATE SKIP LOCKED): reminders of PENDING orders and payment expiry.
     Task<Result<FiredDeadlines>> fire_due(int limit);

@@ -54,12 +54,13 @@ Customer new_customer() {
 }
 
 HttpReply call(int port, const std::string& method, const std::string& path, const std::string& body,
-               const Customer* customer) {
+               const Customer* customer, const std::vector<std::string>& extra_headers) {
     std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     if (customer) {
         req += "X-User-ID: " + std::to_string(customer->id) + "\r\nX-Email: " + customer->email +
                "\r\nX-User-Role: " + customer->role + "\r\n";
     }
+    for (const auto& header : extra_headers) req += header + "\r\n";
     if (method != "GET") {
         req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     }

@@ -48,7 +48,7 @@ Customer new_customer();
 
 // One request on a fresh connection, as the gateway would send it for `customer` (none: no identity).
 HttpReply call(int port, const std::string& method, const std::string& path, const std::string& body = "",
-               const Customer* customer = nullptr);
+               const Customer* customer = nullptr, const std::vector<std::string>& extra_headers = {});
 
 // The inventory API of ADR 6 over a map: reservations all-or-nothing, idempotent by reservation id,
 // release idempotent.

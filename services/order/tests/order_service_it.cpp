@@ -180,7 +180,9 @@ TEST_F(OrderServiceIt, CancelPublishesOrderCancelledAndTheEmail) {
     auto created = create_order(port(), customer, "to-cancel", {{a, 4}});
     ASSERT_EQ(created.status, 201);
     auto id = created.data().at("id").as_int64();
-    auto cancelled = cancel(port(), customer, id, "cancel-1");
+    const std::string trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    auto cancelled = call(port(), "POST", "/orders/cancel", R"({"request_id":"cancel-1","order_id":)" +
+                          std::to_string(id) + "}", &customer, {"traceparent: " + trace});
     ASSERT_EQ(cancelled.status, 200) << cancelled.body;
     EXPECT_EQ(cancelled.data().at("status").as_string(), "CANCELLED");
     EXPECT_EQ(cancel(port(), customer, id, "cancel-1").body, cancelled.body);  // replay
@@ -197,6 +199,15 @@ TEST_F(OrderServiceIt, CancelPublishesOrderCancelledAndTheEmail) {
     EXPECT_EQ(event.key, std::to_string(id));
     EXPECT_EQ(event.payload, R"({"id":)" + std::to_string(id) + R"(,"items":[{"product_id":)" + std::to_string(a) +
                                  R"(,"quantity":4}]})");
+    auto header = [](const Observed::Seen& seen, const std::string& name) {
+        for (const auto& [k, v] : seen.headers) {
+            if (k == name) return v;
+        }
+        return std::string();
+    };
+    EXPECT_EQ(header(event, "traceparent"), trace);  // the request's trace goes with its events
+    EXPECT_EQ(header(event, "event_type"), "order-cancelled");
+    EXPECT_FALSE(header(event, "event_id").empty());
     EXPECT_EQ(infra().observed.count("order-created", id), 1u);
 }
 
