@@ -180,7 +180,8 @@ Task<Result<void>> enqueue_cancellation(pg::Transaction& tx, const LockedOrder& 
                                         const std::string& traceparent) {
     auto lines = co_await lines_of(tx, order.notice.order_id);
     if (!lines) co_return fail(lines.error());
-    if (auto r = co_await add_to_outbox(tx, order_cancelled(order.notice.order_id, *lines), traceparent); !r) co_return r;
+    auto event = order_cancelled(order.notice.order_id, *lines);
+    if (auto r = co_await add_to_outbox(tx, std::move(event), traceparent); !r) co_return r;
     co_return co_await add_to_outbox(tx, cancel_notification(order.notice), traceparent);
 }
 
@@ -251,7 +252,8 @@ Task<Result<bool>> OrderStore::commit(std::int64_t order_id, const std::vector<R
         auto reminders = co_await tx->query(kInsertReminders, order_id, array_of(offsets));
         if (!reminders) co_return fail(db_error(reminders.error()));
     }
-    if (auto r = co_await add_to_outbox(*tx, order_created(order_id, *lines), traceparent); !r) co_return fail(r.error());
+    auto event = order_created(order_id, *lines);
+    if (auto r = co_await add_to_outbox(*tx, std::move(event), traceparent); !r) co_return fail(r.error());
     auto committed = co_await tx->commit();
     if (!committed) co_return fail(db_error(committed.error()));
     co_return true;
@@ -328,7 +330,8 @@ Task<Result<CommandAnswer>> OrderStore::run_command(CommandKind kind, std::int64
     auto updated = co_await tx->query(kSetStatus, order_id, to_string(order.status()));
     if (!updated) co_return fail(db_error(updated.error()));
     if (kind == CommandKind::kPay) {
-        if (auto r = co_await add_to_outbox(*tx, order_success(current.notice), traceparent); !r) co_return fail(r.error());
+        auto notice = order_success(current.notice);
+        if (auto r = co_await add_to_outbox(*tx, std::move(notice), traceparent); !r) co_return fail(r.error());
     } else {
         if (auto r = co_await enqueue_cancellation(*tx, current, traceparent); !r) co_return fail(r.error());
     }
