@@ -1,4 +1,5 @@
 // Create, read, pay and cancel through HTTP against the real backends (CONTRACT 5, ADR 6).
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -359,6 +360,36 @@ TEST(OrderServiceSlowProduct, DuplicateInFlightAndLateReservation) {
     EXPECT_EQ(infra().scalar("SELECT status FROM orders WHERE id = " + id), "ABORTED");
     ASSERT_TRUE(testing::wait_until([&] { return infra().inventory.stock(8888) == 10; }, 10s));
     EXPECT_TRUE(infra().inventory.release_requested(std::stoll(id)));
+}
+
+// Two event loops, concurrent customers: each order reserved once, stock exact, every order listed.
+TEST(OrderServiceLoops, ConcurrentCreatesOnTwoLoops) {
+    auto config = test_config();
+    config.threads = 2;
+    RunningService service(config);
+    infra().inventory.set_product(6666, 1000, "1.25");
+    std::vector<Customer> customers;
+    for (int i = 0; i < 4; ++i) customers.push_back(new_customer());
+    std::vector<std::thread> workers;
+    std::atomic<int> created{0};
+    for (const auto& customer : customers) {
+        workers.emplace_back([&, customer] {
+            for (int n = 0; n < 5; ++n) {
+                // Each request twice: the replay must not reserve again.
+                for (int attempt = 0; attempt < 2; ++attempt) {
+                    auto reply = create_order(service.port(), customer, "loop-" + std::to_string(n), {{6666, 2}});
+                    if (reply.status == 201 && attempt == 0) ++created;
+                }
+            }
+        });
+    }
+    for (auto& w : workers) w.join();
+    EXPECT_EQ(created.load(), 20);
+    EXPECT_EQ(infra().inventory.stock(6666), 1000 - 20 * 2);
+    for (const auto& customer : customers) {
+        auto list = call(service.port(), "GET", "/orders?limit=25", "", &customer).json();
+        EXPECT_EQ(list.at("paging").at("total_item").as_int64(), 5);
+    }
 }
 
 // Redis is down: the command goes on without the lock and the unique constraint keeps it once.
