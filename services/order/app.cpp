@@ -58,12 +58,12 @@ const std::vector<std::string> kProductTopics{"product-created", "product-update
 struct OrderService::Parts {
     explicit Parts(const OrderConfig& config)
         : metrics(*registry),
-          breaker(config.breaker_failures, config.breaker_cool_down),
+          breaker({.failure_threshold = config.breaker_failures, .open_for = config.breaker_cool_down}),
           loops(config.threads) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     OrderMetrics metrics;
-    CircuitBreaker breaker;
+    resilience::CircuitBreaker breaker;
     runtime::EventLoops loops;
     std::unique_ptr<kafka::Producer> kafka;
     std::unique_ptr<amqp::Publisher> rabbitmq;

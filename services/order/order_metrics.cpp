@@ -45,6 +45,8 @@ void OrderMetrics::refused(RefusalReason reason) {
     refused_.Add({{"reason", std::string(reason_label(reason))}}).Increment();
 }
 
-void OrderMetrics::circuit(CircuitState state) { circuit_.Set(static_cast<double>(state)); }
+void OrderMetrics::circuit(resilience::BreakerState state) {
+    circuit_.Set(state == resilience::BreakerState::kClosed ? 0 : state == resilience::BreakerState::kOpen ? 1 : 2);
+}
 
 }  // namespace agora::order_service

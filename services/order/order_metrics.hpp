@@ -10,7 +10,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
-#include "domain/circuit_breaker.hpp"
+#include "resilience/circuit_breaker.hpp"
 #include "inventory/reservation_client.hpp"
 
 namespace agora::order_service {
@@ -23,7 +23,7 @@ public:
 
     void count(OrderEvent event, double n = 1);
     void refused(RefusalReason reason);
-    void circuit(CircuitState state);
+    void circuit(resilience::BreakerState state);
 
 private:
     prometheus::Family<prometheus::Counter>& orders_;

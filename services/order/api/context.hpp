@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "config.hpp"
-#include "domain/circuit_breaker.hpp"
+#include "resilience/circuit_breaker.hpp"
 #include "http/client.hpp"
 #include "inventory/reservation_client.hpp"
 #include "messaging/outbox.hpp"
@@ -33,7 +33,7 @@ struct LoopBackends {
 struct Context {
     const OrderConfig& config;
     OrderMetrics& metrics;
-    CircuitBreaker& breaker;
+    resilience::CircuitBreaker& breaker;
     messaging::OutboxRelay& relay;
     std::vector<std::unique_ptr<LoopBackends>> loops;
 

@@ -66,9 +66,9 @@ Error ReservationClient::refuse(RefusalReason reason, Error error) {
 
 Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, const std::vector<OrderLine>& items,
                                                      std::chrono::seconds hold) {
-    auto now = CircuitBreaker::Clock::now();
-    if (!breaker_.allow(now)) {
-        auto wait = at_least_one_second(breaker_.retry_after(now));
+    auto permit = breaker_.acquire();
+    if (!permit.allowed) {
+        auto wait = at_least_one_second(permit.retry_after);
         co_return fail(refuse(RefusalReason::kCircuitOpen, Error::retry_later(ErrorKind::kUnavailable, wait)));
     }
     boost::json::array lines;
@@ -80,7 +80,7 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
     auto host = client_.host() + ":" + std::to_string(client_.port());
     auto response = co_await client_.send(post("/internal/reservations", std::move(body), host), deadline_);
     auto unavailable = [&](std::string why) {
-        breaker_.record_failure(CircuitBreaker::Clock::now());
+        breaker_.failure();
         log::warn("reservation outcome unknown", {{"order_id", std::to_string(order_id)}, {"error", why}});
         return refuse(RefusalReason::kUnavailable,
                       Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
@@ -90,11 +90,11 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
     if (status == 201 || status == 200) {
         auto reservation = parse_reservation(response->body());
         if (!reservation) co_return fail(unavailable("unreadable reservation"));
-        breaker_.record_success();
+        breaker_.success();
         co_return std::move(*reservation);
     }
     if (status == 404 || status == 409) {
-        breaker_.record_success();  // the service is healthy: it decided
+        breaker_.success();  // the service is healthy: it decided
         if (status == 404) {
             co_return fail(
                 refuse(RefusalReason::kProductNotFound, Error::of(ErrorKind::kNotFound, "product not found")));

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "api/requests.hpp"
-#include "domain/circuit_breaker.hpp"
+#include "resilience/circuit_breaker.hpp"
 #include "http/client.hpp"
 #include "store/order_store.hpp"
 
@@ -26,7 +26,7 @@ class ReservationClient {
 public:
     using RefusalObserver = std::function<void(RefusalReason)>;
 
-    ReservationClient(http::Client& client, CircuitBreaker& breaker, std::chrono::milliseconds deadline,
+    ReservationClient(http::Client& client, resilience::CircuitBreaker& breaker, std::chrono::milliseconds deadline,
                       RefusalObserver on_refusal)
         : client_(client), breaker_(breaker), deadline_(deadline), on_refusal_(std::move(on_refusal)) {}
 
@@ -40,7 +40,7 @@ public:
 private:
     Error refuse(RefusalReason reason, Error error);
     http::Client& client_;
-    CircuitBreaker& breaker_;
+    resilience::CircuitBreaker& breaker_;
     std::chrono::milliseconds deadline_;
     RefusalObserver on_refusal_;
 };
