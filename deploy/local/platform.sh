@@ -28,6 +28,9 @@ PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 RABBITMQ_LIB="${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}"
 : "${AGORA_LOG_LEVEL:=info}"
 : "${AGORA_THREADS:=1}"
+# Sign-up and login requests a client address may burst at the gateway (the end-to-end suite, one
+# address signing up many users, raises it).
+: "${GATEWAY_AUTH_RATE_BURST:=30}"
 # PostgreSQL refuses to run as root; when we are root it runs as the Debian `postgres` user.
 if [[ $EUID -eq 0 ]]; then PG_USER=postgres; else PG_USER="$(id -un)"; fi
 
@@ -50,7 +53,7 @@ KAFKA_LIBS="$AGORA_HOME/kafka/libs"
 # ports.env is one.
 RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGORA_ETC AGORA_SECRETS
     BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
-    ADMIN_PASSWORD)
+    ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST)
 mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
 # ---- messages ----------------------------------------------------------------------------------

@@ -50,9 +50,9 @@ Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const Cre
     if (context_.config.product_precheck) {
         std::vector<std::int64_t> ids;
         for (const auto& line : cmd.items) ids.push_back(line.product_id);
-        auto unknown = co_await local.products->first_unknown(ids);
-        if (!unknown) co_return fail(unknown.error());
-        if (*unknown) {
+        auto deleted = co_await local.products->first_deleted(ids);
+        if (!deleted) co_return fail(deleted.error());
+        if (*deleted) {
             context_.metrics.refused(RefusalReason::kProductNotFound);
             co_return fail(ErrorKind::kNotFound, "product not found");
         }

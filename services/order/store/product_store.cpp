@@ -11,8 +11,8 @@ namespace {
 
 constexpr std::string_view kConsumer = "order.products";
 
-constexpr pg::Query kKnown{"order_products_known",
-                           "SELECT id FROM products WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL"};
+constexpr pg::Query kDeleted{"order_products_deleted",
+                             "SELECT id FROM products WHERE id = ANY($1::bigint[]) AND deleted_at IS NOT NULL"};
 constexpr pg::Query kUpsert{
     "order_products_upsert",
     "INSERT INTO products (id, name, description, price, quantity, version) "
@@ -65,15 +65,11 @@ Result<ProductEvent> parse_product_event(std::string_view topic, std::string_vie
     return e;
 }
 
-Task<Result<std::optional<std::int64_t>>> ProductStore::first_unknown(const std::vector<std::int64_t>& ids) {
-    auto rows = co_await primary_.query(kKnown, array_of(ids));
+Task<Result<std::optional<std::int64_t>>> ProductStore::first_deleted(const std::vector<std::int64_t>& ids) {
+    auto rows = co_await primary_.query(kDeleted, array_of(ids));
     if (!rows) co_return fail(pg::to_error(rows.error()));
-    for (auto id : ids) {
-        bool known = false;
-        for (auto row : *rows) known = known || row.get<std::int64_t>(0) == id;
-        if (!known) co_return std::optional<std::int64_t>{id};
-    }
-    co_return std::optional<std::int64_t>{};
+    if (rows->empty()) co_return std::optional<std::int64_t>{};
+    co_return std::optional<std::int64_t>{rows->front().get<std::int64_t>(0)};
 }
 
 Task<Result<bool>> ProductStore::apply(const ProductEvent& event) {

@@ -33,8 +33,10 @@ class ProductStore {
 public:
     explicit ProductStore(pg::Pool& primary) : primary_(primary) {}
 
-    // The first of `ids` the read model does not know as a live product, if any.
-    Task<Result<std::optional<std::int64_t>>> first_unknown(const std::vector<std::int64_t>& ids);
+    // One of `ids` the read model knows as deleted, if any. A deletion is final, so the read model can
+    // refuse it alone; a product it does not know yet may have just been created, so only the product
+    // service can refuse that.
+    Task<Result<std::optional<std::int64_t>>> first_deleted(const std::vector<std::int64_t>& ids);
     // Applies the event once (inbox) and only when newer than what is stored. True when it changed the row.
     Task<Result<bool>> apply(const ProductEvent& event);
 
