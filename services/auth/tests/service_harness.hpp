@@ -29,25 +29,15 @@
 #include "testing/postgres_server.hpp"
 #include "testing/rabbitmq_server.hpp"
 #include "testing/redis_server.hpp"
+#include "testing/http_exchange.hpp"
 #include "testing/server_process.hpp"
 
 namespace agora::auth_service::test {
 
 using namespace std::chrono_literals;
 
-struct HttpReply {
-    int status = 0;
-    std::string body;
-    std::map<std::string, std::string> headers;  // lower-case names
+using testing::HttpReply;
 
-    std::string header(const std::string& name) const {
-        auto it = headers.find(name);
-        return it == headers.end() ? std::string() : it->second;
-    }
-    boost::json::value json() const { return boost::json::parse(body); }
-};
-
-// One request on a fresh connection (Connection: close), read until the server closes.
 inline HttpReply http_call(int port, const std::string& method, const std::string& path, const std::string& body,
                            const std::vector<std::pair<std::string, std::string>>& headers = {},
                            bool send_body = true) {
@@ -64,46 +54,7 @@ inline HttpReply http_call(int port, const std::string& method, const std::strin
     req += "\r\n";
     if (send_body) req += body;
 
-    HttpReply reply;
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return reply;
-    }
-    timeval tv{20, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-    std::string out;
-    char buf[8192];
-    while (true) {
-        auto n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        out.append(buf, static_cast<size_t>(n));
-    }
-    ::close(fd);
-    auto head_end = out.find("\r\n\r\n");
-    if (out.size() < 12 || head_end == std::string::npos) return reply;
-    reply.status = std::stoi(out.substr(9, 3));
-    size_t line = out.find("\r\n") + 2;
-    while (line < head_end) {
-        size_t end = out.find("\r\n", line);
-        auto text = out.substr(line, end - line);
-        auto colon = text.find(':');
-        if (colon != std::string::npos) {
-            std::string name = text.substr(0, colon);
-            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            auto value = text.substr(colon + 1);
-            while (!value.empty() && value.front() == ' ') value.erase(value.begin());
-            reply.headers[name] = value;
-        }
-        line = end + 2;
-    }
-    reply.body = out.substr(head_end + 4);
-    return reply;
+    return testing::http_exchange(port, req, 20s);
 }
 
 inline std::string json_of(std::initializer_list<std::pair<const char*, const char*>> fields) {

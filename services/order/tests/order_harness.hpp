@@ -22,20 +22,13 @@
 #include "kafka/record.hpp"
 #include "runtime/event_loops.hpp"
 
+#include "testing/http_exchange.hpp"
+
 namespace agora::order_service::test {
 
 using namespace std::chrono_literals;
 
-struct HttpReply {
-    int status = 0;
-    std::string body;
-    std::map<std::string, std::string> headers;  // lower-case names
-
-    std::string header(const std::string& name) const;
-    boost::json::value json() const;
-    // body.data as an object (or the empty object).
-    boost::json::object data() const;
-};
+using testing::HttpReply;
 
 struct Customer {
     std::int64_t id = 0;

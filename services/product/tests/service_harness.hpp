@@ -18,18 +18,14 @@
 #include "testing/postgres_server.hpp"
 #include "testing/server_process.hpp"
 
+#include "testing/http_exchange.hpp"
+
 namespace agora::product::test {
 
 using namespace std::chrono_literals;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-struct HttpReply {
-    int status = 0;
-    std::string body;
-    std::map<std::string, std::string> headers;  // lower-case names
-
-    boost::json::value json() const { return boost::json::parse(body); }
-};
+using testing::HttpReply;
 
 // One request on a fresh connection (Connection: close), read until the server closes.
 HttpReply http_call(int port, const std::string& method, const std::string& target, const std::string& body,
