@@ -2,11 +2,11 @@
 //   agora-auth                                            serve
 //   agora-auth create-admin --email E --password P        create a verified admin and exit
 #include <CLI/CLI.hpp>
-#include <cstdio>
 
 #include "app.hpp"
 #include "config.hpp"
 #include "core/log.hpp"
+#include "runtime/service_main.hpp"
 
 int main(int argc, char** argv) {
     using namespace agora;
@@ -18,12 +18,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
 
     config::Env env;
-    auto config = auth_service::load_config(env);
-    if (!config) {
-        std::fprintf(stderr, "agora-auth: %s\n", config.error().message.c_str());
-        return 2;
-    }
-    log::init("auth", config->log_level);
+    auto config = runtime::checked_config("auth", auth_service::load_config(env));
+    if (!config) return 2;
 
     if (create_admin->parsed()) {
         auto created = auth_service::AuthService::create_admin(*config, admin_email, admin_password);
@@ -37,15 +33,5 @@ int main(int argc, char** argv) {
         return 0;
     }
 
-    auth_service::AuthService service(std::move(*config));
-    if (auto started = service.start(); !started) {
-        log::error("cannot start", {{"error", started.error().message}});
-        log::flush();
-        return 1;
-    }
-    service.stop_on_signals();
-    service.run();
-    log::info("stopped");
-    log::flush();
-    return 0;
+    return runtime::serve<auth_service::AuthService>(std::move(*config));
 }
