@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <memory>
 
 namespace agora::config {
 namespace {
@@ -16,6 +17,14 @@ bool parse_int(std::string_view s, std::int64_t& out) {
 
 Env::Env(Lookup lookup) : lookup_(std::move(lookup)) {
     if (!lookup_) lookup_ = [](const char* name) { return std::getenv(name); };
+}
+
+Env Env::from_values(std::map<std::string, std::string> values) {
+    auto held = std::make_shared<const std::map<std::string, std::string>>(std::move(values));
+    return Env([held](const char* name) -> const char* {
+        auto it = held->find(name);
+        return it == held->end() ? nullptr : it->second.c_str();
+    });
 }
 
 const char* Env::raw(const char* name) const {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,8 @@ public:
     using Lookup = std::function<const char*(const char*)>;
     // By default reads the process environment; tests pass their own lookup.
     explicit Env(Lookup lookup = {});
+    // Reads from these values instead of the process environment (tests, tools).
+    static Env from_values(std::map<std::string, std::string> values);
 
     std::string text(const char* name, std::string_view fallback);
     // Like text(), but the value is never shown in summary() or logs.

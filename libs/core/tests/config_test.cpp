@@ -7,32 +7,23 @@
 namespace agora::config {
 namespace {
 
-Env make(std::map<std::string, std::string> vars) {
-    return Env([vars = std::move(vars)](const char* name) -> const char* {
-        static thread_local std::string value;
-        auto it = vars.find(name);
-        if (it == vars.end()) return nullptr;
-        value = it->second;
-        return value.c_str();
-    });
-}
 
 TEST(ConfigTest, DefaultsApplyWhenUnset) {
-    auto env = make({});
+    auto env = Env::from_values({});
     EXPECT_EQ(env.port("AUTH_PORT", 8002), 8002);
     EXPECT_EQ(env.text("AUTH_ISSUER", "agora"), "agora");
     EXPECT_TRUE(env.check());
 }
 
 TEST(ConfigTest, EnvironmentOverridesDefaults) {
-    auto env = make({{"AUTH_PORT", "9100"}, {"AUTH_ISSUER", "shop"}, {"FLAG", "off"}});
+    auto env = Env::from_values({{"AUTH_PORT", "9100"}, {"AUTH_ISSUER", "shop"}, {"FLAG", "off"}});
     EXPECT_EQ(env.port("AUTH_PORT", 8002), 9100);
     EXPECT_EQ(env.text("AUTH_ISSUER", "agora"), "shop");
     EXPECT_FALSE(env.flag("FLAG", true));
 }
 
 TEST(ConfigTest, EveryInvalidValueIsReportedByName) {
-    auto env = make({{"AUTH_PORT", "80x"}, {"TIMEOUT_S", "-1"}, {"FLAG", "maybe"}});
+    auto env = Env::from_values({{"AUTH_PORT", "80x"}, {"TIMEOUT_S", "-1"}, {"FLAG", "maybe"}});
     env.port("AUTH_PORT", 8002);
     env.seconds("TIMEOUT_S", std::chrono::seconds(5));
     env.flag("FLAG", true);
@@ -44,7 +35,7 @@ TEST(ConfigTest, EveryInvalidValueIsReportedByName) {
 }
 
 TEST(ConfigTest, SecretsAreMaskedInTheSummary) {
-    auto env = make({{"JWT_KEY", "very-secret"}});
+    auto env = Env::from_values({{"JWT_KEY", "very-secret"}});
     EXPECT_EQ(env.secret("JWT_KEY", ""), "very-secret");
     ASSERT_EQ(env.summary().size(), 1u);
     EXPECT_EQ(env.summary()[0].second, "***");

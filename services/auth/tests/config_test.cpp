@@ -9,16 +9,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-config::Env env_of(const std::map<std::string, std::string>& values) {
-    auto copy = std::make_shared<std::map<std::string, std::string>>(values);
-    return config::Env([copy](const char* name) -> const char* {
-        auto it = copy->find(name);
-        return it == copy->end() ? nullptr : it->second.c_str();
-    });
-}
 
 TEST(LoadConfig, LocalDefaults) {
-    auto env = env_of({});
+    auto env = config::Env::from_values({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8002);
@@ -40,7 +33,7 @@ TEST(LoadConfig, LocalDefaults) {
 }
 
 TEST(LoadConfig, ReadsTheEnvironment) {
-    auto env = env_of({{"AUTH_PORT", "9102"},
+    auto env = config::Env::from_values({{"AUTH_PORT", "9102"},
                        {"AUTH_DATABASE_URL", "postgresql://u:p@db:5433/a"},
                        {"AUTH_DATABASE_REPLICA_URL", "postgresql://u:p@replica:5433/a"},
                        {"AUTH_REDIS_URL", "redis://cache:6380/2"},
@@ -64,7 +57,7 @@ TEST(LoadConfig, ReadsTheEnvironment) {
 }
 
 TEST(LoadConfig, InvalidValuesNameTheirVariables) {
-    auto env = env_of({{"AUTH_PORT", "eighty"}, {"AUTH_CODE_MAX_ATTEMPTS", "0"}, {"AUTH_REDIS_URL", "http://x"}});
+    auto env = config::Env::from_values({{"AUTH_PORT", "eighty"}, {"AUTH_CODE_MAX_ATTEMPTS", "0"}, {"AUTH_REDIS_URL", "http://x"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("AUTH_PORT"), std::string::npos) << c.error().message;
@@ -73,7 +66,7 @@ TEST(LoadConfig, InvalidValuesNameTheirVariables) {
 }
 
 TEST(LoadConfig, AdminNeedsBothEmailAndPassword) {
-    auto env = env_of({{"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"}});
+    auto env = config::Env::from_values({{"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("AUTH_BOOTSTRAP_ADMIN_PASSWORD"), std::string::npos);

@@ -9,18 +9,9 @@
 namespace agora::gateway {
 namespace {
 
-config::Env env_of(std::map<std::string, std::string> vars) {
-    return config::Env([vars = std::move(vars)](const char* name) -> const char* {
-        static thread_local std::string value;
-        auto it = vars.find(name);
-        if (it == vars.end()) return nullptr;
-        value = it->second;
-        return value.c_str();
-    });
-}
 
 TEST(GatewayConfigTest, DefaultsUseTheBuiltInRoutes) {
-    auto env = env_of({});
+    auto env = config::Env::from_values({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8000);
@@ -31,7 +22,7 @@ TEST(GatewayConfigTest, DefaultsUseTheBuiltInRoutes) {
 TEST(GatewayConfigTest, ABadRouteFileFailsStartUpNamingTheLine) {
     std::string path = ::testing::TempDir() + "agora-routes.conf";
     std::ofstream(path) << "GET /products product\nGET /orders ordr access=customer\n";
-    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}});
+    auto env = config::Env::from_values({{"GATEWAY_ROUTES_FILE", path}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find(path + ":2: unknown upstream 'ordr'"), std::string::npos) << c.error().message;
@@ -41,7 +32,7 @@ TEST(GatewayConfigTest, ABadRouteFileFailsStartUpNamingTheLine) {
 TEST(GatewayConfigTest, ARouteFileReplacesTheTable) {
     std::string path = ::testing::TempDir() + "agora-routes-ok.conf";
     std::ofstream(path) << "GET /products product\n";
-    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}});
+    auto env = config::Env::from_values({{"GATEWAY_ROUTES_FILE", path}});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->routes.size(), 1u);
@@ -50,9 +41,9 @@ TEST(GatewayConfigTest, ARouteFileReplacesTheTable) {
 }
 
 TEST(GatewayConfigTest, StarOriginsAndBadNumbersAreRefused) {
-    auto env = env_of({{"GATEWAY_CORS_ORIGINS", "*"}});
+    auto env = config::Env::from_values({{"GATEWAY_CORS_ORIGINS", "*"}});
     EXPECT_FALSE(load_config(env));
-    auto env2 = env_of({{"GATEWAY_API_RATE_BURST", "lots"}});
+    auto env2 = config::Env::from_values({{"GATEWAY_API_RATE_BURST", "lots"}});
     auto c = load_config(env2);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("GATEWAY_API_RATE_BURST"), std::string::npos);

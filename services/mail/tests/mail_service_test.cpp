@@ -15,15 +15,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-config::Env env_of(std::map<std::string, std::string> values) {
-    return config::Env([values = std::move(values)](const char* name) -> const char* {
-        auto it = values.find(name);
-        return it == values.end() ? nullptr : it->second.c_str();
-    });
-}
 
 TEST(MailConfig, DefaultsAreTheLocalPlatform) {
-    auto env = env_of({});
+    auto env = config::Env::from_values({});
     auto config = load_config(env);
     ASSERT_TRUE(config) << config.error().message;
     EXPECT_EQ(config->server.port, 8004);
@@ -37,7 +31,7 @@ TEST(MailConfig, DefaultsAreTheLocalPlatform) {
 }
 
 TEST(MailConfig, ReadsTheEnvironment) {
-    auto env = env_of({{"MAIL_PORT", "9004"},
+    auto env = config::Env::from_values({{"MAIL_PORT", "9004"},
                        {"MAIL_AMQP_URL", "amqp://u:p@10.0.0.1:5673/v"},
                        {"MAIL_SMTP_URL", "smtp://10.0.0.2:2525"},
                        {"MAIL_FROM", "shop@example.org"},
@@ -55,7 +49,7 @@ TEST(MailConfig, ReadsTheEnvironment) {
 }
 
 TEST(MailConfig, NamesEveryInvalidVariable) {
-    auto env = env_of({{"MAIL_PORT", "http"}, {"MAIL_AMQP_URL", "kafka://x"}, {"MAIL_FROM", "nobody"}});
+    auto env = config::Env::from_values({{"MAIL_PORT", "http"}, {"MAIL_AMQP_URL", "kafka://x"}, {"MAIL_FROM", "nobody"}});
     auto config = load_config(env);
     ASSERT_FALSE(config);
     EXPECT_NE(config.error().message.find("MAIL_PORT"), std::string::npos);

@@ -9,15 +9,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-config::Env env_of(std::map<std::string, std::string> vars) {
-    return config::Env([vars = std::move(vars)](const char* name) -> const char* {
-        auto it = vars.find(name);
-        return it == vars.end() ? nullptr : it->second.c_str();
-    });
-}
 
 TEST(OrderConfig, Defaults) {
-    auto env = env_of({});
+    auto env = config::Env::from_values({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8003);
@@ -28,7 +22,7 @@ TEST(OrderConfig, Defaults) {
 }
 
 TEST(OrderConfig, ReadsTheEnvironment) {
-    auto env = env_of({{"ORDER_PORT", "9100"},
+    auto env = config::Env::from_values({{"ORDER_PORT", "9100"},
                        {"ORDER_PAYMENT_TIMEOUT_S", "2"},
                        {"ORDER_REMINDER_OFFSETS_S", "1, 2,3"},
                        {"ORDER_PUBLIC_URL", "https://shop.example/"},
@@ -43,7 +37,7 @@ TEST(OrderConfig, ReadsTheEnvironment) {
 }
 
 TEST(OrderConfig, NamesEveryBadVariable) {
-    auto env = env_of({{"ORDER_REMINDER_OFFSETS_S", "1,x"}, {"ORDER_REDIS_URL", "http://nope"}});
+    auto env = config::Env::from_values({{"ORDER_REMINDER_OFFSETS_S", "1,x"}, {"ORDER_REDIS_URL", "http://nope"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("ORDER_REMINDER_OFFSETS_S"), std::string::npos);

@@ -10,16 +10,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-config::Env env_of(const std::map<std::string, std::string>& values) {
-    auto copy = std::make_shared<std::map<std::string, std::string>>(values);
-    return config::Env([copy](const char* name) -> const char* {
-        auto it = copy->find(name);
-        return it == copy->end() ? nullptr : it->second.c_str();
-    });
-}
 
 TEST(LoadConfig, LocalDefaults) {
-    auto env = env_of({});
+    auto env = config::Env::from_values({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8001);
@@ -34,7 +27,7 @@ TEST(LoadConfig, LocalDefaults) {
 }
 
 TEST(LoadConfig, ReadsTheServiceVariablesFirst) {
-    auto env = env_of({{"PRODUCT_PORT", "9101"},
+    auto env = config::Env::from_values({{"PRODUCT_PORT", "9101"},
                        {"PRODUCT_PUBLIC_URL", "https://shop.example/"},
                        {"KAFKA_BROKERS", "k1:9092"},
                        {"PRODUCT_HOLD_S", "30"},
@@ -49,12 +42,12 @@ TEST(LoadConfig, ReadsTheServiceVariablesFirst) {
     EXPECT_EQ(c->expiry_interval, 250ms);
     EXPECT_TRUE(c->seed_demo);
 
-    auto both = env_of({{"KAFKA_BROKERS", "k1:9092"}, {"PRODUCT_KAFKA_BROKERS", "k2:9093"}});
+    auto both = config::Env::from_values({{"KAFKA_BROKERS", "k1:9092"}, {"PRODUCT_KAFKA_BROKERS", "k2:9093"}});
     EXPECT_EQ(load_config(both)->kafka.brokers, "k2:9093");
 }
 
 TEST(LoadConfig, NamesEveryBadVariable) {
-    auto env = env_of({{"PRODUCT_PORT", "http"}, {"PRODUCT_HOLD_S", "0"}, {"PRODUCT_KAFKA_BROKERS", "no-port"}});
+    auto env = config::Env::from_values({{"PRODUCT_PORT", "http"}, {"PRODUCT_HOLD_S", "0"}, {"PRODUCT_KAFKA_BROKERS", "no-port"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("PRODUCT_PORT"), std::string::npos) << c.error().message;
