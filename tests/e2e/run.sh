@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end journeys through the gateway against the whole platform, started by deploy/local/up.sh
 # from the debug build in a temporary AGORA_HOME on ports of its own (a running `make up` is left
-# alone), then stopped and deleted.
+# alone), then stopped and deleted. Arguments go to pytest: `tests/e2e/run.sh -k crash`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -41,4 +41,4 @@ ln -sfn "$ROOT/.agora/bin" "$AGORA_HOME/bin"
 
 python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install --quiet pytest
 AGORA_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" AGORA_MAILPIT_URL="http://127.0.0.1:$MAILPIT_UI_PORT" \
-    python3 -m pytest -q -p no:cacheprovider "$ROOT/tests/e2e"
+    python3 -m pytest -q -p no:cacheprovider "$ROOT/tests/e2e" "$@"
