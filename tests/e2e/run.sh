@@ -14,6 +14,8 @@ export POSTGRES_PORT=25432 REDIS_PORT=26379 RABBITMQ_PORT=25673 RABBITMQ_DIST_PO
 export MAILPIT_SMTP_PORT=21025 MAILPIT_UI_PORT=28025 SUPERVISOR_PORT=29001 KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093
 # One address signs up many users here; the gateway's rate limits have their own tests.
 export GATEWAY_AUTH_RATE_BURST=10000
+# Orders left half-placed by the crash tests are resolved after half the hold: 10 s, not 5 minutes.
+export ORDER_RESERVATION_HOLD_S=20
 # Sanitizer builds: leaks at exit are reported by the unit tests, not here.
 export ASAN_OPTIONS=detect_leaks=0
 
