@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages.txt
 # the Go-built tools of go-tools.txt (into $AGORA_HOME/bin), the npm tools of node-tools.txt (into
-# $AGORA_HOME/node) and the Kafka broker's jars from Maven Central (kafka/pom.xml, into
-# $AGORA_HOME/kafka/libs). Quick when nothing is missing.
+# $AGORA_HOME/node), the Python tools of python-tools.txt (into the virtualenv $AGORA_HOME/python)
+# and the Kafka broker's jars from Maven Central (kafka/pom.xml, into $AGORA_HOME/kafka/libs).
+# Quick when nothing is missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 
@@ -170,6 +171,30 @@ install_node_tools() {
     ok "installed ${wanted[*]} into $AGORA_NODE"
 }
 
+# ---- tools from the Python Package Index -------------------------------------------------------
+# The end-to-end suite (pytest, and Schemathesis checking every operation against api/openapi.yaml)
+# runs in a virtualenv of Debian's Python, so nothing of the machine's own Python is changed. A stamp
+# holding python-tools.txt's checksum makes the next run a no-op.
+AGORA_PYTHON="$AGORA_HOME/python"
+PYTHON_TOOLS="$DEPLOY_DIR/python-tools.txt"
+
+install_python_tools() {
+    local stamp="$AGORA_PYTHON/.python-tools.sha256" want wanted
+    want="$(sha256sum "$PYTHON_TOOLS" | cut -d' ' -f1)"
+    mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$PYTHON_TOOLS")
+    if [[ -x "$AGORA_PYTHON/bin/python" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+        ok "Python tools present: ${wanted[*]}"
+        return
+    fi
+    step "Installing ${wanted[*]} into $AGORA_PYTHON"
+    [[ -x "$AGORA_PYTHON/bin/python" ]] || /usr/bin/python3 -m venv "$AGORA_PYTHON" ||
+        die "could not make a virtualenv in $AGORA_PYTHON (Debian package python3-venv, listed in packages.txt)"
+    "$AGORA_PYTHON/bin/python" -m pip install --quiet --disable-pip-version-check "${wanted[@]}" ||
+        die "pip could not install ${wanted[*]}"
+    echo "$want" >"$stamp"
+    ok "installed ${wanted[*]} into $AGORA_PYTHON"
+}
+
 # ---- Kafka, from Maven Central ------------------------------------------------------------------
 # Apache Kafka is not in Debian. Its jars and their runtime dependencies are copied by Maven into
 # $KAFKA_LIBS ($AGORA_HOME/kafka/libs); a stamp holding the pom's checksum makes the next run a no-op.
@@ -214,6 +239,7 @@ main() {
     install_packages
     install_go_tools
     install_node_tools
+    install_python_tools
     install_kafka
 }
 
