@@ -31,6 +31,10 @@ RABBITMQ_LIB="${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}"
 # Sign-up and login requests a client address may burst at the gateway (the end-to-end suite, one
 # address signing up many users, raises it).
 : "${GATEWAY_AUTH_RATE_BURST:=30}"
+# The load scenarios of `make bench` turn the rate limits off and route with a table of their own
+# (empty: the built-in routes.conf).
+: "${GATEWAY_RATE_LIMITS:=true}"
+: "${GATEWAY_ROUTES_FILE:=}"
 # How long stock stays held for an order being placed (docs/adr/0006). An order left half-placed by a
 # crash is resolved after half of it; the crash tests of the end-to-end suite shorten it.
 : "${ORDER_RESERVATION_HOLD_S:=600}"
@@ -56,7 +60,7 @@ KAFKA_LIBS="$AGORA_HOME/kafka/libs"
 # ports.env is one.
 RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGORA_ETC AGORA_SECRETS
     BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
-    ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S)
+    ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S GATEWAY_RATE_LIMITS GATEWAY_ROUTES_FILE)
 mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
 # ---- messages ----------------------------------------------------------------------------------
