@@ -78,6 +78,14 @@ std::string fast_hex(size_t bytes) {
     return out;
 }
 
+void fast_bytes(unsigned char* out, size_t size) {
+    std::uint64_t word = 0;
+    for (size_t i = 0; i < size; ++i) {
+        if (i % 8 == 0) word = fast_random().next();
+        out[i] = static_cast<unsigned char>(word >> ((i % 8) * 8));
+    }
+}
+
 std::string request_id() { return fast_hex(16); }
 
 bool is_sane_request_id(std::string_view id) {

@@ -13,6 +13,8 @@ std::string request_id();
 // `bytes` (at most 32) random bytes as lower-case hex, from the same per-thread generator: trace and
 // span ids.
 std::string fast_hex(size_t bytes);
+// Fills `out` with `size` bytes from the same per-thread generator (binary trace and span ids).
+void fast_bytes(unsigned char* out, size_t size);
 // Whether a client-sent request id is sane enough to echo: 1..128 of [A-Za-z0-9._-].
 bool is_sane_request_id(std::string_view id);
 

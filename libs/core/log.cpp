@@ -9,6 +9,7 @@
 #include <boost/json/string.hpp>
 
 #include "core/clock.hpp"
+#include "core/scope.hpp"
 
 namespace agora::log {
 namespace {
@@ -29,12 +30,31 @@ std::string_view level_name(Level l) {
 
 void append_string(std::string& out, std::string_view s) { out += boost::json::serialize(boost::json::string(s)); }
 
+// Ids are hex and request ids are checked to be [A-Za-z0-9._-] on entry: neither needs escaping.
+void append_scope(std::string& out, const trace::Scope& scope) {
+    if (scope.context.valid()) {
+        out += ",\"trace_id\":\"";
+        std::size_t at = out.size();
+        out.append(32, '0');
+        trace::to_hex(scope.context.trace_id.data(), scope.context.trace_id.size(), out.data() + at);
+        out += "\",\"span_id\":\"";
+        at = out.size();
+        out.append(16, '0');
+        trace::to_hex(scope.context.span_id.data(), scope.context.span_id.size(), out.data() + at);
+        out += '"';
+    }
+    if (!scope.request_id.empty()) {
+        out += ",\"request_id\":";
+        append_string(out, scope.request_id);
+    }
+}
+
 }  // namespace
 
 std::string format(std::string_view ts, Level level, std::string_view service, std::string_view msg,
-                   std::initializer_list<Field> fields) {
+                   std::initializer_list<Field> fields, const trace::Scope* scope) {
     std::string out;
-    out.reserve(96 + msg.size());
+    out.reserve(200 + msg.size());
     out += "{\"ts\":";
     append_string(out, ts);
     out += ",\"level\":";
@@ -43,6 +63,7 @@ std::string format(std::string_view ts, Level level, std::string_view service, s
     append_string(out, service);
     out += ",\"msg\":";
     append_string(out, msg);
+    if (scope != nullptr) append_scope(out, *scope);
     for (const auto& f : fields) {
         out += ',';
         append_string(out, f.key);
@@ -68,13 +89,17 @@ void init(std::string_view service, std::string_view level) {
     spdlog::flush_every(std::chrono::seconds(1));
 }
 
+void add_sink(std::shared_ptr<spdlog::sinks::sink> sink) {
+    if (g_logger) g_logger->sinks().push_back(std::move(sink));
+}
+
 void flush() {
     if (g_logger) g_logger->flush();
 }
 
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
     if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) return;
-    std::string line = format(clock::format_rfc3339(clock::now()), level, g_service, msg, fields);
+    std::string line = format(clock::format_rfc3339(clock::now()), level, g_service, msg, fields, trace::current());
     if (g_logger) {
         g_logger->info(line);
     } else {

@@ -1,0 +1,108 @@
+#include "core/trace_context.hpp"
+
+#include <algorithm>
+
+#include "core/ids.hpp"
+
+namespace agora::trace {
+namespace {
+
+int nibble(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;  // upper case is not allowed by the specification
+}
+
+bool from_hex(std::string_view text, unsigned char* out) {
+    for (std::size_t i = 0; i < text.size() / 2; ++i) {
+        int hi = nibble(text[2 * i]);
+        int lo = nibble(text[2 * i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out[i] = static_cast<unsigned char>(hi * 16 + lo);
+    }
+    return true;
+}
+
+template <std::size_t N>
+bool all_zero(const std::array<unsigned char, N>& a) {
+    return std::all_of(a.begin(), a.end(), [](unsigned char b) { return b == 0; });
+}
+
+}  // namespace
+
+void to_hex(const unsigned char* bytes, std::size_t size, char* out) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < size; ++i) {
+        out[2 * i] = kHex[bytes[i] >> 4];
+        out[2 * i + 1] = kHex[bytes[i] & 15];
+    }
+}
+
+SpanId new_span_id() {
+    SpanId id{};
+    do {
+        ids::fast_bytes(id.data(), id.size());
+    } while (all_zero(id));
+    return id;
+}
+
+bool TraceContext::valid() const { return !all_zero(trace_id) && !all_zero(span_id); }
+
+std::optional<TraceContext> TraceContext::parse(std::string_view tp, std::string_view tracestate) {
+    // version(2) - trace-id(32) - parent-id(16) - flags(2)
+    if (tp.size() < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-') return std::nullopt;
+    unsigned char version = 0;
+    if (!from_hex(tp.substr(0, 2), &version) || version == 0xff) return std::nullopt;
+    if (version == 0 && tp.size() != 55) return std::nullopt;
+    if (version != 0 && tp.size() > 55 && tp[55] != '-') return std::nullopt;
+    TraceContext c;
+    unsigned char flags = 0;
+    if (!from_hex(tp.substr(3, 32), c.trace_id.data()) || !from_hex(tp.substr(36, 16), c.span_id.data()) ||
+        !from_hex(tp.substr(53, 2), &flags)) {
+        return std::nullopt;
+    }
+    if (!c.valid()) return std::nullopt;
+    c.flags = flags;
+    if (tracestate.size() <= 512) c.tracestate = std::string(tracestate);
+    return c;
+}
+
+TraceContext TraceContext::root(bool sampled) {
+    TraceContext c;
+    do {
+        ids::fast_bytes(c.trace_id.data(), c.trace_id.size());
+    } while (all_zero(c.trace_id));
+    c.span_id = new_span_id();
+    c.flags = sampled ? 1 : 0;
+    return c;
+}
+
+TraceContext TraceContext::child() const {
+    TraceContext c = *this;
+    c.span_id = new_span_id();
+    return c;
+}
+
+std::string TraceContext::traceparent() const {
+    std::string out(55, '-');
+    out[0] = '0';
+    out[1] = '0';
+    to_hex(trace_id.data(), trace_id.size(), out.data() + 3);
+    to_hex(span_id.data(), span_id.size(), out.data() + 36);
+    to_hex(&flags, 1, out.data() + 53);
+    return out;
+}
+
+std::string TraceContext::trace_id_hex() const {
+    std::string out(32, '0');
+    to_hex(trace_id.data(), trace_id.size(), out.data());
+    return out;
+}
+
+std::string TraceContext::span_id_hex() const {
+    std::string out(16, '0');
+    to_hex(span_id.data(), span_id.size(), out.data());
+    return out;
+}
+
+}  // namespace agora::trace
