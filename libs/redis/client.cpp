@@ -1,7 +1,5 @@
 #include "redis/client.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <boost/asio/redirect_error.hpp>
 #include <vector>
@@ -12,24 +10,19 @@
 namespace agora::redis {
 namespace {
 
-constexpr std::string_view kIncrWithExpiry =
-    "local n = redis.call('INCR', KEYS[1]) "
-    "if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end "
-    "return n";
-constexpr std::string_view kCompareAndDelete =
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+// Built once (their digests too) on first use.
+const Script& incr_with_expiry_script() {
+    static const Script script(
+        "local n = redis.call('INCR', KEYS[1]) "
+        "if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end "
+        "return n");
+    return script;
+}
 
-std::string sha1_hex(std::string_view text) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) {
-        hex.push_back(kHex[digest[i] >> 4]);
-        hex.push_back(kHex[digest[i] & 0xf]);
-    }
-    return hex;
+const Script& compare_and_delete_script() {
+    static const Script script(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
+    return script;
 }
 
 Error unexpected_reply(std::string_view command, const Reply& reply) {
@@ -185,9 +178,9 @@ Task<Result<std::optional<std::chrono::milliseconds>>> Client::pttl(std::string_
 
 Task<Result<std::int64_t>> Client::incr_with_expiry(std::string_view key, std::chrono::milliseconds ttl) {
     auto ms = std::to_string(ttl.count());
-    std::initializer_list<std::string_view> keys{key};
-    std::initializer_list<std::string_view> args{ms};
-    auto reply = co_await eval(kIncrWithExpiry, keys, args);
+    std::string_view keys[] = {key};
+    std::string_view args[] = {ms};
+    auto reply = co_await eval(incr_with_expiry_script(), keys, args, state_->config.command_timeout);
     if (!reply) co_return fail(reply.error());
     if (reply->type == Reply::Type::kInteger) co_return reply->integer;
     co_return fail(unexpected_reply("incr_with_expiry", *reply));
@@ -195,22 +188,31 @@ Task<Result<std::int64_t>> Client::incr_with_expiry(std::string_view key, std::c
 
 Task<Result<Reply>> Client::eval(std::string_view script, std::initializer_list<std::string_view> keys,
                                  std::initializer_list<std::string_view> args) {
-    auto sha = sha1_hex(script);
+    Script compiled(script);
+    std::vector<std::string_view> key_list(keys), arg_list(args);  // a braced array may not outlive a lazy task
+    co_return co_await eval(compiled, key_list, arg_list, state_->config.command_timeout);
+}
+
+Task<Result<Reply>> Client::eval(const Script& script, std::span<const std::string_view> keys,
+                                 std::span<const std::string_view> args, std::chrono::milliseconds deadline) {
+    auto until = std::chrono::steady_clock::now() + deadline;
     auto key_count = std::to_string(keys.size());
-    std::vector<std::string_view> argv{"EVALSHA", sha, key_count};
+    std::vector<std::string_view> argv{"EVALSHA", script.sha(), key_count};
     argv.insert(argv.end(), keys.begin(), keys.end());
     argv.insert(argv.end(), args.begin(), args.end());
-    auto reply = co_await command(std::span<const std::string_view>(argv));
+    auto reply = co_await command(std::span<const std::string_view>(argv), deadline);
     if (!reply || !reply->is_error() || !reply->text.starts_with("NOSCRIPT")) co_return reply;
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left <= std::chrono::milliseconds(0)) co_return fail(ErrorKind::kUnavailable, "redis: deadline exceeded");
     argv[0] = "EVAL";
-    argv[1] = script;
-    co_return co_await command(std::span<const std::string_view>(argv));
+    argv[1] = script.body();
+    co_return co_await command(std::span<const std::string_view>(argv), left);
 }
 
 Task<Result<bool>> Client::compare_and_delete(std::string_view key, std::string_view value) {
-    std::initializer_list<std::string_view> keys{key};
-    std::initializer_list<std::string_view> args{value};
-    auto reply = co_await eval(kCompareAndDelete, keys, args);
+    std::string_view keys[] = {key};
+    std::string_view args[] = {value};
+    auto reply = co_await eval(compare_and_delete_script(), keys, args, state_->config.command_timeout);
     if (!reply) co_return fail(reply.error());
     if (reply->type == Reply::Type::kInteger) co_return reply->integer == 1;
     co_return fail(unexpected_reply("compare_and_delete", *reply));

@@ -20,6 +20,7 @@
 #include "core/error.hpp"
 #include "redis/config.hpp"
 #include "redis/reply.hpp"
+#include "redis/script.hpp"
 #include "runtime/asio.hpp"
 
 namespace agora::redis {
@@ -60,6 +61,10 @@ public:
     // Runs a Lua script (EVALSHA, falling back to EVAL once when the server does not have it cached).
     Task<Result<Reply>> eval(std::string_view script, std::initializer_list<std::string_view> keys,
                              std::initializer_list<std::string_view> args);
+    // The same for a script whose digest is computed once; both attempts together stay within
+    // `deadline`. Keys and arguments must live until the co_await completes.
+    Task<Result<Reply>> eval(const Script& script, std::span<const std::string_view> keys,
+                             std::span<const std::string_view> args, std::chrono::milliseconds deadline);
     // Deletes the key only if it still holds `value` (releasing a lock we own): true when deleted.
     Task<Result<bool>> compare_and_delete(std::string_view key, std::string_view value);
 

@@ -143,6 +143,55 @@ TEST_F(RedisClientIt, EvalLoadsTheScriptWhenTheServerLacksIt) {
     EXPECT_TRUE(run(client.eval("return {KEYS[1], ARGV[1]}", {key("k")}, {"arg"})));
 }
 
+TEST_F(RedisClientIt, ScriptsRunByDigestAndReloadAfterAFlush) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    Script script("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    EXPECT_EQ(script.sha().size(), 40u);
+    auto k = key("n");
+    std::string_view keys[] = {k};
+    std::string_view by[] = {"5"};
+    ASSERT_TRUE(run(client.command({"SCRIPT", "FLUSH"})));
+    auto first = run(client.eval(script, keys, by, 1s));
+    ASSERT_TRUE(first);
+    EXPECT_EQ(*first, Reply::of_integer(5));
+    // The fallback to EVAL left the script cached under the digest we send.
+    auto exists = run(client.command({"SCRIPT", "EXISTS", script.sha()}));
+    ASSERT_TRUE(exists);
+    EXPECT_EQ(*exists, Reply::of_array({Reply::of_integer(1)}));
+    EXPECT_EQ(run(client.eval(script, keys, by, 1s)).value(), Reply::of_integer(10));
+    // As after a restart of the server: the cache is gone, the call still succeeds, once.
+    ASSERT_TRUE(run(client.command({"SCRIPT", "FLUSH"})));
+    EXPECT_EQ(run(client.eval(script, keys, by, 1s)).value(), Reply::of_integer(15));
+    // A script error is a reply, not a failure.
+    Script broken("return redis.call('NOSUCHCOMMAND')");
+    auto error = run(client.eval(broken, keys, by, 1s));
+    ASSERT_TRUE(error);
+    EXPECT_TRUE(error->is_error());
+}
+
+TEST_F(RedisClientIt, ScriptDeadlineHoldsWhenTheServerStalls) {
+    Client client(io_, config()), pauser(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    ASSERT_TRUE(run(pauser.connect()));
+    Script script("return 1");
+    std::span<const std::string_view> none;
+    ASSERT_EQ(run(client.eval(script, none, none, 1s)).value(), Reply::of_integer(1));
+    // Every other client waits while the server is paused: our call must give up at its deadline.
+    auto paused = run(pauser.command({"CLIENT", "PAUSE", "600", "ALL"}));
+    ASSERT_TRUE(paused && paused->is_status("OK"));
+    auto start = std::chrono::steady_clock::now();
+    auto stalled = run(client.eval(script, none, none, 80ms));
+    auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(stalled);
+    EXPECT_EQ(stalled.error().kind, ErrorKind::kUnavailable);
+    EXPECT_GE(took, 70ms);
+    EXPECT_LT(took, 400ms);
+    // Once the pause ends the same connection serves again (the late reply went to nobody).
+    EXPECT_TRUE(testing::wait_until([&] { return run(client.eval(script, none, none, 100ms)).has_value(); }, 3s));
+    EXPECT_EQ(run(client.eval(script, none, none, 1s)).value(), Reply::of_integer(1));
+}
+
 TEST_F(RedisClientIt, DeadlineIsHonoured) {
     Client client(io_, config());
     ASSERT_TRUE(run(client.connect()));
