@@ -12,7 +12,15 @@ public:
     PoolCore(asio::io_context& io, PoolConfig config)
         : io_(io),
           config_(std::move(config)),
-          options_{config_.conninfo, config_.connect_timeout, config_.statement_timeout} {}
+          options_{config_.conninfo, config_.connect_timeout, config_.statement_timeout} {
+        if (config_.metrics) config_.metrics->sized(config_.size);
+    }
+    ~PoolCore() {
+        if (!config_.metrics) return;
+        config_.metrics->sized(-config_.size);
+        // Idle connections close with the pool; leased ones were given back before it could go.
+        config_.metrics->opened(-open_);
+    }
 
     Task<Outcome<std::unique_ptr<Connection>>> acquire();
     void release(std::unique_ptr<Connection> connection);
@@ -48,8 +56,13 @@ private:
         waiter->listed = false;
         return waiter;
     }
+    Task<Outcome<std::unique_ptr<Connection>>> take(bool& waited);
     void hand_over(std::unique_ptr<Connection> connection);
     void free_slot();
+    void count_open(int delta) {
+        open_ += delta;
+        if (config_.metrics) config_.metrics->opened(delta);
+    }
     static Task<void> roll_back(std::shared_ptr<PoolCore> core, std::unique_ptr<Connection> connection);
 
     asio::io_context& io_;
@@ -61,6 +74,19 @@ private:
 };
 
 Task<Outcome<std::unique_ptr<Connection>>> PoolCore::acquire() {
+    bool waited = false;
+    if (!config_.metrics) co_return co_await take(waited);
+    auto started = std::chrono::steady_clock::now();
+    auto connection = co_await take(waited);
+    if (connection) {
+        config_.metrics->acquired(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                                  waited);
+        config_.metrics->leased(1);
+    }
+    co_return connection;
+}
+
+Task<Outcome<std::unique_ptr<Connection>>> PoolCore::take(bool& waited) {
     auto deadline = std::chrono::steady_clock::now() + config_.acquire_timeout;
     while (true) {
         while (!idle_.empty()) {
@@ -68,10 +94,10 @@ Task<Outcome<std::unique_ptr<Connection>>> PoolCore::acquire() {
             auto connection = std::move(idle_.back());
             idle_.pop_back();
             if (!connection->closed_by_server()) co_return connection;
-            --open_;
+            count_open(-1);
         }
         if (open_ < config_.size) {
-            ++open_;
+            count_open(1);
             auto opened = co_await Connection::open(options_);
             if (!opened) {
                 free_slot();
@@ -80,10 +106,12 @@ Task<Outcome<std::unique_ptr<Connection>>> PoolCore::acquire() {
             co_return std::move(*opened);
         }
         Waiter waiter(*this, deadline);
+        waited = true;
         boost::system::error_code ec;
         co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (waiter.connection) co_return std::move(waiter.connection);
         if (waiter.slot) continue;
+        if (config_.metrics) config_.metrics->timed_out();
         co_return failed(Failure::lost("no free database connection within " +
                                        std::to_string(config_.acquire_timeout.count()) + " ms"));
     }
@@ -91,6 +119,7 @@ Task<Outcome<std::unique_ptr<Connection>>> PoolCore::acquire() {
 
 void PoolCore::release(std::unique_ptr<Connection> connection) {
     if (!connection) return;
+    if (config_.metrics) config_.metrics->leased(-1);
     switch (connection->state()) {
         case Connection::State::kIdle:
             hand_over(std::move(connection));
@@ -128,7 +157,7 @@ void PoolCore::hand_over(std::unique_ptr<Connection> connection) {
 }
 
 void PoolCore::free_slot() {
-    --open_;
+    count_open(-1);
     if (Waiter* waiter = next_waiter()) {
         waiter->slot = true;
         waiter->timer.cancel();

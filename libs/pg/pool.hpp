@@ -20,6 +20,7 @@
 #include "pg/connection.hpp"
 #include "pg/failure.hpp"
 #include "pg/params.hpp"
+#include "pg/pool_metrics.hpp"
 #include "pg/query.hpp"
 #include "pg/rows.hpp"
 #include "runtime/asio.hpp"
@@ -32,6 +33,7 @@ struct PoolConfig {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds acquire_timeout{2000};  // waiting for a free connection, then kUnavailable
     std::chrono::milliseconds statement_timeout{10000};
+    std::shared_ptr<PoolMetrics> metrics;  // none: the pool reports nothing
 
     // <PREFIX>_URL, <PREFIX>_POOL_SIZE, <PREFIX>_CONNECT_TIMEOUT_MS, <PREFIX>_ACQUIRE_TIMEOUT_MS,
     // <PREFIX>_STATEMENT_TIMEOUT_MS; the URL is read as a secret (it may hold a password).

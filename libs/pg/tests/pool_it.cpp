@@ -160,6 +160,51 @@ TEST_F(PoolIt, WaitersGetConnectionsAsTheyAreReleased) {
     EXPECT_LE(pool.open_connections(), 2);
 }
 
+TEST_F(PoolIt, MetricsCountLeasesWaitsAndTimeouts) {
+    prometheus::Registry registry;
+    auto c = config(1);
+    c.metrics = PoolMetrics::make(registry, "primary");
+    auto& metrics = *c.metrics;
+    {
+        Pool pool(io_, c);
+        run([&]() -> Task<void> {
+            EXPECT_TRUE(co_await pool.query(kOne));
+            EXPECT_EQ(metrics.in_use(), 0);
+            EXPECT_EQ(metrics.open(), 1);
+            auto held = co_await pool.begin();
+            EXPECT_TRUE(held);
+            EXPECT_EQ(metrics.in_use(), 1);
+            // The only connection is held: this one waits out the acquire timeout.
+            EXPECT_FALSE(co_await pool.query(kOne));
+            EXPECT_EQ(metrics.timeouts(), 1);
+            EXPECT_EQ(metrics.waits(), 0);
+            EXPECT_TRUE(co_await held->commit());
+            EXPECT_EQ(metrics.in_use(), 0);
+        }());
+        // Two queries on one connection: the second waits for the first to give it back.
+        int done = 0;
+        for (int i = 0; i < 2; ++i) {
+            asio::co_spawn(io_, [&]() -> Task<void> {
+                if (co_await pool.query(kSleep, 0.05)) ++done;
+            }, asio::detached);
+        }
+        testing::run_until(io_, [&] { return done == 2; }, 10s);
+        EXPECT_EQ(metrics.waits(), 1);
+        EXPECT_EQ(metrics.in_use(), 0);
+    }
+    // A closed pool gives its size and connections back, so a replaced pool is not counted twice.
+    EXPECT_EQ(metrics.open(), 0);
+    bool found = false;
+    for (const auto& family : registry.Collect()) {
+        if (family.name != "agora_pg_pool_acquire_seconds") continue;
+        found = true;
+        ASSERT_EQ(family.metric.size(), 1u);
+        EXPECT_EQ(family.metric[0].label[0].value, "primary");
+        EXPECT_EQ(family.metric[0].histogram.sample_count, 4u);  // the timed-out one is not a sample
+    }
+    EXPECT_TRUE(found);
+}
+
 TEST_F(PoolIt, LargeResultIsReadCompletely) {
     Pool pool(io_, config());
     auto rows = run(pool.query(kSeries, 50000));
