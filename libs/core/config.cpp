@@ -62,6 +62,21 @@ std::int64_t Env::integer(const char* name, std::int64_t fallback, std::int64_t 
     return value;
 }
 
+double Env::fraction(const char* name, double fallback) {
+    const char* v = raw(name);
+    double value = fallback;
+    if (v) {
+        std::string_view text(v);
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0 && value <= 1)) {
+            problem(name, "a number in 0..1", v);
+            value = fallback;
+        }
+    }
+    note(name, std::to_string(value));
+    return value;
+}
+
 int Env::port(const char* name, int fallback) { return static_cast<int>(integer(name, fallback, 1, 65535)); }
 
 std::chrono::milliseconds Env::millis(const char* name, std::chrono::milliseconds fallback) {

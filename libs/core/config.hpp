@@ -30,6 +30,8 @@ public:
     std::chrono::milliseconds millis(const char* name, std::chrono::milliseconds fallback);
     std::chrono::seconds seconds(const char* name, std::chrono::seconds fallback);
     bool flag(const char* name, bool fallback);
+    // A number in 0..1 ("0.25"): ratios such as a sampling rate.
+    double fraction(const char* name, double fallback);
 
     // Every problem found so far, one line each; empty when all values were valid.
     const std::vector<std::string>& problems() const { return problems_; }

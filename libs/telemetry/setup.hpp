@@ -1,0 +1,31 @@
+#pragma once
+// Tracing and log shipping for a service, from the environment:
+//   AGORA_OTLP_ENDPOINT       OTLP/HTTP base URL of the trace collector; empty: tracing off
+//   AGORA_TRACE_SAMPLE_RATIO  0..1 share of new traces recorded (default 1)
+//   AGORA_LOGS_ENDPOINT       VictoriaLogs base URL; empty: log lines stay on stdout only
+#include <string>
+
+#include "core/config.hpp"
+#include "telemetry/log_shipper.hpp"
+#include "telemetry/tracing.hpp"
+
+namespace agora::telemetry {
+
+struct TelemetryConfig {
+    TracingConfig tracing;
+    LogShippingConfig logs;
+};
+
+// Reads the variables above (problems are collected in `env`).
+TelemetryConfig telemetry_config(config::Env& env, const std::string& service);
+
+// Starts what is configured (after log::init); stop flushes what it can within the export timeout.
+void start_telemetry(const TelemetryConfig& config);
+void stop_telemetry();
+
+// The export counters in the Prometheus text format, for /metrics:
+//   agora_<service>_trace_spans_exported_total, agora_<service>_trace_spans_dropped_total,
+//   agora_<service>_log_lines_shipped_total, agora_<service>_log_lines_dropped_total
+std::string telemetry_exposition();
+
+}  // namespace agora::telemetry
