@@ -66,6 +66,7 @@ struct Consumer::State : std::enable_shared_from_this<Consumer::State> {
     std::string queue;
     Handler handler;
     int prefetch = 16;
+    std::shared_ptr<ConsumerMetrics> metrics;
     int event_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
     std::mutex mutex;
@@ -166,12 +167,18 @@ void Consumer::State::dispatch(Delivery delivery, std::uint64_t tag) {
 Task<void> Consumer::State::handle(std::shared_ptr<State> keep, Delivery delivery, std::uint64_t tag,
                                    std::uint64_t generation) {
     auto disposition = Disposition::kReject;
+    auto started = std::chrono::steady_clock::now();
     try {
         disposition = co_await keep->handler(delivery);
     } catch (const std::exception& e) {
         log::error("amqp handler failed", {{"queue", keep->queue}, {"event_id", delivery.message_id}, {"error", e.what()}});
     } catch (...) {
         log::error("amqp handler failed", {{"queue", keep->queue}, {"event_id", delivery.message_id}});
+    }
+    if (keep->metrics) {
+        keep->metrics->handled(keep->queue,
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                               disposition);
     }
     {
         std::lock_guard lock(keep->mutex);
@@ -209,8 +216,11 @@ void Consumer::State::run() {
     connection.reset();
 }
 
-Consumer::Consumer(asio::io_context& io, Config config, std::string queue, Handler handler, int prefetch)
+Consumer::Consumer(asio::io_context& io, Config config, std::string queue, Handler handler, int prefetch,
+                   std::shared_ptr<ConsumerMetrics> metrics)
     : state_(std::make_shared<State>(io)) {
+    state_->metrics = std::move(metrics);
+    if (state_->metrics) state_->metrics->declare(queue);
     state_->config = std::move(config);
     state_->queue = std::move(queue);
     state_->handler = std::move(handler);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "amqp/config.hpp"
+#include "amqp/consumer_metrics.hpp"
 #include "runtime/asio.hpp"
 
 namespace agora::amqp {
@@ -44,8 +45,10 @@ using Handler = std::function<Task<Disposition>(const Delivery&)>;
 
 class Consumer {
 public:
-    // Starts consuming at once; the handler runs on `io`. A handler that throws counts as kReject.
-    Consumer(asio::io_context& io, Config config, std::string queue, Handler handler, int prefetch = 16);
+    // Starts consuming at once; the handler runs on `io`. A handler that throws counts as kReject. With
+    // `metrics`, every delivery's handling time and outcome are counted there.
+    Consumer(asio::io_context& io, Config config, std::string queue, Handler handler, int prefetch = 16,
+             std::shared_ptr<ConsumerMetrics> metrics = nullptr);
     Consumer(const Consumer&) = delete;
     Consumer& operator=(const Consumer&) = delete;
     ~Consumer();

@@ -3,6 +3,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_future.hpp>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -145,6 +146,48 @@ TEST_F(AmqpIt, RequeuedMessageComesBackRedelivered) {
     auto last = std::find_if(inbox.deliveries.rbegin(), inbox.deliveries.rend(),
                              [&](const Delivery& d) { return d.message_id == sent.event_id; });
     EXPECT_TRUE(last->redelivered);
+}
+
+// The value of the series of a family whose labels include `label_value`, -1 when absent.
+double metric(prometheus::Registry& registry, const std::string& name, const std::string& label_value) {
+    for (const auto& family : registry.Collect()) {
+        if (family.name != name) continue;
+        for (const auto& m : family.metric) {
+            for (const auto& label : m.label) {
+                if (label.value != label_value) continue;
+                return family.type == prometheus::MetricType::Histogram
+                           ? static_cast<double>(m.histogram.sample_count)
+                           : m.counter.value;
+            }
+        }
+    }
+    return -1;
+}
+
+TEST_F(AmqpIt, MetricsCountEachOutcomeAndTimeEachDelivery) {
+    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
+    auto sent = message("send.payment.reminder", R"({"order_id":2})");
+    ASSERT_TRUE(publish(publisher, sent));
+
+    prometheus::Registry registry;
+    std::atomic<int> attempts{0};
+    // Requeued once, acknowledged the second time, then a rejected one.
+    Consumer consumer(
+        io_, config_, "reminder",
+        [&](const Delivery&) -> Task<Disposition> {
+            auto n = ++attempts;
+            co_return n == 1 ? Disposition::kRequeue : n == 2 ? Disposition::kAck : Disposition::kReject;
+        },
+        16, ConsumerMetrics::make(registry));
+    ASSERT_TRUE(testing::wait_until([&] { return attempts >= 2; }, 10s));
+    ASSERT_TRUE(publish(publisher, message("send.payment.reminder", R"({"order_id":3})")));
+    ASSERT_TRUE(testing::wait_until([&] { return attempts >= 3; }, 10s));
+    ASSERT_TRUE(testing::wait_until([&] { return metric(registry, "agora_amqp_handle_seconds", "reminder") == 3; },
+                                    10s));
+    EXPECT_EQ(metric(registry, "agora_amqp_deliveries_total", "requeue"), 1);
+    EXPECT_EQ(metric(registry, "agora_amqp_deliveries_total", "ack"), 1);
+    EXPECT_EQ(metric(registry, "agora_amqp_deliveries_total", "reject"), 1);
 }
 
 TEST_F(AmqpIt, FailedMessageLandsInTheDeadLetterQueue) {
