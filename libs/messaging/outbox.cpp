@@ -126,7 +126,10 @@ Task<void> OutboxRelay::run() {
         if (stopping_) break;
         if (!pass || pass->publish_failed) {
             ++failures_;
+            if (config_.metrics) config_.metrics->failed();
             if (!pass) log::warn("outbox relay pass failed", {{"error", pass.error().message}});
+            // While the broker refuses, the backlog and its age keep growing: let that show.
+            co_await refresh_backlog();
             // notify() must not cut a backoff short; only stop() does.
             auto until = std::chrono::steady_clock::now() + jittered(backoff);
             while (!stopping_ && std::chrono::steady_clock::now() < until) {
@@ -187,6 +190,7 @@ Task<pg::Outcome<OutboxRelay::Pass>> OutboxRelay::relay_batch() {
     }
     if (auto committed = co_await tx->commit(); !committed) co_return pg::failed(std::move(committed.error()));
     published_ += published;
+    if (config_.metrics && published > 0) config_.metrics->published(published);
     co_return pass;
 }
 
@@ -205,6 +209,7 @@ Task<void> OutboxRelay::refresh_backlog() {
     if (!rows || rows->empty()) co_return;
     backlog_ = rows->front().get<std::int64_t>(0);
     oldest_age_ms_ = rows->front().get<std::int64_t>(1);
+    if (config_.metrics) config_.metrics->backlog(backlog_, oldest_age());
 }
 
 }  // namespace agora::messaging

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "messaging/message.hpp"
+#include "messaging/outbox_metrics.hpp"
 #include "messaging/publisher.hpp"
 #include "pg/pool.hpp"
 #include "runtime/asio.hpp"
@@ -33,6 +34,7 @@ struct RelayConfig {
     // Published rows are kept this long (for diagnosis), then deleted, checked every prune_interval.
     std::chrono::seconds retention{std::chrono::hours(24)};
     std::chrono::milliseconds prune_interval{60'000};
+    std::shared_ptr<OutboxMetrics> metrics;  // none: the relay reports only through its accessors
 };
 
 // Claims unpublished rows in id order (FOR UPDATE SKIP LOCKED, and a transaction-level advisory lock so
@@ -56,7 +58,8 @@ public:
     void stop();
 
     bool running() const { return running_; }
-    // At the last check: unpublished rows, and the age of the oldest of them.
+    // At the last check (after each pass that empties the queue or fails): unpublished rows, and the age of
+    // the oldest of them.
     std::int64_t backlog() const { return backlog_; }
     std::chrono::milliseconds oldest_age() const { return std::chrono::milliseconds(oldest_age_ms_.load()); }
     std::int64_t published() const { return published_; }  // since start

@@ -72,8 +72,10 @@ protected:
         }
     }
 
-    void start_relay(std::chrono::seconds retention = std::chrono::hours(24)) {
+    void start_relay(std::chrono::seconds retention = std::chrono::hours(24),
+                     std::shared_ptr<OutboxMetrics> metrics = nullptr) {
         RelayConfig config;
+        config.metrics = std::move(metrics);
         config.retention = retention;
         config.prune_interval = 0ms;
         config.poll_interval = 100ms;
@@ -179,6 +181,34 @@ TEST_F(OutboxIt, EverythingArrivesInOrderOnceThePublisherRecovers) {
     run_until(io_, [&] { return relay_->backlog() == 0; }, 10s);
     EXPECT_EQ(scalar({"unpublished", "SELECT count(*) FROM outbox WHERE published_at IS NULL"}), 0);
     EXPECT_GE(scalar({"first_attempts", "SELECT attempts FROM outbox ORDER BY id LIMIT 1"}), 2);
+}
+
+double metric(prometheus::Registry& registry, const std::string& name) {
+    for (const auto& family : registry.Collect()) {
+        if (family.name != name || family.metric.empty()) continue;
+        const auto& m = family.metric.front();
+        return family.type == prometheus::MetricType::Counter ? m.counter.value : m.gauge.value;
+    }
+    return -1;
+}
+
+TEST_F(OutboxIt, MetricsShowTheBacklogGrowWhileTheBrokerRefuses) {
+    prometheus::Registry registry;
+    start_relay(std::chrono::hours(24), OutboxMetrics::make(registry));
+    publisher_.available = false;
+    for (int i = 0; i < 3; ++i) commit_event(event("stuck", i));
+    // The backlog is checked after failed passes too: it shows while nothing can be published.
+    run_until(io_, [&] { return metric(registry, "agora_outbox_backlog") == 3; }, 10s);
+    EXPECT_EQ(metric(registry, "agora_outbox_backlog"), 3);
+    run_until(io_, [&] { return metric(registry, "agora_outbox_oldest_age_seconds") >= 0.3; }, 10s);
+    EXPECT_GE(metric(registry, "agora_outbox_oldest_age_seconds"), 0.3);
+    EXPECT_GE(metric(registry, "agora_outbox_relay_failures_total"), 1);
+    EXPECT_EQ(metric(registry, "agora_outbox_published_total"), 0);
+
+    publisher_.available = true;
+    run_until(io_, [&] { return metric(registry, "agora_outbox_backlog") == 0; }, 10s);
+    EXPECT_EQ(metric(registry, "agora_outbox_published_total"), 3);
+    EXPECT_EQ(metric(registry, "agora_outbox_oldest_age_seconds"), 0);
 }
 
 TEST_F(OutboxIt, ABacklogLargerThanABatchIsDrained) {
