@@ -3,11 +3,13 @@
 // "host:port[,host:port...]"; a consumer adds its group id.
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "kafka/consumer_metrics.hpp"
 
 namespace agora::kafka {
 
@@ -39,6 +41,7 @@ struct ConsumerConfig {
     // Records held per partition before fetching from it pauses until its handler catches up.
     std::size_t max_backlog = 1000;
     std::chrono::milliseconds session_timeout{10000};
+    std::shared_ptr<ConsumerMetrics> metrics;  // none: the consumer reports nothing
 
     static Result<ConsumerConfig> from_brokers(std::string_view brokers, std::string group_id);
 };

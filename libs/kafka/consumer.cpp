@@ -83,6 +83,7 @@ struct Consumer::State : std::enable_shared_from_this<State> {
     void commit(int async, const rd_kafka_topic_partition_list_t* only = nullptr);
     void on_committed(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* list);
     void resume_drained();
+    void report_lag();
     void set_paused(Partition& partition, bool paused);
 
     // The event loop's side.
@@ -121,6 +122,7 @@ void Consumer::State::run() {
         resume_drained();
         if (auto now = std::chrono::steady_clock::now(); now >= next_commit) {
             commit(1);
+            report_lag();
             next_commit = now + config.commit_interval;
         }
     }
@@ -155,6 +157,35 @@ void Consumer::State::set_paused(Partition& partition, bool paused) {
     auto err = paused ? rd_kafka_pause_partitions(client.get(), list.get())
                       : rd_kafka_resume_partitions(client.get(), list.get());
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) partition.paused = paused;
+}
+
+void Consumer::State::report_lag() {
+    if (!config.metrics) return;
+    std::lock_guard lock(mutex);
+    for (auto& [id, partition] : partitions) {
+        std::int64_t lag = 0;
+        if (partition->assigned) {
+            // The next record to handle: the one in hand, else the one after the last done, else where
+            // fetching stands (nothing handled yet since the assignment).
+            std::int64_t next = partition->done;
+            if (!partition->backlog.empty()) {
+                next = partition->backlog.front().offset;
+            } else if (next == kNoOffset) {
+                PartitionList list(rd_kafka_topic_partition_list_new(1));
+                rd_kafka_topic_partition_list_add(list.get(), id.topic.c_str(), id.partition);
+                if (rd_kafka_position(client.get(), list.get()) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                    next = list->elems[0].offset;
+                }
+            }
+            std::int64_t low = 0, high = -1;
+            // Cached from the last fetch: no request to the broker.
+            if (rd_kafka_get_watermark_offsets(client.get(), id.topic.c_str(), id.partition, &low, &high) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR) {
+                lag = partition_lag(high, next);
+            }
+        }
+        config.metrics->lag(id.topic, id.partition, lag);
+    }
 }
 
 void Consumer::State::resume_drained() {
@@ -268,7 +299,13 @@ Task<void> Consumer::State::work(std::shared_ptr<Partition> partition) {
         auto backoff = config.retry_min;
         bool current = true;  // still this member's record to settle
         while (true) {
+            auto started = std::chrono::steady_clock::now();
             auto result = co_await handle(record);
+            if (config.metrics) {
+                config.metrics->handled(
+                    record.topic, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                    static_cast<bool>(result));
+            }
             if (result) break;
             log::warn("kafka handler failed, will retry", {{"topic", record.topic},
                                                            {"partition", std::to_string(record.partition)},
@@ -300,6 +337,9 @@ Result<std::unique_ptr<Consumer>> Consumer::create(asio::io_context& io, Consume
     if (topics.empty()) return fail(ErrorKind::kInternal, "kafka: consumer without topics");
     auto state = std::make_shared<State>(io, std::move(config), std::move(topics), std::move(handler));
     const auto& cfg = state->config;
+    if (cfg.metrics) {
+        for (const auto& topic : state->topics) cfg.metrics->declare(topic);
+    }
     ConfHandle conf(rd_kafka_conf_new());
     const std::pair<const char*, std::string> settings[] = {
         {"bootstrap.servers", cfg.kafka.brokers},

@@ -224,6 +224,53 @@ TEST_F(KafkaIt, FailedHandlerIsRetriedAndHoldsItsPartition) {
     EXPECT_TRUE(testing::wait_until([&] { return committed(*in, name, 0) == 3; }, 10s));
 }
 
+// The value of one series of a family, -1 when it is not there.
+double metric(prometheus::Registry& registry, const std::string& name, const std::string& label_value) {
+    for (const auto& family : registry.Collect()) {
+        if (family.name != name) continue;
+        for (const auto& m : family.metric) {
+            bool match = label_value.empty();
+            for (const auto& label : m.label) match = match || label.value == label_value;
+            if (!match) continue;
+            switch (family.type) {
+                case prometheus::MetricType::Counter: return m.counter.value;
+                case prometheus::MetricType::Histogram: return static_cast<double>(m.histogram.sample_count);
+                default: return m.gauge.value;
+            }
+        }
+    }
+    return -1;
+}
+
+TEST_F(KafkaIt, MetricsShowTheLagOfAStuckPartitionAndTheFailedAttempts) {
+    auto name = topic(1);
+    auto out = producer();
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(publish(*out, message(name, "k", std::to_string(i))));
+
+    prometheus::Registry registry;
+    auto config = ConsumerConfig::from_brokers(broker->brokers(), "g-" + ids::uuid());
+    config->retry_min = 100ms;
+    config->retry_max = 200ms;
+    config->metrics = ConsumerMetrics::make(registry);
+    std::atomic<bool> healthy{false};
+    Seen done;
+    auto in = std::move(Consumer::create(io_, *config, {name}, [&](const Record& record) -> Task<Result<void>> {
+                            if (!healthy) co_return fail(ErrorKind::kUnavailable, "database away");
+                            done.add(record);
+                            co_return Result<void>{};
+                        }).value());
+    // The first record fails again and again: all five wait.
+    ASSERT_TRUE(testing::wait_until([&] { return metric(registry, "agora_kafka_consumer_lag", name) == 5; }, 30s));
+    ASSERT_TRUE(testing::wait_until(
+        [&] { return metric(registry, "agora_kafka_handler_failures_total", name) >= 2; }, 30s));
+    healthy = true;
+    ASSERT_TRUE(testing::wait_until([&] { return done.size() == 5; }, 30s));
+    EXPECT_TRUE(testing::wait_until([&] { return metric(registry, "agora_kafka_consumer_lag", name) == 0; }, 10s));
+    // Every attempt is timed: the failed ones and the five that succeeded.
+    auto failures = metric(registry, "agora_kafka_handler_failures_total", name);
+    EXPECT_EQ(metric(registry, "agora_kafka_handle_seconds", name), failures + 5);
+}
+
 TEST_F(KafkaIt, ThrowingHandlerIsRetriedLikeAFailure) {
     auto name = topic(1);
     auto out = producer();

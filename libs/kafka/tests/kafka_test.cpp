@@ -1,4 +1,4 @@
-// Broker lists and configuration, without a broker.
+// Broker lists, configuration and lag arithmetic, without a broker.
 #include <gtest/gtest.h>
 
 #include "kafka/config.hpp"
@@ -61,6 +61,14 @@ TEST(KafkaRecord, FindsHeaders) {
     EXPECT_EQ(record.event_type(), "product-updated");
     EXPECT_EQ(record.header("version"), "3");
     EXPECT_EQ(record.header("traceparent"), "");
+}
+
+TEST(KafkaLag, CountsFromTheNextRecordToTheHighWatermark) {
+    EXPECT_EQ(partition_lag(10, 4), 6);
+    EXPECT_EQ(partition_lag(10, 10), 0);
+    EXPECT_EQ(partition_lag(10, 12), 0);  // a stale watermark never makes a negative lag
+    EXPECT_EQ(partition_lag(-1, 4), 0);   // nothing fetched yet
+    EXPECT_EQ(partition_lag(10, -1001), 0);
 }
 
 }  // namespace
