@@ -47,6 +47,7 @@ public:
     bool closed_by_server();
 
 private:
+    friend class Pipeline;  // drives the same connection in libpq's pipeline mode
     Connection(asio::any_io_executor executor, pg_conn* conn);
     Task<Outcome<void>> connect(std::chrono::steady_clock::time_point deadline);
     Task<Outcome<void>> flush();
