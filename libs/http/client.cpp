@@ -11,7 +11,9 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 
+#include "core/scope.hpp"
 #include "http/wire.hpp"
+#include "telemetry/tracing.hpp"
 
 namespace agora::http {
 namespace {
@@ -62,6 +64,46 @@ Task<Result<std::unique_ptr<Client::Connection>>> Client::connect(std::chrono::s
 }
 
 Task<Result<Response>> Client::send(RawRequest request, std::chrono::milliseconds deadline) {
+    if (!telemetry::tracing_on()) {
+        auto* scope = trace::current();
+        if (scope != nullptr && scope->context.valid() && request.find(kTraceparentHeader) == request.end()) {
+            request.set(kTraceparentHeader, scope->context.traceparent());
+        }
+        co_return co_await exchange(std::move(request), deadline);
+    }
+    auto method = request.method_string();
+    std::string_view verb(method.data(), method.size());
+    // A traceparent the caller set is the parent (a message's context, a test's); else the current span.
+    std::optional<trace::TraceContext> preset;
+    if (auto it = request.find(kTraceparentHeader); it != request.end()) {
+        preset = trace::TraceContext::parse(std::string_view(it->value().data(), it->value().size()));
+    }
+    auto span = preset ? telemetry::start_span(verb, telemetry::SpanKind::kClient, &*preset)
+                       : telemetry::start_child(verb, telemetry::SpanKind::kClient);
+    request.set(kTraceparentHeader, span.context().traceparent());
+    if (!span.context().tracestate.empty()) request.set(kTracestateHeader, span.context().tracestate);
+    if (span.recording()) {
+        auto target = request.target();
+        span.set("http.request.method", verb)
+            .set("server.address", std::string_view(host_))
+            .set("server.port", port_)
+            .set("url.path", std::string_view(target.data(), target.size()).substr(0, target.find('?')));
+    }
+    auto result = co_await exchange(std::move(request), deadline);
+    if (span.recording()) {
+        if (result) {
+            int status = static_cast<int>(result->result_int());
+            span.set("http.response.status_code", status);
+            if (status >= 500) span.set_error(std::to_string(status));
+        } else {
+            span.set("error.type", kind_name(result.error().kind));
+            span.set_error(result.error().message);
+        }
+    }
+    co_return result;
+}
+
+Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::milliseconds deadline) {
     auto until = std::chrono::steady_clock::now() + deadline;
     if (request.find(Field::host) == request.end()) request.set(Field::host, host_header_);
     request.prepare_payload();

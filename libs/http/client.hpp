@@ -27,7 +27,9 @@ public:
 
     // Sends the request (its target is the path and query) and reads the response within `deadline`.
     // Fails with kUnavailable when the upstream cannot be reached or breaks the exchange, and with
-    // kGatewayTimeout when the deadline passes.
+    // kGatewayTimeout when the deadline passes. The request carries the trace on: with tracing on, a
+    // client span's context (its parent is the traceparent the caller set, else the current span); off,
+    // the current scope's context unless the caller set a traceparent.
     Task<Result<Response>> send(RawRequest request, std::chrono::milliseconds deadline);
 
     const std::string& host() const { return host_; }
@@ -35,6 +37,7 @@ public:
 
 private:
     struct Connection;
+    Task<Result<Response>> exchange(RawRequest request, std::chrono::milliseconds deadline);
     Task<Result<std::unique_ptr<Connection>>> connect(std::chrono::steady_clock::time_point until);
 
     asio::io_context& io_;

@@ -27,6 +27,7 @@ inline constexpr std::string_view kEmailHeader = "X-Email";
 inline constexpr std::string_view kRoleHeader = "X-User-Role";
 inline constexpr std::string_view kRequestIdHeader = "X-Request-ID";
 inline constexpr std::string_view kTraceparentHeader = "traceparent";
+inline constexpr std::string_view kTracestateHeader = "tracestate";
 
 struct Caller {
     std::int64_t user_id = 0;

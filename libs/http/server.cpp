@@ -15,6 +15,8 @@
 #include "core/log.hpp"
 #include "http/envelope.hpp"
 #include "http/wire.hpp"
+#include "runtime/scoped_executor.hpp"
+#include "telemetry/tracing.hpp"
 
 namespace agora::http {
 namespace {
@@ -101,7 +103,10 @@ Task<void> Server::accept_loop(std::shared_ptr<Loop> shared) {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(loop.io, serve(shared, std::move(socket)), asio::detached);
+        // The scope lives as long as the connection's coroutine can still be resumed.
+        auto scope = std::make_shared<trace::Scope>();
+        asio::co_spawn(runtime::ScopedExecutor(loop.io.get_executor(), scope.get()),
+                       serve(shared, std::move(socket), scope.get()), [scope](std::exception_ptr) {});
     }
 }
 
@@ -109,12 +114,58 @@ Task<Response> Server::answer(const Handler& handler, Request& req) {
     try {
         co_return co_await handler(req);
     } catch (const std::exception& e) {
-        log::error("handler failed", {{"request_id", req.request_id()}, {"error", e.what()}});
+        log::error("handler failed", {{"error", e.what()}});  // the scope adds the request id
     }
     co_return error(Error::internal("handler failed"));
 }
 
-Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket) {
+namespace {
+
+// The request's trace: a server span when tracing is on, else the caller's context as received (so log
+// lines still carry the trace id the gateway made).
+telemetry::Span begin_request(Request& req, trace::Scope& scope, std::string_view remote) {
+    scope.request_id = req.request_id();
+    std::string_view sent = req.header(kTraceparentHeader);
+    std::optional<trace::TraceContext> caller;
+    if (!sent.empty()) caller = trace::TraceContext::parse(sent, req.header(kTracestateHeader));
+    if (!telemetry::tracing_on()) {
+        scope.context = caller.value_or(trace::TraceContext{});
+        return {};
+    }
+    auto method = req.raw().method_string();
+    auto span = telemetry::start_span(std::string_view(method.data(), method.size()), telemetry::SpanKind::kServer,
+                                      caller ? &*caller : nullptr);
+    scope.context = span.context();
+    req.raw().set(kTraceparentHeader, span.context().traceparent());
+    if (span.recording()) {
+        span.set("http.request.method", std::string_view(method.data(), method.size()))
+            .set("url.path", req.path())
+            .set("url.scheme", "http");
+        if (!remote.empty()) span.set("client.address", remote);
+    }
+    return span;
+}
+
+void end_request(telemetry::Span& span, const Request& req, const Response& res, trace::Scope& scope) {
+    if (span.recording()) {
+        auto method = req.raw().method_string();
+        const std::string& route = req.route();
+        if (!route.empty()) {
+            span.rename(std::string(method.data(), method.size()) + " " + route);
+            span.set("http.route", route);
+        }
+        int status = static_cast<int>(res.result_int());
+        span.set("http.response.status_code", status);
+        if (status >= 500) span.set_error(std::to_string(status));
+        span.end();
+    }
+    scope.context = {};
+    scope.request_id.clear();
+}
+
+}  // namespace
+
+Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace::Scope* scope) {
     Loop& loop = *shared;
     const ServerConfig& config = *loop.config;
     boost::system::error_code peer_ec;
@@ -180,7 +231,9 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket) {
         req.set_remote_address(remote);
         bool keep_alive = req.raw().keep_alive() && !loop.stopping;
 
+        auto span = begin_request(req, *scope, remote);
         Response res = co_await answer(*loop.handler, req);
+        end_request(span, req, res, *scope);
         res.set(kRequestIdHeader, req.request_id());
         res.keep_alive(keep_alive);
         res.prepare_payload();

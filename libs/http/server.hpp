@@ -3,6 +3,12 @@
 // (SO_REUSEPORT), a coroutine per connection, keep-alive, and the limits of CONTRACT 1.2: bodies over
 // the limit get 413 before they are read, oversized headers 431, slow or stalled requests 408, idle
 // connections are closed. Every response carries X-Request-ID.
+//
+// Each connection's coroutine runs on a runtime::ScopedExecutor: while a request is handled,
+// trace::current() holds its request id and trace context, so log lines and spans made anywhere below
+// the handler belong to it. With tracing on, every request gets a server span (a child of the caller's
+// traceparent), and the request's traceparent header is replaced by that span's context, so whatever
+// the handler passes on (outbox rows, calls) continues the trace from this service.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -10,6 +16,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "core/scope.hpp"
 #include "http/router.hpp"
 #include "runtime/event_loops.hpp"
 
@@ -43,7 +50,7 @@ private:
     // stop() still queued on its loop, never outlives what it reads.
     struct Loop;
     static Task<void> accept_loop(std::shared_ptr<Loop> loop);
-    static Task<void> serve(std::shared_ptr<Loop> loop, boost::asio::ip::tcp::socket socket);
+    static Task<void> serve(std::shared_ptr<Loop> loop, boost::asio::ip::tcp::socket socket, trace::Scope* scope);
     static Task<Response> answer(const Handler& handler, Request& req);
 
     runtime::EventLoops& loops_;

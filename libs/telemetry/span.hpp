@@ -57,6 +57,8 @@ public:
     // This span's context (for children and for propagation); invalid when tracing is off.
     const trace::TraceContext& context() const { return context_; }
 
+    // The name once more is known (an HTTP server span is named by its route after routing).
+    void rename(std::string_view name);
     Span& set(std::string_view key, std::string_view value);
     Span& set(std::string_view key, const char* value) { return set(key, std::string_view(value)); }
     Span& set(std::string_view key, std::int64_t value);

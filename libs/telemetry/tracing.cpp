@@ -46,6 +46,10 @@ Span& Span::operator=(Span&& other) noexcept {
     return *this;
 }
 
+void Span::rename(std::string_view name) {
+    if (data_) data_->name = std::string(name);
+}
+
 Span& Span::set(std::string_view key, std::string_view value) {
     if (data_) data_->attributes.push_back({key, std::string(value)});
     return *this;

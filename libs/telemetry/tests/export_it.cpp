@@ -6,77 +6,18 @@
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
-#include <mutex>
+#include <map>
 #include <thread>
 
 #include "core/log.hpp"
 #include "core/scope.hpp"
-#include "http/envelope.hpp"
-#include "http/server.hpp"
 #include "telemetry/log_shipper.hpp"
 #include "telemetry/shipper.hpp"
 #include "telemetry/tracing.hpp"
+#include "telemetry/tests/collector.hpp"
 
 namespace agora::telemetry {
 namespace {
-
-class Collector {
-public:
-    Collector() {
-        server_ = std::make_unique<http::Server>(loops_, http::ServerConfig{}, [this](http::Request& r) {
-            return receive(r);
-        });
-        EXPECT_TRUE(server_->start());
-        thread_ = std::thread([this] { loops_.run(); });
-    }
-    ~Collector() {
-        asio::post(loops_.at(0), [this] {
-            server_->stop();
-            loops_.stop();
-        });
-        thread_.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-
-    // The bodies received on a path whose text contains `needle`, waiting up to 10 s for one.
-    std::vector<std::string> wait_for(std::string_view path, std::string_view needle) {
-        for (int i = 0; i < 200; ++i) {
-            {
-                std::lock_guard lock(mutex_);
-                std::vector<std::string> found;
-                for (const auto& [p, b, type] : received_) {
-                    if (p.starts_with(path) && b.find(needle) != std::string::npos) found.push_back(b);
-                }
-                if (!found.empty()) return found;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        return {};
-    }
-    std::string content_type_of(std::string_view path) {
-        std::lock_guard lock(mutex_);
-        for (const auto& [p, b, type] : received_) {
-            if (p.starts_with(path)) return type;
-        }
-        return {};
-    }
-
-private:
-    Task<http::Response> receive(http::Request& r) {
-        {
-            std::lock_guard lock(mutex_);
-            received_.emplace_back(std::string(r.raw().target()), r.body(),
-                                   std::string(r.header("Content-Type")));
-        }
-        co_return http::message("ok");
-    }
-
-    runtime::EventLoops loops_{1};
-    std::unique_ptr<http::Server> server_;
-    std::thread thread_;
-    std::mutex mutex_;
-    std::vector<std::tuple<std::string, std::string, std::string>> received_;
-};
 
 TEST(ExportTest, SpansReachTheCollectorAsOtlpJsonWithTheirParents) {
     Collector collector;
