@@ -41,8 +41,21 @@ RABBITMQ_LIB="${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}"
 # PostgreSQL refuses to run as root; when we are root it runs as the Debian `postgres` user.
 if [[ $EUID -eq 0 ]]; then PG_USER=postgres; else PG_USER="$(id -un)"; fi
 
-# Infrastructure, in start order.
-AGORA_INFRA=(postgres redis kafka rabbitmq mailpit)
+# Infrastructure, in start order: the servers, then observability (exporters, logs, traces, metrics).
+AGORA_INFRA=(postgres redis kafka rabbitmq mailpit pg_exporter redis_exporter victorialogs jaeger prometheus)
+# Observability programs a platform may do without: AGORA_LEAVE_OUT="jaeger victorialogs" leaves them out
+# (the services then get empty endpoints and send no traces or logs).
+AGORA_OPTIONAL=(pg_exporter redis_exporter victorialogs jaeger prometheus)
+: "${AGORA_LEAVE_OUT:=}"
+for _name in $AGORA_LEAVE_OUT; do
+    if [[ " ${AGORA_OPTIONAL[*]} " != *" $_name "* ]]; then
+        echo "AGORA_LEAVE_OUT: $_name cannot be left out (only ${AGORA_OPTIONAL[*]})" >&2
+        exit 1
+    fi
+    for _i in "${!AGORA_INFRA[@]}"; do [[ "${AGORA_INFRA[_i]}" == "$_name" ]] && unset 'AGORA_INFRA[_i]'; done
+done
+AGORA_INFRA=("${AGORA_INFRA[@]}")
+unset _name _i
 # Services, in start order (the gateway last). A service runs when its binary is built.
 AGORA_SERVICES=(auth product order mail gateway)
 # One database per service, all owned by the `agora` role.
@@ -55,12 +68,25 @@ ADMIN_PASSWORD=admin-password
 KAFKA_TOPICS=(product-created product-updated product-deleted order-created order-cancelled)
 KAFKA_PARTITIONS=3
 KAFKA_LIBS="$AGORA_HOME/kafka/libs"
+# Where the services send traces (OTLP over HTTP, to Jaeger) and logs (to VictoriaLogs); empty when
+# that server is left out.
+if [[ " ${AGORA_INFRA[*]} " == *" jaeger "* ]]; then
+    AGORA_OTLP_ENDPOINT="http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT"
+else
+    AGORA_OTLP_ENDPOINT=""
+fi
+if [[ " ${AGORA_INFRA[*]} " == *" victorialogs "* ]]; then
+    AGORA_LOGS_ENDPOINT="http://127.0.0.1:$VICTORIALOGS_PORT"
+else
+    AGORA_LOGS_ENDPOINT=""
+fi
 
 # Tokens that render replaces in templates: @NAME@ becomes the value of $NAME. Every port of
 # ports.env is one.
 RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGORA_ETC AGORA_SECRETS
     BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
     ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S GATEWAY_RATE_LIMITS GATEWAY_ROUTES_FILE)
+RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT)
 mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
 # ---- messages ----------------------------------------------------------------------------------
@@ -143,6 +169,11 @@ infra_address() {
         kafka) echo "127.0.0.1:$KAFKA_PORT" ;;
         rabbitmq) echo "127.0.0.1:$RABBITMQ_PORT, http://localhost:$RABBITMQ_UI_PORT" ;;
         mailpit) echo "http://localhost:$MAILPIT_UI_PORT, SMTP 127.0.0.1:$MAILPIT_SMTP_PORT" ;;
+        pg_exporter) echo "http://127.0.0.1:$PG_EXPORTER_PORT/metrics" ;;
+        redis_exporter) echo "http://127.0.0.1:$REDIS_EXPORTER_PORT/metrics" ;;
+        victorialogs) echo "http://localhost:$VICTORIALOGS_PORT/select/vmui" ;;
+        jaeger) echo "http://localhost:$JAEGER_UI_PORT, OTLP 127.0.0.1:$JAEGER_OTLP_GRPC_PORT/$JAEGER_OTLP_HTTP_PORT" ;;
+        prometheus) echo "http://localhost:$PROMETHEUS_PORT" ;;
         *) echo "" ;;
     esac
 }
@@ -157,6 +188,14 @@ ready_rabbitmq() { port_open "$RABBITMQ_PORT"; }
 ready_mailpit() {
     port_open "$MAILPIT_SMTP_PORT" && curl -fs -o /dev/null -m 2 "http://127.0.0.1:$MAILPIT_UI_PORT/readyz"
 }
+# An exporter is ready once it serves its page (which may still report its server down).
+ready_pg_exporter() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$PG_EXPORTER_PORT/metrics"; }
+ready_redis_exporter() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$REDIS_EXPORTER_PORT/metrics"; }
+ready_victorialogs() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$VICTORIALOGS_PORT/health"; }
+ready_jaeger() {
+    curl -fs -o /dev/null -m 2 "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" && port_open "$JAEGER_OTLP_HTTP_PORT"
+}
+ready_prometheus() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"; }
 ready_service() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$(service_port "$1")/health"; }
 
 is_ready() {

@@ -11,7 +11,7 @@ step "Programs (supervisord pid $(<"$AGORA_RUN/supervisord.pid"))"
 sv status | sed 's/^/    /' || true
 step "Health"
 healthy=1
-line() { printf '    %-10s %-7s %s\n' "$1" "$2" "$3"; }
+line() { printf '    %-14s %-7s %s\n' "$1" "$2" "$3"; }
 check() {
     local name="$1" where="$2"
     if is_ready "$name"; then
@@ -21,7 +21,13 @@ check() {
         healthy=0
     fi
 }
-for name in "${AGORA_INFRA[@]}"; do check "$name" "$(infra_address "$name")"; done
+for name in "${AGORA_INFRA[@]}"; do
+    if grep -q "^\[program:$name\]" "$SUPERVISOR_CONF"; then
+        check "$name" "$(infra_address "$name")"
+    else
+        line "$name" "-" "left out when make up last ran"
+    fi
+done
 for svc in "${AGORA_SERVICES[@]}"; do
     # A service is part of the platform once `make up` found its binary and gave it to supervisor.
     if grep -q "^\[program:$svc\]" "$SUPERVISOR_CONF"; then

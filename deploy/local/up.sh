@@ -101,7 +101,7 @@ prepare_rabbitmq() {
     # Our own (empty) environment file keeps /etc/rabbitmq/rabbitmq-env.conf out of the node.
     echo '# The node is configured by the environment supervisor gives it.' |
         write_if_changed "$AGORA_ETC/rabbitmq-env.conf" || true
-    echo '[rabbitmq_management].' | write_if_changed "$AGORA_ETC/rabbitmq-plugins" || true
+    echo '[rabbitmq_management,rabbitmq_prometheus].' | write_if_changed "$AGORA_ETC/rabbitmq-plugins" || true
 }
 
 prepare_kafka() {
@@ -143,6 +143,26 @@ ensure_kafka_topics() {
 prepare_mailpit() {
     mkdir -p "$AGORA_DATA/mailpit"
     [[ -x "$AGORA_BIN/mailpit" ]] || die "$AGORA_BIN/mailpit is missing; run deploy/local/install.sh"
+}
+
+prepare_prometheus() {
+    mkdir -p "$AGORA_DATA/prometheus"
+    render "$DEPLOY_DIR/etc/prometheus.yml" | write_if_changed "$AGORA_ETC/prometheus.yml" || true
+    # A running Prometheus rereads its configuration and rules when asked; a bad rule file is refused here.
+    promtool check config --syntax-only "$AGORA_ETC/prometheus.yml" >"$AGORA_LOGS/promtool.log" 2>&1 &&
+        promtool check rules "$AGORA_ROOT"/deploy/prometheus/rules/*.yml >>"$AGORA_LOGS/promtool.log" 2>&1 ||
+        die "the Prometheus configuration or rules do not check; see $AGORA_LOGS/promtool.log"
+    if ready_prometheus; then curl -fs -m 5 -X POST "http://127.0.0.1:$PROMETHEUS_PORT/-/reload" || true; fi
+}
+
+prepare_jaeger() {
+    [[ -x "$AGORA_BIN/jaeger" ]] || die "$AGORA_BIN/jaeger is missing; run deploy/local/install.sh"
+    render "$DEPLOY_DIR/etc/jaeger.yaml" | write_if_changed "$AGORA_ETC/jaeger.yaml" || true
+}
+
+prepare_victorialogs() {
+    mkdir -p "$AGORA_DATA/victorialogs"
+    [[ -x "$AGORA_BIN/victoria-logs" ]] || die "$AGORA_BIN/victoria-logs is missing; run deploy/local/install.sh"
 }
 
 choose_programs() {
@@ -275,6 +295,18 @@ print_summary() {
     printf '    %-12s redis://127.0.0.1:%s/0\n' "Redis" "$REDIS_PORT"
     printf '    %-12s KAFKA_BROKERS=127.0.0.1:%s  (topics: %s)\n' "Kafka" "$KAFKA_PORT" "${KAFKA_TOPICS[*]}"
     printf '    %-12s http://localhost:%s\n' "supervisor" "$SUPERVISOR_PORT"
+    local name
+    for name in prometheus jaeger victorialogs; do
+        [[ " ${AGORA_INFRA[*]} " == *" $name "* ]] || continue
+        case "$name" in
+            prometheus) printf '    %-12s http://localhost:%s  (rules: deploy/prometheus, alerts at /alerts)\n' \
+                "Prometheus" "$PROMETHEUS_PORT" ;;
+            jaeger) printf '    %-12s http://localhost:%s  (traces; OTLP gRPC 127.0.0.1:%s, HTTP %s)\n' "Jaeger" \
+                "$JAEGER_UI_PORT" "$JAEGER_OTLP_GRPC_PORT" "$AGORA_OTLP_ENDPOINT" ;;
+            victorialogs) printf '    %-12s http://localhost:%s/select/vmui  (logs, LogsQL)\n' "VictoriaLogs" \
+                "$VICTORIALOGS_PORT" ;;
+        esac
+    done
     echo
     info "Admin: $ADMIN_EMAIL / $ADMIN_PASSWORD  (seeded for local use only; never use it elsewhere)"
     info "Logs: $AGORA_LOGS   make status · make logs [S=auth] · make down"

@@ -12,6 +12,17 @@ export AGORA_BUILD_DIR="${AGORA_BUILD_DIR:-$ROOT/build/debug}" AGORA_SKIP_BUILD=
 export GATEWAY_PORT=28000 PRODUCT_PORT=28001 AUTH_PORT=28002 ORDER_PORT=28003 MAIL_PORT=28004
 export POSTGRES_PORT=25432 REDIS_PORT=26379 RABBITMQ_PORT=25673 RABBITMQ_DIST_PORT=26673 RABBITMQ_UI_PORT=25674
 export MAILPIT_SMTP_PORT=21025 MAILPIT_UI_PORT=28025 SUPERVISOR_PORT=29001 KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093
+export PROMETHEUS_PORT=29090 JAEGER_UI_PORT=26686 JAEGER_QUERY_GRPC_PORT=26685 JAEGER_OTLP_GRPC_PORT=24317
+export JAEGER_OTLP_HTTP_PORT=24318 JAEGER_HEALTH_PORT=23133 JAEGER_METRICS_PORT=28888 VICTORIALOGS_PORT=29428
+export PG_EXPORTER_PORT=29187 REDIS_EXPORTER_PORT=29121 RABBITMQ_METRICS_PORT=25692
+# Every port of ports.env must be moved above, or this platform would clash with a running `make up`
+# (Erlang's port mapper alone is shared by design).
+for port_var in $(sed -n 's/^: "${\([A-Z0-9_]*_PORT\):=.*/\1/p' "$ROOT/deploy/local/ports.env"); do
+    [[ "$port_var" == EPMD_PORT || -n "${!port_var:-}" ]] || {
+        echo "tests/e2e/run.sh: $port_var of deploy/local/ports.env has no end-to-end value" >&2
+        exit 1
+    }
+done
 # One address signs up many users here; the gateway's rate limits have their own tests.
 export GATEWAY_AUTH_RATE_BURST=10000
 # Orders left half-placed by the crash tests are resolved after half the hold: 10 s, not 5 minutes.
