@@ -38,19 +38,47 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.issuer = env.text("GATEWAY_JWT_ISSUER", "agora");
     c.cors_origins = split_list(env.text("GATEWAY_CORS_ORIGINS", "http://localhost:3000"));
     c.jwks_refresh = env.seconds("GATEWAY_JWKS_REFRESH_S", std::chrono::seconds(60));
-    c.rate_limits = env.flag("GATEWAY_RATE_LIMITS", true);
-    c.auth_rate.rate = static_cast<double>(env.integer("GATEWAY_AUTH_RATE_PER_MIN", 60, 1, 1'000'000)) / 60.0;
-    c.auth_rate.burst = static_cast<double>(env.integer("GATEWAY_AUTH_RATE_BURST", 30, 1, 1'000'000));
-    c.api_rate.rate = static_cast<double>(env.integer("GATEWAY_API_RATE_PER_S", 100, 1, 10'000'000));
-    c.api_rate.burst = static_cast<double>(env.integer("GATEWAY_API_RATE_BURST", 200, 1, 10'000'000));
-    c.rate_limit_keys = static_cast<size_t>(env.integer("GATEWAY_RATE_LIMIT_KEYS", 100'000, 1, 10'000'000));
+    auto& rl = c.rate_limit;
+    rl.enabled = env.flag("GATEWAY_RATE_LIMITS", true);
+    rl.auth.rate = static_cast<double>(env.integer("GATEWAY_AUTH_RATE_PER_MIN", 60, 1, 1'000'000)) / 60.0;
+    rl.auth.burst = static_cast<double>(env.integer("GATEWAY_AUTH_RATE_BURST", 30, 1, 1'000'000));
+    rl.api.rate = static_cast<double>(env.integer("GATEWAY_API_RATE_PER_S", 100, 1, 10'000'000));
+    rl.api.burst = static_cast<double>(env.integer("GATEWAY_API_RATE_BURST", 200, 1, 10'000'000));
+    rl.local_keys = static_cast<size_t>(env.integer("GATEWAY_RATE_LIMIT_KEYS", 100'000, 1, 10'000'000));
+    std::string store = env.text("GATEWAY_RATE_LIMIT_STORE", "local");
+    std::string fail_mode = env.text("GATEWAY_RATE_LIMIT_FAIL", "open");
+    std::string redis_url = env.secret("GATEWAY_REDIS_URL", "redis://127.0.0.1:6379/0");
+    rl.redis_deadline = std::chrono::milliseconds(env.integer("GATEWAY_REDIS_DEADLINE_MS", 50, 1, 10'000));
     c.breaker.failure_threshold = static_cast<int>(env.integer("GATEWAY_BREAKER_FAILURES", 5, 1, 1000));
     c.breaker.open_for = env.millis("GATEWAY_BREAKER_OPEN_MS", std::chrono::milliseconds(5000));
     c.max_in_flight = static_cast<int>(env.integer("GATEWAY_UPSTREAM_MAX_IN_FLIGHT", 1000, 1, 1'000'000));
     c.token_cache_size = static_cast<size_t>(env.integer("GATEWAY_TOKEN_CACHE", 4096, 0, 10'000'000));
     std::string routes_file = env.text("GATEWAY_ROUTES_FILE", "");
+    std::vector<std::string> problems;
+    if (store == "local" || store == "redis") {
+        rl.store = store == "redis" ? RateLimitStore::kRedis : RateLimitStore::kLocal;
+    } else {
+        problems.push_back("GATEWAY_RATE_LIMIT_STORE: expected local or redis, got '" + store + "'");
+    }
+    if (fail_mode == "open" || fail_mode == "closed") {
+        rl.fail_open = fail_mode == "open";
+    } else {
+        problems.push_back("GATEWAY_RATE_LIMIT_FAIL: expected open or closed, got '" + fail_mode + "'");
+    }
+    if (auto redis = redis::Config::from_url(redis_url)) {
+        rl.redis = *redis;
+        // A lost Redis is retried soon: until then every decision takes the fail-open or fail-closed path.
+        rl.redis.connect_timeout = std::min(rl.redis.connect_timeout, std::chrono::milliseconds(1000));
+        rl.redis.reconnect_max = std::min(rl.redis.reconnect_max, std::chrono::milliseconds(1000));
+    } else {
+        problems.push_back("GATEWAY_REDIS_URL: " + redis.error().message);
+    }
     auto checked = env.check();
-    if (!checked) return std::unexpected(checked.error());
+    if (!checked || !problems.empty()) {
+        std::string message = checked ? "invalid configuration:" : checked.error().message;
+        for (const auto& p : problems) message += "\n  " + p;
+        return fail(ErrorKind::kInternal, message);
+    }
     if (!routes_file.empty()) {
         std::ifstream in(routes_file);
         if (!in) return fail(ErrorKind::kInternal, "invalid configuration:\n  GATEWAY_ROUTES_FILE: cannot read " + routes_file);

@@ -7,8 +7,8 @@
 #include "core/config.hpp"
 #include "domain/route_table.hpp"
 #include "http/server.hpp"
+#include "limits/rate_limiter.hpp"
 #include "resilience/circuit_breaker.hpp"
-#include "resilience/token_buckets.hpp"
 
 namespace agora::gateway {
 
@@ -26,11 +26,7 @@ struct GatewayConfig {
     std::string issuer;
     std::vector<std::string> cors_origins;
     std::chrono::seconds jwks_refresh{60};
-    // Rate limits per client: strict for sign-up and login (POST /auth/*), looser for the rest.
-    bool rate_limits = true;
-    resilience::BucketConfig auth_rate{1, 30};
-    resilience::BucketConfig api_rate{100, 200};
-    std::size_t rate_limit_keys = 100'000;
+    RateLimitConfig rate_limit;
     resilience::BreakerConfig breaker;
     int max_in_flight = 1000;             // per upstream
     std::size_t token_cache_size = 4096;  // per event loop

@@ -6,12 +6,19 @@
 #include "domain/bearer.hpp"
 #include "domain/compression.hpp"
 #include "http/envelope.hpp"
+#include "limits/local_rate_limiter.hpp"
+#include "limits/redis_rate_limiter.hpp"
 #include "telemetry/exposition.hpp"
 
 namespace agora::gateway {
 namespace {
 
 std::size_t index(Upstream upstream) { return static_cast<std::size_t>(upstream); }
+
+enum class RateOutcome { kAllowed, kLimited, kFailedOpen, kFailedClosed };
+constexpr std::array<const char*, 4> kRateOutcomes = {"allowed", "limited", "failed_open", "failed_closed"};
+constexpr std::array<const char*, 2> kRateGroups = {"auth", "api"};
+std::size_t group_index(RateGroup group) { return group == RateGroup::kAuth ? 0 : 1; }
 
 http::Response document(std::string_view body, std::string_view content_type) {
     http::Response res{boost::beast::http::status::ok, 11};
@@ -38,15 +45,17 @@ struct GatewayHandler::UpstreamState {
 };
 
 struct GatewayHandler::LoopState {
-    LoopState(asio::io_context& io, const GatewayConfig& config)
+    LoopState(asio::io_context& io, const GatewayConfig& config, std::shared_ptr<RateLimiter> limiter)
         : io(&io),
           clients{std::make_unique<http::Client>(io, config.auth.url),
                   std::make_unique<http::Client>(io, config.product.url),
                   std::make_unique<http::Client>(io, config.order.url)},
-          tokens(config.token_cache_size) {}
+          tokens(config.token_cache_size),
+          limiter(std::move(limiter)) {}
     asio::io_context* io;
     std::array<std::unique_ptr<http::Client>, kUpstreams> clients;
     TokenCache tokens;
+    std::shared_ptr<RateLimiter> limiter;  // the local store is one for all loops, Redis one per loop
 };
 
 // Every metric the gateway exports besides the HTTP RED set, declared together.
@@ -70,6 +79,16 @@ struct GatewayHandler::Metrics {
                            .Name("agora_gateway_rate_limited_total")
                            .Help("Requests refused with 429, by route group")
                            .Register(r)),
+          rate_decisions(prometheus::BuildCounter()
+                             .Name("agora_gateway_rate_limit_decisions_total")
+                             .Help("Rate-limit decisions by route group and outcome (allowed, limited, and "
+                                   "failed_open or failed_closed when the store could not decide)")
+                             .Register(r)),
+          rate_store_errors(prometheus::BuildCounter()
+                                .Name("agora_gateway_rate_limit_store_errors_total")
+                                .Help("Rate-limit decisions the Redis store could not make, by kind "
+                                      "(unavailable, timeout, error)")
+                                .Register(r)),
           breaker_state(prometheus::BuildGauge()
                             .Name("agora_gateway_circuit_state")
                             .Help("Circuit breaker state per upstream: 0 closed, 1 open, 2 half-open")
@@ -79,15 +98,40 @@ struct GatewayHandler::Metrics {
                                  .Help("Calls in progress per upstream")
                                  .Register(r)),
           cache_hit(token_cache.Add({{"result", "hit"}})),
-          cache_miss(token_cache.Add({{"result", "miss"}})) {}
+          cache_miss(token_cache.Add({{"result", "miss"}})) {
+        // Every series exists from the start, so that rates and dashboards show 0 rather than no data.
+        for (const char* upstream : {"auth", "product", "order"}) {
+            for (const char* kind : {"unavailable", "timeout", "circuit_open", "overloaded", "retried"}) {
+                upstream_errors.Add({{"upstream", upstream}, {"kind", kind}});
+            }
+        }
+        for (int r = 0; r <= static_cast<int>(auth::jwt::Rejection::kWrongIssuer); ++r) {
+            token_rejections.Add({{"reason", std::string(auth::jwt::rejection_name(auth::jwt::Rejection(r)))}});
+        }
+        for (std::size_t g = 0; g < kRateGroups.size(); ++g) {
+            limited_by_group[g] = &rate_limited.Add({{"group", kRateGroups[g]}});
+            for (std::size_t o = 0; o < kRateOutcomes.size(); ++o) {
+                decided[g][o] = &rate_decisions.Add({{"group", kRateGroups[g]}, {"outcome", kRateOutcomes[o]}});
+            }
+        }
+    }
+    void count(RateGroup group, RateOutcome outcome) {
+        decided[group_index(group)][static_cast<std::size_t>(outcome)]->Increment();
+        if (outcome == RateOutcome::kLimited) limited_by_group[group_index(group)]->Increment();
+    }
     prometheus::Family<prometheus::Counter>& upstream_errors;
     prometheus::Family<prometheus::Counter>& token_rejections;
     prometheus::Family<prometheus::Counter>& token_cache;
     prometheus::Family<prometheus::Counter>& rate_limited;
+    prometheus::Family<prometheus::Counter>& rate_decisions;
+    prometheus::Family<prometheus::Counter>& rate_store_errors;
     prometheus::Family<prometheus::Gauge>& breaker_state;
     prometheus::Family<prometheus::Gauge>& upstream_in_flight;
     prometheus::Counter& cache_hit;
     prometheus::Counter& cache_miss;
+    // Looked up once: a decision is counted on every request.
+    std::array<std::array<prometheus::Counter*, kRateOutcomes.size()>, kRateGroups.size()> decided{};
+    std::array<prometheus::Counter*, kRateGroups.size()> limited_by_group{};
 };
 
 GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops& loops, KeyStore& keys,
@@ -97,13 +141,22 @@ GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops&
       http_metrics_(*registry_, "gateway"),
       metrics_(std::make_unique<Metrics>(*registry_)),
       keys_(keys),
-      cors_(config.cors_origins),
-      auth_limits_(config.auth_rate, config.rate_limit_keys),
-      api_limits_(config.api_rate, config.rate_limit_keys) {
+      cors_(config.cors_origins) {
     upstreams_[index(Upstream::kAuth)] = std::make_unique<UpstreamState>(config.auth, "auth", config.breaker);
     upstreams_[index(Upstream::kProduct)] = std::make_unique<UpstreamState>(config.product, "product", config.breaker);
     upstreams_[index(Upstream::kOrder)] = std::make_unique<UpstreamState>(config.order, "order", config.breaker);
-    for (int i = 0; i < loops.size(); ++i) loops_.push_back(std::make_unique<LoopState>(loops.at(i), config));
+    const auto& limits = config.rate_limit;
+    std::shared_ptr<RateLimiter> local;
+    if (limits.store == RateLimitStore::kLocal) local = std::make_shared<LocalRateLimiter>(limits);
+    for (int i = 0; i < loops.size(); ++i) {
+        std::shared_ptr<RateLimiter> limiter = local;
+        if (limits.enabled && limits.store == RateLimitStore::kRedis) {
+            auto shared = std::make_shared<RedisRateLimiter>(loops.at(i), limits, metrics_->rate_store_errors);
+            shared->start();
+            limiter = std::move(shared);
+        }
+        loops_.push_back(std::make_unique<LoopState>(loops.at(i), config, std::move(limiter)));
+    }
 }
 
 GatewayHandler::~GatewayHandler() = default;
@@ -159,16 +212,49 @@ Task<Result<Identity>> GatewayHandler::authenticate(const http::Request& req, Lo
     co_return identity;
 }
 
-Result<void> GatewayHandler::within_rate_limit(const RouteDecision& decision, const http::Request& req,
-                                               const std::optional<Identity>& known) {
-    if (!config_.rate_limits || decision.rate == RateGroup::kNone) return {};
-    // The strict group (sign-up and login) counts per client address.
+Task<std::optional<http::Response>> GatewayHandler::rate_limit(const RouteDecision& decision,
+                                                               const http::Request& req,
+                                                               const std::optional<Identity>& known, LoopState& loop) {
+    // The strict group (sign-up, verification and login) counts per client address.
     bool strict = decision.rate == RateGroup::kAuth;
-    std::string key = known && !strict ? "user:" + std::to_string(known->user_id) : "addr:" + req.remote_address();
-    auto decided = (strict ? auth_limits_ : api_limits_).take(key);
-    if (decided.allowed) return {};
-    metrics_->rate_limited.Add({{"group", strict ? "auth" : "api"}}).Increment();
-    return std::unexpected(Error::retry_later(ErrorKind::kTooManyRequests, decided.retry_after));
+    std::string client = known && !strict ? "user:" + std::to_string(known->user_id) : "addr:" + req.remote_address();
+    auto decided = co_await loop.limiter->take(decision.rate, client);
+    if (!decided) {
+        note_store_failure(decided.error());
+        if (config_.rate_limit.fail_open) {
+            metrics_->count(decision.rate, RateOutcome::kFailedOpen);
+            co_return std::nullopt;
+        }
+        metrics_->count(decision.rate, RateOutcome::kFailedClosed);
+        co_return http::error(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
+    }
+    if (decided->allowed) {
+        metrics_->count(decision.rate, RateOutcome::kAllowed);
+        co_return std::nullopt;
+    }
+    metrics_->count(decision.rate, RateOutcome::kLimited);
+    auto res = http::error(Error::retry_later(ErrorKind::kTooManyRequests, decided->retry_after));
+    res.set("RateLimit-Limit", std::to_string(decided->limit));
+    res.set("RateLimit-Remaining", std::to_string(decided->remaining));
+    res.set("RateLimit-Reset", std::to_string(decided->retry_after.count()));
+    co_return res;
+}
+
+void GatewayHandler::note_store_failure(const Error& error) {
+    // One line now and then, with how many decisions failed since the last: an outage of Redis must not
+    // turn every request into a log line.
+    constexpr std::chrono::seconds kEvery(10);
+    auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    auto failures = store_failures_unlogged_.fetch_add(1) + 1;
+    auto after = store_log_after_.load();
+    if (now < after || !store_log_after_.compare_exchange_strong(
+                           after, now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(kEvery).count())) {
+        return;
+    }
+    store_failures_unlogged_.fetch_sub(failures);
+    log::warn("rate-limit store failed", {{"error", error.message},
+                                          {"failures", std::to_string(failures)},
+                                          {"policy", config_.rate_limit.fail_open ? "fail open" : "fail closed"}});
 }
 
 Task<http::Response> GatewayHandler::route_request(http::Request& req, std::string& route_label) {
@@ -212,13 +298,9 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
             cached = loop.tokens.find(*token, keys_.keys().get(), clock::now());
         }
     }
-    if (auto limited = within_rate_limit(*decision, req, cached); !limited) {
-        auto res = http::error(limited.error());
-        const auto& buckets = decision->rate == RateGroup::kAuth ? config_.auth_rate : config_.api_rate;
-        res.set("RateLimit-Limit", std::to_string(static_cast<std::int64_t>(buckets.burst)));
-        res.set("RateLimit-Remaining", "0");
-        res.set("RateLimit-Reset", std::to_string(limited.error().retry_after.count()));
-        co_return res;
+    if (config_.rate_limit.enabled && decision->rate != RateGroup::kNone) {
+        auto refused = co_await rate_limit(*decision, req, cached, loop);
+        if (refused) co_return std::move(*refused);
     }
     if (decision->access != Access::kPublic) {
         auto identity = co_await authenticate(req, loop);

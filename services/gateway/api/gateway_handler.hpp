@@ -1,6 +1,6 @@
 #pragma once
-// The gateway's answer to every request: its own endpoints, CORS, rate limits, token checks (with a
-// cache of verified tokens), and forwarding to the upstream of the route table behind that upstream's
+// The gateway's answer to every request: its own endpoints, CORS, rate limits (local or shared through
+// Redis), token checks (with a cache of verified tokens), and forwarding to the upstream of the route table behind that upstream's
 // circuit breaker, concurrency cap and deadline.
 #include <array>
 #include <atomic>
@@ -14,9 +14,9 @@
 #include "http/client.hpp"
 #include "keys/key_store.hpp"
 #include "keys/token_cache.hpp"
+#include "limits/rate_limiter.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "resilience/retry_budget.hpp"
-#include "resilience/token_buckets.hpp"
 #include "runtime/event_loops.hpp"
 #include "telemetry/http_metrics.hpp"
 
@@ -26,6 +26,7 @@ class GatewayHandler {
 public:
     GatewayHandler(const GatewayConfig& config, runtime::EventLoops& loops, KeyStore& keys,
                    std::shared_ptr<prometheus::Registry> registry);
+    // Destroy only once the loops have stopped: a Redis rate-limit store belongs to their threads.
     ~GatewayHandler();
     Task<http::Response> handle(http::Request& req);
 
@@ -38,8 +39,11 @@ private:
     // Answers the request and names the route group it took, for metrics.
     Task<http::Response> route_request(http::Request& req, std::string& route_label);
     Task<Result<Identity>> authenticate(const http::Request& req, LoopState& loop);
-    Result<void> within_rate_limit(const RouteDecision& decision, const http::Request& req,
-                                   const std::optional<Identity>& known);
+    // nullopt when the request may go on; else the refusal (429, or 503 when the store is down and the
+    // limit fails closed).
+    Task<std::optional<http::Response>> rate_limit(const RouteDecision& decision, const http::Request& req,
+                                                   const std::optional<Identity>& known, LoopState& loop);
+    void note_store_failure(const Error& error);
     Task<http::Response> forward(http::Request& req, const RouteDecision& decision, ForwardContext ctx,
                                  LoopState& loop);
     LoopState& loop_state(asio::io_context& io);
@@ -51,7 +55,8 @@ private:
     std::unique_ptr<Metrics> metrics_;
     KeyStore& keys_;
     CorsPolicy cors_;
-    resilience::TokenBuckets auth_limits_, api_limits_;
+    std::atomic<std::int64_t> store_log_after_{0};  // steady-clock ns: store failures are logged sparingly
+    std::atomic<std::int64_t> store_failures_unlogged_{0};
     std::array<std::unique_ptr<UpstreamState>, kUpstreams> upstreams_;
     std::vector<std::unique_ptr<LoopState>> loops_;  // a client belongs to one loop
 };

@@ -16,7 +16,9 @@ TEST(GatewayConfigTest, DefaultsUseTheBuiltInRoutes) {
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8000);
     EXPECT_EQ(c->routes.size(), RouteTable::builtin().size());
-    EXPECT_TRUE(c->rate_limits);
+    EXPECT_TRUE(c->rate_limit.enabled);
+    EXPECT_EQ(c->rate_limit.store, RateLimitStore::kLocal);
+    EXPECT_TRUE(c->rate_limit.fail_open);
 }
 
 TEST(GatewayConfigTest, ABadRouteFileFailsStartUpNamingTheLine) {
@@ -47,6 +49,38 @@ TEST(GatewayConfigTest, StarOriginsAndBadNumbersAreRefused) {
     auto c = load_config(env2);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("GATEWAY_API_RATE_BURST"), std::string::npos);
+}
+
+TEST(GatewayConfigTest, TheRedisStoreIsChosenWithItsAddressDeadlineAndPolicy) {
+    auto env = config::Env::from_values({{"GATEWAY_RATE_LIMIT_STORE", "redis"},
+                                         {"GATEWAY_REDIS_URL", "redis://:pw@10.0.0.5:6380/2"},
+                                         {"GATEWAY_REDIS_DEADLINE_MS", "20"},
+                                         {"GATEWAY_RATE_LIMIT_FAIL", "closed"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->rate_limit.store, RateLimitStore::kRedis);
+    EXPECT_EQ(c->rate_limit.redis.host, "10.0.0.5");
+    EXPECT_EQ(c->rate_limit.redis.port, 6380);
+    EXPECT_EQ(c->rate_limit.redis.db, 2);
+    EXPECT_EQ(c->rate_limit.redis_deadline, std::chrono::milliseconds(20));
+    EXPECT_FALSE(c->rate_limit.fail_open);
+    // The password is a secret: never in the start-up summary.
+    for (const auto& [name, value] : env.summary()) EXPECT_EQ(value.find("pw"), std::string::npos) << name;
+}
+
+TEST(GatewayConfigTest, BadRateLimitSettingsAreEachNamed) {
+    auto env = config::Env::from_values({{"GATEWAY_RATE_LIMIT_STORE", "memcached"},
+                                         {"GATEWAY_RATE_LIMIT_FAIL", "sometimes"},
+                                         {"GATEWAY_REDIS_URL", "http://127.0.0.1:6379"},
+                                         {"GATEWAY_REDIS_DEADLINE_MS", "0"}});
+    auto c = load_config(env);
+    ASSERT_FALSE(c);
+    const auto& message = c.error().message;
+    EXPECT_NE(message.find("GATEWAY_RATE_LIMIT_STORE: expected local or redis, got 'memcached'"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("GATEWAY_RATE_LIMIT_FAIL: expected open or closed, got 'sometimes'"), std::string::npos);
+    EXPECT_NE(message.find("GATEWAY_REDIS_URL: redis url: scheme must be redis://"), std::string::npos);
+    EXPECT_NE(message.find("GATEWAY_REDIS_DEADLINE_MS"), std::string::npos);
 }
 
 }  // namespace

@@ -342,7 +342,7 @@ TEST_F(GatewayTest, RotatedKeysAreFetchedOnUnknownKid) {
 
 TEST_F(GatewayTest, SignUpTrafficIsRateLimitedPerClientAndRecovers) {
     GatewayConfig config = config_;
-    config.auth_rate = {.rate = 2, .burst = 3};
+    config.rate_limit.auth = {.rate = 2, .burst = 3};
     auto gw = extra_gateway(config);
     auto login = [&] {
         http::RawRequest req{http::Verb::post, "/auth/login", 11};

@@ -1,0 +1,261 @@
+// Rate limits shared through a real Redis: gateways in this process, each on an event loop of its own,
+// in front of one upstream, as several replicas would be.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "api/gateway_handler.hpp"
+#include "http/client.hpp"
+#include "http/envelope.hpp"
+#include "http/server.hpp"
+#include "redis/client.hpp"
+#include "testing/redis_server.hpp"
+#include "testing/run_task.hpp"
+
+namespace agora::gateway {
+namespace {
+
+using namespace std::chrono_literals;
+
+// One gateway replica. Its key store is never started: the routes used here are public.
+class Replica {
+public:
+    explicit Replica(GatewayConfig config)
+        : config_(std::move(config)),
+          keys_(loops_.at(0), KeyStoreConfig{.auth_url = config_.auth.url}),
+          handler_(config_, loops_, keys_, std::make_shared<prometheus::Registry>()),
+          server_(loops_, http::ServerConfig{}, [this](http::Request& r) { return handler_.handle(r); }) {
+        EXPECT_TRUE(server_.start());
+        thread_ = std::thread([this] { loops_.run(); });
+    }
+    ~Replica() {
+        server_.stop();
+        loops_.stop();
+        thread_.join();
+    }
+
+    http::Response send(http::RawRequest req) {
+        asio::io_context io;
+        http::Client client(io, "http://127.0.0.1:" + std::to_string(server_.port()));
+        std::optional<Result<http::Response>> out;
+        asio::co_spawn(io, [&]() -> Task<> { out = co_await client.send(std::move(req), 5s); }, asio::detached);
+        io.run();
+        EXPECT_TRUE(out && *out);
+        return out && *out ? std::move(**out) : http::Response{};
+    }
+    http::Response login() {
+        http::RawRequest req{http::Verb::post, "/auth/login", 11};
+        req.body() = "{}";
+        return send(std::move(req));
+    }
+    http::Response browse() { return send(http::RawRequest{http::Verb::get, "/products", 11}); }
+
+    // The value of one series of /metrics, 0 when absent.
+    double metric(const std::string& series) {
+        auto text = send(http::RawRequest{http::Verb::get, "/metrics", 11}).body();
+        auto at = text.find("\n" + series + " ");
+        return at == std::string::npos ? 0 : std::atof(text.c_str() + at + series.size() + 2);
+    }
+    // Waits until a decision is made by the store rather than by the failure policy.
+    bool wait_for_store() {
+        const std::string allowed = R"(agora_gateway_rate_limit_decisions_total{group="api",outcome="allowed"})";
+        return testing::wait_until(
+            [&] {
+                double before = metric(allowed);
+                browse();
+                return metric(allowed) > before;
+            },
+            5s);
+    }
+    int port() const { return server_.port(); }
+
+private:
+    GatewayConfig config_;
+    runtime::EventLoops loops_{1};
+    KeyStore keys_;
+    GatewayHandler handler_;
+    http::Server server_;
+    std::thread thread_;
+};
+
+class RateLimitIt : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { redis_ = new testing::RedisServer(); }
+    static void TearDownTestSuite() {
+        delete redis_;
+        redis_ = nullptr;
+    }
+
+    void SetUp() override {
+        auto ok = [](http::Request&) -> Task<http::Response> { co_return http::message("ok"); };
+        router_.post("/login", ok).get("/products", ok);
+        upstream_ = std::make_unique<http::Server>(upstream_loops_, http::ServerConfig{},
+                                                   [this](http::Request& r) { return router_.dispatch(r); });
+        ASSERT_TRUE(upstream_->start());
+        upstream_thread_ = std::thread([this] { upstream_loops_.run(); });
+    }
+    void TearDown() override {
+        upstream_->stop();
+        upstream_loops_.stop();
+        upstream_thread_.join();
+    }
+
+    // Replicas sharing the Redis store under a key prefix of this test, so tests never share buckets.
+    GatewayConfig config(const testing::RedisServer& redis, bool fail_open) {
+        GatewayConfig c;
+        std::string up = "http://127.0.0.1:" + std::to_string(upstream_->port());
+        c.auth = c.product = c.order = {up, 2000ms};
+        auto& rl = c.rate_limit;
+        rl.store = RateLimitStore::kRedis;
+        rl.redis = *redis::Config::from_url(redis.url());
+        rl.redis.reconnect_min = 50ms;
+        rl.redis.reconnect_max = 200ms;
+        rl.redis_deadline = 500ms;  // generous under sanitizers on a busy machine; the stall test sets its own
+        rl.fail_open = fail_open;
+        rl.key_prefix = "test:" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ":";
+        return c;
+    }
+
+    // A command on the test's own connection to `redis`.
+    redis::Reply redis_command(const testing::RedisServer& redis, std::vector<std::string> args) {
+        asio::io_context io;
+        redis::Client client(io, *redis::Config::from_url(redis.url()));
+        EXPECT_TRUE(testing::run_task(io, client.connect(), 5s));
+        std::vector<std::string_view> argv(args.begin(), args.end());
+        auto reply = testing::run_task(io, client.command(std::span<const std::string_view>(argv)), 5s);
+        EXPECT_TRUE(reply);
+        return reply ? *reply : redis::Reply{};
+    }
+
+    static testing::RedisServer* redis_;
+    runtime::EventLoops upstream_loops_{1};
+    http::Router router_;
+    std::unique_ptr<http::Server> upstream_;
+    std::thread upstream_thread_;
+};
+
+testing::RedisServer* RateLimitIt::redis_ = nullptr;
+
+constexpr const char* kAuthLimited = R"(agora_gateway_rate_limit_decisions_total{group="auth",outcome="limited"})";
+
+TEST_F(RateLimitIt, TheRedisStoreRefusesPastTheBurstAndRecovers) {
+    auto c = config(*redis_, false);
+    c.rate_limit.auth = {.rate = 2, .burst = 3};
+    Replica gateway(c);
+    ASSERT_TRUE(gateway.wait_for_store());
+
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(gateway.login().result_int(), 200) << i;
+    auto refused = gateway.login();
+    EXPECT_EQ(refused.result_int(), 429);
+    EXPECT_EQ(refused.body(), R"({"message":"too many requests"})");
+    EXPECT_EQ(refused[http::Field::retry_after], "1");
+    EXPECT_EQ(refused["RateLimit-Limit"], "3");
+    EXPECT_EQ(refused["RateLimit-Remaining"], "0");
+    EXPECT_EQ(refused["RateLimit-Reset"], "1");
+    EXPECT_EQ(gateway.metric(kAuthLimited), 1);
+    EXPECT_EQ(gateway.metric(R"(agora_gateway_rate_limited_total{group="auth"})"), 1);
+
+    // The bucket is one key that expires when it would be full again (3 tokens at 2/s: 1.5 s at most).
+    auto ttl = redis_command(*redis_, {"PTTL", c.rate_limit.key_prefix + "auth:addr:127.0.0.1"});
+    ASSERT_EQ(ttl.type, redis::Reply::Type::kInteger);
+    EXPECT_GT(ttl.integer, 0);
+    EXPECT_LE(ttl.integer, 1500);
+
+    EXPECT_TRUE(testing::wait_until([&] { return gateway.login().result_int() == 200; }, 3s));
+    // Browsing is another group, never refused here.
+    EXPECT_EQ(gateway.browse().result_int(), 200);
+    EXPECT_TRUE(testing::wait_until(
+        [&] { return redis_command(*redis_, {"EXISTS", c.rate_limit.key_prefix + "auth:addr:127.0.0.1"}).integer == 0; },
+        3s));
+}
+
+// Requests sent at once, spread over the replicas in turn; the number answered 200.
+int allowed_logins(std::vector<Replica*> replicas, int per_replica) {
+    asio::io_context io;
+    std::vector<std::unique_ptr<http::Client>> clients;
+    for (auto* r : replicas) clients.push_back(std::make_unique<http::Client>(io, "http://127.0.0.1:" + std::to_string(r->port())));
+    int ok = 0, limited = 0;
+    for (int i = 0; i < per_replica; ++i) {
+        for (auto& client : clients) {
+            asio::co_spawn(io, [&ok, &limited, c = client.get()]() -> Task<> {
+                http::RawRequest req{http::Verb::post, "/auth/login", 11};
+                req.body() = "{}";
+                auto res = co_await c->send(std::move(req), 10s);
+                if (res && res->result_int() == 200) ++ok;
+                if (res && res->result_int() == 429) ++limited;
+            }, asio::detached);
+        }
+    }
+    io.run();
+    EXPECT_EQ(ok + limited, per_replica * static_cast<int>(replicas.size()));
+    return ok;
+}
+
+TEST_F(RateLimitIt, TwoReplicasShareOneAllowance) {
+    auto c = config(*redis_, false);
+    c.rate_limit.auth = {.rate = 1.0 / 600, .burst = 10};  // no refill worth a token during the test
+    Replica a(c), b(c);
+    ASSERT_TRUE(a.wait_for_store());
+    ASSERT_TRUE(b.wait_for_store());
+    EXPECT_EQ(allowed_logins({&a, &b}, 15), 10);
+    EXPECT_EQ(a.metric(kAuthLimited) + b.metric(kAuthLimited), 20);
+
+    // The same two replicas with local buckets each allow the whole burst: twice the limit.
+    c.rate_limit.store = RateLimitStore::kLocal;
+    Replica local_a(c), local_b(c);
+    EXPECT_EQ(allowed_logins({&local_a, &local_b}, 15), 20);
+}
+
+TEST_F(RateLimitIt, AStalledRedisIsGivenUpOnAtTheDeadline) {
+    auto open_config = config(*redis_, true), closed_config = config(*redis_, false);
+    open_config.rate_limit.redis_deadline = closed_config.rate_limit.redis_deadline = 50ms;
+    Replica open(open_config), closed(closed_config);
+    ASSERT_TRUE(open.wait_for_store());
+    ASSERT_TRUE(closed.wait_for_store());
+
+    // Redis holds every client's commands for a while, as a stuck server would.
+    ASSERT_TRUE(redis_command(*redis_, {"CLIENT", "PAUSE", "1500", "ALL"}).is_status("OK"));
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(open.browse().result_int(), 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 600ms);
+    start = std::chrono::steady_clock::now();
+    auto refused = closed.browse();
+    EXPECT_EQ(refused.result_int(), 503);
+    EXPECT_EQ(refused[http::Field::retry_after], "1");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 600ms);
+    EXPECT_GE(open.metric(R"(agora_gateway_rate_limit_store_errors_total{kind="timeout"})"), 1);
+    EXPECT_GE(open.metric(R"(agora_gateway_rate_limit_decisions_total{group="api",outcome="failed_open"})"), 1);
+    EXPECT_GE(closed.metric(R"(agora_gateway_rate_limit_decisions_total{group="api",outcome="failed_closed"})"), 1);
+    // After the pause the same connections decide again.
+    EXPECT_TRUE(testing::wait_until([&] { return closed.browse().result_int() == 200; }, 5s));
+}
+
+TEST_F(RateLimitIt, RedisDownFailsOpenOrClosedAsConfiguredThenRecovers) {
+    testing::RedisServer own;  // killed below: not the suite's server
+    Replica open(config(own, true)), closed(config(own, false));
+    ASSERT_TRUE(open.wait_for_store());
+    ASSERT_TRUE(closed.wait_for_store());
+
+    own.kill();
+    // Both notice the lost connection; then decisions fail at once, without waiting for a deadline.
+    EXPECT_TRUE(testing::wait_until([&] { return closed.browse().result_int() == 503; }, 3s));
+    auto start = std::chrono::steady_clock::now();
+    auto refused = closed.login();
+    EXPECT_EQ(refused.result_int(), 503);
+    EXPECT_EQ(refused.body(), R"({"message":"service unavailable"})");
+    EXPECT_EQ(refused[http::Field::retry_after], "1");
+    EXPECT_EQ(open.login().result_int(), 200);
+    EXPECT_EQ(open.browse().result_int(), 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 300ms);
+    EXPECT_GE(open.metric(R"(agora_gateway_rate_limit_decisions_total{group="auth",outcome="failed_open"})"), 1);
+    EXPECT_GE(closed.metric(R"(agora_gateway_rate_limit_decisions_total{group="auth",outcome="failed_closed"})"), 1);
+    EXPECT_GE(open.metric(R"(agora_gateway_rate_limit_store_errors_total{kind="unavailable"})"), 1);
+
+    own.start();
+    EXPECT_TRUE(testing::wait_until([&] { return closed.browse().result_int() == 200; }, 5s));
+    EXPECT_TRUE(open.wait_for_store());
+}
+
+}  // namespace
+}  // namespace agora::gateway
