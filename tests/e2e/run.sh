@@ -30,6 +30,10 @@ export ORDER_RESERVATION_HOLD_S=20
 # Sanitizer builds: leaks at exit are reported by the unit tests, not here.
 export ASAN_OPTIONS=detect_leaks=0
 
+# pytest and Schemathesis come from the install step's virtualenv (deploy/local/python-tools.txt).
+PYTHON="$ROOT/.agora/python/bin/python"
+[[ -x "$PYTHON" ]] || { echo "error: $PYTHON is missing; run make install first" >&2; exit 1; }
+
 cleanup() {
     local rc=$?
     "$ROOT/deploy/local/down.sh" >/dev/null 2>&1 || true
@@ -52,6 +56,5 @@ ln -sfn "$ROOT/.agora/bin" "$AGORA_HOME/bin"
 
 "$ROOT/deploy/local/up.sh"
 
-python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install --quiet pytest
 AGORA_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" AGORA_MAILPIT_URL="http://127.0.0.1:$MAILPIT_UI_PORT" \
-    python3 -m pytest -q -p no:cacheprovider "$ROOT/tests/e2e" "$@"
+    "$PYTHON" -m pytest -q -p no:cacheprovider "$ROOT/tests/e2e" "$@"
