@@ -13,7 +13,7 @@
 
 #include "core/scope.hpp"
 #include "http/wire.hpp"
-#include "telemetry/tracing.hpp"
+#include "tracing/tracing.hpp"
 
 namespace agora::http {
 namespace {
@@ -64,7 +64,7 @@ Task<Result<std::unique_ptr<Client::Connection>>> Client::connect(std::chrono::s
 }
 
 Task<Result<Response>> Client::send(RawRequest request, std::chrono::milliseconds deadline) {
-    if (!telemetry::tracing_on()) {
+    if (!tracing::tracing_on()) {
         auto* scope = trace::current();
         if (scope != nullptr && scope->context.valid() && request.find(kTraceparentHeader) == request.end()) {
             request.set(kTraceparentHeader, scope->context.traceparent());
@@ -78,8 +78,8 @@ Task<Result<Response>> Client::send(RawRequest request, std::chrono::millisecond
     if (auto it = request.find(kTraceparentHeader); it != request.end()) {
         preset = trace::TraceContext::parse(std::string_view(it->value().data(), it->value().size()));
     }
-    auto span = preset ? telemetry::start_span(verb, telemetry::SpanKind::kClient, &*preset)
-                       : telemetry::start_child(verb, telemetry::SpanKind::kClient);
+    auto span = preset ? tracing::start_span(verb, tracing::SpanKind::kClient, &*preset)
+                       : tracing::start_child(verb, tracing::SpanKind::kClient);
     request.set(kTraceparentHeader, span.context().traceparent());
     if (!span.context().tracestate.empty()) request.set(kTracestateHeader, span.context().tracestate);
     if (span.recording()) {

@@ -16,7 +16,7 @@
 #include "http/envelope.hpp"
 #include "http/wire.hpp"
 #include "runtime/scoped_executor.hpp"
-#include "telemetry/tracing.hpp"
+#include "tracing/tracing.hpp"
 
 namespace agora::http {
 namespace {
@@ -123,17 +123,17 @@ namespace {
 
 // The request's trace: a server span when tracing is on, else the caller's context as received (so log
 // lines still carry the trace id the gateway made).
-telemetry::Span begin_request(Request& req, trace::Scope& scope, std::string_view remote) {
+tracing::Span begin_request(Request& req, trace::Scope& scope, std::string_view remote) {
     scope.request_id = req.request_id();
     std::string_view sent = req.header(kTraceparentHeader);
     std::optional<trace::TraceContext> caller;
     if (!sent.empty()) caller = trace::TraceContext::parse(sent, req.header(kTracestateHeader));
-    if (!telemetry::tracing_on()) {
+    if (!tracing::tracing_on()) {
         scope.context = caller.value_or(trace::TraceContext{});
         return {};
     }
     auto method = req.raw().method_string();
-    auto span = telemetry::start_span(std::string_view(method.data(), method.size()), telemetry::SpanKind::kServer,
+    auto span = tracing::start_span(std::string_view(method.data(), method.size()), tracing::SpanKind::kServer,
                                       caller ? &*caller : nullptr);
     scope.context = span.context();
     req.raw().set(kTraceparentHeader, span.context().traceparent());
@@ -146,7 +146,7 @@ telemetry::Span begin_request(Request& req, trace::Scope& scope, std::string_vie
     return span;
 }
 
-void end_request(telemetry::Span& span, const Request& req, const Response& res, trace::Scope& scope) {
+void end_request(tracing::Span& span, const Request& req, const Response& res, trace::Scope& scope) {
     if (span.recording()) {
         auto method = req.raw().method_string();
         const std::string& route = req.route();

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <vector>
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 template <class Item>
 class BatchQueue {
@@ -84,4 +84,4 @@ private:
     std::atomic<std::uint64_t> dropped_{0};
 };
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

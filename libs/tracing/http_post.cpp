@@ -1,10 +1,10 @@
-#include "telemetry/http_post.hpp"
+#include "tracing/http_post.hpp"
 
 #include <curl/curl.h>
 
 #include <mutex>
 
-namespace agora::telemetry {
+namespace agora::tracing {
 namespace {
 
 std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
@@ -50,4 +50,4 @@ bool HttpPost::send(std::string_view body) {
     return status >= 200 && status < 300;
 }
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 class HttpPost {
 public:
@@ -25,4 +25,4 @@ private:
     std::unique_ptr<Handle> handle_;
 };
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

@@ -1,4 +1,4 @@
-#include "telemetry/log_shipper.hpp"
+#include "tracing/log_shipper.hpp"
 
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "core/log.hpp"
-#include "telemetry/shipper.hpp"
+#include "tracing/shipper.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 namespace {
 
 using LineShipper = Shipper<std::string>;
@@ -67,4 +67,4 @@ ShipStats log_ship_stats() {
     return {g_shipper->sent(), g_shipper->dropped()};
 }
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 struct LogShippingConfig {
     std::string endpoint;  // VictoriaLogs base URL ("http://127.0.0.1:9428"); empty: off
@@ -29,4 +29,4 @@ ShipStats log_ship_stats();
 // The insert URL for a base URL: stream field "service", message "msg", time "ts".
 std::string victorialogs_insert_url(std::string base);
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

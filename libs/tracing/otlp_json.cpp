@@ -1,9 +1,9 @@
-#include "telemetry/otlp_json.hpp"
+#include "tracing/otlp_json.hpp"
 
 #include <charconv>
 #include <cstdio>
 
-namespace agora::telemetry {
+namespace agora::tracing {
 namespace {
 
 void append_hex(std::string& out, const unsigned char* bytes, std::size_t size) {
@@ -143,4 +143,4 @@ std::string encode_spans(const std::vector<std::unique_ptr<SpanData>>& spans, st
     return out;
 }
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "telemetry/span.hpp"
+#include "tracing/span.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 // An ExportTraceServiceRequest body for POST /v1/traces.
 std::string encode_spans(const std::vector<std::unique_ptr<SpanData>>& spans, std::string_view service);
@@ -16,4 +16,4 @@ std::string encode_spans(const std::vector<std::unique_ptr<SpanData>>& spans, st
 // `s` as a JSON string literal, quotes included, appended to `out`.
 void append_json_string(std::string& out, std::string_view s);
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

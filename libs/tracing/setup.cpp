@@ -1,6 +1,6 @@
-#include "telemetry/setup.hpp"
+#include "tracing/setup.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 namespace {
 
 std::string g_metric_prefix;  // "agora_<service>_", set at start-up
@@ -47,4 +47,4 @@ std::string telemetry_exposition() {
     return out;
 }
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

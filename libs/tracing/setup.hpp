@@ -6,10 +6,10 @@
 #include <string>
 
 #include "core/config.hpp"
-#include "telemetry/log_shipper.hpp"
-#include "telemetry/tracing.hpp"
+#include "tracing/log_shipper.hpp"
+#include "tracing/tracing.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 struct TelemetryConfig {
     TracingConfig tracing;
@@ -28,4 +28,4 @@ void stop_telemetry();
 //   agora_<service>_log_lines_shipped_total, agora_<service>_log_lines_dropped_total
 std::string telemetry_exposition();
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

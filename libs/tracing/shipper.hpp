@@ -10,10 +10,10 @@
 #include <thread>
 #include <vector>
 
-#include "telemetry/batch_queue.hpp"
-#include "telemetry/http_post.hpp"
+#include "tracing/batch_queue.hpp"
+#include "tracing/http_post.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 struct ShipperLimits {
     std::size_t queue_capacity = 4096;
@@ -76,4 +76,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

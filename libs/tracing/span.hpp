@@ -1,6 +1,6 @@
 #pragma once
 // A span: one timed operation of a trace (HTTP request, SQL statement, publish, consume...), with
-// OpenTelemetry semantic-convention attributes. Spans come from telemetry::start_span (tracing.hpp).
+// OpenTelemetry semantic-convention attributes. Spans come from tracing::start_span (tracing.hpp).
 // When tracing is off, or the trace is not sampled, a Span records nothing and costs a branch per call;
 // its context still travels (unsampled) so downstream services keep the trace id.
 //
@@ -15,7 +15,7 @@
 
 #include "core/trace_context.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 // The numbers are OTLP's.
 enum class SpanKind : std::uint8_t { kInternal = 1, kServer = 2, kClient = 3, kProducer = 4, kConsumer = 5 };
@@ -80,4 +80,4 @@ private:
 // Nanoseconds since the epoch (OTLP time stamps).
 std::int64_t now_ns();
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

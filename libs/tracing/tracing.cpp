@@ -1,14 +1,14 @@
-#include "telemetry/tracing.hpp"
+#include "tracing/tracing.hpp"
 
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <mutex>
 
-#include "telemetry/otlp_json.hpp"
-#include "telemetry/shipper.hpp"
+#include "tracing/otlp_json.hpp"
+#include "tracing/shipper.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 namespace detail {
 std::atomic<bool> g_tracing_on{false};
@@ -150,4 +150,4 @@ ExportStats span_export_stats() {
     return {g_tracer->shipper->sent(), g_tracer->shipper->dropped()};
 }
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

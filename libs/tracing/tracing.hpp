@@ -1,7 +1,7 @@
 #pragma once
-// The process's tracer: configuration, head sampling and span creation (docs/adr/0008).
+// The process's tracer: configuration, head sampling and span creation (docs/adr/0008-tracing-and-log-shipping.md).
 //
-//   auto span = telemetry::start_child("SELECT orders", telemetry::SpanKind::kClient);
+//   auto span = tracing::start_child("SELECT orders", tracing::SpanKind::kClient);
 //   span.set("db.system", "postgresql");
 //   ...   // ended (and queued for export) when it goes out of scope
 //
@@ -12,9 +12,9 @@
 #include <string>
 
 #include "core/scope.hpp"
-#include "telemetry/span.hpp"
+#include "tracing/span.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 struct TracingConfig {
     std::string endpoint;       // OTLP/HTTP base URL ("http://127.0.0.1:4318"); empty: tracing off
@@ -64,4 +64,4 @@ struct ExportStats {
 };
 ExportStats span_export_stats();
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

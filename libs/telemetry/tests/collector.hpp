@@ -13,7 +13,7 @@
 #include "http/envelope.hpp"
 #include "http/server.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 
 class Collector {
 public:
@@ -104,4 +104,4 @@ inline std::string attribute(const boost::json::object& span, std::string_view k
     return {};
 }
 
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

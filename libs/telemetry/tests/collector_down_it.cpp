@@ -11,9 +11,9 @@
 #include "http/client.hpp"
 #include "http/envelope.hpp"
 #include "http/server.hpp"
-#include "telemetry/tracing.hpp"
+#include "tracing/tracing.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 namespace {
 
 // Latencies of `count` sequential requests, sorted.
@@ -88,4 +88,4 @@ TEST(CollectorDownTest, SpansAreDroppedAndRequestsKeepTheirLatency) {
 }
 
 }  // namespace
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

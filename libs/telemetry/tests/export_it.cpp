@@ -11,12 +11,12 @@
 
 #include "core/log.hpp"
 #include "core/scope.hpp"
-#include "telemetry/log_shipper.hpp"
-#include "telemetry/shipper.hpp"
-#include "telemetry/tracing.hpp"
+#include "tracing/log_shipper.hpp"
+#include "tracing/shipper.hpp"
+#include "tracing/tracing.hpp"
 #include "telemetry/tests/collector.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 namespace {
 
 TEST(ExportTest, SpansReachTheCollectorAsOtlpJsonWithTheirParents) {
@@ -130,4 +130,4 @@ TEST(ExportTest, AHungCollectorCostsProducersNothing) {
 }
 
 }  // namespace
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

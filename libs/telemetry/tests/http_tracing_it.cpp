@@ -11,9 +11,9 @@
 #include "http/envelope.hpp"
 #include "http/server.hpp"
 #include "telemetry/tests/collector.hpp"
-#include "telemetry/tracing.hpp"
+#include "tracing/tracing.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 namespace {
 
 constexpr std::string_view kCaller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -104,4 +104,4 @@ TEST(HttpTracingTest, ServerAndClientSpansChainAcrossServices) {
 }
 
 }  // namespace
-}  // namespace agora::telemetry
+}  // namespace agora::tracing

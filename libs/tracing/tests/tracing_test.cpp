@@ -3,11 +3,11 @@
 #include <boost/json/parse.hpp>
 #include <chrono>
 
-#include "telemetry/batch_queue.hpp"
-#include "telemetry/otlp_json.hpp"
-#include "telemetry/tracing.hpp"
+#include "tracing/batch_queue.hpp"
+#include "tracing/otlp_json.hpp"
+#include "tracing/tracing.hpp"
 
-namespace agora::telemetry {
+namespace agora::tracing {
 namespace {
 
 constexpr std::string_view kParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -127,4 +127,4 @@ TEST(BatchQueueTest, OverflowDropsAndCountsWithoutWaiting) {
 }
 
 }  // namespace
-}  // namespace agora::telemetry
+}  // namespace agora::tracing
