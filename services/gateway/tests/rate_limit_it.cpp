@@ -9,6 +9,8 @@
 #include "http/client.hpp"
 #include "http/envelope.hpp"
 #include "http/server.hpp"
+#include "limits/local_rate_limiter.hpp"
+#include "limits/redis_rate_limiter.hpp"
 #include "redis/client.hpp"
 #include "testing/redis_server.hpp"
 #include "testing/run_task.hpp"
@@ -168,6 +170,36 @@ TEST_F(RateLimitIt, TheRedisStoreRefusesPastTheBurstAndRecovers) {
     EXPECT_TRUE(testing::wait_until(
         [&] { return redis_command(*redis_, {"EXISTS", c.rate_limit.key_prefix + "auth:addr:127.0.0.1"}).integer == 0; },
         3s));
+}
+
+// Both stores give the same decisions for the same requests, fractional refill intervals included
+// (3 tokens at 3/s: a third of a second per token, which must not round a token away).
+TEST_F(RateLimitIt, TheRedisStoreDecidesAsTheLocalOneDoes) {
+    auto c = config(*redis_, false);
+    c.rate_limit.api = {.rate = 3, .burst = 3};
+    c.rate_limit.auth = {.rate = 1.0 / 7, .burst = 2};
+    asio::io_context io;
+    prometheus::Registry registry;
+    auto& errors = prometheus::BuildCounter().Name("errors_total").Help("store errors").Register(registry);
+    RedisRateLimiter shared(io, c.rate_limit, errors);
+    LocalRateLimiter local(c.rate_limit);
+    shared.start();
+    ASSERT_TRUE(testing::wait_until(
+        [&] { return testing::run_task(io, shared.take(RateGroup::kAuth, "warm-up"), 5s).has_value(); }, 5s));
+
+    for (auto group : {RateGroup::kApi, RateGroup::kAuth}) {
+        for (int i = 0; i < 5; ++i) {
+            auto want = testing::run_task(io, local.take(group, "client"), 5s).value();
+            auto got = testing::run_task(io, shared.take(group, "client"), 5s);
+            ASSERT_TRUE(got) << got.error().message;
+            EXPECT_EQ(got->allowed, want.allowed) << i;
+            EXPECT_EQ(got->limit, want.limit) << i;
+            EXPECT_EQ(got->remaining, want.remaining) << i;
+            EXPECT_EQ(got->retry_after, want.retry_after) << i;
+            // Reset counts whole seconds on two clocks a few ms apart: equal, or one apart at a boundary.
+            EXPECT_LE(std::chrono::abs(got->reset - want.reset), 1s) << i;
+        }
+    }
 }
 
 // Requests sent at once, spread over the replicas in turn; the number answered 200.
