@@ -13,6 +13,8 @@
 
 #include "amqp/connection.hpp"
 #include "core/log.hpp"
+#include "runtime/scoped_executor.hpp"
+#include "tracing/messaging_spans.hpp"
 
 namespace agora::amqp {
 
@@ -95,7 +97,7 @@ struct Consumer::State : std::enable_shared_from_this<Consumer::State> {
     bool receive();
     void dispatch(Delivery delivery, std::uint64_t tag);
     static Task<void> handle(std::shared_ptr<State> keep, Delivery delivery, std::uint64_t tag,
-                             std::uint64_t generation);
+                             std::uint64_t generation, trace::Scope* scope);
 };
 
 bool Consumer::State::open() {
@@ -160,13 +162,22 @@ void Consumer::State::dispatch(Delivery delivery, std::uint64_t tag) {
     auto current = generation;
     asio::post(io, [keep, delivery = std::move(delivery), tag, current]() mutable {
         if (keep->stopped()) return;  // no handler starts after stop(); the broker requeues the delivery
-        asio::co_spawn(keep->io, handle(keep, std::move(delivery), tag, current), asio::detached);
+        // The handler runs in the producer's trace: its scope is installed at every resumption.
+        auto scope = std::make_shared<trace::Scope>();
+        asio::co_spawn(runtime::ScopedExecutor(keep->io.get_executor(), scope.get()),
+                       handle(keep, std::move(delivery), tag, current, scope.get()), [scope](std::exception_ptr) {});
     });
 }
 
 Task<void> Consumer::State::handle(std::shared_ptr<State> keep, Delivery delivery, std::uint64_t tag,
-                                   std::uint64_t generation) {
+                                   std::uint64_t generation, trace::Scope* scope) {
     auto disposition = Disposition::kReject;
+    auto span = tracing::start_consume(*scope, {"rabbitmq", delivery.routing_key, delivery.message_id},
+                                       delivery.header("traceparent"));
+    if (span.recording()) {
+        span.set("messaging.rabbitmq.destination.routing_key", std::string_view(delivery.routing_key))
+            .set("messaging.destination.subscription.name", std::string_view(keep->queue));
+    }
     auto started = std::chrono::steady_clock::now();
     try {
         disposition = co_await keep->handler(delivery);
@@ -175,6 +186,8 @@ Task<void> Consumer::State::handle(std::shared_ptr<State> keep, Delivery deliver
     } catch (...) {
         log::error("amqp handler failed", {{"queue", keep->queue}, {"event_id", delivery.message_id}});
     }
+    tracing::end_consume(span, *scope, disposition == Disposition::kAck,
+                         disposition == Disposition::kReject ? "rejected" : "requeued");
     if (keep->metrics) {
         keep->metrics->handled(keep->queue,
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),

@@ -14,6 +14,7 @@
 #include "amqp/connection.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "tracing/messaging_spans.hpp"
 
 namespace agora::amqp {
 namespace {
@@ -266,19 +267,26 @@ bool Publisher::connected() const { return state_->connected; }
 
 Task<Result<void>> Publisher::publish(const messaging::Message& message) {
     if (!state_->connected) co_return fail(ErrorKind::kUnavailable, "amqp: not connected");
+    auto span = tracing::start_publish({"rabbitmq", message.destination, message.event_id}, message.traceparent);
+    if (span.recording()) span.set("messaging.rabbitmq.destination.routing_key", std::string_view(message.destination));
     auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
     {
         std::lock_guard lock(state_->mutex);
         if (state_->stopping) co_return fail(ErrorKind::kUnavailable, "amqp: publisher stopped");
         if (state_->jobs.size() >= kMaxQueued) co_return fail(ErrorKind::kUnavailable, "amqp: publisher queue full");
         state_->jobs.push_back(Job{message, waiter});
+        state_->jobs.back().message.traceparent = tracing::outgoing_traceparent(span, message.traceparent);
     }
     state_->wake.notify_one();
     // The thread answers within confirm_timeout; the margin covers a batch queued ahead of this one.
     waiter->wake.expires_after(state_->config.confirm_timeout * 2);
     boost::system::error_code ec;
     co_await waiter->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (waiter->result) co_return std::move(*waiter->result);
+    if (waiter->result) {
+        if (!*waiter->result) span.set_error(waiter->result->error().message);
+        co_return std::move(*waiter->result);
+    }
+    span.set_error("no confirm in time");
     co_return fail(ErrorKind::kUnavailable, "amqp: no confirm in time");
 }
 

@@ -10,6 +10,8 @@
 
 #include "core/log.hpp"
 #include "kafka/handles.hpp"
+#include "runtime/scoped_executor.hpp"
+#include "tracing/messaging_spans.hpp"
 
 namespace agora::kafka {
 namespace {
@@ -87,7 +89,7 @@ struct Consumer::State : std::enable_shared_from_this<State> {
     void set_paused(Partition& partition, bool paused);
 
     // The event loop's side.
-    Task<void> work(std::shared_ptr<Partition> partition);
+    Task<void> work(std::shared_ptr<Partition> partition, trace::Scope* scope);
     Task<Result<void>> handle(const Record& record);
 };
 
@@ -146,7 +148,11 @@ void Consumer::State::take(const rd_kafka_message_t* message) {
     if (!partition.worker_running) {
         partition.worker_running = true;
         asio::post(io, [self = shared_from_this(), worker = it->second] {
-            asio::co_spawn(self->io, self->work(worker), asio::detached);
+            // Records are handled in their producer's trace: the worker's scope carries it (and the
+            // completion handler keeps the scope alive as long as the worker may resume).
+            auto scope = std::make_shared<trace::Scope>();
+            asio::co_spawn(runtime::ScopedExecutor(self->io.get_executor(), scope.get()),
+                           self->work(worker, scope.get()), [scope](std::exception_ptr) {});
         });
     }
 }
@@ -281,7 +287,7 @@ Task<Result<void>> Consumer::State::handle(const Record& record) {
     }
 }
 
-Task<void> Consumer::State::work(std::shared_ptr<Partition> partition) {
+Task<void> Consumer::State::work(std::shared_ptr<Partition> partition, trace::Scope* scope) {
     auto self = shared_from_this();
     asio::steady_timer backoff_timer(co_await asio::this_coro::executor);
     while (true) {
@@ -300,7 +306,15 @@ Task<void> Consumer::State::work(std::shared_ptr<Partition> partition) {
         bool current = true;  // still this member's record to settle
         while (true) {
             auto started = std::chrono::steady_clock::now();
+            auto span = tracing::start_consume(*scope, {"kafka", record.topic, record.event_id()},
+                                               record.header("traceparent"));
+            if (span.recording()) {
+                span.set("messaging.consumer.group.name", std::string_view(config.group_id))
+                    .set("messaging.destination.partition.id", std::to_string(record.partition))
+                    .set("messaging.kafka.offset", record.offset);
+            }
             auto result = co_await handle(record);
+            tracing::end_consume(span, *scope, result.has_value(), result ? std::string_view() : result.error().message);
             if (config.metrics) {
                 config.metrics->handled(
                     record.topic, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),

@@ -7,6 +7,7 @@
 
 #include "core/log.hpp"
 #include "kafka/handles.hpp"
+#include "tracing/messaging_spans.hpp"
 
 namespace agora::kafka {
 namespace {
@@ -142,7 +143,10 @@ Task<Result<void>> Producer::publish(const messaging::Message& message) {
     add_header(headers.get(), "event_id", message.event_id);
     add_header(headers.get(), "event_type", message.event_type);
     add_header(headers.get(), "occurred_at", message.occurred_at);
-    if (!message.traceparent.empty()) add_header(headers.get(), "traceparent", message.traceparent);
+    auto span = tracing::start_publish({"kafka", message.destination, message.event_id}, message.traceparent);
+    if (auto traceparent = tracing::outgoing_traceparent(span, message.traceparent); !traceparent.empty()) {
+        add_header(headers.get(), "traceparent", traceparent);
+    }
     for (const auto& [name, value] : message.headers) add_header(headers.get(), name, value);
 
     auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
@@ -154,7 +158,10 @@ Task<Result<void>> Producer::publish(const messaging::Message& message) {
         RD_KAFKA_V_VALUE(const_cast<char*>(message.payload.data()), message.payload.size()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers.get()),
         RD_KAFKA_V_OPAQUE(delivery.get()), RD_KAFKA_V_END);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) co_return fail(produce_error(err));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        span.set_error(rd_kafka_err2str(err));
+        co_return fail(produce_error(err));
+    }
     // librdkafka owns both now: the headers go out with the message, the delivery comes back in its report.
     headers.release();
     delivery.release();
@@ -165,7 +172,11 @@ Task<Result<void>> Producer::publish(const messaging::Message& message) {
         boost::system::error_code ec;
         co_await waiter->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (waiter->result) co_return std::move(*waiter->result);
+    if (waiter->result) {
+        if (!*waiter->result) span.set_error(waiter->result->error().message);
+        co_return std::move(*waiter->result);
+    }
+    span.set_error("no delivery report in time");
     co_return fail(ErrorKind::kUnavailable, "kafka: no delivery report in time");
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "core/scope.hpp"
 
 namespace agora::messaging {
 namespace {
@@ -81,8 +82,15 @@ Task<pg::Outcome<void>> enqueue(pg::Transaction& tx, const Message& message) {
     std::string event_id = message.event_id.empty() ? ids::uuid() : message.event_id;
     std::optional<std::string> occurred_at;
     if (!message.occurred_at.empty()) occurred_at = message.occurred_at;
+    // A message that names no cause continues the trace of the work enqueuing it.
+    std::string traceparent = message.traceparent;
+    if (traceparent.empty()) {
+        if (auto* scope = trace::current(); scope != nullptr && scope->context.valid()) {
+            traceparent = scope->context.traceparent();
+        }
+    }
     auto inserted = co_await tx.query(kEnqueue, event_id, message.event_type, message.destination, message.key,
-                                      message.payload, occurred_at, message.traceparent, headers_json(message));
+                                      message.payload, occurred_at, traceparent, headers_json(message));
     if (!inserted) co_return pg::failed(std::move(inserted.error()));
     co_return pg::Outcome<void>{};
 }

@@ -4,7 +4,33 @@
 #include <deque>
 #include <list>
 
+#include "tracing/tracing.hpp"
+
 namespace agora::pg {
+namespace {
+
+// A client span per statement, named by the statement's name. No SQL text and no parameter values: the
+// name says which statement ran, and values may be personal data.
+tracing::Span statement_span(std::string_view name, std::string_view sql) {
+    if (!tracing::tracing_on()) return {};
+    auto span = tracing::start_child(name, tracing::SpanKind::kClient);
+    if (span.recording()) {
+        auto start = sql.find_first_not_of(" \t\n(");
+        auto operation = start == std::string_view::npos ? sql : sql.substr(start);
+        operation = operation.substr(0, operation.find_first_of(" \t\n;"));
+        span.set("db.system", "postgresql").set("db.operation.name", operation);
+    }
+    return span;
+}
+
+template <class T>
+void end_statement(tracing::Span& span, const Outcome<T>& outcome) {
+    if (!span.recording() || outcome) return;
+    if (!outcome.error().sqlstate.empty()) span.set("db.response.status_code", std::string_view(outcome.error().sqlstate));
+    span.set_error(outcome.error().connection_lost ? "connection lost" : "statement failed");
+}
+
+}  // namespace
 namespace detail {
 
 class PoolCore : public std::enable_shared_from_this<PoolCore> {
@@ -213,12 +239,16 @@ Task<Outcome<Lease>> Pool::acquire() {
 }
 
 Task<Outcome<Rows>> Pool::run(Query query, Params params) {
+    auto span = statement_span(query.name, query.sql);
     auto lease = co_await acquire();
     if (!lease) co_return failed(std::move(lease.error()));
-    co_return co_await (*lease)->execute(query, params);
+    auto rows = co_await (*lease)->execute(query, params);
+    end_statement(span, rows);
+    co_return rows;
 }
 
 Task<Outcome<Transaction>> Pool::begin() {
+    auto span = statement_span("BEGIN", "BEGIN");
     auto lease = co_await acquire();
     if (!lease) co_return failed(std::move(lease.error()));
     auto begun = co_await (*lease)->execute(std::string("BEGIN"));
@@ -228,7 +258,10 @@ Task<Outcome<Transaction>> Pool::begin() {
 
 Task<Outcome<Rows>> Transaction::run(Query query, Params params) {
     if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
-    co_return co_await lease_->execute(query, params);
+    auto span = statement_span(query.name, query.sql);
+    auto rows = co_await lease_->execute(query, params);
+    end_statement(span, rows);
+    co_return rows;
 }
 
 Task<Outcome<void>> Transaction::execute(std::string sql) {
@@ -255,6 +288,7 @@ Task<Outcome<void>> Transaction::rollback() {
 }
 
 Task<Outcome<void>> Transaction::finish(std::string sql) {
+    auto span = statement_span(sql, sql);
     auto done = co_await lease_->execute(std::move(sql));
     lease_.reset();  // the transaction is over either way; a broken connection is discarded on release
     if (!done) co_return failed(std::move(done.error()));

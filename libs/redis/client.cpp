@@ -6,6 +6,7 @@
 
 #include "core/log.hpp"
 #include "redis/connection.hpp"
+#include "tracing/tracing.hpp"
 
 namespace agora::redis {
 namespace {
@@ -134,10 +135,23 @@ Task<Result<Reply>> Client::command(std::span<const std::string_view> args) {
 
 Task<Result<Reply>> Client::command(std::span<const std::string_view> args, std::chrono::milliseconds deadline) {
     auto state = state_;  // the connection may be replaced while we wait; the state may not vanish
+    // Named by the command only: keys and values (tokens, counters of a user) stay out of traces.
+    tracing::Span span;
+    if (tracing::tracing_on() && !args.empty()) {
+        span = tracing::start_child(args[0], tracing::SpanKind::kClient);
+        if (span.recording()) span.set("db.system", "redis").set("db.operation.name", args[0]);
+    }
     if (!state->connection || !state->connection->connected()) {
+        span.set_error("not connected");
         co_return fail(ErrorKind::kUnavailable, "redis: not connected");
     }
-    co_return co_await state->connection->execute(args, deadline);
+    auto reply = co_await state->connection->execute(args, deadline);
+    if (!reply) {
+        span.set_error(reply.error().message);
+    } else if (reply->is_error()) {
+        span.set_error("error reply");
+    }
+    co_return reply;
 }
 
 Task<Result<bool>> Client::set_nx_px(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {

@@ -12,6 +12,7 @@
 
 #include "mail/smtp/blocking_pool.hpp"
 #include "mail/smtp/mime_message.hpp"
+#include "tracing/tracing.hpp"
 
 namespace agora::mail::smtp {
 namespace {
@@ -145,8 +146,19 @@ Task<Result<void>> SmtpSender::send(const Email& email) {
             work.reset();
         });
     };
-    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Result<void>)>(std::move(initiate),
-                                                                                               asio::use_awaitable);
+    // Client span of the SMTP conversation; no address or subject goes into it (personal data).
+    tracing::Span span;
+    if (tracing::tracing_on()) {
+        span = tracing::start_child("smtp send", tracing::SpanKind::kClient);
+        if (span.recording()) span.set("network.protocol.name", "smtp").set("server.address", std::string_view(config_.url));
+    }
+    auto sent = co_await asio::async_initiate<decltype(asio::use_awaitable), void(Result<void>)>(std::move(initiate),
+                                                                                                asio::use_awaitable);
+    if (!sent) {
+        span.set("error.type", kind_name(sent.error().kind));
+        span.set_error(sent.error().message);
+    }
+    co_return sent;
 }
 
 }  // namespace agora::mail::smtp
