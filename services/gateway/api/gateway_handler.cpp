@@ -243,14 +243,12 @@ Task<std::optional<http::Response>> GatewayHandler::rate_limit(const RouteDecisi
 void GatewayHandler::note_store_failure(const Error& error) {
     // One line now and then, with how many decisions failed since the last: an outage of Redis must not
     // turn every request into a log line.
-    constexpr std::chrono::seconds kEvery(10);
+    using Ticks = std::chrono::steady_clock::duration;
+    constexpr auto kEvery = std::chrono::duration_cast<Ticks>(std::chrono::seconds(10)).count();
     auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     auto failures = store_failures_unlogged_.fetch_add(1) + 1;
     auto after = store_log_after_.load();
-    if (now < after || !store_log_after_.compare_exchange_strong(
-                           after, now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(kEvery).count())) {
-        return;
-    }
+    if (now < after || !store_log_after_.compare_exchange_strong(after, now + kEvery)) return;
     store_failures_unlogged_.fetch_sub(failures);
     log::warn("rate-limit store failed", {{"error", error.message},
                                           {"failures", std::to_string(failures)},

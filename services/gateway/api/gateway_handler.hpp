@@ -1,7 +1,7 @@
 #pragma once
 // The gateway's answer to every request: its own endpoints, CORS, rate limits (local or shared through
-// Redis), token checks (with a cache of verified tokens), and forwarding to the upstream of the route table behind that upstream's
-// circuit breaker, concurrency cap and deadline.
+// Redis), token checks (with a cache of verified tokens), and forwarding to the upstream of the route
+// table behind that upstream's circuit breaker, concurrency cap and deadline.
 #include <array>
 #include <atomic>
 #include <memory>

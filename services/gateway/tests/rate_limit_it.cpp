@@ -159,7 +159,8 @@ TEST_F(RateLimitIt, TheRedisStoreRefusesPastTheBurstAndRecovers) {
     EXPECT_EQ(gateway.metric(R"(agora_gateway_rate_limited_total{group="auth"})"), 1);
 
     // The bucket is one key that expires when it would be full again (3 tokens at 2/s: 1.5 s at most).
-    auto ttl = redis_command(*redis_, {"PTTL", c.rate_limit.key_prefix + "auth:addr:127.0.0.1"});
+    auto bucket = c.rate_limit.key_prefix + "auth:addr:127.0.0.1";
+    auto ttl = redis_command(*redis_, {"PTTL", bucket});
     ASSERT_EQ(ttl.type, redis::Reply::Type::kInteger);
     EXPECT_GT(ttl.integer, 0);
     EXPECT_LE(ttl.integer, 1500);
@@ -167,9 +168,7 @@ TEST_F(RateLimitIt, TheRedisStoreRefusesPastTheBurstAndRecovers) {
     EXPECT_TRUE(testing::wait_until([&] { return gateway.login().result_int() == 200; }, 3s));
     // Browsing is another group, never refused here.
     EXPECT_EQ(gateway.browse().result_int(), 200);
-    EXPECT_TRUE(testing::wait_until(
-        [&] { return redis_command(*redis_, {"EXISTS", c.rate_limit.key_prefix + "auth:addr:127.0.0.1"}).integer == 0; },
-        3s));
+    EXPECT_TRUE(testing::wait_until([&] { return redis_command(*redis_, {"EXISTS", bucket}).integer == 0; }, 3s));
 }
 
 // Both stores give the same decisions for the same requests, fractional refill intervals included
@@ -206,7 +205,9 @@ TEST_F(RateLimitIt, TheRedisStoreDecidesAsTheLocalOneDoes) {
 int allowed_logins(std::vector<Replica*> replicas, int per_replica) {
     asio::io_context io;
     std::vector<std::unique_ptr<http::Client>> clients;
-    for (auto* r : replicas) clients.push_back(std::make_unique<http::Client>(io, "http://127.0.0.1:" + std::to_string(r->port())));
+    for (auto* r : replicas) {
+        clients.push_back(std::make_unique<http::Client>(io, "http://127.0.0.1:" + std::to_string(r->port())));
+    }
     int ok = 0, limited = 0;
     for (int i = 0; i < per_replica; ++i) {
         for (auto& client : clients) {
