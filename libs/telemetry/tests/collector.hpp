@@ -1,6 +1,8 @@
 #pragma once
 // A tiny trace and log collector for tests: the kit's HTTP server on a free port, keeping every body it
 // receives (OTLP JSON on /v1/traces, JSON lines on /insert/jsonline).
+#include <gtest/gtest.h>
+
 #include <boost/json/parse.hpp>
 #include <chrono>
 #include <map>
@@ -47,6 +49,15 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
         return {};
+    }
+    // Every body received on a path, in arrival order.
+    std::vector<std::string> bodies(std::string_view path) {
+        std::lock_guard lock(mutex_);
+        std::vector<std::string> out;
+        for (const auto& [p, b, type] : received_) {
+            if (p.starts_with(path)) out.push_back(b);
+        }
+        return out;
     }
     std::string content_type_of(std::string_view path) {
         std::lock_guard lock(mutex_);
