@@ -75,6 +75,8 @@ if [[ " ${AGORA_INFRA[*]} " == *" jaeger "* ]]; then
 else
     AGORA_OTLP_ENDPOINT=""
 fi
+# Share of new traces recorded (0..1); a trace started upstream keeps its caller's decision.
+: "${AGORA_TRACE_SAMPLE_RATIO:=1}"
 if [[ " ${AGORA_INFRA[*]} " == *" victorialogs "* ]]; then
     AGORA_LOGS_ENDPOINT="http://127.0.0.1:$VICTORIALOGS_PORT"
 else
@@ -86,7 +88,7 @@ fi
 RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGORA_ETC AGORA_SECRETS
     BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
     ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S GATEWAY_RATE_LIMITS GATEWAY_ROUTES_FILE)
-RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT)
+RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT AGORA_TRACE_SAMPLE_RATIO)
 mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
 # ---- messages ----------------------------------------------------------------------------------
