@@ -204,7 +204,7 @@ Task<Result<Identity>> GatewayHandler::authenticate(const http::Request& req, Lo
     if (!checked) {
         std::string reason(auth::jwt::rejection_name(checked.error()));
         metrics_->token_rejections.Add({{"reason", reason}}).Increment();
-        log::info("token refused", {{"request_id", req.request_id()}, {"reason", reason}});
+        log::info("token refused", {{"reason", reason}});
         co_return fail(ErrorKind::kUnauthorized);
     }
     Identity identity{checked->user_id, checked->email, std::string(auth::role_name(checked->role))};
@@ -344,8 +344,7 @@ Task<http::Response> GatewayHandler::forward(http::Request& req, const RouteDeci
     if (!res) {
         upstream.breaker.failure();
         bool timeout = res.error().kind == ErrorKind::kGatewayTimeout;
-        log::warn("upstream call failed",
-                  {{"request_id", req.request_id()}, {"upstream", upstream.name}, {"error", res.error().message}});
+        log::warn("upstream call failed", {{"upstream", upstream.name}, {"error", res.error().message}});
         if (!timeout) co_return refuse("unavailable", std::chrono::seconds(1));
         metrics_->upstream_errors.Add({{"upstream", upstream.name}, {"kind", "timeout"}}).Increment();
         co_return http::error(Error::of(ErrorKind::kGatewayTimeout));
