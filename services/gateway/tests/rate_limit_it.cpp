@@ -143,7 +143,7 @@ constexpr const char* kAuthLimited = R"(agora_gateway_rate_limit_decisions_total
 
 TEST_F(RateLimitIt, TheRedisStoreRefusesPastTheBurstAndRecovers) {
     auto c = config(*redis_, false);
-    c.rate_limit.auth = {.rate = 2, .burst = 3};
+    c.rate_limit.auth = {.rate = 1, .burst = 3};  // slow enough that no token comes back mid-burst
     Replica gateway(c);
     ASSERT_TRUE(gateway.wait_for_store());
 
@@ -158,17 +158,17 @@ TEST_F(RateLimitIt, TheRedisStoreRefusesPastTheBurstAndRecovers) {
     EXPECT_EQ(gateway.metric(kAuthLimited), 1);
     EXPECT_EQ(gateway.metric(R"(agora_gateway_rate_limited_total{group="auth"})"), 1);
 
-    // The bucket is one key that expires when it would be full again (3 tokens at 2/s: 1.5 s at most).
+    // The bucket is one key that expires when it would be full again (3 tokens at 1/s: 3 s at most).
     auto bucket = c.rate_limit.key_prefix + "auth:addr:127.0.0.1";
     auto ttl = redis_command(*redis_, {"PTTL", bucket});
     ASSERT_EQ(ttl.type, redis::Reply::Type::kInteger);
     EXPECT_GT(ttl.integer, 0);
-    EXPECT_LE(ttl.integer, 1500);
+    EXPECT_LE(ttl.integer, 3000);
 
     EXPECT_TRUE(testing::wait_until([&] { return gateway.login().result_int() == 200; }, 3s));
     // Browsing is another group, never refused here.
     EXPECT_EQ(gateway.browse().result_int(), 200);
-    EXPECT_TRUE(testing::wait_until([&] { return redis_command(*redis_, {"EXISTS", bucket}).integer == 0; }, 3s));
+    EXPECT_TRUE(testing::wait_until([&] { return redis_command(*redis_, {"EXISTS", bucket}).integer == 0; }, 5s));
 }
 
 // Both stores give the same decisions for the same requests, fractional refill intervals included
@@ -280,7 +280,7 @@ TEST_F(RateLimitIt, RedisDownFailsOpenOrClosedAsConfiguredThenRecovers) {
     EXPECT_EQ(refused[http::Field::retry_after], "1");
     EXPECT_EQ(open.login().result_int(), 200);
     EXPECT_EQ(open.browse().result_int(), 200);
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 300ms);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);  // four decisions, none waited for a deadline
     EXPECT_GE(open.metric(R"(agora_gateway_rate_limit_decisions_total{group="auth",outcome="failed_open"})"), 1);
     EXPECT_GE(closed.metric(R"(agora_gateway_rate_limit_decisions_total{group="auth",outcome="failed_closed"})"), 1);
     EXPECT_GE(open.metric(R"(agora_gateway_rate_limit_store_errors_total{kind="unavailable"})"), 1);
