@@ -111,8 +111,6 @@ struct AuthService::Parts {
     std::unique_ptr<Probes> probes;
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     std::unique_ptr<telemetry::HttpMetrics> http_metrics;
-    prometheus::Gauge* outbox_backlog = nullptr;
-    prometheus::Gauge* outbox_oldest_age = nullptr;
     http::Router router;
     std::unique_ptr<http::Server> server;
 
@@ -152,6 +150,11 @@ Result<void> AuthService::start() {
                                                 config_.password));
 
     p.publisher = std::make_unique<amqp::Publisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
+    // Every loop's pools report together, by role.
+    config_.primary.metrics = pg::PoolMetrics::make(*p.registry, "primary");
+    if (config_.replica.conninfo != config_.primary.conninfo) {
+        config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
+    }
     auto loops = std::vector<std::unique_ptr<LoopBackends>>{};
     for (int i = 0; i < p.loops.size(); ++i) {
         auto& io = p.loops.at(i);
@@ -171,6 +174,7 @@ Result<void> AuthService::start() {
     }
     messaging::RelayConfig relay_config;
     relay_config.poll_interval = config_.relay_poll;
+    relay_config.metrics = messaging::OutboxMetrics::make(*p.registry);
     p.relay = std::make_unique<messaging::OutboxRelay>(*loops.front()->primary, *p.publisher, relay_config);
 
     p.context = std::unique_ptr<Context>(new Context{config_, *p.hasher, *p.codes, *p.signing_key, *p.relay,
@@ -189,22 +193,9 @@ Result<void> AuthService::start() {
         .get("/health", [&p](http::Request& r) { return p.probes->health(r); })
         .get("/ready", [&p](http::Request& r) { return p.probes->ready(r); })
         .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
-            // The relay's counters are read at scrape time rather than pushed on every pass.
-            p.outbox_backlog->Set(static_cast<double>(p.relay->backlog()));
-            p.outbox_oldest_age->Set(std::chrono::duration<double>(p.relay->oldest_age()).count());
             co_return telemetry::metrics_response(*p.registry);
         });
     p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "auth");
-    p.outbox_backlog = &prometheus::BuildGauge()
-                            .Name("agora_auth_outbox_backlog")
-                            .Help("Outbox messages not yet published")
-                            .Register(*p.registry)
-                            .Add({});
-    p.outbox_oldest_age = &prometheus::BuildGauge()
-                               .Name("agora_auth_outbox_oldest_age_seconds")
-                               .Help("Age of the oldest unpublished outbox message")
-                               .Register(*p.registry)
-                               .Add({});
     p.server = std::make_unique<http::Server>(
         p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
     if (auto done = p.server->start(); !done) return std::unexpected(done.error());

@@ -113,6 +113,11 @@ Result<void> OrderService::start() {
     p.rabbitmq = std::make_unique<amqp::Publisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
     p.publisher = std::make_unique<RoutingPublisher>(*p.kafka, *p.rabbitmq);
 
+    // Every loop's pools report together, by role.
+    config_.primary.metrics = pg::PoolMetrics::make(*p.registry, "primary");
+    if (config_.replica.conninfo != config_.primary.conninfo) {
+        config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
+    }
     std::vector<std::unique_ptr<LoopBackends>> loops;
     for (int i = 0; i < p.loops.size(); ++i) {
         auto& io = p.loops.at(i);
@@ -136,6 +141,7 @@ Result<void> OrderService::start() {
     }
     messaging::RelayConfig relay_config;
     relay_config.poll_interval = config_.relay_poll;
+    relay_config.metrics = messaging::OutboxMetrics::make(*p.registry);
     p.relay = std::make_unique<messaging::OutboxRelay>(*loops.front()->primary, *p.publisher, relay_config);
     p.context = std::unique_ptr<Context>(new Context{config_, p.metrics, p.breaker, *p.relay, std::move(loops)});
     auto& first = *p.context->loops.front();
@@ -168,6 +174,7 @@ Result<void> OrderService::start() {
     kafka::ConsumerConfig consumer_config;
     consumer_config.kafka = config_.kafka;
     consumer_config.group_id = config_.consumer_group;
+    consumer_config.metrics = kafka::ConsumerMetrics::make(*p.registry);
     auto* products = first.products.get();
     p.consumer = AGORA_TRY(kafka::Consumer::create(
         *first.io, consumer_config, kProductTopics, [products](const kafka::Record& record) -> Task<Result<void>> {

@@ -117,6 +117,11 @@ Result<void> ProductService::start() {
     if (auto prepared = prepare_database(config_); !prepared) return prepared;
 
     p.producer = AGORA_TRY(kafka::Producer::create(config_.kafka));
+    // Every loop's pools report together, by role.
+    config_.primary.metrics = pg::PoolMetrics::make(*p.registry, "primary");
+    if (config_.replica.conninfo != config_.primary.conninfo) {
+        config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
+    }
     std::vector<std::unique_ptr<LoopBackends>> loops;
     for (int i = 0; i < p.loops.size(); ++i) {
         auto& io = p.loops.at(i);
@@ -136,6 +141,7 @@ Result<void> ProductService::start() {
     auto& first = *loops.front();
     messaging::RelayConfig relay_config;
     relay_config.poll_interval = config_.relay_poll;
+    relay_config.metrics = messaging::OutboxMetrics::make(*p.registry);
     p.relay = std::make_unique<messaging::OutboxRelay>(*first.primary, *p.producer, relay_config);
     p.context = std::unique_ptr<Context>(new Context{config_, p.metrics, *p.relay, std::move(loops)});
     auto& loop0 = *p.context->loops.front();
@@ -181,6 +187,7 @@ Result<void> ProductService::start() {
     auto consumer_config = kafka::ConsumerConfig{};
     consumer_config.kafka = config_.kafka;
     consumer_config.group_id = config_.consumer_group;
+    consumer_config.metrics = kafka::ConsumerMetrics::make(*p.registry);
     p.consumer = AGORA_TRY(kafka::Consumer::create(
         *loop0.io, consumer_config, {std::string(topic::kOrderCreated), std::string(topic::kOrderCancelled)},
         [&p](const kafka::Record& record) { return p.order_events->handle(record); }));

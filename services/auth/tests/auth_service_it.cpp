@@ -29,7 +29,9 @@ TEST_F(AuthIt, HealthReadyAndKeys) {
     EXPECT_NE(metrics.body.find(R"(agora_auth_http_requests_total{method="GET",route="/health",status="200"} 1)"),
               std::string::npos)
         << metrics.body;
-    EXPECT_NE(metrics.body.find("agora_auth_outbox_backlog "), std::string::npos);
+    // The relay's, the pools' and the HTTP metrics share the service's registry.
+    EXPECT_NE(metrics.body.find("agora_outbox_backlog "), std::string::npos) << metrics.body;
+    EXPECT_NE(metrics.body.find(R"(agora_pg_pool_size{pool="primary"})"), std::string::npos) << metrics.body;
 }
 
 TEST_F(AuthIt, TheWholeJourney) {

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "amqp/topology.hpp"
+
 namespace agora::mail {
 
 MailMetrics::MailMetrics(prometheus::Registry& registry)
@@ -26,7 +28,18 @@ MailMetrics::MailMetrics(prometheus::Registry& registry)
       duplicates_(prometheus::BuildCounter()
                       .Name("agora_mail_duplicates_total")
                       .Help("Deliveries of an event whose email was already sent, acknowledged unsent")
-                      .Register(registry)) {}
+                      .Register(registry)) {
+    // Every series exists from the start, so that rates and dashboards show 0 rather than no data.
+    for (const auto& binding : amqp::kNotificationQueues) {
+        std::string kind(binding.queue);
+        sent_.Add({{"kind", kind}});
+        duplicates_.Add({{"kind", kind}});
+        for (auto reason : {failure_reason::kNoEventId, failure_reason::kMalformed, failure_reason::kRejected,
+                            failure_reason::kExhausted}) {
+            failed_.Add({{"kind", kind}, {"reason", std::string(reason)}});
+        }
+    }
+}
 
 void MailMetrics::sent(std::string_view kind) { sent_.Add({{"kind", std::string(kind)}}).Increment(); }
 

@@ -51,6 +51,7 @@ struct MailService::Parts {
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     MailMetrics metrics;
+    std::shared_ptr<amqp::ConsumerMetrics> consumer_metrics = amqp::ConsumerMetrics::make(*registry);
     InFlight in_flight;
     runtime::EventLoops loops;
     std::unique_ptr<smtp::SmtpSender> sender;
@@ -113,7 +114,7 @@ void start_consumers_when_ready(MailService::Parts& p, const MailConfig& config)
         auto& io = *p.per_loop[i % p.per_loop.size()]->io;
         p.consumers.push_back(std::make_unique<amqp::Consumer>(
             io, config.amqp, std::string(amqp::kNotificationQueues[i].queue),
-            [&handler](const amqp::Delivery& d) { return handler.handle(d); }, config.prefetch));
+            [&handler](const amqp::Delivery& d) { return handler.handle(d); }, config.prefetch, p.consumer_metrics));
     }
     log::info("mail consuming", {{"queues", std::to_string(p.consumers.size())}});
 }
@@ -140,6 +141,7 @@ Result<void> MailService::start() {
     if (auto templates = check_templates(); !templates) return templates;
 
     p.sender = std::make_unique<smtp::SmtpSender>(config_.smtp);
+    config_.database.metrics = pg::PoolMetrics::make(*p.registry, "primary");
     for (int i = 0; i < p.loops.size(); ++i) {
         auto loop = std::make_unique<LoopParts>();
         loop->io = &p.loops.at(i);
