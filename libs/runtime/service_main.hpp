@@ -1,6 +1,8 @@
 #pragma once
 // What every service's main() does around its own parts: check the configuration (a bad one exits 2
-// naming each variable), start the JSON log, start the service, serve until SIGINT or SIGTERM.
+// naming each variable), start the JSON log, tracing and log shipping (AGORA_OTLP_ENDPOINT,
+// AGORA_TRACE_SAMPLE_RATIO, AGORA_LOGS_ENDPOINT: tracing/setup.hpp), start the service, serve until
+// SIGINT or SIGTERM.
 //
 //   int main() {
 //       agora::config::Env env;
@@ -14,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "tracing/setup.hpp"
 
 namespace agora::runtime {
 
@@ -25,6 +28,7 @@ std::optional<Config> checked_config(const std::string& service, Result<Config> 
         return std::nullopt;
     }
     log::init(service, loaded->log_level);
+    if (!tracing::start_telemetry_from_env(service)) return std::nullopt;
     return std::move(*loaded);
 }
 
@@ -34,12 +38,14 @@ int serve(Config config) {
     Service service(std::move(config));
     if (auto started = service.start(); !started) {
         log::error("cannot start", {{"error", started.error().message}});
+        tracing::stop_telemetry();
         log::flush();
         return 1;
     }
     service.stop_on_signals();
     service.run();
     log::info("stopped");
+    tracing::stop_telemetry();
     log::flush();
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "tracing/setup.hpp"
 
+#include <cstdio>
+
 namespace agora::tracing {
 namespace {
 
@@ -25,6 +27,17 @@ TelemetryConfig telemetry_config(config::Env& env, const std::string& service) {
 void start_telemetry(const TelemetryConfig& config) {
     start_tracing(config.tracing);
     start_log_shipping(config.logs);
+}
+
+bool start_telemetry_from_env(const std::string& service) {
+    config::Env env;
+    auto config = telemetry_config(env, service);
+    if (auto valid = env.check(); !valid) {
+        std::fprintf(stderr, "agora-%s: %s\n", service.c_str(), valid.error().message.c_str());
+        return false;
+    }
+    start_telemetry(config);
+    return true;
 }
 
 void stop_telemetry() {

@@ -23,6 +23,10 @@ TelemetryConfig telemetry_config(config::Env& env, const std::string& service);
 void start_telemetry(const TelemetryConfig& config);
 void stop_telemetry();
 
+// start-up in one call: reads the variables from the process environment and starts what they ask
+// for; false (after printing the problems to stderr) when a value is invalid.
+bool start_telemetry_from_env(const std::string& service);
+
 // The export counters in the Prometheus text format, for /metrics:
 //   agora_<service>_trace_spans_exported_total, agora_<service>_trace_spans_dropped_total,
 //   agora_<service>_log_lines_shipped_total, agora_<service>_log_lines_dropped_total

@@ -7,6 +7,7 @@
 #include "http/server.hpp"
 #include "keys/key_store.hpp"
 #include "runtime/event_loops.hpp"
+#include "tracing/setup.hpp"
 
 int main() {
     using namespace agora;
@@ -17,6 +18,7 @@ int main() {
         return 2;
     }
     log::init("gateway", config->log_level);
+    if (!tracing::start_telemetry_from_env("gateway")) return 2;
 
     runtime::EventLoops loops(config->threads);
     gateway::KeyStore keys(loops.at(0), {.auth_url = config->auth.url, .refresh = config->jwks_refresh});
@@ -24,6 +26,7 @@ int main() {
     http::Server server(loops, config->server, [&](http::Request& req) { return handler.handle(req); });
     if (auto started = server.start(); !started) {
         log::error("cannot start", {{"error", started.error().message}});
+        tracing::stop_telemetry();
         log::flush();
         return 1;
     }
@@ -36,6 +39,7 @@ int main() {
     });
     log::info("listening", {{"port", std::to_string(server.port())}, {"threads", std::to_string(loops.size())}});
     loops.run();
+    tracing::stop_telemetry();
     log::flush();
     return 0;
 }
