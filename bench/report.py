@@ -3,7 +3,9 @@
 
 The results folder holds manifest.tsv (what ran: config, scenarios, targets, open-loop rates, memory,
 goals; tab-separated, the kind first) and, per scenario, the outputs of wrk (<target>.wrk.<round>.txt)
-and vegeta's JSON reports (<target>.vegeta.<round>.json).
+or pgbench (<target>.pgbench.<round>.txt), vegeta's JSON reports (<target>.vegeta.<round>.json) and,
+for the order-to-stock scenario, the orders' and reservations' timestamps (orders.tsv: id, created,
+committed; reservations.tsv: id, status, held, last changed; seconds since the epoch).
 
 Exit status: 0 when every goal passed, 1 when one failed, 2 on unreadable results.
 """
@@ -20,10 +22,6 @@ from pathlib import Path
 # vegeta's reached rate below this share of the asked one means the generator fell behind.
 RATE_TOLERANCE = 0.97
 
-STANDIN_NOTE = (
-    "**Harness check only:** auth was not built, so a second gateway stood in for it "
-    "(`BENCH_UPSTREAM=gateway`); the figures measure the harness, not auth."
-)
 
 
 class Target:
@@ -35,6 +33,10 @@ class Target:
         self.vegeta_failed = 0  # requests that failed over all open-loop rounds
         self.sent_rates = []  # the arrival rate vegeta reached, one per round
         self.hwm_kb = None
+
+    @property
+    def http(self):
+        return self.process != "pgbench"
 
     @property
     def rps(self):
@@ -60,6 +62,7 @@ class Scenario:
         self.rate = None
         self.goals = []  # (target, reference, minimum)
         self.memory = {}  # process -> (hwm_kb, rss_kb)
+        self.delays = None  # Delays, for the order-to-stock scenario
 
 
 def parse_wrk(text):
@@ -77,8 +80,52 @@ def parse_wrk(text):
     return float(match.group(1)), errors
 
 
+def parse_pgbench(text):
+    """Transactions per second and the count of failed transactions from pgbench's output."""
+    match = re.search(r"^tps = ([0-9.]+)", text, re.M)
+    if not match:
+        raise ValueError("no tps line")
+    failed = re.search(r"^number of failed transactions: (\d+)", text, re.M)
+    return float(match.group(1)), int(failed.group(1)) if failed else 0
+
+
+def percentile(values, share):
+    """The nearest-rank percentile (share in 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-share * len(ordered) // 1))))
+    return ordered[rank - 1]
+
+
+class Delays:
+    """Per order, from the databases' timestamps: hold (stock held, before the commit, so negative) and
+    confirm (stock confirmed from Kafka's order-created), both in ms from the order's commit."""
+
+    def __init__(self, orders_text, reservations_text):
+        committed = {}
+        for line in orders_text.splitlines():
+            order_id, _created, commit = line.split("\t")
+            committed[order_id] = float(commit)
+        self.orders = len(committed)
+        self.hold_ms, self.confirm_ms, self.unconfirmed = [], [], 0
+        seen = set()
+        for line in reservations_text.splitlines():
+            rid, status, held, changed = line.split("\t")
+            if rid not in committed:
+                continue
+            seen.add(rid)
+            self.hold_ms.append((float(held) - committed[rid]) * 1000)
+            if status == "CONFIRMED":
+                self.confirm_ms.append((float(changed) - committed[rid]) * 1000)
+            else:
+                self.unconfirmed += 1
+        self.unconfirmed += self.orders - len(seen)
+
+    def p99_confirm(self):
+        return percentile(self.confirm_ms, 0.99) if self.confirm_ms and not self.unconfirmed else None
+
+
 def read_results(results):
-    config, scenarios = {}, {}
+    config, scenarios, final_memory, goals = {}, {}, {}, []
     for line in (results / "manifest.tsv").read_text().splitlines():
         fields = line.split("\t")
         kind, rest = fields[0], fields[1:]
@@ -91,16 +138,23 @@ def read_results(results):
         elif kind == "rate":
             scenarios[rest[0]].rate = int(rest[1])
         elif kind == "memory":
-            scenarios[rest[0]].memory[rest[1]] = (int(rest[2]), int(rest[3]))
+            memory = scenarios[rest[0]].memory if rest[0] in scenarios else final_memory
+            memory[rest[1]] = (int(rest[2]), int(rest[3]))
         elif kind == "goal":
             scenarios[rest[0]].goals.append((rest[1], rest[2], float(rest[3])))
+        elif kind.startswith("goal_"):
+            goals.append((kind, rest))
+        elif kind == "delays":
+            folder = results / rest[0]
+            scenarios[rest[0]].delays = Delays((folder / rest[1]).read_text(), (folder / rest[2]).read_text())
     for s in scenarios.values():
         folder = results / s.id
         for t in s.targets.values():
-            for path in sorted(folder.glob(f"{t.name}.wrk.*.txt")):
-                rps, errors = parse_wrk(path.read_text())
-                t.rps_by_round[int(path.name.split(".")[-2])] = rps
-                t.wrk_errors += errors
+            for pattern, parse in ((f"{t.name}.wrk.*.txt", parse_wrk), (f"{t.name}.pgbench.*.txt", parse_pgbench)):
+                for path in sorted(folder.glob(pattern)):
+                    rps, errors = parse(path.read_text())
+                    t.rps_by_round[int(path.name.split(".")[-2])] = rps
+                    t.wrk_errors += errors
             for path in sorted(folder.glob(f"{t.name}.vegeta.*.json")):
                 report = json.loads(path.read_text())
                 t.p50_us.append(report["latencies"]["50th"] / 1e3)
@@ -109,7 +163,7 @@ def read_results(results):
                 t.sent_rates.append(report["rate"])
             if t.process in s.memory:
                 t.hwm_kb = s.memory[t.process][0]
-    return config, list(scenarios.values())
+    return config, list(scenarios.values()), final_memory, goals
 
 
 def machine():
@@ -170,6 +224,8 @@ def fmt_ratio(a, b):
 def scenario_section(s, config):
     rounds = config.get("rounds", "?")
     lines = [f"### `{s.id}`: {s.title}", ""]
+    if s.delays:
+        return lines + delays_section(s)
     lines.append(
         f"| target | process | req/s (median of {rounds}) | req/s range | p50 | p99 | "
         "errors | peak RSS of the process |"
@@ -190,7 +246,7 @@ def scenario_section(s, config):
         )
     lines.append("")
     if s.rate:
-        lines.append(f"Latency measured at a fixed {fmt_rps(s.rate)} req/s for every target.")
+        lines.append(f"Latency measured at a fixed {fmt_rps(s.rate)} req/s for every HTTP target.")
         if behind:
             lines.append(
                 "⚠ vegeta fell behind that rate for " + ", ".join(behind) + ": the machine was saturated, so "
@@ -215,19 +271,54 @@ def scenario_section(s, config):
     return lines
 
 
-def memory_section(scenarios):
+def fmt_ms(value):
+    return "–" if value is None else f"{value:.1f} ms"
+
+
+def delays_section(s):
+    d = s.delays
+    lines = [
+        f"{d.orders} orders placed through the gateway at {fmt_rps(s.rate or 0)} orders/s; "
+        f"{len(d.confirm_ms)} holds confirmed, {d.unconfirmed} not confirmed within 60 s.",
+        "",
+        "| from the order's commit to | p50 | p95 | p99 | max |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, values in (("stock held (before the commit)", d.hold_ms), ("hold confirmed (Kafka)", d.confirm_ms)):
+        if values:
+            marks = [fmt_ms(percentile(values, q)) for q in (0.5, 0.95, 0.99)] + [fmt_ms(max(values))]
+        else:
+            marks = ["–"] * 4
+        lines.append(f"| {label} | " + " | ".join(marks) + " |")
+    t = next(iter(s.targets.values()), None)
+    if t and t.p99_us:
+        lines += ["", f"POST /orders at that rate: p50 {fmt_us(t.median_p50())}, p99 {fmt_us(t.median_p99())}, "
+                  f"{'no errors' if t.clean() else f'**{t.vegeta_failed} errors**'}."]
+    return lines + [""]
+
+
+def memory_section(scenarios, final_memory):
     """Every process the bench ran, as it stood after the last scenario."""
-    if not scenarios or not scenarios[-1].memory:
+    memory = final_memory or (scenarios[-1].memory if scenarios else {})
+    if not memory:
         return []
     lines = ["## Memory of every process", "", "| process | peak RSS (VmHWM) | RSS at the end |", "|---|---:|---:|"]
-    for process, (hwm, rss) in scenarios[-1].memory.items():
+    for process, (hwm, rss) in memory.items():
         lines.append(f"| {process} | {fmt_mib(hwm)} | {fmt_mib(rss)} |")
-    lines += ["", "PostgreSQL's figure is the postmaster's alone, not its backends'.", ""]
+    lines += ["", "PostgreSQL's figure is the postmaster's alone, not its backends'; Kafka and RabbitMQ are "
+              "the JVM's and the Erlang VM's.", ""]
     return lines
 
 
-def goal_rows(scenarios):
+def goal_rows(scenarios, final_memory=None, goals=()):
     rows, all_passed = [], True
+    by_id = {s.id: s for s in scenarios}
+
+    def row(sid, text, measured, passed):
+        nonlocal all_passed
+        all_passed &= passed
+        rows.append(f"| `{sid}` | {text} | {measured} | {'PASS' if passed else '**FAIL**'} |")
+
     for s in scenarios:
         for target, reference, minimum in s.goals:
             t, r = s.targets.get(target), s.targets.get(reference)
@@ -239,36 +330,61 @@ def goal_rows(scenarios):
                 passed = ratio >= minimum and t.clean() and r.clean()
                 if ratio >= minimum and not passed:
                     measured += " (with errors)"
-            all_passed &= passed
-            rows.append(
-                f"| `{s.id}` | {target} req/s ≥ {minimum:.2f} × {reference} req/s | {measured} | "
-                f"{'PASS' if passed else '**FAIL**'} |"
-            )
+            row(s.id, f"{target} req/s ≥ {minimum:.2f} × {reference} req/s", measured, passed)
+    for kind, args in goals:
+        if kind == "goal_memory":
+            process, limit = args[0], float(args[1])
+            hwm = (final_memory or {}).get(process, (None,))[0]
+            passed = hwm is not None and hwm / 1024 < limit
+            row("end", f"{process} peak RSS < {limit:.0f} MiB", fmt_mib(hwm) if hwm else "not measured", passed)
+            continue
+        s = by_id.get(args[0])
+        if kind == "goal_confirm":
+            limit = float(args[1])
+            p99 = s.delays.p99_confirm() if s and s.delays else None
+            measured = fmt_ms(p99) if p99 is not None else "not measured"
+            if s and s.delays and s.delays.unconfirmed:
+                measured = f"{s.delays.unconfirmed} holds not confirmed"
+            row(args[0], f"order commit → stock confirmed p99 < {limit:.0f} ms", measured,
+                p99 is not None and p99 < limit)
+        elif kind == "goal_p99":
+            t, limit = s.targets.get(args[1]) if s else None, float(args[2])
+            p99 = t.median_p99() if t else None
+            passed = p99 is not None and p99 / 1000 < limit and t.vegeta_failed == 0
+            measured = "not measured" if p99 is None else fmt_us(p99)
+            if p99 is not None and t.vegeta_failed:
+                measured += " (with errors)"
+            row(args[0], f"{args[1]} p99 < {limit:.0f} ms at {fmt_rps(s.rate or 0)} req/s", measured, passed)
+        elif kind == "goal_p99_ratio":
+            t = s.targets.get(args[1]) if s else None
+            r = s.targets.get(args[2]) if s else None
+            limit = float(args[3])
+            ratio = t.median_p99() / r.median_p99() if t and r and t.median_p99() and r.median_p99() else None
+            passed = ratio is not None and ratio <= limit and t.vegeta_failed == 0 and r.vegeta_failed == 0
+            row(args[0], f"{args[1]} p99 ≤ {limit:.2f} × {args[2]} p99",
+                "not measured" if ratio is None else f"{ratio:.2f}×", passed)
     return rows, all_passed
 
 
-def render(config, scenarios, host, when):
-    rows, all_passed = goal_rows(scenarios)
+def render(config, scenarios, host, when, final_memory=None, goals=()):
+    rows, all_passed = goal_rows(scenarios, final_memory, goals)
     out = [
         "# Benchmarks",
         "",
         "Written by `make bench` (`bench/run.sh`, then `bench/report.py`); do not edit by hand.",
         "",
-    ]
-    if config.get("upstream") == "gateway":
-        out += [STANDIN_NOTE, ""]
-    out += [
         "## Last run",
         "",
         f"- Date: {when} · commit `{config.get('commit', '?')}`",
         f"- Machine: {host['cores']} cores ({host['cpu']}), {host['memory']} memory, {host['kernel']}",
         f"- Tools: wrk {config.get('wrk', '?')}, vegeta {config.get('vegeta', '?')}, "
-        f"HAProxy {config.get('haproxy', '?')}",
+        f"HAProxy {config.get('haproxy', '?')}, pgbench {config.get('pgbench', '?')}",
         f"- Settings: {config.get('rounds', '?')} rounds of {config.get('duration_s', '?')} s per target and "
-        f"measure (after {config.get('warmup_s', '?')} s of warm-up for wrk), wrk with 1 thread and "
-        f"{config.get('connections', '?')} connections, open-loop rate {config.get('rate_share', '?')} × the "
-        f"slowest target's req/s over at most {config.get('latency_connections', '?')} connections, {config.get('threads', '?')} event-loop thread(s) in the gateway, auth and "
-        "HAProxy",
+        f"measure (after {config.get('warmup_s', '?')} s of warm-up), wrk with 1 thread and "
+        f"{config.get('connections', '?')} connections (pgbench: as many clients, 1 thread), open-loop rate "
+        f"{config.get('rate_share', '?')} × the slowest HTTP target's req/s unless the scenario says otherwise, over "
+        f"at most {config.get('latency_connections', '?')} connections, {config.get('threads', '?')} event-loop "
+        "thread(s) in every service and HAProxy",
         "",
         "## Targets",
         "",
@@ -283,7 +399,7 @@ def render(config, scenarios, host, when):
     ]
     for s in scenarios:
         out += scenario_section(s, config)
-    out += memory_section(scenarios)
+    out += memory_section(scenarios, final_memory)
     out += HOW_TO.splitlines()
     return "\n".join(out).rstrip() + "\n", all_passed
 
@@ -291,53 +407,70 @@ def render(config, scenarios, host, when):
 HOW_TO = """## How to run
 
 ```sh
-make bench                      # build (release), measure, write this file; about 4 minutes
+make bench                      # build (release), measure, write this file; about 15 minutes
 BENCH_SKIP_BUILD=1 make bench   # use the binaries already in build/release
 BENCH_ROUNDS=1 BENCH_DURATION=3 make bench   # a quick look, noisier
+BENCH_ONLY="product-get" BENCH_OUT=/tmp/b.md make bench   # some scenarios only (the others' goals fail)
 ```
 
-`bench/run.sh` builds `agora-gateway` and `agora-auth` with the release preset, then starts its own
-processes on free loopback ports in a temporary directory, never the `make up` platform's: PostgreSQL
-(a fresh `initdb`), Redis, auth, the gateway, and HAProxy with the gateway's `/auth/*` route
-(prefix stripped, keep-alive to auth, `maxconn 4000`) in front of the same auth process. RabbitMQ
-is not started: auth retries it in the background and no measured route uses it. Every process is
-stopped at the end, on failure or Ctrl-C too. The exit status is non-zero when a target fails.
+`bench/run.sh` builds the five services with the release preset, then starts the whole platform
+with `deploy/local/up.sh` in a temporary `AGORA_HOME` with every port of `ports.env` moved to a free
+one (a running `make up` or end-to-end suite is left alone): PostgreSQL, Redis, Kafka, RabbitMQ,
+Mailpit, auth, product, order, mail and the gateway, with `AGORA_LOG_LEVEL=warn`, the gateway's rate
+limits off (one generator on one address is what they exist to stop) and its route table with one
+change: `GET /products/{id}` needs a valid token, so that the product scenario pays for the check.
+The payment deadline and reminders keep their defaults (hours), so no timer fires during a run.
+HAProxy runs beside it with the gateway's `/auth/*` and `/products/*` routes and no token check
+(keep-alive both sides, `maxconn 4000`). `pgbench -i` adds its tables to the product database at a
+scale of one branch per client. The customer is the seeded admin (any valid token may order); the
+product is created with two billion in stock. Everything is stopped at the end, on failure or
+Ctrl-C too. The exit status is non-zero when a target fails.
 
-Other knobs: `BENCH_CONNECTIONS` (16), `BENCH_RATE_SHARE` (0.25), `BENCH_LATENCY_CONNECTIONS` (64), `BENCH_THREADS` (1), `BENCH_WARMUP`
-(2 s), `BENCH_KEEP=1` keeps the temporary directory with the logs and raw outputs, `BENCH_OUT`
-writes the report elsewhere. `BENCH_UPSTREAM=gateway` puts a second gateway in auth's place, to
-check the harness when auth does not build.
+Other knobs: `BENCH_CONNECTIONS` (16, also pgbench's clients), `BENCH_RATE_SHARE` (0.25),
+`BENCH_LATENCY_CONNECTIONS` (64), `BENCH_THREADS` (1), `BENCH_WARMUP` (2 s), `BENCH_STOCK_RATE`
+(100), `BENCH_STOCK_DURATION` (20 s), `BENCH_KEEP=1` keeps the temporary directory with the logs
+and raw outputs, `BENCH_OUT` writes the report elsewhere.
 
 ## How to read it
 
 - **req/s**: closed-loop throughput from `wrk` (1 thread, a few keep-alive connections), the
-  median of the rounds. Rounds take the targets in turn, so a slow spell on the machine hits all
-  of them. Load generator and servers share the same 2 cores, so this is what the whole machine
-  delivers, not what a server would on its own.
+  median of the rounds; for pgbench, its transactions per second (`-M prepared`, `-S` for
+  select-only, TPC-B otherwise) with as many clients as wrk has connections. Rounds take the
+  targets in turn, so a slow spell on the machine hits all of them. Load generator and servers
+  share the same 2 cores, so this is what the whole machine delivers, not what a server would on
+  its own.
 - **p50 / p99**: latency from `vegeta` at a fixed arrival rate (open loop: a slow response cannot
   hold back the requests behind it), the same rate for every target of a scenario, median of the
-  rounds. The rate is a quarter of the slowest target's req/s: vegeta spends several times wrk's
-  CPU per request on the same 2 cores, and at half that figure the machine saturates and the
-  latencies become the generator's own queue. vegeta uses at most `BENCH_LATENCY_CONNECTIONS`
-  connections: a request that finds them all busy waits in vegeta, and that wait counts in its
-  latency (uncapped, a stall of the shared cores turns into a storm of new connections that the
-  proxies pass on to auth). A ⚠ marks a target for which vegeta could not hold the rate.
+  rounds. The rate is a quarter of the slowest HTTP target's req/s (vegeta spends several times
+  wrk's CPU per request on the same 2 cores; at half that figure the latencies become the
+  generator's own queue); for `order-create` it is half the rate the throughput goal asks for,
+  0.5 × 0.25 × TPC-B's tps. vegeta uses at most `BENCH_LATENCY_CONNECTIONS` connections: a request
+  that finds them all busy waits in vegeta, and that wait counts in its latency. A ⚠ marks a
+  target for which vegeta could not hold the rate.
+- **order-create**: every request is a new order (a request_id of its own, `bench/order.lua` for
+  wrk, `bench/order_targets.py` for vegeta), one item, reserved, committed and published as the
+  service does for any order.
+- **order-stock**: orders at a steady rate, then the two databases' own clocks: the order's commit
+  is the start of the transaction that makes it `PENDING`; the stock is held before it (ADR 0006,
+  so that delay is negative) and confirmed when the product service consumes `order-created`
+  from Kafka. The goal is on the confirmation. The commit time is a little early (the transaction's
+  start), so the delays are a little long, never short.
 - **errors**: requests that failed (non-2xx, socket errors, time-outs) in wrk's and vegeta's runs
-  together. A goal with errors on either side fails.
-- **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario (it
-  covers everything the process did since it started).
+  together, and pgbench's failed transactions. A goal with errors on either side fails.
+- **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario; the
+  memory goals read it once every scenario ran.
 - **ratios**: the first target (the one under test) against each reference measured in the same
   run. The req/s ratio, and so the goals, is the median of the ratios of each round (the rounds
   alternate the targets' order), which cancels most of the drift between rounds; the per-round
-  figures show how steady it was. Absolute numbers swing by about ±15% between runs on these shared machines; ratios from one
-  run are what to compare.
+  figures show how steady it was. Absolute numbers swing by about ±15% between runs on these
+  shared machines; ratios from one run are what to compare.
 
 ## Adding a scenario
 
-Add a `scenario` call to `bench/scenarios.sh` (an id, a title, then a `name process url` triple per
-target, the one under test first), and a `goal` line if the issue sets a target. A scenario that
-needs another service also needs it started in `bench/run.sh`. `python3 bench/report_test.py`
-checks the report generator on made-up results.
+Add a `scenario` call to `bench/scenarios.sh` (an id, a title, options, then a `name process url`
+triple per target, the one under test first) and goal lines for what the issue sets.
+`python3 bench/report_test.py` (part of `make test`) checks the report generator on made-up
+results.
 """
 
 
@@ -347,15 +480,15 @@ def main():
     parser.add_argument("--out", required=True, type=Path, help="the Markdown file to write")
     args = parser.parse_args()
     try:
-        config, scenarios = read_results(args.results)
-    except (OSError, ValueError, KeyError, IndexError) as error:
+        config, scenarios, final_memory, goals = read_results(args.results)
+    except (OSError, ValueError, KeyError, IndexError, AttributeError) as error:
         print(f"report.py: cannot read the results in {args.results}: {error}", file=sys.stderr)
         return 2
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    text, all_passed = render(config, scenarios, machine(), when)
+    text, all_passed = render(config, scenarios, machine(), when, final_memory, goals)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
-    rows, _ = goal_rows(scenarios)
+    rows, _ = goal_rows(scenarios, final_memory, goals)
     for row in rows:
         print("   ", row.strip("| ").replace(" | ", "  "))
     return 0 if all_passed else 1

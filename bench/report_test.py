@@ -25,6 +25,22 @@ def write_target(folder, name, rates, p50_ns, p99_ns, success=1.0, extra="", sen
         (folder / f"{name}.vegeta.{i}.json").write_text(json.dumps(report))
 
 
+PGBENCH = """transaction type: <builtin: select only>
+number of clients: 16
+number of transactions actually processed: 200000
+number of failed transactions: {failed} (0.000%)
+latency average = 0.800 ms
+tps = {tps} (without initial connection time)
+"""
+
+
+def report_of(results):
+    out = results / "benchmarks.md"
+    done = subprocess.run([sys.executable, str(REPORT), "--results", str(results), "--out", str(out)],
+                          capture_output=True, text=True)
+    return done.returncode, out.read_text() if out.exists() else ""
+
+
 class ReportTest(unittest.TestCase):
     def run_report(self, gateway_rates, wrk_extra="", gateway_sent_rate=5000.0):
         with tempfile.TemporaryDirectory() as tmp:
@@ -91,6 +107,90 @@ class ReportTest(unittest.TestCase):
                     t.rps_by_round[int(path.name.split(".")[-2])] = report.parse_wrk(path.read_text())[0]
             self.assertAlmostEqual(report.rps_ratio(a, b), 0.75)
             self.assertEqual([round(r, 2) for r in report.round_ratios(a, b)], [0.9, 0.75, 0.9, 0.75, 0.75])
+
+
+class IssueGoalsTest(unittest.TestCase):
+    """pgbench references, latency and memory limits, and the order-to-stock delays."""
+
+    def run_report(self, pgbench_failed=0, gateway_hwm_kb=40 * 1024, confirmed_late_ms=80, unconfirmed=0,
+                   extra=()):
+        with tempfile.TemporaryDirectory() as tmp:
+            results = Path(tmp)
+            (results / "get").mkdir()
+            (results / "stock").mkdir()
+            manifest = [
+                "config\trounds\t3",
+                "scenario\tget\tGET /products/{id}",
+                "target\tget\tgateway\tgateway\thttp://127.0.0.1:1/products/1",
+                "target\tget\thaproxy\thaproxy\thttp://127.0.0.1:2/products/1",
+                "target\tget\tpgbench-select\tpgbench\tpgbench:select",
+                "rate\tget\t1000",
+                "goal\tget\tgateway\tpgbench-select\t0.40",
+                "scenario\tstock\tOrder to stock",
+                "target\tstock\tgateway\tgateway\thttp://127.0.0.1:1/orders",
+                "rate\tstock\t100",
+                "delays\tstock\torders.tsv\treservations.tsv",
+                f"memory\tend\tgateway\t{gateway_hwm_kb}\t10240",
+                "memory\tend\tproduct\t30000\t20000",
+                "goal_p99_ratio\tget\tgateway\thaproxy\t1.5",
+                "goal_p99\tget\tgateway\t50",
+                "goal_confirm\tstock\t100",
+                "goal_memory\tgateway\t48",
+                "goal_memory\tproduct\t64",
+                *extra,
+            ]
+            (results / "manifest.tsv").write_text("\n".join(manifest) + "\n")
+            write_target(results / "get", "gateway", [5000, 5000, 5000], 200_000, 1_200_000)
+            write_target(results / "get", "haproxy", [6000, 6000, 6000], 100_000, 1_000_000)
+            for i, tps in enumerate([10000, 12500, 11000], 1):
+                (results / "get" / f"pgbench-select.pgbench.{i}.txt").write_text(
+                    PGBENCH.format(tps=tps, failed=pgbench_failed))
+            write_target(results / "stock", "gateway", [], 3_000_000, 9_000_000)
+            (results / "stock" / "gateway.vegeta.1.json").write_text(json.dumps(
+                {"latencies": {"50th": 3_000_000, "99th": 9_000_000}, "success": 1.0, "requests": 100, "rate": 100}))
+            # 100 orders committed at t = i; held 5 ms before; confirmed 10 ms after, the last one late.
+            orders = [f"{i}\t{i - 0.01:.3f}\t{i:.3f}" for i in range(1, 101)]
+            holds = []
+            for i in range(1, 101):
+                late = confirmed_late_ms if i == 100 else 10
+                status = "HELD" if i <= unconfirmed else "CONFIRMED"
+                holds.append(f"{i}\t{status}\t{i - 0.005:.3f}\t{i + late / 1000:.3f}")
+            (results / "stock" / "orders.tsv").write_text("\n".join(orders) + "\n")
+            (results / "stock" / "reservations.tsv").write_text("\n".join(holds) + "\n")
+            return report_of(results)
+
+    def test_every_goal_kind_passes(self):
+        rc, text = self.run_report()
+        self.assertEqual(rc, 0, text)
+        # The per-round ratios 0.50, 0.40, 0.45: the median counts.
+        self.assertIn("| `get` | gateway req/s ≥ 0.40 × pgbench-select req/s | 0.45× | PASS |", text)
+        self.assertIn("| pgbench-select | pgbench | 11,000 | 10,000–12,500 | – | – | none | – |", text)
+        self.assertIn("| `get` | gateway p99 ≤ 1.50 × haproxy p99 | 1.20× | PASS |", text)
+        self.assertIn("| `get` | gateway p99 < 50 ms at 1,000 req/s | 1.20 ms | PASS |", text)
+        self.assertIn("| `stock` | order commit → stock confirmed p99 < 100 ms | 10.0 ms | PASS |", text)
+        self.assertIn("| stock held (before the commit) | -5.0 ms | -5.0 ms | -5.0 ms | -5.0 ms |", text)
+        self.assertIn("| `end` | gateway peak RSS < 48 MiB | 40.0 MiB | PASS |", text)
+
+    def test_a_process_never_measured_fails(self):
+        rc, text = self.run_report(extra=["goal_memory\tmail\t64"])
+        self.assertEqual(rc, 1)
+        self.assertIn("| `end` | mail peak RSS < 64 MiB | not measured | **FAIL** |", text)
+
+    def test_limits_fail(self):
+        rc, text = self.run_report(gateway_hwm_kb=50 * 1024, pgbench_failed=3)
+        self.assertEqual(rc, 1)
+        self.assertIn("| `end` | gateway peak RSS < 48 MiB | 50.0 MiB | **FAIL** |", text)
+        self.assertIn("0.45× (with errors) | **FAIL** |", text)
+
+    def test_the_p99_counts_the_slowest_confirmations(self):
+        # Two late ones in 100 are the 99th percentile; one is not.
+        rc, text = self.run_report(confirmed_late_ms=150)
+        self.assertIn("| hold confirmed (Kafka) | 10.0 ms | 10.0 ms | 10.0 ms | 150.0 ms |", text)
+
+    def test_unconfirmed_holds_fail(self):
+        rc, text = self.run_report(unconfirmed=2)
+        self.assertEqual(rc, 1)
+        self.assertIn("| 2 holds not confirmed | **FAIL** |", text)
 
 
 if __name__ == "__main__":

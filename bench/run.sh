@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# `make bench`: builds the release binaries, starts a private platform on free loopback ports in a
-# temporary directory (PostgreSQL, Redis, auth, the gateway, HAProxy in front of the same auth), runs
-# the scenarios of bench/scenarios.sh and writes docs/benchmarks.md with bench/report.py.
+# `make bench`: builds the release binaries, starts a whole private platform with deploy/local/up.sh
+# in a temporary AGORA_HOME on free loopback ports (PostgreSQL, Redis, Kafka, RabbitMQ, Mailpit, auth,
+# product, order, mail, the gateway), HAProxy beside it with the gateway's routes and no token check,
+# runs the scenarios of bench/scenarios.sh and writes docs/benchmarks.md with bench/report.py.
 #
 # Knobs (environment): BENCH_DURATION (s per measurement, 10), BENCH_WARMUP (s, 2), BENCH_ROUNDS (3),
-# BENCH_CONNECTIONS (wrk connections, 16), BENCH_RATE_SHARE (open-loop rate as a share of the slowest
-# target's req/s, 0.25), BENCH_LATENCY_CONNECTIONS (vegeta's most connections, 64), BENCH_THREADS (event-loop threads of the gateway, auth and HAProxy, 1),
-# BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary directory),
-# BENCH_OUT (the report, docs/benchmarks.md), BENCH_UPSTREAM=gateway (a second gateway stands in for
-# auth: checks the harness itself while auth is not built; the report says so).
+# BENCH_CONNECTIONS (wrk connections and pgbench clients, 16), BENCH_RATE_SHARE (open-loop rate as a
+# share of the slowest target's req/s, 0.25), BENCH_LATENCY_CONNECTIONS (vegeta's most connections, 64),
+# BENCH_THREADS (event-loop threads of every service and HAProxy, 1), BENCH_STOCK_RATE (orders/s of the
+# order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_ONLY (scenario ids to run, all when
+# empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
+# directory), BENCH_OUT (the report, docs/benchmarks.md).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,21 +27,24 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 # Capped, a stall queues requests in vegeta, where their wait still counts in the latency.
 : "${BENCH_LATENCY_CONNECTIONS:=64}"
 : "${BENCH_THREADS:=1}"
+: "${BENCH_STOCK_RATE:=100}"
+: "${BENCH_STOCK_DURATION:=20}"
+: "${BENCH_ONLY:=}"
 : "${BENCH_SKIP_BUILD:=}"
 : "${BENCH_KEEP:=}"
 : "${BENCH_OUT:=$AGORA_ROOT/docs/benchmarks.md}"
-: "${BENCH_UPSTREAM:=auth}"
 : "${JOBS:=2}"
 
-[[ "$BENCH_UPSTREAM" == auth || "$BENCH_UPSTREAM" == gateway ]] ||
-    die "BENCH_UPSTREAM must be auth or gateway, not '$BENCH_UPSTREAM'"
+# The tools `make install` put in the usual AGORA_HOME are shared with the temporary one.
+TOOLS_HOME="$AGORA_HOME"
 
 # ---- processes ---------------------------------------------------------------------------------
-# Every process we start, in start order: name, pid and the signal that stops it quickly.
+# Processes started here rather than by the platform (HAProxy): name, pid, stop signal.
 PROC_NAMES=()
 PROC_PIDS=()
 PROC_SIGNALS=()
 WORK=""
+PLATFORM_UP=""
 FINISHED=""
 
 # spawn <name> <signal> <command...> : starts a server in the background, its output in logs/<name>.log.
@@ -50,17 +55,6 @@ spawn() {
     PROC_NAMES+=("$name")
     PROC_PIDS+=("$!")
     PROC_SIGNALS+=("$signal")
-}
-
-pid_of() {
-    local i
-    for i in "${!PROC_NAMES[@]}"; do
-        if [[ "${PROC_NAMES[$i]}" == "$1" ]]; then
-            echo "${PROC_PIDS[$i]}"
-            return
-        fi
-    done
-    die "no process named $1"
 }
 
 stop_one() {
@@ -78,13 +72,19 @@ stop_one() {
     wait "$pid" 2>/dev/null || true
 }
 
-# Stops everything in reverse start order, on success, failure or interruption alike.
+# Stops everything, on success, failure or interruption alike.
 cleanup() {
     local rc=$? i
     trap - EXIT INT TERM
     for ((i = ${#PROC_PIDS[@]} - 1; i >= 0; i--)); do
         stop_one "${PROC_NAMES[$i]}" "${PROC_PIDS[$i]}" "${PROC_SIGNALS[$i]}"
     done
+    if [[ -n "$PLATFORM_UP" ]]; then
+        "$DEPLOY_DIR/down.sh" >"$WORK/logs/down.log" 2>&1 ||
+            warn "stopping the platform failed; see $WORK/logs/down.log"
+        # RabbitMQ's node started a port mapper on the run's own port; nothing else uses it.
+        ERL_EPMD_PORT="$EPMD_PORT" epmd -kill >/dev/null 2>&1 || true
+    fi
     if [[ -n "$WORK" && -d "$WORK" ]]; then
         if [[ -n "$FINISHED" && -z "$BENCH_KEEP" ]]; then
             rm -rf "$WORK"
@@ -98,25 +98,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# fail_with_log <name> <message> : stops the run showing the end of a process's log.
 fail_with_log() {
-    tail -n 20 "$WORK/logs/$1.log" 2>/dev/null | sed 's/^/    | /' >&2 || true
-    die "$2 (log: $WORK/logs/$1.log)"
+    tail -n 20 "$1" 2>/dev/null | sed 's/^/    | /' >&2 || true
+    die "$2 (log: $1)"
 }
 
-# wait_for <name> <seconds> <check command...> : waits until the check passes while the process lives.
-wait_for() {
-    local name="$1" limit="$2" start=$SECONDS pid
-    shift 2
-    pid="$(pid_of "$name")"
-    until "$@" >/dev/null 2>&1; do
-        kill -0 "$pid" 2>/dev/null || fail_with_log "$name" "$name exited during start-up"
-        ((SECONDS - start < limit)) || fail_with_log "$name" "$name was not ready within ${limit}s"
-        sleep 0.2
-    done
-}
-
-http_ok() { curl -fs -o /dev/null -m 2 "$1"; }
+http_ok() { curl -fs -o /dev/null -m 2 "$@"; }
 
 # free_ports <n> : n distinct free TCP ports on 127.0.0.1, one per line.
 free_ports() {
@@ -150,92 +137,68 @@ build() {
     fi
     rm -f "$log"
     # Only the programs the bench runs, so that an unrelated folder that does not compile cannot stop it.
-    local wanted=(agora-gateway) target targets=()
-    [[ "$BENCH_UPSTREAM" == auth ]] && wanted+=(agora-auth)
-    for target in "${wanted[@]}"; do
-        if ninja -C "$BUILD_DIR" -t targets all 2>/dev/null | grep -q "^$target:"; then targets+=("$target"); fi
-    done
-    ((${#targets[@]} == 0)) || (cd "$AGORA_ROOT" && cmake --build --preset release --parallel "$JOBS" \
-        --target "${targets[@]}") || die "building ${targets[*]} failed"
+    local targets=() svc
+    for svc in "${AGORA_SERVICES[@]}"; do targets+=("agora-$svc"); done
+    (cd "$AGORA_ROOT" && cmake --build --preset release --parallel "$JOBS" --target "${targets[@]}") ||
+        die "building ${targets[*]} failed"
 }
 
-check_binaries() {
-    GATEWAY_BIN="$(service_binary gateway)"
-    AUTH_BIN="$(service_binary auth)"
-    [[ -x "$GATEWAY_BIN" ]] || die "the gateway is not built: $GATEWAY_BIN is missing"
-    if [[ "$BENCH_UPSTREAM" == auth && ! -x "$AUTH_BIN" ]]; then
-        die "the auth service is not built: $AUTH_BIN is missing (BENCH_UPSTREAM=gateway checks the harness without it)"
-    fi
+check_tools() {
+    local svc
+    for svc in "${AGORA_SERVICES[@]}"; do
+        [[ -x "$(service_binary "$svc")" ]] || die "$svc is not built: $(service_binary "$svc") is missing"
+    done
     need_tool wrk "apt-get install -y wrk (or make install)"
     need_tool haproxy "apt-get install -y haproxy (or make install)"
-    need_tool redis-server "apt-get install -y redis-server (or make install)"
-    [[ -x "$PG_BIN/initdb" ]] || die "PostgreSQL 15 is missing ($PG_BIN): make install"
-    VEGETA="$AGORA_BIN/vegeta"
+    need_tool pgbench "apt-get install -y postgresql-client-15 (or make install)"
+    VEGETA="$TOOLS_HOME/bin/vegeta"
     [[ -x "$VEGETA" ]] || VEGETA="$(command -v vegeta || true)"
-    [[ -n "$VEGETA" ]] || die "vegeta is missing: make install builds it into $AGORA_BIN"
+    [[ -n "$VEGETA" ]] || die "vegeta is missing: make install builds it into $TOOLS_HOME/bin"
 }
 
 # ---- the private platform ----------------------------------------------------------------------
-# PostgreSQL refuses root. setpriv execs in place, so the pid we hold is the postmaster's own.
-AS_PG_USER=()
-[[ $EUID -eq 0 ]] && AS_PG_USER=(setpriv --reuid "$PG_USER" --regid "$PG_USER" --init-groups --)
+# The whole platform as `make up` runs it, from the release build, in a temporary AGORA_HOME with every
+# port of ports.env moved to a free one, so that a running `make up` or end-to-end suite is left alone.
+start_platform() {
+    export AGORA_HOME="$WORK/home"
+    mkdir -p "$AGORA_HOME"
+    chmod 755 "$AGORA_HOME"
+    local dir
+    for dir in bin toolchain node python kafka; do
+        if [[ -e "$TOOLS_HOME/$dir" ]]; then ln -sfn "$TOOLS_HOME/$dir" "$AGORA_HOME/$dir"; fi
+    done
+    local names ports i
+    mapfile -t names < <(sed -n 's/^: "${\([A-Z0-9_]*_PORT\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
+    mapfile -t ports < <(free_ports $((${#names[@]} + 1)))
+    for i in "${!names[@]}"; do export "${names[$i]}=${ports[$i]}"; done
+    HAPROXY_BENCH_PORT="${ports[${#names[@]}]}"
+    # Per-request logs would be a cost HAProxy does not pay; no rate limits, since one load generator
+    # on one address is exactly what they stop; the payment deadline and the reminders stay at their
+    # defaults (hours), so no timer fires during the runs.
+    export AGORA_BUILD_DIR="$BUILD_DIR" AGORA_SKIP_BUILD=1 AGORA_LOG_LEVEL=warn AGORA_THREADS="$BENCH_THREADS"
+    # Nothing scrapes, ships logs or collects traces during the runs.
+    export AGORA_LEAVE_OUT="${BENCH_LEAVE_OUT-pg_exporter redis_exporter victorialogs jaeger prometheus}"
+    export GATEWAY_RATE_LIMITS=false GATEWAY_ROUTES_FILE="$WORK/routes.conf"
+    # The gateway's routes, except that GET /products/{id} needs a valid token, so that the product
+    # scenario pays for the token check that HAProxy does not make.
+    awk '$1 == "GET" && $2 == "/products/{id}" {$0 = $0 " access=customer"} {print}' \
+        "$AGORA_ROOT/services/gateway/routes.conf" >"$GATEWAY_ROUTES_FILE"
+    # shellcheck source-path=SCRIPTDIR source=../deploy/local/platform.sh
+    source "$DEPLOY_DIR/platform.sh"
 
-start_postgres() {
-    local dir="$WORK/postgres"
-    mkdir -p "$dir"
-    [[ $EUID -eq 0 ]] && chown "$PG_USER:" "$dir"
-    "${AS_PG_USER[@]}" "$PG_BIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-sync \
-        >"$WORK/logs/initdb.log" 2>&1 || fail_with_log initdb "initdb failed"
-    spawn postgres INT "${AS_PG_USER[@]}" "$PG_BIN/postgres" -D "$dir/data" -p "$PG_PORT" -k "$dir" \
-        -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off
-    wait_for postgres 30 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres
-    "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c 'CREATE DATABASE agora_auth' \
-        >"$WORK/logs/psql.log" 2>&1 || fail_with_log psql "cannot create the auth database"
-}
-
-start_redis() {
-    mkdir -p "$WORK/redis"
-    spawn redis TERM redis-server --bind 127.0.0.1 --port "$REDIS_BENCH_PORT" --save '' --appendonly no \
-        --dir "$WORK/redis" --protected-mode no
-    wait_for redis 15 redis-cli -h 127.0.0.1 -p "$REDIS_BENCH_PORT" ping
-}
-
-# Per-request logs would be a cost HAProxy does not pay here.
-SERVICE_ENV=(AGORA_THREADS="$BENCH_THREADS" AGORA_LOG_LEVEL=warn)
-
-start_auth() {
-    if [[ "$BENCH_UPSTREAM" == gateway ]]; then
-        # A stand-in: a second gateway, whose own /health is what the front gateway proxies to.
-        spawn auth TERM env "${SERVICE_ENV[@]}" GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$AUTH_BENCH_PORT" \
-            GATEWAY_AUTH_URL="http://127.0.0.1:$UNUSED_PORT" "$GATEWAY_BIN"
-    else
-        mkdir -p "$WORK/secrets"
-        chmod 700 "$WORK/secrets"
-        # RabbitMQ is left out on purpose: auth retries it in the background and /health does not use it,
-        # while an idle Erlang VM would take CPU from the measured processes.
-        spawn auth TERM env "${SERVICE_ENV[@]}" AUTH_HOST=127.0.0.1 AUTH_PORT="$AUTH_BENCH_PORT" \
-            AUTH_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/agora_auth" \
-            AUTH_REDIS_URL="redis://127.0.0.1:$REDIS_BENCH_PORT/0" \
-            AUTH_AMQP_URL="amqp://guest:guest@127.0.0.1:$UNUSED_PORT/" \
-            AUTH_JWT_KEY_FILE="$WORK/secrets/jwt-ed25519.pem" AUTH_CODE_PEPPER_FILE="$WORK/secrets/code-pepper" \
-            "$AUTH_BIN"
-    fi
-    wait_for auth 60 http_ok "$AUTH_URL/health"
-}
-
-start_gateway() {
-    # Rate limits off: one load generator on one address is exactly what they would stop, and the
-    # HAProxy beside it has none.
-    spawn gateway TERM env "${SERVICE_ENV[@]}" GATEWAY_RATE_LIMITS=false GATEWAY_HOST=127.0.0.1 \
-        GATEWAY_PORT="$GATEWAY_BENCH_PORT" \
-        GATEWAY_AUTH_URL="$AUTH_URL" GATEWAY_PRODUCT_URL="http://127.0.0.1:$UNUSED_PORT" \
-        GATEWAY_ORDER_URL="http://127.0.0.1:$UNUSED_PORT" "$GATEWAY_BIN"
-    wait_for gateway 30 http_ok "$GATEWAY_URL/auth/health"
+    step "Starting the platform in $AGORA_HOME (deploy/local/up.sh, log: $WORK/logs/up.log)"
+    PLATFORM_UP=1
+    "$DEPLOY_DIR/up.sh" >"$WORK/logs/up.log" 2>&1 || fail_with_log "$WORK/logs/up.log" "the platform did not start"
+    GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
+    HAPROXY_URL="http://127.0.0.1:$HAPROXY_BENCH_PORT"
+    AUTH_URL="http://127.0.0.1:$AUTH_PORT"
+    PRODUCT_URL="http://127.0.0.1:$PRODUCT_PORT"
 }
 
 start_haproxy() {
     local config="$WORK/haproxy.cfg"
-    # The same route as the gateway's: /auth/* to auth with the prefix stripped, keep-alive on both sides.
+    # The gateway's routes without its checks: /auth/* to auth with the prefix stripped, /products/* to
+    # product as it is; keep-alive on both sides.
     cat >"$config" <<EOF
 global
     maxconn 4000
@@ -253,34 +216,77 @@ defaults
 frontend bench
     bind 127.0.0.1:$HAPROXY_BENCH_PORT
     use_backend auth if { path_beg /auth/ }
+    use_backend product if { path_beg /products/ }
 
 backend auth
     http-request replace-path /auth(/.*) \1
-    server auth 127.0.0.1:$AUTH_BENCH_PORT
+    server auth 127.0.0.1:$AUTH_PORT
+
+backend product
+    server product 127.0.0.1:$PRODUCT_PORT
 EOF
     haproxy -c -q -f "$config" >"$WORK/logs/haproxy-check.log" 2>&1 ||
-        fail_with_log haproxy-check "the generated HAProxy configuration is invalid"
+        fail_with_log "$WORK/logs/haproxy-check.log" "the generated HAProxy configuration is invalid"
     spawn haproxy TERM haproxy -db -f "$config"
-    wait_for haproxy 15 http_ok "$HAPROXY_URL/auth/health"
+    local start=$SECONDS
+    until http_ok "$HAPROXY_URL/auth/health"; do
+        ((SECONDS - start < 15)) || fail_with_log "$WORK/logs/haproxy.log" "HAProxy was not ready within 15s"
+        sleep 0.2
+    done
+}
+
+# bench_sql <database> <sql> : tab-separated rows, as the PostgreSQL superuser over the platform's socket.
+bench_sql() {
+    psql -h "$AGORA_RUN/postgres" -p "$POSTGRES_PORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 -qAt -F $'\t' -c "$2"
+}
+
+# The bench's customer (the seeded admin: any valid token may order) and its product, with stock for
+# every order the scenarios place.
+prepare_data() {
+    local res
+    local login="{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}"
+    local product='{"name":"bench shoe","description":"stocked for the load scenarios","price":"25.50","quantity":2000000000}'
+    res="$(curl -fsS -m 10 -H 'Content-Type: application/json' -d "$login" "$GATEWAY_URL/auth/login")" ||
+        die "cannot log in as $ADMIN_EMAIL through the gateway"
+    TOKEN="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["access_token"])' <<<"$res")"
+    res="$(curl -fsS -m 10 -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
+        -d "$product" "$GATEWAY_URL/products")" || die "cannot create the bench's product through the gateway"
+    PRODUCT_ID="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])' <<<"$res")"
+    # pgbench's tables beside the product's, in the same database, one branch per client (fewer would
+    # make TPC-B wait on locks rather than measure the server).
+    step "Initialising pgbench in agora_product (scale $BENCH_CONNECTIONS)"
+    PGPASSWORD="$DB_PASSWORD" pgbench -i -q -s "$BENCH_CONNECTIONS" -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$DB_ROLE" \
+        agora_product >"$WORK/logs/pgbench-init.log" 2>&1 ||
+        fail_with_log "$WORK/logs/pgbench-init.log" "pgbench -i failed"
 }
 
 # ---- measuring ---------------------------------------------------------------------------------
 # The manifest tells report.py what ran; raw tool outputs sit beside it in results/.
 manifest() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >>"$RESULTS/manifest.tsv"; }
 
+# process_pids : "name pid" of every platform program and every process started here.
+process_pids() {
+    local name pid i
+    while read -r name _; do
+        pid="$(sv pid "$name" 2>/dev/null || true)"
+        if [[ "$pid" =~ ^[1-9][0-9]*$ ]]; then echo "$name $pid"; fi
+    done < <(sv status 2>/dev/null || true)
+    for i in "${!PROC_NAMES[@]}"; do echo "${PROC_NAMES[$i]} ${PROC_PIDS[$i]}"; done
+}
+
 record_memory() {
-    local scenario="$1" i status hwm rss
-    for i in "${!PROC_NAMES[@]}"; do
-        status="/proc/${PROC_PIDS[$i]}/status"
+    local scenario="$1" name pid status hwm rss
+    while read -r name pid; do
+        status="/proc/$pid/status"
         [[ -r "$status" ]] || continue
         hwm="$(awk '/^VmHWM:/ {print $2}' "$status")"
         rss="$(awk '/^VmRSS:/ {print $2}' "$status")"
-        manifest memory "$scenario" "${PROC_NAMES[$i]}" "${hwm:-0}" "${rss:-0}"
-    done
+        manifest memory "$scenario" "$name" "${hwm:-0}" "${rss:-0}"
+    done < <(process_pids)
 }
 
-# throughput_of <wrk output> : its requests per second.
-throughput_of() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+# throughput_of <wrk or pgbench output> : its requests (transactions) per second.
+throughput_of() { awk '/^Requests\/sec:/ {print $2} /^tps = / {print $3}' "$1"; }
 
 median() { sort -g | awk '{v[NR] = $1} END {if (NR) print v[int((NR + 1) / 2)]; else print 0}'; }
 
@@ -290,13 +296,86 @@ round_order() {
     if (($1 % 2)); then seq 0 $(($2 - 1)); else seq $(($2 - 1)) -1 0; fi
 }
 
-# scenario <id> <title> <target> <process> <url> [<target> <process> <url> ...]
+# pgbench_run <mode> <seconds> : pgbench on the product database, prepared statements, as many
+# clients as wrk has connections, one thread as wrk has. mode: select (-S) or tpcb.
+pgbench_run() {
+    local mode=() 
+    [[ "$1" == select ]] && mode=(-S)
+    PGPASSWORD="$DB_PASSWORD" timeout $(($2 + 30)) pgbench -n -M prepared "${mode[@]}" -c "$BENCH_CONNECTIONS" -j 1 \
+        -T "$2" -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$DB_ROLE" agora_product
+}
+
+# Options of the scenario being measured (set by scenario from its arguments).
+S_HEADERS=()
+S_ORDERS=""
+
+# throughput_run <url> <seconds> <out> <prefix> : one closed-loop measure of a target.
+throughput_run() {
+    local url="$1" seconds="$2" out="$3" prefix="$4" args=() h
+    args=(-t1 -c"$BENCH_CONNECTIONS" -d"${seconds}s" --timeout 5s)
+    if [[ "$url" == pgbench:* ]]; then
+        pgbench_run "${url#pgbench:}" "$seconds" >"$out" 2>&1
+        return
+    fi
+    for h in "${S_HEADERS[@]}"; do args+=(-H "$h"); done
+    if [[ -n "$S_ORDERS" ]]; then
+        args+=(-s "$BENCH_DIR/order.lua" "$url" -- "$prefix" "$S_ORDERS")
+    else
+        args+=("$url")
+    fi
+    timeout $((seconds + 30)) wrk "${args[@]}" >"$out" 2>&1
+}
+
+# latency_run <url> <rate> <seconds> <out> <prefix> : one open-loop measure of a target (vegeta).
+latency_run() {
+    local url="$1" rate="$2" seconds="$3" out="$4" prefix="$5" targets format=http h
+    targets="${out%.json}.targets"
+    if [[ -n "$S_ORDERS" ]]; then
+        format=json
+        # A few more than the rate asks for, so that no request_id is sent twice.
+        python3 "$BENCH_DIR/order_targets.py" --url "$url" --token "$TOKEN" --product "$S_ORDERS" --prefix "$prefix" \
+            --count $((rate * seconds + rate + 10)) >"$targets"
+    else
+        {
+            echo "GET $url"
+            for h in "${S_HEADERS[@]}"; do echo "$h"; done
+        } >"$targets"
+    fi
+    timeout $((seconds + 30)) "$VEGETA" attack -format="$format" -targets="$targets" -rate="$rate/1s" \
+        -duration="${seconds}s" -timeout=5s -max-connections="$BENCH_LATENCY_CONNECTIONS" |
+        timeout 60 "$VEGETA" report -type=json >"$out"
+}
+
+latency_summary() {
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); l=d["latencies"]
+print("p50 %.0f us, p99 %.0f us, success %.4f" % (l["50th"]/1e3, l["99th"]/1e3, d["success"]))' "$1"
+}
+
+wanted() { [[ -z "$BENCH_ONLY" || " $BENCH_ONLY " == *" $1 "* ]]; }
+
+# scenario <id> <title> [options] <target> <process> <url> [<target> <process> <url> ...]
 # The first target is the one under test; the others are references measured the same way, in the
 # same rounds. Each round measures every target once, in turn, so drift on the machine hits all alike;
-# the report compares targets round by round.
+# the report compares targets round by round. A url pgbench:select or pgbench:tpcb is pgbench on the
+# product database (throughput only). Options:
+#   --header <header>        sent with every HTTP request
+#   --orders <product id>    POST /orders for one item of the product, a new request_id each time
+#   --rate-of <target> <share>  the open-loop rate is that share of the target's median throughput
+#                            (default: BENCH_RATE_SHARE of the slowest HTTP target's)
 scenario() {
-    local id="$1" title="$2" names=() procs=() urls=() i round out rps slowest="" rate dir
+    local id="$1" title="$2" names=() procs=() urls=() i round out rps slowest="" rate dir rate_of="" share=""
     shift 2
+    wanted "$id" || return 0
+    S_HEADERS=()
+    S_ORDERS=""
+    while [[ "${1:-}" == --* ]]; do
+        case "$1" in
+            --header) S_HEADERS+=("$2"); shift 2 ;;
+            --orders) S_ORDERS="$2"; shift 2 ;;
+            --rate-of) rate_of="$2"; share="$3"; shift 3 ;;
+            *) die "scenario $id: unknown option $1" ;;
+        esac
+    done
     while (($# >= 3)); do
         names+=("$1")
         procs+=("$2")
@@ -308,7 +387,6 @@ scenario() {
     mkdir -p "$dir"
     manifest scenario "$id" "$title"
     for i in "${!names[@]}"; do
-        http_ok "${urls[$i]}" || die "scenario $id: ${urls[$i]} does not answer 2xx"
         manifest target "$id" "${names[$i]}" "${procs[$i]}" "${urls[$i]}"
     done
 
@@ -316,76 +394,108 @@ scenario() {
     for ((round = 1; round <= BENCH_ROUNDS; round++)); do
         for i in $(round_order "$round" "${#names[@]}"); do
             out="$dir/${names[$i]}.wrk.$round.txt"
-            timeout $((BENCH_WARMUP + 30)) wrk -t1 -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" "${urls[$i]}" \
-                >/dev/null 2>&1 || true
-            timeout $((BENCH_DURATION + 30)) wrk -t1 -c"$BENCH_CONNECTIONS" -d"${BENCH_DURATION}s" --timeout 5s \
-                "${urls[$i]}" >"$out" 2>&1 || die "wrk failed on ${urls[$i]}: $(tail -n 3 "$out")"
+            [[ "${urls[$i]}" == pgbench:* ]] && out="$dir/${names[$i]}.pgbench.$round.txt"
+            throughput_run "${urls[$i]}" "$BENCH_WARMUP" /dev/null "$id-${names[$i]}-warm$round" || true
+            throughput_run "${urls[$i]}" "$BENCH_DURATION" "$out" "$id-${names[$i]}-w$round" ||
+                die "measuring ${urls[$i]} failed: $(tail -n 3 "$out")"
             rps="$(throughput_of "$out")"
-            [[ -n "$rps" ]] || die "wrk printed no throughput for ${urls[$i]}: $(tail -n 3 "$out")"
-            info "round $round/$BENCH_ROUNDS  ${names[$i]}: $rps req/s"
+            [[ -n "$rps" ]] || die "no throughput measured for ${urls[$i]}: $(tail -n 3 "$out")"
+            info "round $round/$BENCH_ROUNDS  ${names[$i]}: $rps per second"
         done
     done
 
-    # The open-loop rate: a share of the slowest target's median throughput, the same for every target.
     for i in "${!names[@]}"; do
-        rps="$(for out in "$dir/${names[$i]}".wrk.*.txt; do throughput_of "$out"; done | median)"
-        if [[ -z "$slowest" ]] || awk -v a="$rps" -v b="$slowest" 'BEGIN {exit !(a < b)}'; then slowest="$rps"; fi
+        rps="$(for out in "$dir/${names[$i]}".{wrk,pgbench}.*.txt; do
+            if [[ -f "$out" ]]; then throughput_of "$out"; fi
+        done | median)"
+        if [[ -n "$rate_of" ]]; then
+            if [[ "${names[$i]}" == "$rate_of" ]]; then rate="$(awk -v r="$rps" -v s="$share" 'BEGIN {print r * s}')"; fi
+        elif [[ "${urls[$i]}" != pgbench:* ]]; then
+            if [[ -z "$slowest" ]] || awk -v a="$rps" -v b="$slowest" 'BEGIN {exit !(a < b)}'; then slowest="$rps"; fi
+        fi
     done
-    rate="$(awk -v r="$slowest" -v s="$BENCH_RATE_SHARE" 'BEGIN {v = int(r * s); print (v < 1 ? 1 : v)}')"
+    [[ -n "$rate_of" ]] || rate="$(awk -v r="$slowest" -v s="$BENCH_RATE_SHARE" 'BEGIN {print r * s}')"
+    rate="$(awk -v r="${rate:-0}" 'BEGIN {v = int(r); print (v < 1 ? 1 : v)}')"
     manifest rate "$id" "$rate"
     for ((round = 1; round <= BENCH_ROUNDS; round++)); do
         for i in $(round_order "$round" "${#names[@]}"); do
+            [[ "${urls[$i]}" == pgbench:* ]] && continue
             out="$dir/${names[$i]}.vegeta.$round.json"
-            printf 'GET %s\n' "${urls[$i]}" >"$dir/${names[$i]}.targets"
-            timeout $((BENCH_DURATION + 30)) "$VEGETA" attack -targets="$dir/${names[$i]}.targets" -rate="$rate/1s" \
-                -duration="${BENCH_DURATION}s" -timeout=5s -max-connections="$BENCH_LATENCY_CONNECTIONS" |
-                timeout 60 "$VEGETA" report -type=json >"$out" ||
+            latency_run "${urls[$i]}" "$rate" "$BENCH_DURATION" "$out" "$id-${names[$i]}-v$round" ||
                 die "vegeta failed on ${urls[$i]}"
-            info "round $round/$BENCH_ROUNDS  ${names[$i]}: $rate req/s open loop, $(python3 -c \
-                'import json,sys; d=json.load(open(sys.argv[1])); l=d["latencies"]; print("p50 %.0f us, p99 %.0f us, success %.4f" % (l["50th"]/1e3, l["99th"]/1e3, d["success"]))' \
-                "$out")"
+            info "round $round/$BENCH_ROUNDS  ${names[$i]}: $rate req/s open loop, $(latency_summary "$out")"
         done
     done
     record_memory "$id"
 }
 
-# goal <scenario> <target> <reference> <minimum ratio> : the target's req/s over the reference's
-# must reach the minimum.
+# order_stock <id> <title> <product id> : orders placed through the gateway at BENCH_STOCK_RATE for
+# BENCH_STOCK_DURATION, then, from the two databases' own timestamps, when each order committed
+# (PENDING), when its stock was held (before the commit, docs/adr/0006) and when the product service
+# confirmed the hold on order-created from Kafka. The commit time is the start of the committing
+# transaction (now()), a little early, so the delays measured are a little long, never short.
+order_stock() {
+    local id="$1" title="$2" product="$3" dir out prefix ids confirmed total start
+    wanted "$id" || return 0
+    dir="$RESULTS/$id"
+    mkdir -p "$dir"
+    manifest scenario "$id" "$title"
+    manifest target "$id" gateway gateway "$GATEWAY_URL/orders"
+    manifest rate "$id" "$BENCH_STOCK_RATE"
+    step "Scenario $id: $title"
+    S_HEADERS=()
+    S_ORDERS="$product"
+    prefix="$id-$(date +%s)"
+    out="$dir/gateway.vegeta.1.json"
+    latency_run "$GATEWAY_URL/orders" "$BENCH_STOCK_RATE" "$BENCH_STOCK_DURATION" "$out" "$prefix" ||
+        die "vegeta failed on $GATEWAY_URL/orders"
+    info "$BENCH_STOCK_RATE orders/s for ${BENCH_STOCK_DURATION}s: $(latency_summary "$out")"
+    bench_sql agora_order "SELECT id, extract(epoch FROM created_at), extract(epoch FROM updated_at) FROM orders
+        WHERE request_id LIKE '$prefix-%' AND status = 'PENDING' ORDER BY id" >"$dir/orders.tsv"
+    total="$(wc -l <"$dir/orders.tsv")"
+    ids="$(cut -f1 "$dir/orders.tsv" | paste -sd, -)"
+    start=$SECONDS
+    # Confirmations trail the orders by the Kafka hop: wait for all of them, within a bound.
+    while :; do
+        bench_sql agora_product "SELECT id, status, extract(epoch FROM created_at), extract(epoch FROM updated_at)
+            FROM reservations WHERE id IN (${ids:-0}) ORDER BY id" >"$dir/reservations.tsv"
+        confirmed="$(awk -F'\t' '$2 == "CONFIRMED"' "$dir/reservations.tsv" | wc -l)"
+        ((confirmed >= total || SECONDS - start >= 60)) && break
+        sleep 1
+    done
+    info "$total orders placed, $confirmed holds confirmed"
+    manifest delays "$id" orders.tsv reservations.tsv
+    record_memory "$id"
+}
+
+# goal <scenario> <target> <reference> <minimum ratio> : the target's req/s over the reference's.
 goal() { manifest goal "$@"; }
+# p99_ratio_goal <scenario> <target> <reference> <maximum ratio> : the target's p99 over the reference's.
+p99_ratio_goal() { manifest goal_p99_ratio "$@"; }
+# p99_goal <scenario> <target> <maximum ms> : the target's p99 at the open-loop rate.
+p99_goal() { manifest goal_p99 "$@"; }
+# confirm_goal <scenario> <maximum ms> : p99 from an order's commit to its stock's confirmation.
+confirm_goal() { manifest goal_confirm "$@"; }
+# memory_goal <process> <maximum MiB> : peak RSS at the end of every run.
+memory_goal() { manifest goal_memory "$@"; }
 
 # ---- main --------------------------------------------------------------------------------------
 main() {
     build
-    check_binaries
+    check_tools
 
-    WORK="$(mktemp -d -t agora-bench.XXXXXX)"
+    WORK="$(mktemp -d /tmp/agora-bench.XXXXXX)"
     # The PostgreSQL user must reach its directory inside.
     chmod 755 "$WORK"
     mkdir -p "$WORK/logs" "$WORK/results"
     RESULTS="$WORK/results"
 
-    local ports
-    mapfile -t ports < <(free_ports 6)
-    PG_PORT="${ports[0]}"
-    REDIS_BENCH_PORT="${ports[1]}"
-    AUTH_BENCH_PORT="${ports[2]}"
-    GATEWAY_BENCH_PORT="${ports[3]}"
-    HAPROXY_BENCH_PORT="${ports[4]}"
-    # Nothing listens here: the upstreams the bench does not use.
-    UNUSED_PORT="${ports[5]}"
-    AUTH_URL="http://127.0.0.1:$AUTH_BENCH_PORT"
-    GATEWAY_URL="http://127.0.0.1:$GATEWAY_BENCH_PORT"
-    HAPROXY_URL="http://127.0.0.1:$HAPROXY_BENCH_PORT"
-
-    step "Starting a private platform in $WORK"
-    start_postgres
-    start_redis
-    start_auth
-    start_gateway
+    start_platform
     start_haproxy
-    ok "postgres :$PG_PORT, redis :$REDIS_BENCH_PORT, auth :$AUTH_BENCH_PORT, gateway :$GATEWAY_BENCH_PORT, haproxy :$HAPROXY_BENCH_PORT"
+    ok "gateway :$GATEWAY_PORT, haproxy :$HAPROXY_BENCH_PORT, auth :$AUTH_PORT, product :$PRODUCT_PORT," \
+        "order :$ORDER_PORT, postgres :$POSTGRES_PORT"
+    prepare_data
 
-    manifest config upstream "$BENCH_UPSTREAM"
     manifest config duration_s "$BENCH_DURATION"
     manifest config warmup_s "$BENCH_WARMUP"
     manifest config rounds "$BENCH_ROUNDS"
@@ -393,15 +503,20 @@ main() {
     manifest config rate_share "$BENCH_RATE_SHARE"
     manifest config latency_connections "$BENCH_LATENCY_CONNECTIONS"
     manifest config threads "$BENCH_THREADS"
+    manifest config stock_rate "$BENCH_STOCK_RATE"
+    manifest config stock_duration_s "$BENCH_STOCK_DURATION"
     manifest config commit "$(git -C "$AGORA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     manifest config wrk "$(wrk -v 2>&1 | head -1 | awk '{print $2}' | sed 's|^debian/||')"
     manifest config haproxy "$(haproxy -v | head -1 | awk '{print $3}')"
+    manifest config pgbench "$(pgbench --version | awk '{print $3}')"
     # go install stamps no version into vegeta: the install list says which one it built.
     manifest config vegeta "$(awk '$1 == "vegeta" {print $3}' "$DEPLOY_DIR/go-tools.txt")"
 
     # shellcheck source-path=SCRIPTDIR source=scenarios.sh
     source "$BENCH_DIR/scenarios.sh"
     run_scenarios
+    # Peak memory of every process once every scenario ran.
+    record_memory end
 
     step "Writing $BENCH_OUT"
     local verdict=0

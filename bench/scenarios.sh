@@ -1,10 +1,12 @@
 # shellcheck shell=bash
 # The load scenarios of `make bench`, sourced by bench/run.sh once its platform answers.
 #
-# A scenario is one call: an id, a title, then one "name process url" triple per target. The first
-# target is the one under test, the others are references measured the same way in the same rounds;
-# the report gives the first target's ratio to each. A goal line makes a PASS/FAIL row of the report.
-# URLs: $GATEWAY_URL, $HAPROXY_URL (HAProxy with the gateway's /auth/* route) and $AUTH_URL.
+# A scenario is one call: an id, a title, options, then one "name process url" triple per target. The
+# first target is the one under test, the others are references measured the same way in the same
+# rounds; the report gives the first target's ratio to each. Goal lines make the PASS/FAIL rows.
+# URLs: $GATEWAY_URL, $HAPROXY_URL (HAProxy with the gateway's /auth/* and /products/* routes and no
+# token check), $AUTH_URL, $PRODUCT_URL; pgbench:select and pgbench:tpcb run pgbench on the product
+# database. $TOKEN is a valid bearer token, $PRODUCT_ID a product with stock for every order.
 
 run_scenarios() {
     scenario auth-health "GET /auth/health: a call proxied to auth" \
@@ -12,4 +14,32 @@ run_scenarios() {
         haproxy haproxy "$HAPROXY_URL/auth/health" \
         direct auth "$AUTH_URL/health"
     goal auth-health gateway haproxy 0.70
+
+    # Issues 3 and 4: one product read with a valid token, which the gateway checks and HAProxy does not.
+    scenario product-get "GET /products/{id} with a valid token" \
+        --header "Authorization: Bearer $TOKEN" \
+        gateway gateway "$GATEWAY_URL/products/$PRODUCT_ID" \
+        haproxy haproxy "$HAPROXY_URL/products/$PRODUCT_ID" \
+        direct product "$PRODUCT_URL/products/$PRODUCT_ID" \
+        pgbench-select pgbench pgbench:select
+    goal product-get gateway pgbench-select 0.40
+    goal product-get gateway haproxy 0.80
+    p99_ratio_goal product-get gateway haproxy 1.5
+
+    # Issue 3: an order of one item end to end (reserve, two commits, the outbox), against TPC-B; the
+    # latency is taken at half the rate the throughput goal asks for (0.5 × 0.25 × TPC-B's tps).
+    scenario order-create "POST /orders, one item, through the gateway" \
+        --header "Authorization: Bearer $TOKEN" --orders "$PRODUCT_ID" --rate-of pgbench-tpcb 0.125 \
+        gateway gateway "$GATEWAY_URL/orders" \
+        pgbench-tpcb pgbench pgbench:tpcb
+    goal order-create gateway pgbench-tpcb 0.25
+    p99_goal order-create gateway 50
+
+    # Issue 3: from an order's commit to its stock confirmed in the product database, at a steady rate.
+    order_stock order-stock "Order to stock at $BENCH_STOCK_RATE orders/s" "$PRODUCT_ID"
+    confirm_goal order-stock 100
+
+    local service
+    for service in gateway auth product order mail; do memory_goal "$service" 64; done
+    memory_goal gateway 48
 }
