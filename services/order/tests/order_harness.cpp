@@ -202,7 +202,7 @@ struct InfraState {
     std::unique_ptr<kafka::Consumer> order_events;
     std::vector<std::unique_ptr<amqp::Consumer>> mail;
     asio::io_context sql_io;
-    std::unique_ptr<pg::Pool> sql;
+    std::map<std::string, std::unique_ptr<pg::Pool>> sql;  // by database, made on first use
     std::unique_ptr<Infra> view;
 
     InfraState() {
@@ -233,16 +233,12 @@ struct InfraState {
                     co_return amqp::Disposition::kAck;
                 }));
         }
-        pg::PoolConfig pool_config;
-        pool_config.conninfo = postgres.url("agora_order");
-        pool_config.size = 1;
-        sql = std::make_unique<pg::Pool>(sql_io, pool_config);
         view = std::unique_ptr<Infra>(new Infra{postgres.url("agora_order"), redis.url(), rabbitmq.url(),
                                                 kafka.brokers(), inventory, observed});
     }
 
     ~InfraState() {
-        sql.reset();
+        sql.clear();
         for (auto& c : mail) c->stop();
         if (order_events) order_events->stop();
         producer.reset();
@@ -282,12 +278,19 @@ std::string Infra::publish_product(const std::string& topic, std::int64_t id, st
     return m.event_id;
 }
 
-std::string Infra::scalar(const std::string& sql) {
+std::string Infra::scalar(const std::string& sql, const std::string& database) {
+    auto& pool = state->sql[database];
+    if (!pool) {
+        pg::PoolConfig pool_config;
+        pool_config.conninfo = state->postgres.url(database);
+        pool_config.size = 1;
+        pool = std::make_unique<pg::Pool>(state->sql_io, pool_config);
+    }
     // Each statement is prepared under a name of its own.
     static int probes = 0;
     std::string name = "test_probe_" + std::to_string(++probes);
     return testing::run_task(state->sql_io, [&]() -> Task<std::string> {
-        auto rows = co_await state->sql->query(pg::Query{name, sql});
+        auto rows = co_await pool->query(pg::Query{name, sql});
         if (!rows) co_return "error: " + rows.error().message;
         if (rows->empty()) co_return "";
         co_return rows->front().get<std::optional<std::string>>(0).value_or("");

@@ -119,8 +119,9 @@ struct Infra {
                                 const std::string& payload);
     // Creates a database on the shared server and returns its URL.
     std::string create_database(const std::string& name);
-    // Runs SQL on the order database and returns the first column of the first row ("" when none).
-    std::string scalar(const std::string& sql);
+    // Runs SQL on the order database (or another one of the shared server) and returns the first column of
+    // the first row ("" when none).
+    std::string scalar(const std::string& sql, const std::string& database = "agora_order");
 };
 Infra& infra();
 

@@ -1,6 +1,7 @@
 // The order service with the real product service (ADR 6 end to end): the read model learns products from
-// product events, creating reserves stock, order-created confirms the reservation, cancelling gives the
-// stock back exactly once, refusals leave the stock alone.
+// product events, creating reserves stock, order-created confirms the reservation, cancelling and payment
+// expiry give the stock back exactly once (also when their events are delivered twice), refusals leave the
+// stock alone.
 #include <boost/json/serialize.hpp>
 
 #include "../../product/app.hpp"
@@ -45,24 +46,33 @@ std::string reservation_of(int product_port, std::int64_t order_id) {
     return status && status->is_string() ? std::string(status->as_string()) : "";
 }
 
+// A product service on `port` with a database of its own, asking the order service on `order_port`.
+product::ProductConfig product_config(int port, int order_port, const std::string& database) {
+    product::ProductConfig pc;
+    pc.server.port = port;
+    pc.primary.conninfo = infra().create_database(database);
+    pc.primary.size = 2;
+    pc.replica = pc.primary;
+    pc.kafka = kafka::Config::from_brokers(infra().kafka_brokers).value();
+    pc.consumer_group = database;
+    pc.relay_poll = 100ms;
+    pc.order_url = "http://127.0.0.1:" + std::to_string(order_port);
+    pc.expiry_interval = 200ms;
+    return pc;
+}
+
+std::string order_status(int order_port, std::int64_t order_id) {
+    auto reply = call(order_port, "GET", "/internal/orders/" + std::to_string(order_id));
+    return reply.status == 200 ? std::string(reply.data().at("status").as_string()) : "";
+}
+
 TEST(OrderWithProductService, ReservesConfirmsAndReleasesStock) {
     auto product_port = testing::free_port();
     auto order_config = test_config();
     order_config.product_precheck = true;
     order_config.product_url = "http://127.0.0.1:" + std::to_string(product_port);
     RunningService order(order_config);
-
-    product::ProductConfig pc;
-    pc.server.port = product_port;
-    pc.primary.conninfo = infra().create_database("agora_product");
-    pc.primary.size = 2;
-    pc.replica = pc.primary;
-    pc.kafka = kafka::Config::from_brokers(infra().kafka_brokers).value();
-    pc.consumer_group = "product-e2e";
-    pc.relay_poll = 100ms;
-    pc.order_url = "http://127.0.0.1:" + std::to_string(order.port());
-    pc.expiry_interval = 200ms;
-    RunningProduct products(pc);
+    RunningProduct products(product_config(product_port, order.port(), "agora_product"));
 
     auto created = call(product_port, "POST", "/products",
                         R"({"name":"lamp","description":"a lamp","price":"12.5","quantity":5})", &kAdmin);
@@ -93,6 +103,73 @@ TEST(OrderWithProductService, ReservesConfirmsAndReleasesStock) {
     ASSERT_EQ(paid.status, 201) << paid.body;
     ASSERT_EQ(pay(order.port(), customer, paid.data().at("id").as_int64(), "e2e-pay").status, 200);
     EXPECT_EQ(stock_of(product_port, id), 4);
+}
+
+// ADR 6 step 5: a customer cancel and a payment expiry each give the stock back once, and nothing more when
+// the relay sends the orders' events again (it publishes at least once), with the inbox record of the first
+// delivery or, if that were lost, with the reservation's state alone.
+TEST(OrderWithProductService, CancelAndExpiryRestoreStockOnceEvenWhenDeliveredTwice) {
+    auto product_port = testing::free_port();
+    auto order_config = test_config();
+    order_config.product_url = "http://127.0.0.1:" + std::to_string(product_port);
+    order_config.payment_timeout = 3s;
+    order_config.reminder_offsets = {};
+    RunningService order(order_config);
+    const std::string db = "agora_product_redelivery";
+    RunningProduct products(product_config(product_port, order.port(), db));
+
+    auto created = call(product_port, "POST", "/products",
+                        R"({"name":"kettle","description":"a kettle","price":"30","quantity":10})", &kAdmin);
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto id = created.data().at("id").as_int64();
+    auto customer = new_customer();
+    auto cancelled = create_order(order.port(), customer, "redelivery-cancel", {{id, 3}});
+    auto expired = create_order(order.port(), customer, "redelivery-expire", {{id, 2}});
+    ASSERT_EQ(cancelled.status, 201) << cancelled.body;
+    ASSERT_EQ(expired.status, 201) << expired.body;
+    auto a = cancelled.data().at("id").as_int64();
+    auto b = expired.data().at("id").as_int64();
+    EXPECT_EQ(stock_of(product_port, id), 5);
+    ASSERT_EQ(cancel(order.port(), customer, a, "redelivery-cancel-a").status, 200);
+    ASSERT_TRUE(testing::wait_until([&] { return order_status(order.port(), b) == "CANCELLED"; }, 20s));
+    ASSERT_TRUE(testing::wait_until([&] { return stock_of(product_port, id) == 10; }, 30s));
+    EXPECT_EQ(reservation_of(product_port, a), "RELEASED");
+    EXPECT_EQ(reservation_of(product_port, b), "RELEASED");
+    // Both ends are final: neither order publishes a second cancellation.
+    EXPECT_EQ(pay(order.port(), customer, b, "redelivery-pay-b").json().at("message").as_string(),
+              "order already cancelled");
+    EXPECT_EQ(cancel(order.port(), customer, b, "redelivery-cancel-b").status, 409);
+
+    auto ours = "key IN ('" + std::to_string(a) + "', '" + std::to_string(b) + "')";
+    auto versions = "SELECT count(*) FROM product_events WHERE product_id = " + std::to_string(id);
+    ASSERT_EQ(infra().scalar("SELECT count(*) FROM outbox WHERE event_type = 'order-cancelled' AND " + ours), "2");
+    ASSERT_EQ(infra().scalar(versions, db), "5");  // created, two reserved, two released
+    auto sent_again = [&] {
+        infra().scalar("UPDATE outbox SET published_at = NULL WHERE " + ours + " RETURNING id");
+        return testing::wait_until(
+            [&] { return infra().scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND " + ours) == "0"; },
+            30s);
+    };
+    // The group reads from the earliest offset, so other tests' events reach this database too: only ours count.
+    auto event_of = [&](std::int64_t order_id) {
+        return infra().scalar("SELECT event_id::text FROM outbox WHERE event_type = 'order-cancelled' AND key = '" +
+                              std::to_string(order_id) + "'");
+    };
+    auto our_events = "event_id IN ('" + event_of(a) + "', '" + event_of(b) + "')";
+    auto recorded = "SELECT count(*) FROM inbox WHERE consumer = 'product.order-cancelled' AND " + our_events;
+    ASSERT_EQ(infra().scalar(recorded, db), "2");
+    // Second delivery of order-created and order-cancelled for both orders, the inbox intact; then a third
+    // with the inbox records gone. One key, one partition: once the third is recorded the second was handled.
+    ASSERT_TRUE(sent_again());
+    infra().scalar("DELETE FROM inbox WHERE " + our_events + " RETURNING event_id::text", db);
+    ASSERT_TRUE(sent_again());
+    ASSERT_TRUE(testing::wait_until([&] { return infra().scalar(recorded, db) == "2"; }, 30s));
+    EXPECT_EQ(stock_of(product_port, id), 10);
+    EXPECT_EQ(infra().scalar(versions, db), "5");
+    EXPECT_EQ(reservation_of(product_port, a), "RELEASED");
+    EXPECT_EQ(reservation_of(product_port, b), "RELEASED");
+    EXPECT_NE(call(product_port, "GET", "/metrics").body.find("agora_product_stock_released_total 2"),
+              std::string::npos);
 }
 
 }  // namespace
