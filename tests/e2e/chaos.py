@@ -134,13 +134,19 @@ class Burst:
         self.spread = spread
         self.give_up = give_up
         self.transient_answers = 0
+        self.in_flight = 0  # creates sent and not answered yet
+        self.finished = None  # when the last worker was done
         self._lock = threading.Lock()
         self._workers = []
 
     def _until_final(self, method, path, body, outcome):
         while True:
             sent = time.monotonic()
+            with self._lock:
+                self.in_flight += 1
             res = send(method, path, body, self.token)
+            with self._lock:
+                self.in_flight -= 1
             outcome.slowest = max(outcome.slowest, time.monotonic() - sent)
             outcome.attempts += 1
             if not transient(res):
@@ -172,6 +178,8 @@ class Burst:
         for outcome in share:
             self._place(outcome)
             time.sleep(pause)
+        with self._lock:
+            self.finished = time.monotonic()
 
     def start(self):
         self.started = time.monotonic()
@@ -181,7 +189,17 @@ class Burst:
             worker.start()
             self._workers.append(worker)
 
+    def wait_busy(self, requests, deadline=3.0):
+        """Waits (bounded) until at least `requests` are in flight, so that a kill lands in the middle of them."""
+        until = time.monotonic() + deadline
+        while time.monotonic() < until:
+            with self._lock:
+                if self.in_flight >= requests:
+                    return True
+            time.sleep(0.002)
+        return False
+
     def join(self):
         for worker in self._workers:
             worker.join(timeout=max(self.stop_at - time.monotonic(), 0) + 20)
-        return time.monotonic() - self.started
+        return (self.finished or time.monotonic()) - self.started

@@ -157,6 +157,7 @@ def test_no_phantom_no_loss_when_killed_mid_burst(victim):
     burst = Burst(token, product["id"])
     burst.start()
     time.sleep(KILL_AFTER_SECONDS)
+    busy = burst.wait_busy(3)
     pid = kill_hard(victim)
     killed = time.monotonic()
     back = wait_restarted(victim, pid) - killed
@@ -196,5 +197,8 @@ def test_no_phantom_no_loss_when_killed_mid_burst(victim):
         assert res.status == 201 and res.json()["data"]["id"] == outcome.order_id, \
             f"replay of {outcome.request_id} answered {res.status} {res.body}, not order {outcome.order_id}"
     slowest = max(o.slowest for o in burst.outcomes)
-    print(f"\n{victim}: back after {back:.1f}s, burst {took:.1f}s with {burst.transient_answers} transient "
-          f"answers, slowest attempt {slowest:.1f}s, {len(created)} orders, settled {settled:.1f}s later")
+    customer = sql("agora_order", f"SELECT customer_id FROM orders WHERE id = {next(iter(created))}")[0][0]
+    aborted = sql("agora_order", f"SELECT count(*) FROM orders WHERE customer_id = {customer} AND status = 'ABORTED'")
+    print(f"\n{victim}: killed with {'3+' if busy else 'fewer'} creates in flight, back after {back:.1f}s; burst "
+          f"{took:.1f}s with {burst.transient_answers} transient answers, slowest attempt {slowest:.1f}s; "
+          f"{len(created)} orders, {aborted[0][0]} aborted (refused or failed); settled {settled:.1f}s later")
