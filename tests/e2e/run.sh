@@ -30,10 +30,6 @@ export ORDER_RESERVATION_HOLD_S=20
 # Sanitizer builds: leaks at exit are reported by the unit tests, not here.
 export ASAN_OPTIONS=detect_leaks=0
 
-# pytest and Schemathesis come from the install step's virtualenv (deploy/local/python-tools.txt).
-PYTHON="$ROOT/.agora/python/bin/python"
-[[ -x "$PYTHON" ]] || { echo "error: $PYTHON is missing; run make install first" >&2; exit 1; }
-
 cleanup() {
     local rc=$?
     "$ROOT/deploy/local/down.sh" >/dev/null 2>&1 || true
@@ -53,8 +49,11 @@ trap cleanup EXIT
 # Tools built once by the install step are shared, not rebuilt.
 mkdir -p "$ROOT/.agora/bin"
 ln -sfn "$ROOT/.agora/bin" "$AGORA_HOME/bin"
+# Likewise the virtualenv of pytest and Schemathesis (deploy/local/python-tools.txt).
+mkdir -p "$ROOT/.agora/python"
+ln -sfn "$ROOT/.agora/python" "$AGORA_HOME/python"
 
 "$ROOT/deploy/local/up.sh"
 
 AGORA_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" AGORA_MAILPIT_URL="http://127.0.0.1:$MAILPIT_UI_PORT" \
-    "$PYTHON" -m pytest -q -p no:cacheprovider "$ROOT/tests/e2e" "$@"
+    "$AGORA_HOME/python/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/tests/e2e" "$@"
