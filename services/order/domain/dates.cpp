@@ -19,7 +19,8 @@ std::optional<std::chrono::sys_days> parse_day(std::string_view text) {
     auto day = digits(text.substr(0, 2));
     auto month = digits(text.substr(3, 2));
     auto year = digits(text.substr(6, 4));
-    if (!day || !month || !year) return std::nullopt;
+    // Year 0000 is no year of the calendar (1 BC precedes 1 AD), and PostgreSQL refuses it.
+    if (!day || !month || !year || *year == 0) return std::nullopt;
     std::chrono::year_month_day ymd{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
                                     std::chrono::day(static_cast<unsigned>(*day))};
     if (!ymd.ok()) return std::nullopt;

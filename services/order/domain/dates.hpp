@@ -6,7 +6,7 @@
 
 namespace agora::order_service {
 
-// A real calendar day written DD-MM-YYYY (two, two and four digits); nullopt otherwise.
+// A real calendar day written DD-MM-YYYY (two, two and four digits, year 0001 to 9999); nullopt otherwise.
 std::optional<std::chrono::sys_days> parse_day(std::string_view text);
 
 // [from, until): created_at >= from and created_at < until, either end open.

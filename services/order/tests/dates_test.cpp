@@ -20,6 +20,13 @@ TEST(Dates, RefusesOtherShapes) {
     }
 }
 
+TEST(Dates, RefusesYearZero) {
+    // 0000 is no year of the calendar and PostgreSQL refused the range: a 500 instead of the 400.
+    EXPECT_FALSE(parse_day("10-01-0000").has_value());
+    EXPECT_EQ(parse_day("01-01-0001"), sys_days(year(1) / January / 1));
+    EXPECT_EQ(parse_day("31-12-9999"), sys_days(year(9999) / December / 31));
+}
+
 TEST(Dates, EndDayIsIncludedWhole) {
     auto range = day_range(sys_days(2025y / February / 10), sys_days(2025y / February / 10));
     EXPECT_EQ(range.from, sys_days(2025y / February / 10));
