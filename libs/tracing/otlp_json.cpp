@@ -109,6 +109,14 @@ void append_span(std::string& out, const SpanData& s) {
 
 void append_json_string(std::string& out, std::string_view s) {
     out += '"';
+    // Most values (names, ids, paths) need no escaping: copy them whole.
+    bool plain = true;
+    for (char c : s) plain &= c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+    if (plain) {
+        out.append(s);
+        out += '"';
+        return;
+    }
     for (char c : s) {
         switch (c) {
             case '"': out += "\\\""; break;
