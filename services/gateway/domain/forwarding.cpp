@@ -72,7 +72,13 @@ http::RawRequest upstream_request(const http::Request& client, const ForwardCont
     out.set(http::kRequestIdHeader, context.request_id);
     out.set(http::kTraceparentHeader, context.traceparent);
     if (!context.client_address.empty()) out.set("X-Forwarded-For", context.client_address);
-    out.body() = in.body();
+    // A TRACE carries no content (RFC 9110 9.3.8): Beast refuses to write one, so the body and its length
+    // stay behind and the upstream answers the bare TRACE (405 on every route).
+    if (in.method() == http::Verb::trace) {
+        out.erase("Content-Length");
+    } else {
+        out.body() = in.body();
+    }
     out.keep_alive(true);
     out.prepare_payload();
     return out;
