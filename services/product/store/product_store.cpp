@@ -93,7 +93,7 @@ Task<Result<ProductPage>> ProductStore::list(const SearchFilter& filter, const P
 }
 
 Task<Result<std::optional<Product>>> ProductStore::find(std::int64_t id) {
-    auto rows = co_await replica_.query(kFind, id);
+    auto rows = co_await reads_.query(kFind, id);
     if (!rows) co_return fail(db_error(rows.error()));
     if (rows->empty()) co_return std::optional<Product>{};
     co_return std::optional<Product>{product_of(rows->front())};

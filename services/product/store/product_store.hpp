@@ -1,6 +1,8 @@
 #pragma once
-// The catalogue in PostgreSQL. Reads of lists and single products go to the replica pool; changes and
-// their history go to the primary, each change in one transaction with its event (events/product_events).
+// The catalogue in PostgreSQL. Reads of lists go to the replica pool, reads of single products (the hot
+// path) to a pipeline on the replica: one connection per event loop carrying every concurrent read of
+// a loop turn in one batch. Changes and their history go to the primary, each change in one transaction
+// with its event (events/product_events).
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +11,7 @@
 #include "domain/paging.hpp"
 #include "domain/product.hpp"
 #include "domain/search.hpp"
+#include "pg/pipeline.hpp"
 #include "pg/pool.hpp"
 
 namespace agora::product {
@@ -27,7 +30,11 @@ struct ProductEvent {
 
 class ProductStore {
 public:
-    ProductStore(pg::Pool& primary, pg::Pool& replica) : primary_(primary), replica_(replica) {}
+    ProductStore(pg::Pool& primary, pg::Pool& replica)
+        : primary_(primary),
+          replica_(replica),
+          reads_(replica.context(), pg::ConnectOptions{replica.config().conninfo, replica.config().connect_timeout,
+                                                       replica.config().statement_timeout}) {}
 
     Task<Result<ProductPage>> list(const SearchFilter& filter, const PageRequest& page);
     Task<Result<std::optional<Product>>> find(std::int64_t id);
@@ -47,6 +54,7 @@ private:
 
     pg::Pool& primary_;
     pg::Pool& replica_;
+    pg::Pipeline reads_;
 };
 
 }  // namespace agora::product
