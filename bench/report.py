@@ -366,7 +366,7 @@ def goal_rows(scenarios, final_memory=None, goals=()):
     return rows, all_passed
 
 
-def render(config, scenarios, host, when, final_memory=None, goals=()):
+def render(config, scenarios, host, when, final_memory=None, goals=(), analysis=""):
     rows, all_passed = goal_rows(scenarios, final_memory, goals)
     out = [
         "# Benchmarks",
@@ -394,6 +394,10 @@ def render(config, scenarios, host, when, final_memory=None, goals=()):
         "",
         f"Overall: {'PASS' if all_passed else '**FAIL**'}.",
         "",
+    ]
+    if analysis.strip():
+        out += analysis.strip().splitlines() + [""]
+    out += [
         "## Scenarios",
         "",
     ]
@@ -478,6 +482,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", required=True, type=Path, help="the results folder of bench/run.sh")
     parser.add_argument("--out", required=True, type=Path, help="the Markdown file to write")
+    parser.add_argument("--analysis", type=Path, default=Path(__file__).with_name("analysis.md"),
+                        help="Markdown placed after the targets: what the figures mean and why a goal is missed")
     args = parser.parse_args()
     try:
         config, scenarios, final_memory, goals = read_results(args.results)
@@ -485,7 +491,8 @@ def main():
         print(f"report.py: cannot read the results in {args.results}: {error}", file=sys.stderr)
         return 2
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    text, all_passed = render(config, scenarios, machine(), when, final_memory, goals)
+    analysis = args.analysis.read_text() if args.analysis.is_file() else ""
+    text, all_passed = render(config, scenarios, machine(), when, final_memory, goals, analysis)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     rows, _ = goal_rows(scenarios, final_memory, goals)
