@@ -2,13 +2,10 @@
 
 #include <prometheus/registry.h>
 
-#include <boost/asio/post.hpp>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "amqp/publisher.hpp"
 #include "amqp/topology.hpp"
+#include "amqp/topology_keeper.hpp"
 #include "api/change_order.hpp"
 #include "api/context.hpp"
 #include "api/create_order.hpp"
@@ -17,10 +14,12 @@
 #include "core/log.hpp"
 #include "events/routing_publisher.hpp"
 #include "http/server.hpp"
+#include "http/serving.hpp"
 #include "jobs/scheduler.hpp"
 #include "kafka/consumer.hpp"
 #include "kafka/producer.hpp"
 #include "migrations.hpp"
+#include "pg/start_up.hpp"
 #include "runtime/event_loops.hpp"
 #include "telemetry/exposition.hpp"
 #include "telemetry/http_metrics.hpp"
@@ -28,25 +27,11 @@
 namespace agora::order_service {
 namespace {
 
-// Start-up work before the loops run, on a private io_context.
+// Start-up work before the loops run.
 Result<void> migrate(const OrderConfig& config) {
-    asio::io_context io(1);
-    auto pool_config = config.primary;
-    pool_config.size = 1;
-    std::optional<pg::Outcome<void>> outcome;
-    {
-        pg::Pool pool(io, pool_config);
-        auto list = all_migrations();
-        asio::co_spawn(io, pg::migrate(pool, list), [&](std::exception_ptr e, pg::Outcome<void> done) {
-            outcome = e ? pg::Outcome<void>(pg::failed(pg::Failure::client("migration threw"))) : std::move(done);
-        });
-        io.run();
-    }
-    io.restart();
-    io.run();  // lets the pool's connections close
-    if (!outcome || !*outcome) {
-        return fail(ErrorKind::kInternal, "migrations failed: " + (outcome ? outcome->error().message : "no answer"));
-    }
+    auto list = all_migrations();
+    auto migrated = pg::run_at_start_up(config.primary, [&](pg::Pool& pool) { return pg::migrate(pool, list); });
+    if (!migrated) return fail(ErrorKind::kInternal, "migrations failed: " + migrated.error().message);
     return {};
 }
 
@@ -83,11 +68,8 @@ struct OrderService::Parts {
     http::Router router;
     std::unique_ptr<http::Server> server;
 
-    // Declares the RabbitMQ topology from its own thread until it works: start-up never waits for the
-    // broker, and the relay's publishes succeed once the exchange exists.
-    std::mutex topology_mutex;
-    std::condition_variable_any topology_wake;
-    std::jthread topology;
+    // The relay's publishes to RabbitMQ succeed once the exchange exists.
+    std::unique_ptr<amqp::TopologyKeeper> topology;
     std::atomic<bool> stopped{false};
 };
 
@@ -97,11 +79,7 @@ OrderService::OrderService(OrderConfig config)
 OrderService::~OrderService() {
     stop();
     auto& p = *parts_;
-    if (p.topology.joinable()) {
-        p.topology.request_stop();
-        p.topology_wake.notify_all();
-        p.topology.join();
-    }
+    p.topology.reset();
     if (p.consumer) p.consumer->stop();
 }
 
@@ -201,21 +179,7 @@ Result<void> OrderService::start() {
     }
     asio::co_spawn(*first.io, p.relay->run(), asio::detached);
     asio::co_spawn(*first.io, p.scheduler->run(), asio::detached);
-    p.topology = std::jthread([&p, amqp_config = config_.amqp](std::stop_token stop) {
-        auto delay = std::chrono::milliseconds(200);
-        while (!stop.stop_requested()) {
-            auto declared = amqp::declare_notifications(amqp_config);
-            if (declared) {
-                log::info("rabbitmq topology declared");
-                p.relay->notify();
-                return;
-            }
-            log::warn("rabbitmq topology not declared yet", {{"error", declared.error().message}});
-            std::unique_lock lock(p.topology_mutex);
-            p.topology_wake.wait_for(lock, stop, delay, [] { return false; });
-            delay = std::min(delay * 2, std::chrono::milliseconds(10000));
-        }
-    });
+    p.topology = std::make_unique<amqp::TopologyKeeper>(config_.amqp, [&p] { p.relay->notify(); });
     log::info("order listening",
               {{"port", std::to_string(p.server->port())}, {"threads", std::to_string(p.loops.size())}});
     return {};
@@ -228,14 +192,7 @@ void OrderService::stop() {
     if (p.stopped.exchange(true)) return;
     if (p.relay) p.relay->stop();
     if (p.scheduler) p.scheduler->stop();
-    if (p.server) {
-        asio::post(p.loops.at(0), [&p] {
-            p.server->stop();
-            p.loops.stop();
-        });
-    } else {
-        p.loops.stop();
-    }
+    http::stop_serving(p.loops, p.server.get());
 }
 
 void OrderService::stop_on_signals() {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <boost/asio/post.hpp>
 #include <prometheus/registry.h>
 
 #include "api/context.hpp"
@@ -15,11 +14,14 @@
 #include "hold_expiry.hpp"
 #include "http/client.hpp"
 #include "http/envelope.hpp"
+#include "http/probes.hpp"
 #include "http/server.hpp"
+#include "http/serving.hpp"
 #include "kafka/consumer.hpp"
 #include "kafka/producer.hpp"
 #include "migrations.hpp"
 #include "pg/migration.hpp"
+#include "pg/start_up.hpp"
 #include "runtime/event_loops.hpp"
 #include "telemetry/exposition.hpp"
 #include "telemetry/http_metrics.hpp"
@@ -28,20 +30,6 @@ namespace agora::product {
 namespace {
 
 constexpr pg::Query kPing{"product_ping", "SELECT 1"};
-
-template <class T>
-T run_to_completion(asio::io_context& io, Task<T> task) {
-    std::optional<T> result;
-    std::exception_ptr error;
-    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
-        error = e;
-        if (!e) result.emplace(std::move(value));
-    });
-    io.restart();
-    io.run();
-    if (error) std::rethrow_exception(error);
-    return std::move(*result);
-}
 
 Task<Result<int>> migrate_and_seed(pg::Pool& pool, bool seed) {
     auto list = all_migrations();
@@ -55,16 +43,8 @@ Task<Result<int>> migrate_and_seed(pg::Pool& pool, bool seed) {
 
 // Blocking start-up step, before the loops run.
 Result<void> prepare_database(const ProductConfig& config) {
-    asio::io_context io(1);
-    auto pool_config = config.primary;
-    pool_config.size = 1;
-    Result<int> seeded = 0;
-    {
-        pg::Pool pool(io, pool_config);
-        seeded = run_to_completion(io, migrate_and_seed(pool, config.seed_demo));
-    }
-    io.restart();
-    io.run();  // lets the pool's connections close
+    auto seeded =
+        pg::run_at_start_up(config.primary, [&](pg::Pool& pool) { return migrate_and_seed(pool, config.seed_demo); });
     if (!seeded) return std::unexpected(seeded.error());
     if (*seeded > 0) log::info("demo catalogue created", {{"products", std::to_string(*seeded)}});
     return {};
@@ -169,12 +149,11 @@ Result<void> ProductService::start() {
         .post("/internal/reservations", [&p](http::Request& r) { return p.reserve->handle(r); })
         .get("/internal/reservations/{id}", [&p](http::Request& r) { return p.reservation->handle(r); })
         .post("/internal/reservations/{id}/release", [&p](http::Request& r) { return p.release->handle(r); })
-        .get("/health", [](http::Request&) -> Task<http::Response> { co_return http::message("status UP"); })
+        .get("/health", [](http::Request&) -> Task<http::Response> { co_return http::health_response(); })
         .get("/ready",
              [&p](http::Request&) -> Task<http::Response> {
                  auto db = co_await p.context->local().primary->query(kPing);
-                 if (!db) co_return http::error(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(5)));
-                 co_return http::message("status READY");
+                 co_return http::ready_response(db.has_value());
              })
         .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
             co_return telemetry::metrics_response(*p.registry);
@@ -206,14 +185,7 @@ void ProductService::stop() {
     if (p.stopped.exchange(true)) return;
     if (p.relay) p.relay->stop();
     if (p.expiry) p.expiry->stop();
-    if (p.server) {
-        asio::post(p.loops.at(0), [&p] {
-            p.server->stop();
-            p.loops.stop();
-        });
-    } else {
-        p.loops.stop();
-    }
+    http::stop_serving(p.loops, p.server.get());
 }
 
 void ProductService::stop_on_signals() {

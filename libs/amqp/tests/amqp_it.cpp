@@ -11,6 +11,7 @@
 #include "amqp/consumer.hpp"
 #include "amqp/publisher.hpp"
 #include "amqp/topology.hpp"
+#include "amqp/topology_keeper.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "testing/rabbitmq_server.hpp"
@@ -103,6 +104,28 @@ protected:
 TEST_F(AmqpIt, TopologyCanBeDeclaredAgain) {
     EXPECT_TRUE(declare_notifications(config_));
     EXPECT_TRUE(declare_notifications(config_));
+}
+
+TEST_F(AmqpIt, KeeperDeclaresOnceAndReports) {
+    std::atomic<int> declared{0};
+    TopologyKeeper keeper(config_, [&] { ++declared; });
+    ASSERT_TRUE(testing::wait_until([&] { return declared.load() == 1; }, 10s));
+    keeper.stop();
+    EXPECT_EQ(declared.load(), 1);
+}
+
+TEST_F(AmqpIt, KeeperRetriesAnUnreachableBrokerAndStopsPromptly) {
+    auto unreachable = config_;
+    unreachable.port = 1;  // nothing listens there
+    std::atomic<bool> declared{false};
+    auto started = std::chrono::steady_clock::now();
+    {
+        TopologyKeeper keeper(unreachable, [&] { declared = true; }, {.first = 20ms, .most = 5s});
+        std::this_thread::sleep_for(300ms);
+    }
+    EXPECT_FALSE(declared.load());
+    // The destructor wakes the back-off wait instead of sleeping it out.
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
 }
 
 TEST_F(AmqpIt, PublishedMessageIsConsumedWithItsProperties) {

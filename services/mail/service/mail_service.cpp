@@ -5,16 +5,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "amqp/consumer.hpp"
-#include "amqp/topology.hpp"
+#include "amqp/topology_keeper.hpp"
 #include "core/log.hpp"
 #include "http/envelope.hpp"
+#include "http/probes.hpp"
 #include "http/server.hpp"
+#include "http/serving.hpp"
 #include "mail/domain/email_templates.hpp"
 #include "mail/service/in_flight.hpp"
 #include "mail/service/mail_metrics.hpp"
@@ -69,9 +70,7 @@ struct MailService::Parts {
     bool declared = false;
     bool consumers_closed = false;
 
-    std::mutex topology_mutex;
-    std::condition_variable_any topology_wake;
-    std::jthread topology;
+    std::unique_ptr<amqp::TopologyKeeper> topology;
     std::jthread shutdown;
     std::atomic<bool> stopped{false};
 
@@ -99,10 +98,7 @@ Task<http::Response> ready(MailService::Parts& p) {
         std::lock_guard lock(p.consumers_mutex);
         consuming = p.all_consuming();
     }
-    if (!db || !consuming) {
-        co_return http::error(Error::retry_later(ErrorKind::kUnavailable, kNotReadyRetryAfter));
-    }
-    co_return http::message("status READY");
+    co_return http::ready_response(db && consuming, kNotReadyRetryAfter);
 }
 
 // Called from whichever background step finished last; creating a consumer only starts its thread.
@@ -126,11 +122,7 @@ MailService::MailService(MailConfig config) : config_(std::move(config)), parts_
 MailService::~MailService() {
     stop();
     auto& p = *parts_;
-    if (p.topology.joinable()) {
-        p.topology.request_stop();
-        p.topology_wake.notify_all();
-        p.topology.join();
-    }
+    p.topology.reset();
     if (p.shutdown.joinable()) p.shutdown.join();
     std::lock_guard lock(p.consumers_mutex);
     p.consumers.clear();
@@ -158,7 +150,7 @@ Result<void> MailService::start() {
     }
 
     p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "mail");
-    p.router.get("/health", [](http::Request&) -> Task<http::Response> { co_return http::message("status UP"); })
+    p.router.get("/health", [](http::Request&) -> Task<http::Response> { co_return http::health_response(); })
         .get("/ready", [&p](http::Request&) { return ready(p); })
         .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
             co_return telemetry::metrics_response(*p.registry);
@@ -189,26 +181,16 @@ Result<void> MailService::start() {
         start_consumers_when_ready(p, config_);
     }, asio::detached);
 
-    // declare_notifications blocks: it gets a thread of its own, retried until the broker answers.
-    p.topology = std::jthread([&p, this](std::stop_token stop) {
-        auto delay = kSetupBackoffMin;
-        while (!stop.stop_requested()) {
-            auto declared = amqp::declare_notifications(config_.amqp);
-            if (declared) {
-                log::info("rabbitmq topology declared");
-                {
-                    std::lock_guard lock(p.consumers_mutex);
-                    p.declared = true;
-                }
-                start_consumers_when_ready(p, config_);
-                return;
+    p.topology = std::make_unique<amqp::TopologyKeeper>(
+        config_.amqp,
+        [&p, this] {
+            {
+                std::lock_guard lock(p.consumers_mutex);
+                p.declared = true;
             }
-            log::warn("rabbitmq topology not declared yet", {{"error", declared.error().message}});
-            std::unique_lock lock(p.topology_mutex);
-            p.topology_wake.wait_for(lock, stop, delay, [] { return false; });
-            delay = std::min(delay * 2, kSetupBackoffMax);
-        }
-    });
+            start_consumers_when_ready(p, config_);
+        },
+        amqp::TopologyKeeper::Backoff{.first = kSetupBackoffMin, .most = kSetupBackoffMax});
     log::info("mail listening", {{"port", std::to_string(p.server->port())},
                                  {"threads", std::to_string(p.loops.size())},
                                  {"from", config_.from}});
@@ -236,15 +218,7 @@ void MailService::stop() {
         if (!p.in_flight.wait_idle(drain)) {
             log::warn("mail stopping with sends still in progress", {{"count", std::to_string(p.in_flight.size())}});
         }
-        if (p.server) {
-            // The server's acceptors belong to the loops: stop them there, then the loops.
-            asio::post(p.loops.at(0), [&p] {
-                p.server->stop();
-                p.loops.stop();
-            });
-        } else {
-            p.loops.stop();
-        }
+        http::stop_serving(p.loops, p.server.get());
     });
 }
 
