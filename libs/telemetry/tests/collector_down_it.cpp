@@ -59,7 +59,7 @@ TEST(CollectorDownTest, SpansAreDroppedAndRequestsKeepTheirLatency) {
     config.queue_capacity = 256;
     config.batch_size = 64;
     config.flush_interval = std::chrono::milliseconds(20);
-    config.timeout = std::chrono::milliseconds(500);
+    config.timeout = std::chrono::milliseconds(2000);
     start_tracing(config);
     auto on = measure(server.port(), kRequests);
 
@@ -70,11 +70,11 @@ TEST(CollectorDownTest, SpansAreDroppedAndRequestsKeepTheirLatency) {
     // Two spans per request (client and server), a queue of 256 and a collector that never answers.
     EXPECT_GT(span_export_stats().dropped, 1000u);
     EXPECT_EQ(span_export_stats().exported, 0u);
-    // A blocked request would wait for the 500 ms export timeout; allow noise of a shared machine.
+    // A blocked request would wait for the 2 s export timeout; allow noise of a shared machine.
     EXPECT_LT(p99(on), p99(off) * 3 + std::chrono::milliseconds(5))
         << "p99 off " << p99(off).count() << " us, on " << p99(on).count() << " us";
     EXPECT_LT(p50(on), p50(off) * 2 + std::chrono::milliseconds(1));
-    EXPECT_LT(on.back(), std::chrono::milliseconds(400));
+    EXPECT_LT(on.back(), std::chrono::milliseconds(1500));
 
     asio::post(loops.at(0), [&] {
         server.stop();
@@ -83,7 +83,7 @@ TEST(CollectorDownTest, SpansAreDroppedAndRequestsKeepTheirLatency) {
     runner.join();
     auto stopping = std::chrono::steady_clock::now();
     stop_tracing();
-    EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(2));
+    EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));  // about one export timeout
     ::close(hung);
 }
 

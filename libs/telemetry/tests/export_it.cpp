@@ -109,7 +109,7 @@ TEST(ExportTest, AHungCollectorCostsProducersNothing) {
                                      {.queue_capacity = 1000,
                                       .batch_size = 100,
                                       .flush_interval = std::chrono::milliseconds(10),
-                                      .timeout = std::chrono::milliseconds(300)});
+                                      .timeout = std::chrono::milliseconds(2000)});
         auto started = std::chrono::steady_clock::now();
         for (int i = 0; i < kItems; ++i) {
             auto t0 = std::chrono::steady_clock::now();
@@ -120,12 +120,12 @@ TEST(ExportTest, AHungCollectorCostsProducersNothing) {
         EXPECT_GT(shipper.dropped(), static_cast<std::uint64_t>(kItems - 2000));
         auto stopping = std::chrono::steady_clock::now();
         shipper.stop();
-        EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(3));
+        EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));
         EXPECT_EQ(shipper.sent(), 0u);
         EXPECT_EQ(shipper.dropped(), static_cast<std::uint64_t>(kItems));
     }
     ::close(fd);
-    EXPECT_LT(slowest, std::chrono::milliseconds(100));  // an export takes 300 ms: nobody waited for one
+    EXPECT_LT(slowest, std::chrono::milliseconds(500));  // an export takes 2 s: nobody waited for one
     EXPECT_LT(total, std::chrono::seconds(5));
 }
 
