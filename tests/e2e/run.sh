@@ -15,10 +15,12 @@ export MAILPIT_SMTP_PORT=21025 MAILPIT_UI_PORT=28025 SUPERVISOR_PORT=29001 KAFKA
 export PROMETHEUS_PORT=29090 JAEGER_UI_PORT=26686 JAEGER_QUERY_GRPC_PORT=26685 JAEGER_OTLP_GRPC_PORT=24317
 export JAEGER_OTLP_HTTP_PORT=24318 JAEGER_HEALTH_PORT=23133 JAEGER_METRICS_PORT=28888 VICTORIALOGS_PORT=29428
 export PG_EXPORTER_PORT=29187 REDIS_EXPORTER_PORT=29121 RABBITMQ_METRICS_PORT=25692
-# Every port of ports.env must be moved above, or this platform would clash with a running `make up`
-# (Erlang's port mapper alone is shared by design).
+# A port mapper of its own too: RabbitMQ's node name is the same on both platforms, and one mapper holds a
+# name once.
+export EPMD_PORT=24369
+# Every port of ports.env must be moved above, or this platform would clash with a running `make up`.
 for port_var in $(sed -n 's/^: "${\([A-Z0-9_]*_PORT\):=.*/\1/p' "$ROOT/deploy/local/ports.env"); do
-    [[ "$port_var" == EPMD_PORT || -n "${!port_var:-}" ]] || {
+    [[ -n "${!port_var:-}" ]] || {
         echo "tests/e2e/run.sh: $port_var of deploy/local/ports.env has no end-to-end value" >&2
         exit 1
     }
@@ -33,6 +35,7 @@ export ASAN_OPTIONS=detect_leaks=0
 cleanup() {
     local rc=$?
     "$ROOT/deploy/local/down.sh" >/dev/null 2>&1 || true
+    ERL_EPMD_PORT="$EPMD_PORT" epmd -kill >/dev/null 2>&1 || true
     if ((rc != 0)); then
         echo "--- end-to-end failed; last lines of each log:" >&2
         for log in "$AGORA_HOME"/logs/*.log; do
