@@ -314,7 +314,8 @@ Task<void> Consumer::State::work(std::shared_ptr<Partition> partition, trace::Sc
                     .set("messaging.kafka.offset", record.offset);
             }
             auto result = co_await handle(record);
-            tracing::end_consume(span, *scope, result.has_value(), result ? std::string_view() : result.error().message);
+            tracing::end_consume(span, *scope, result.has_value(),
+                                 result ? std::string_view() : std::string_view(result.error().message));
             if (config.metrics) {
                 config.metrics->handled(
                     record.topic, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),

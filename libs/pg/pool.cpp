@@ -26,7 +26,8 @@ tracing::Span statement_span(std::string_view name, std::string_view sql) {
 template <class T>
 void end_statement(tracing::Span& span, const Outcome<T>& outcome) {
     if (!span.recording() || outcome) return;
-    if (!outcome.error().sqlstate.empty()) span.set("db.response.status_code", std::string_view(outcome.error().sqlstate));
+    const auto& sqlstate = outcome.error().sqlstate;
+    if (!sqlstate.empty()) span.set("db.response.status_code", std::string_view(sqlstate));
     span.set_error(outcome.error().connection_lost ? "connection lost" : "statement failed");
 }
 

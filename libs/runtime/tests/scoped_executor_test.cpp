@@ -36,7 +36,8 @@ TEST(ScopedExecutorTest, EachCoroutineSeesItsOwnScopeAcrossSuspensions) {
         auto scope = std::make_shared<trace::Scope>();
         scope->request_id = "r" + std::to_string(i);
         scopes.push_back(scope);
-        asio::co_spawn(ScopedExecutor(io.get_executor(), scope.get()), check(io, scope.get(), checks, wrong), [scope](std::exception_ptr) {});
+        asio::co_spawn(ScopedExecutor(io.get_executor(), scope.get()), check(io, scope.get(), checks, wrong),
+                       [scope](std::exception_ptr) {});
     }
     io.run();
     EXPECT_EQ(checks, 10);

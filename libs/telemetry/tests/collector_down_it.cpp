@@ -26,7 +26,8 @@ std::vector<std::chrono::microseconds> measure(int port, int count) {
             auto t0 = std::chrono::steady_clock::now();
             auto res = co_await client.send(http::RawRequest{http::Verb::get, "/ping", 11}, std::chrono::seconds(5));
             if (!res || res->result_int() != 200) co_return;
-            took.push_back(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0));
+            auto elapsed = std::chrono::steady_clock::now() - t0;
+            took.push_back(std::chrono::duration_cast<std::chrono::microseconds>(elapsed));
         }
     }, asio::detached);
     io.run();

@@ -66,7 +66,9 @@ TEST_F(AuthIt, TracesAndShippedLogsCarryIdsButNoSecret) {
     std::optional<boost::json::object> registered_line;
     for (std::size_t at = 0, end; (end = logs.find('\n', at)) != std::string::npos; at = end + 1) {
         auto line = logs.substr(at, end - at);
-        if (line.find("\"user registered\"") != std::string::npos) registered_line = boost::json::parse(line).as_object();
+        if (line.find("\"user registered\"") != std::string::npos) {
+            registered_line = boost::json::parse(line).as_object();
+        }
     }
     ASSERT_TRUE(registered_line) << logs;
     EXPECT_EQ(registered_line->at("trace_id").as_string(), kTraceId);

@@ -150,7 +150,8 @@ Task<Result<void>> SmtpSender::send(const Email& email) {
     tracing::Span span;
     if (tracing::tracing_on()) {
         span = tracing::start_child("smtp send", tracing::SpanKind::kClient);
-        if (span.recording()) span.set("network.protocol.name", "smtp").set("server.address", std::string_view(config_.url));
+        // Not the URL: it may carry the SMTP credentials.
+        if (span.recording()) span.set("network.protocol.name", "smtp");
     }
     auto sent = co_await asio::async_initiate<decltype(asio::use_awaitable), void(Result<void>)>(std::move(initiate),
                                                                                                 asio::use_awaitable);
