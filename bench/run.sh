@@ -10,7 +10,8 @@
 # BENCH_THREADS (event-loop threads of every service and HAProxy, 1), BENCH_STOCK_RATE (orders/s of the
 # order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_ONLY (scenario ids to run, all when
 # empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
-# directory), BENCH_OUT (the report, docs/benchmarks.md).
+# directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names, for
+# a tree exported without its history; default: the checkout's HEAD).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -505,7 +506,7 @@ main() {
     manifest config threads "$BENCH_THREADS"
     manifest config stock_rate "$BENCH_STOCK_RATE"
     manifest config stock_duration_s "$BENCH_STOCK_DURATION"
-    manifest config commit "$(git -C "$AGORA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    manifest config commit "${BENCH_COMMIT:-$(git -C "$AGORA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
     manifest config wrk "$(wrk -v 2>&1 | head -1 | awk '{print $2}' | sed 's|^debian/||')"
     manifest config haproxy "$(haproxy -v | head -1 | awk '{print $3}')"
     manifest config pgbench "$(pgbench --version | awk '{print $3}')"
