@@ -3,6 +3,7 @@
 #include "apidoc/openapi.hpp"
 #include "auth/jwt.hpp"
 #include "core/log.hpp"
+#include "core/scope.hpp"
 #include "domain/bearer.hpp"
 #include "domain/compression.hpp"
 #include "http/envelope.hpp"
@@ -286,6 +287,10 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
     ctx.target = decision->target;
     ctx.request_id = req.request_id();
     ctx.traceparent = traceparent_for(req.header(http::kTraceparentHeader));
+    // A trace made here (tracing off, none sent) names this request's log lines too.
+    if (auto* scope = trace::current(); scope != nullptr && !scope->context.valid()) {
+        scope->context = trace::TraceContext::parse(ctx.traceparent).value_or(trace::TraceContext{});
+    }
     ctx.client_address = req.remote_address();
 
     // Known callers are limited per user; everyone else per address, before any signature is checked,
