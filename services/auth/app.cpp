@@ -1,13 +1,11 @@
 #include "app.hpp"
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
-#include <condition_variable>
-#include <mutex>
 #include <vector>
 
 #include "amqp/publisher.hpp"
 #include "amqp/topology.hpp"
+#include "amqp/topology_keeper.hpp"
 #include "api/context.hpp"
 #include "api/login.hpp"
 #include "api/probes.hpp"
@@ -19,10 +17,12 @@
 #include "core/log.hpp"
 #include "domain/email.hpp"
 #include "http/server.hpp"
+#include "http/serving.hpp"
 #include "http/validation.hpp"
 #include "messaging/schema.hpp"
 #include "migrations.hpp"
 #include "pg/migration.hpp"
+#include "pg/start_up.hpp"
 #include "runtime/event_loops.hpp"
 #include "secrets.hpp"
 #include "telemetry/exposition.hpp"
@@ -39,21 +39,6 @@ std::vector<pg::Migration> all_migrations() {
     all.push_back(messaging::schema_migration(kOutboxMigrationVersion));
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
     return all;
-}
-
-// Runs one coroutine to completion on a private io_context: start-up work before the loops run.
-template <class T>
-T run_to_completion(asio::io_context& io, Task<T> task) {
-    std::optional<T> result;
-    std::exception_ptr error;
-    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
-        error = e;
-        if (!e) result.emplace(std::move(value));
-    });
-    io.restart();
-    io.run();
-    if (error) std::rethrow_exception(error);
-    return std::move(*result);
 }
 
 Task<Result<bool>> migrate_and_ensure_admin(pg::Pool& pool, const auth::CodeHasher& codes,
@@ -75,20 +60,11 @@ Result<bool> prepare_database(const AuthConfig& config, const auth::CodeHasher& 
     std::string normalized = normalize_email(email);
     std::string hash;
     if (!normalized.empty()) hash = AGORA_TRY(auth::password::hash(password, config.password));
-    asio::io_context io(1);
-    auto pool_config = config.primary;
-    pool_config.size = 1;
-    bool created = false;
-    {
-        pg::Pool pool(io, pool_config);
-        auto result =
-            run_to_completion(io, migrate_and_ensure_admin(pool, codes, config.verification, normalized, hash));
-        if (!result) return std::unexpected(result.error());
-        created = *result;
-    }
-    io.restart();
-    io.run();  // lets the pool's connections close
-    if (created) log::info("admin created", {{"email", normalized}});
+    auto created = pg::run_at_start_up(config.primary, [&](pg::Pool& pool) {
+        return migrate_and_ensure_admin(pool, codes, config.verification, normalized, hash);
+    });
+    if (!created) return created;
+    if (*created) log::info("admin created", {{"email", normalized}});
     return created;
 }
 
@@ -114,11 +90,8 @@ struct AuthService::Parts {
     http::Router router;
     std::unique_ptr<http::Server> server;
 
-    // Declares the RabbitMQ topology from its own thread until it works: start-up never waits for the
-    // broker, and the relay's publishes succeed once the exchange exists.
-    std::mutex topology_mutex;
-    std::condition_variable_any topology_wake;
-    std::jthread topology;
+    // The relay's publishes succeed once the exchange exists.
+    std::unique_ptr<amqp::TopologyKeeper> topology;
     std::atomic<bool> stopped{false};
 };
 
@@ -126,11 +99,7 @@ AuthService::AuthService(AuthConfig config) : config_(std::move(config)), parts_
 
 AuthService::~AuthService() {
     stop();
-    if (parts_->topology.joinable()) {
-        parts_->topology.request_stop();
-        parts_->topology_wake.notify_all();
-        parts_->topology.join();
-    }
+    parts_->topology.reset();
     if (parts_->relay) parts_->relay->stop();
 }
 
@@ -209,21 +178,7 @@ Result<void> AuthService::start() {
         }, asio::detached);
     }
     asio::co_spawn(p.loops.at(0), p.relay->run(), asio::detached);
-    p.topology = std::jthread([&p, amqp_config = config_.amqp](std::stop_token stop) {
-        auto delay = std::chrono::milliseconds(200);
-        while (!stop.stop_requested()) {
-            auto declared = amqp::declare_notifications(amqp_config);
-            if (declared) {
-                log::info("rabbitmq topology declared");
-                p.relay->notify();
-                return;
-            }
-            log::warn("rabbitmq topology not declared yet", {{"error", declared.error().message}});
-            std::unique_lock lock(p.topology_mutex);
-            p.topology_wake.wait_for(lock, stop, delay, [] { return false; });
-            delay = std::min(delay * 2, std::chrono::milliseconds(10000));
-        }
-    });
+    p.topology = std::make_unique<amqp::TopologyKeeper>(config_.amqp, [&p] { p.relay->notify(); });
     log::info("auth listening", {{"port", std::to_string(p.server->port())},
                                  {"threads", std::to_string(p.loops.size())},
                                  {"kid", p.signing_key->kid()}});
@@ -236,15 +191,7 @@ void AuthService::stop() {
     auto& p = *parts_;
     if (p.stopped.exchange(true)) return;
     if (p.relay) p.relay->stop();
-    if (p.server) {
-        // The server's acceptors belong to the loops: stop them there, then the loops.
-        asio::post(p.loops.at(0), [&p] {
-            p.server->stop();
-            p.loops.stop();
-        });
-    } else {
-        p.loops.stop();
-    }
+    http::stop_serving(p.loops, p.server.get());
 }
 
 void AuthService::stop_on_signals() {
