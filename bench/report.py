@@ -63,6 +63,7 @@ class Scenario:
         self.goals = []  # (target, reference, minimum)
         self.memory = {}  # process -> (hwm_kb, rss_kb)
         self.delays = None  # Delays, for the order-to-stock scenario
+        self.drain_s = None  # how long earlier scenarios' holds took to be confirmed before it started
 
 
 def parse_wrk(text):
@@ -144,6 +145,8 @@ def read_results(results):
             scenarios[rest[0]].goals.append((rest[1], rest[2], float(rest[3])))
         elif kind.startswith("goal_"):
             goals.append((kind, rest))
+        elif kind == "drain":
+            scenarios[rest[0]].drain_s = int(rest[1])
         elif kind == "delays":
             folder = results / rest[0]
             scenarios[rest[0]].delays = Delays((folder / rest[1]).read_text(), (folder / rest[2]).read_text())
@@ -281,6 +284,11 @@ def delays_section(s):
         f"{d.orders} orders placed through the gateway at {fmt_rps(s.rate or 0)} orders/s; "
         f"{len(d.confirm_ms)} holds confirmed, {d.unconfirmed} not confirmed within 60 s.",
         "",
+    ]
+    if s.drain_s is not None:
+        lines += [f"It started once the holds of the earlier scenarios were all confirmed, {s.drain_s} s after "
+                  "they ended: that wait is the backlog the outbox relays and Kafka had left.", ""]
+    lines += [
         "| from the order's commit to | p50 | p95 | p99 | max |",
         "|---|---:|---:|---:|---:|",
     ]
