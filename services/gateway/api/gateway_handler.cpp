@@ -280,6 +280,7 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
         co_return http::error(Error::of(ErrorKind::kRouteNotFound));
     }
     route_label = std::string(upstream_name(decision->upstream));
+    req.set_route(std::string(decision->pattern));
     auto& io = static_cast<asio::io_context&>(asio::query((co_await asio::this_coro::executor), asio::execution::context));
     LoopState& loop = loop_state(io);
 

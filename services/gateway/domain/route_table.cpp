@@ -70,6 +70,7 @@ Result<RouteTable> RouteTable::parse(std::string_view text, std::string_view sou
             }
         }
         if (path.empty() || path.front() != '/') return problem("the path must start with '/': '" + path + "'");
+        rule.pattern = path;
         for (auto seg : http::split_path(path)) rule.segments.emplace_back(seg);
         for (size_t i = 0; i < rule.segments.size(); ++i) {
             if (rule.segments[i] == "**" && i + 1 != rule.segments.size()) return problem("'**' must be the last segment");
@@ -145,7 +146,7 @@ std::optional<RouteDecision> RouteTable::route(http::Verb method, std::string_vi
         std::string forwarded(path.substr(rule.strip.size()));
         if (forwarded.empty()) forwarded = "/";
         return RouteDecision{rule.upstream, rule.access, rule.rate, rule.deadline, rule.retries,
-                             forwarded + std::string(query)};
+                             forwarded + std::string(query), rule.pattern};
     }
     return std::nullopt;
 }

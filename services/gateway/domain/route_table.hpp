@@ -23,7 +23,8 @@ struct RouteDecision {
     RateGroup rate;
     std::optional<std::chrono::milliseconds> deadline;  // else the upstream's
     int retries;
-    std::string target;  // path and query as the upstream sees them
+    std::string target;        // path and query as the upstream sees them
+    std::string_view pattern;  // the route's path as written ("/products/{id}"), naming its spans
 };
 
 class RouteTable {
@@ -40,6 +41,7 @@ public:
 private:
     struct Rule {
         std::vector<http::Verb> methods;    // empty: any
+        std::string pattern;
         std::vector<std::string> segments;  // "{name}" one segment; "**" the rest
         Upstream upstream;
         Access access = Access::kPublic;

@@ -25,6 +25,9 @@ TEST(RouteTableTest, BrowsingProductsIsPublic) {
     EXPECT_EQ(route(Verb::get, "/products/")->access, Access::kPublic);
     EXPECT_EQ(route(Verb::get, "/products/7?x")->access, Access::kPublic);
     EXPECT_EQ(route(Verb::get, "/products?name=a")->target, "/products?name=a");
+    // The route as written names the request's spans.
+    EXPECT_EQ(route(Verb::get, "/products/7?x")->pattern, "/products/{id}");
+    EXPECT_EQ(route(Verb::post, "/auth/login")->pattern, "/auth/**");
 }
 
 TEST(RouteTableTest, ChangingProductsNeedsAdmin) {
