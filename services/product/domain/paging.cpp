@@ -85,7 +85,7 @@ http::Paging make_paging(const PageRequest& request, std::int64_t total_items, s
     p.links = boost::json::object{{"self", page_link(base, query, request.page)},
                                   {"first", page_link(base, query, 1)},
                                   {"prev", page_link(base, query, std::max<std::int64_t>(request.page - 1, 1))},
-                                  {"next", page_link(base, query, std::min(request.page + 1, last))},
+                                  {"next", page_link(base, query, request.page < last ? request.page + 1 : last)},
                                   {"last", page_link(base, query, last)}};
     return p;
 }

@@ -3,6 +3,7 @@
 // object whose links are built from the public base URL and path, never from the request's Host
 // (defect 13): query keys sorted, `page` replaced.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,7 +17,11 @@ namespace agora::product {
 struct PageRequest {
     std::int64_t limit = 10;
     std::int64_t page = 1;
-    std::int64_t offset() const { return (page - 1) * limit; }
+    // Saturated: the largest pages lie past any table, and (page - 1) * limit must not overflow.
+    std::int64_t offset() const {
+        constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+        return page - 1 > kMax / limit ? kMax : (page - 1) * limit;
+    }
 };
 
 inline constexpr std::int64_t kMaxLimit = 25;
