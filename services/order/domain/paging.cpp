@@ -49,7 +49,7 @@ http::Paging make_paging(const std::string& base, const std::vector<std::pair<st
     p.links = boost::json::object{{"self", link(base, kept, page.page)},
                                   {"first", link(base, kept, 1)},
                                   {"prev", link(base, kept, std::max<std::int64_t>(page.page - 1, 1))},
-                                  {"next", link(base, kept, std::min(page.page + 1, last))},
+                                  {"next", link(base, kept, page.page < last ? page.page + 1 : last)},
                                   {"last", link(base, kept, last)}};
     return p;
 }
