@@ -1,10 +1,15 @@
 // Regressions for CONTRACT 10 and the invariants of CONTRACT 5 that the other order tests leave open:
 // defect 5 (no event for a refused or failed command), defect 10 (another customer's orders under every
-// filter), defect 13 (paging links from the configured URL whatever the Host header says), and replayed
-// pay and cancel commands that write nothing new.
+// filter), defect 13 (paging links from the configured URL whatever the Host header says), defect 9 (a
+// notification lost with the broker), and replayed pay and cancel commands that write nothing new.
 #include <boost/json/serialize.hpp>
+#include <mutex>
 
+#include "amqp/consumer.hpp"
+#include "amqp/topology.hpp"
 #include "order_harness.hpp"
+#include "testing/rabbitmq_server.hpp"
+#include "testing/run_task.hpp"
 #include "testing/server_process.hpp"
 
 namespace agora::order_service::test {
@@ -158,6 +163,53 @@ TEST_F(OrderRegressionsIt, Defect13_PagingLinksIgnoreTheHostHeader) {
               R"("prev":"http://localhost:8000/orders?limit=1&page=1&status=PENDING",)"
               R"("next":"http://localhost:8000/orders?limit=1&page=3&status=PENDING",)"
               R"("last":"http://localhost:8000/orders?limit=1&page=3&status=PENDING"}})");
+}
+
+// Defect 9: the order service's notifications are persistent messages in durable quorum queues, so one
+// still waiting for the mail service survives its broker killed and started again. A broker of its own:
+// the shared one must not go down under the other tests.
+TEST(OrderNotifications, Defect9_ANotificationSurvivesItsBrokerKilledAndRestarted) {
+    testing::RabbitMqServer broker;
+    auto amqp_config = amqp::Config::from_url(broker.url()).value();
+    ASSERT_TRUE(amqp::declare_notifications(amqp_config));
+    auto config = test_config();
+    config.amqp = amqp_config;
+    auto customer = new_customer();
+    infra().inventory.set_product(21900, 5, "7.5");
+    std::string id;
+    {
+        RunningService service(config);
+        auto created = create_order(service.port(), customer, "d9", {{21900, 2}}, "d9 lamp");
+        ASSERT_EQ(created.status, 201) << created.body;
+        id = std::to_string(created.data().at("id").as_int64());
+        ASSERT_EQ(pay(service.port(), customer, std::stoll(id), "d9-pay").status, 200);
+        // Published means confirmed by the broker.
+        ASSERT_TRUE(testing::wait_until(
+            [&] {
+                return infra().scalar("SELECT count(*) FROM outbox WHERE destination = 'send.order.success' AND "
+                                      "published_at IS NOT NULL AND payload LIKE '{\"order_id\":" + id + ",%'") == "1";
+            },
+            30s));
+    }
+    broker.kill();
+    broker.start();
+
+    std::mutex mutex;
+    std::vector<std::string> bodies;
+    asio::io_context io;
+    amqp::Consumer consumer(io, amqp_config, "order-success", [&](const amqp::Delivery& d) -> Task<amqp::Disposition> {
+        std::lock_guard lock(mutex);
+        bodies.push_back(d.body);
+        co_return amqp::Disposition::kAck;
+    });
+    testing::run_until(io, [&] {
+        std::lock_guard lock(mutex);
+        return !bodies.empty();
+    }, 30s);
+    consumer.stop();
+    ASSERT_EQ(bodies.size(), 1u);
+    EXPECT_TRUE(bodies[0].starts_with("{\"order_id\":" + id + ",")) << bodies[0];
+    EXPECT_NE(bodies[0].find("\"total_amount\":\"15\""), std::string::npos) << bodies[0];
 }
 
 }  // namespace
