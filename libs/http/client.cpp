@@ -28,6 +28,7 @@ struct Client::Connection {
     explicit Connection(asio::io_context& io) : stream(io) {}
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
+    std::chrono::steady_clock::time_point idle_since;
 };
 
 Client::Client(asio::io_context& io, std::string_view base_url, ClientConfig config) : io_(io), config_(config) {
@@ -111,10 +112,12 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
 
     // A kept-alive connection may have been closed by the upstream while idle; such a failure, with no
     // byte of response received, is retried once on a fresh connection.
+    auto now = std::chrono::steady_clock::now();
+    while (!idle_.empty() && now - idle_.front()->idle_since >= config_.idle_timeout) idle_.pop_front();
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::unique_ptr<Connection> conn;
         bool reused = false;
-        if (!idle_.empty()) {
+        if (attempt == 0 && !idle_.empty()) {
             conn = std::move(idle_.back());
             idle_.pop_back();
             reused = true;
@@ -142,6 +145,7 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
         Response res = parser.release();
         if (res.keep_alive() && idle_.size() < config_.max_idle) {
             conn->stream.expires_never();
+            conn->idle_since = std::chrono::steady_clock::now();
             idle_.push_back(std::move(conn));
         }
         co_return res;

@@ -14,6 +14,9 @@ namespace agora::http {
 struct ClientConfig {
     std::chrono::milliseconds connect_timeout{1000};
     std::size_t max_idle = 64;                    // kept-alive connections kept for reuse
+    // A kept-alive connection unused this long is closed, not reused: the upstream may be closing it at
+    // that moment (servers close theirs after 60 s idle), and a request sent into that close is lost.
+    std::chrono::milliseconds idle_timeout{20'000};
     std::size_t response_limit = 8 * 1024 * 1024;  // bigger responses are an upstream fault
 };
 

@@ -160,6 +160,27 @@ TEST_F(ServerTest, IdleConnectionIsClosedSilently) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
+TEST_F(ServerTest, ClientOutlivesEveryKeptAliveConnectionClosedByTheServer) {
+    asio::io_context io;
+    Client client(io, "http://127.0.0.1:" + std::to_string(server_->port()));
+    int ok = 0;
+    auto get = [&]() -> Task<> {
+        auto res = co_await client.send(RawRequest{Verb::get, "/health", 11}, std::chrono::seconds(2));
+        if (res && res->result_int() == 200) ++ok;
+    };
+    // Two calls at once leave two kept-alive connections in the pool...
+    asio::co_spawn(io, get(), asio::detached);
+    asio::co_spawn(io, get(), asio::detached);
+    io.run();
+    ASSERT_EQ(ok, 2);
+    // ...which the server closes once idle; the next call must not try the second stale one as its retry.
+    std::this_thread::sleep_for(std::chrono::milliseconds(900));
+    asio::co_spawn(io, get(), asio::detached);
+    io.restart();
+    io.run();
+    EXPECT_EQ(ok, 3);
+}
+
 TEST_F(ServerTest, ClientDeadlineIs504) {
     auto res = call(RawRequest{Verb::get, "/slow", 11}, std::chrono::milliseconds(100));
     ASSERT_FALSE(res);
