@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/scope.hpp"
+#include "messaging/publish_batch.hpp"
 
 namespace agora::messaging {
 namespace {
@@ -172,25 +173,45 @@ Task<pg::Outcome<OutboxRelay::Pass>> OutboxRelay::relay_batch() {
     if (!rows) co_return pg::failed(std::move(rows.error()));
     pass.claimed = static_cast<int>(rows->size());
 
+    std::vector<std::int64_t> ids;
+    std::vector<Message> messages;
+    ids.reserve(rows->size());
+    messages.reserve(rows->size());
+    for (auto row : *rows) {
+        ids.push_back(row.get<std::int64_t>(0));
+        messages.push_back(message_of(row));
+    }
+    // All in flight together: a batch costs one confirmation round trip, not one per row.
+    auto results = co_await publish_all(publisher_, messages);
+    auto publishable = confirmed_in_order(messages, results);
+
     std::string published_ids = "{";
     int published = 0;
-    for (auto row : *rows) {
-        auto id = row.get<std::int64_t>(0);
-        auto sent = co_await publisher_.publish(message_of(row));
-        if (!sent) {
-            // Later rows wait: publishing them now could overtake this one for the same key.
-            pass.publish_failed = true;
-            log::warn("outbox publish failed",
-                      {{"outbox_id", std::to_string(id)}, {"error", public_message(sent.error())}});
-            if (auto marked = co_await tx->query(kMarkFailed, id, sent.error().message); !marked) {
-                co_return pg::failed(std::move(marked.error()));
-            }
-            break;
+    int failed = 0;
+    std::size_t first_failed = 0;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (publishable[i]) {
+            if (published++ > 0) published_ids += ",";
+            published_ids += std::to_string(ids[i]);
+            continue;
         }
-        if (published++ > 0) published_ids += ",";
-        published_ids += std::to_string(id);
+        pass.publish_failed = true;
+        // Confirmed but held back behind a failed event of its key: it goes out again after that one.
+        if (results[i]) continue;
+        if (failed++ == 0) first_failed = i;
+        if (auto marked = co_await tx->query(kMarkFailed, ids[i], results[i].error().message); !marked) {
+            co_return pg::failed(std::move(marked.error()));
+        }
     }
     published_ids += "}";
+    // One line per pass: a broker that is down fails the whole batch.
+    if (failed > 0) {
+        auto held_back = pass.claimed - published - failed;
+        log::warn("outbox publish failed", {{"outbox_id", std::to_string(ids[first_failed])},
+                                            {"error", public_message(results[first_failed].error())},
+                                            {"failed", std::to_string(failed)},
+                                            {"held_back", std::to_string(held_back)}});
+    }
     if (published > 0) {
         if (auto marked = co_await tx->query(kMarkPublished, published_ids); !marked) {
             co_return pg::failed(std::move(marked.error()));

@@ -38,10 +38,11 @@ struct RelayConfig {
 };
 
 // Claims unpublished rows in id order (FOR UPDATE SKIP LOCKED, and a transaction-level advisory lock so
-// that one relay per database publishes at a time), publishes each through the Publisher, which resolves
-// on broker confirmation, and marks them published in the same transaction. When publishing fails the
-// rest of the batch waits, so a key's later events never overtake an earlier one; the relay backs off
-// with jitter and retries. Delivery is at least once: a crash between confirmation and commit publishes
+// that one relay per database publishes at a time), publishes the whole batch at once through the Publisher,
+// which resolves on broker confirmation, and marks the confirmed rows published in the same transaction.
+// When a publish fails, that row and the later rows of its destination + key stay unpublished even if
+// confirmed, so a key's later events never settle before an earlier one; the relay backs off with jitter
+// and retries them in id order. Delivery is at least once: a crash between confirmation and commit publishes
 // again, and consumers deduplicate with the inbox.
 class OutboxRelay {
 public:

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <set>
+#include <string>
 
 #include "core/ids.hpp"
 #include "messaging/inbox.hpp"
@@ -26,12 +28,25 @@ public:
             ++refused;
             co_return fail(ErrorKind::kUnavailable, "broker down");
         }
+        attempted.push_back(message.event_id);
+        max_in_flight = std::max(max_in_flight, ++in_flight);
+        if (confirm_after > 0ms) {  // a broker's round trip, during which the relay may start others
+            asio::steady_timer round_trip(co_await asio::this_coro::executor, confirm_after);
+            co_await round_trip.async_wait(asio::use_awaitable);
+        }
+        --in_flight;
+        if (nacked.contains(message.event_id)) co_return fail(ErrorKind::kUnavailable, "nacked");
         received.push_back(message);
         co_return Result<void>{};
     }
     bool available = true;
+    std::chrono::milliseconds confirm_after{0};
+    std::set<std::string> nacked;  // event ids the broker refuses
     int refused = 0;
-    std::vector<Message> received;
+    int in_flight = 0;
+    int max_in_flight = 0;
+    std::vector<std::string> attempted;  // event ids, in the order publishing started
+    std::vector<Message> received;       // confirmed
 };
 
 Message event(std::string key, int sequence) {
@@ -102,6 +117,24 @@ protected:
         auto rows = run_task(io_, pool_->query(query));
         EXPECT_TRUE(rows) << rows.error().message;
         return rows ? rows->front().get<std::int64_t>(0) : -1;
+    }
+
+    std::vector<std::string> event_ids(pg::Query query) {
+        std::vector<std::string> ids;
+        auto rows = run_task(io_, pool_->query(query));
+        EXPECT_TRUE(rows) << rows.error().message;
+        if (rows) {
+            for (auto row : *rows) ids.push_back(row.get<std::string>(0));
+        }
+        return ids;
+    }
+    void commit_together(const std::vector<Message>& messages) {
+        run_task(io_, [&]() -> Task<void> {
+            auto tx = co_await pool_->begin();
+            EXPECT_TRUE(tx);
+            for (const auto& m : messages) EXPECT_TRUE(co_await enqueue(*tx, m));
+            EXPECT_TRUE(co_await tx->commit());
+        }());
     }
 
     static testing::PostgresServer* server_;
@@ -225,6 +258,52 @@ TEST_F(OutboxIt, ABacklogLargerThanABatchIsDrained) {
     run_until(io_, [&] { return publisher_.received.size() >= 250; }, 20s);
     ASSERT_EQ(publisher_.received.size(), 250u);
     EXPECT_EQ(publisher_.received.back().event_id, sent.back().event_id);
+}
+
+TEST_F(OutboxIt, AClaimedBatchIsPublishedAllAtOnce) {
+    std::vector<Message> sent;
+    for (int i = 0; i < 10; ++i) sent.push_back(event(i % 3 ? "order-a" : "order-b", i));
+    commit_together(sent);
+    publisher_.confirm_after = 100ms;
+    start_relay();
+    run_until(io_, [&] { return relay_->published() == 10; }, 10s);
+    // Serial publishing would have had one in flight at a time.
+    EXPECT_EQ(publisher_.max_in_flight, 10);
+    ASSERT_EQ(publisher_.attempted.size(), 10u);
+    for (size_t i = 0; i < sent.size(); ++i) EXPECT_EQ(publisher_.attempted[i], sent[i].event_id);  // claim order
+    EXPECT_EQ(scalar({"unpublished", "SELECT count(*) FROM outbox WHERE published_at IS NULL"}), 0);
+}
+
+TEST_F(OutboxIt, AFailureHoldsBackTheLaterEventsOfItsKeyOnly) {
+    auto a1 = event("a", 1), b1 = event("b", 1), a2 = event("a", 2), a3 = event("a", 3), b2 = event("b", 2);
+    auto other = event("a", 4);
+    other.destination = "payments";  // the same key elsewhere is another stream
+    auto a4 = event("a", 5);
+    commit_together({a1, b1, a2, a3, b2, other, a4});
+    publisher_.confirm_after = 20ms;
+    publisher_.nacked = {a2.event_id};
+    start_relay();
+    run_until(io_, [&] { return relay_->failures() >= 1; }, 10s);
+    EXPECT_EQ(publisher_.max_in_flight, 7);  // a3 and a4 were in flight and confirmed, yet must wait for a2
+    EXPECT_EQ(event_ids({"published_ids", "SELECT event_id::text FROM outbox WHERE published_at IS NOT NULL "
+                                          "ORDER BY id"}),
+              (std::vector{a1.event_id, b1.event_id, b2.event_id, other.event_id}));
+    EXPECT_EQ(event_ids({"unpublished_ids",
+                         "SELECT event_id::text FROM outbox WHERE published_at IS NULL ORDER BY id"}),
+              (std::vector{a2.event_id, a3.event_id, a4.event_id}));
+    EXPECT_EQ(event_ids({"failed_ids", "SELECT event_id::text FROM outbox WHERE last_error IS NOT NULL ORDER BY id"}),
+              (std::vector{a2.event_id}));
+
+    publisher_.nacked.clear();
+    run_until(io_, [&] { return relay_->published() == 7; }, 10s);
+    EXPECT_EQ(scalar({"unpublished", "SELECT count(*) FROM outbox WHERE published_at IS NULL"}), 0);
+    // The key's last word is its latest event: a3 and a4 went out again after a2.
+    std::vector<std::string> key_a;
+    for (const auto& m : publisher_.received) {
+        if (m.destination == "orders" && m.key == "a") key_a.push_back(m.event_id);
+    }
+    ASSERT_GE(key_a.size(), 3u);
+    EXPECT_EQ(std::vector(key_a.end() - 3, key_a.end()), (std::vector{a2.event_id, a3.event_id, a4.event_id}));
 }
 
 TEST_F(OutboxIt, PublishedRowsAreDeletedAfterTheRetention) {
