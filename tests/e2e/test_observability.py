@@ -126,7 +126,7 @@ def checkout_chain(spans, root_id):
     """The hops of the issue, each the child of the one before; returns the spans by role."""
     hops = {}
     # The order: gateway -> order -> product's reservation -> PostgreSQL, then Kafka to product.
-    hops["gateway /orders"] = one(spans, root_id, "gateway", "server", "POST", **{"url.path": "/orders"})
+    hops["gateway /orders"] = one(spans, root_id, "gateway", "server", "POST /orders", **{"url.path": "/orders"})
     hops["gateway -> order"] = one(spans, hops["gateway /orders"], "gateway", "client", "POST")
     hops["order"] = one(spans, hops["gateway -> order"], "order", "server", "POST /orders")
     hops["order -> product"] = one(spans, hops["order"], "order", "client", "POST",
@@ -141,7 +141,9 @@ def checkout_chain(spans, root_id):
                                    **{"messaging.system": "kafka"})
     sql_under(spans, hops["product consumer"])
     # The payment: gateway -> order -> PostgreSQL, then RabbitMQ to mail, which speaks SMTP.
-    hops["gateway /orders/pay"] = one(spans, root_id, "gateway", "server", "POST", **{"url.path": "/orders/pay"})
+    # The gateway names its server spans by the route table's pattern.
+    hops["gateway /orders/pay"] = one(spans, root_id, "gateway", "server", "POST /orders/**",
+                                      **{"url.path": "/orders/pay"})
     hops["gateway -> order (pay)"] = one(spans, hops["gateway /orders/pay"], "gateway", "client", "POST")
     hops["order pay"] = one(spans, hops["gateway -> order (pay)"], "order", "server", "POST /orders/pay")
     sql_under(spans, hops["order pay"])
