@@ -16,15 +16,9 @@ namespace {
 
 using WaitType = asio::posix::descriptor_base::wait_type;
 
-std::string trimmed(const char* message) {
-    std::string text = message ? message : "";
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text;
-}
-
 Failure failure_of(const PGresult* result) {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    return Failure{state ? state : "", trimmed(PQresultErrorMessage(result)), false};
+    return Failure{state ? state : "", trimmed_message(PQresultErrorMessage(result)), false};
 }
 
 // Whether the socket is ready now. Asio's reactor is edge-triggered and an async_wait does not look at
@@ -36,7 +30,7 @@ bool ready_now(int fd, WaitType type) {
 
 // Notices ("relation already exists, skipping") go to the debug log instead of libpq's stderr default.
 void log_notice(void*, const PGresult* result) {
-    log::debug("postgres notice", {{"message", trimmed(PQresultErrorMessage(result))}});
+    log::debug("postgres notice", {{"message", trimmed_message(PQresultErrorMessage(result))}});
 }
 
 }  // namespace
@@ -55,8 +49,8 @@ Task<Outcome<std::unique_ptr<Connection>>> Connection::open(const ConnectOptions
     pg_conn* raw = PQconnectStart(options.conninfo.c_str());
     if (!raw) co_return failed(Failure::client("cannot allocate a connection"));
     std::unique_ptr<Connection> connection(new Connection(executor, raw));
-    if (PQstatus(raw) == CONNECTION_BAD) co_return failed(Failure::lost(trimmed(PQerrorMessage(raw))));
-    if (PQsetnonblocking(raw, 1) != 0) co_return failed(Failure::lost(trimmed(PQerrorMessage(raw))));
+    if (PQstatus(raw) == CONNECTION_BAD) co_return failed(Failure::lost(trimmed_message(PQerrorMessage(raw))));
+    if (PQsetnonblocking(raw, 1) != 0) co_return failed(Failure::lost(trimmed_message(PQerrorMessage(raw))));
     PQsetNoticeReceiver(raw, log_notice, nullptr);
 
     auto connected = co_await connection->connect(std::chrono::steady_clock::now() + options.connect_timeout);
@@ -89,7 +83,7 @@ Task<bool> Connection::wait(WaitType type) {
 Failure Connection::lost(std::string_view what) {
     broken_ = true;
     std::string message(what);
-    auto detail = trimmed(PQerrorMessage(conn_));
+    auto detail = trimmed_message(PQerrorMessage(conn_));
     if (!detail.empty()) message += ": " + detail;
     return Failure::lost(std::move(message));
 }
@@ -175,7 +169,7 @@ Task<Outcome<detail::ResultPtr>> Connection::read_results() {
     }
     if (PQstatus(conn_) == CONNECTION_BAD) {
         broken_ = true;
-        if (!failure) failure = Failure::lost(trimmed(PQerrorMessage(conn_)));
+        if (!failure) failure = Failure::lost(trimmed_message(PQerrorMessage(conn_)));
         failure->connection_lost = true;
     }
     if (failure) co_return failed(std::move(*failure));

@@ -2,6 +2,12 @@
 
 namespace agora::pg {
 
+std::string trimmed_message(const char* message) {
+    std::string text = message ? message : "";
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
 Error to_error(const Failure& failure) {
     if (failure.connection_lost) return Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1));
     std::string detail = "postgres";

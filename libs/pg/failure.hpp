@@ -29,6 +29,9 @@ using Outcome = std::expected<T, Failure>;
 
 inline std::unexpected<Failure> failed(Failure f) { return std::unexpected<Failure>(std::move(f)); }
 
+// libpq's message text without its trailing newline and spaces; empty for null.
+std::string trimmed_message(const char* message);
+
 // Connection problems become kUnavailable (retry later, with the contract's default message: the detail
 // would name hosts); everything else kInternal, whose message reaches logs only.
 Error to_error(const Failure& failure);

@@ -13,12 +13,6 @@ namespace {
 
 using WaitType = asio::posix::descriptor_base::wait_type;
 
-std::string trimmed(const char* message) {
-    std::string text = message ? message : "";
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text;
-}
-
 }  // namespace
 
 struct Pipeline::State : std::enable_shared_from_this<State> {
@@ -85,7 +79,7 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
     Failure lost(std::string_view what) {
         std::string message(what);
         if (connection) {
-            auto detail = trimmed(PQerrorMessage(native(*connection)));
+            auto detail = trimmed_message(PQerrorMessage(native(*connection)));
             if (!detail.empty()) message += ": " + detail;
         }
         return Failure::lost(std::move(message));
@@ -257,7 +251,7 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
                         std::string sqlstate = state ? state : "";
                         // 57P0x: the server is ending the session (shutdown, terminated backend).
                         bool ending = sqlstate.starts_with("57P0");
-                        front.failure = Failure{sqlstate, trimmed(PQresultErrorMessage(result.get())), ending};
+                        front.failure = Failure{sqlstate, trimmed_message(PQresultErrorMessage(result.get())), ending};
                     }
                     break;
             }
