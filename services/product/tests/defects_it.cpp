@@ -34,28 +34,6 @@ protected:
         query(on ? "INSERT INTO refuse_commits VALUES (true)" : "DELETE FROM refuse_commits");
     }
 
-    // Publishes one order event as the order service would (event_id header, key = order id).
-    void publish(std::string_view topic, std::int64_t order_id, const std::string& event_id) {
-        auto config = kafka::Config::from_brokers(servers().kafka->brokers()).value();
-        auto producer = kafka::Producer::create(config).value();
-        messaging::Message m;
-        m.event_id = event_id;
-        m.event_type = std::string(topic);
-        m.destination = std::string(topic);
-        m.key = std::to_string(order_id);
-        m.payload = R"({"id":)" + std::to_string(order_id) + R"(,"items":[]})";
-        m.occurred_at = "2026-01-01T00:00:00Z";
-        asio::io_context io(1);
-        auto published = testing::run_task(io, producer->publish(m));
-        ASSERT_TRUE(published) << published.error().message;
-    }
-
-    std::string reservation_status(RunningService& s, std::int64_t id) {
-        auto reply = s.call("GET", "/internal/reservations/" + std::to_string(id));
-        if (reply.status != 200) return "";
-        return std::string(reply.json().at("data").at("status").as_string());
-    }
-
     HttpReply reserve(RunningService& s, std::int64_t product, int quantity, int n) {
         boost::json::object body{{"reservation_id", reservation_id(n)},
                                  {"items", boost::json::array{{{"product_id", product}, {"quantity", quantity}}}}};

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "kafka/producer.hpp"
 #include "pg/pool.hpp"
 #include "testing/run_task.hpp"
 
@@ -109,6 +110,27 @@ std::int64_t ProductIt::create(RunningService& s, const std::string& name, const
     EXPECT_EQ(reply.status, 201) << reply.body;
     if (reply.status != 201) return 0;
     return reply.json().at("data").at("id").as_int64();
+}
+
+void ProductIt::publish(std::string_view topic, std::int64_t order_id, const std::string& event_id) {
+    auto config = kafka::Config::from_brokers(servers().kafka->brokers()).value();
+    auto producer = kafka::Producer::create(config).value();
+    messaging::Message m;
+    m.event_id = event_id;
+    m.event_type = std::string(topic);
+    m.destination = std::string(topic);
+    m.key = std::to_string(order_id);
+    m.payload = R"({"id":)" + std::to_string(order_id) + R"(,"items":[]})";
+    m.occurred_at = "2026-01-01T00:00:00Z";
+    asio::io_context io(1);
+    auto published = testing::run_task(io, producer->publish(m));
+    ASSERT_TRUE(published) << published.error().message;
+}
+
+std::string ProductIt::reservation_status(RunningService& s, std::int64_t id) {
+    auto reply = s.call("GET", "/internal/reservations/" + std::to_string(id));
+    if (reply.status != 200) return "";
+    return std::string(reply.json().at("data").at("status").as_string());
 }
 
 }  // namespace agora::product::test

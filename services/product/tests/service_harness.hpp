@@ -81,6 +81,10 @@ protected:
     std::string query(const std::string& sql) { return scalar(db_, sql); }
     // A reservation id of this test's own, so events on the shared topics never meet another test's.
     std::int64_t reservation_id(int n) const { return base_id_ + n; }
+    // Publishes one order event as the order service would (event_id header, key = order id).
+    void publish(std::string_view topic, std::int64_t order_id, const std::string& event_id);
+    // GET /internal/reservations/{id}'s status; empty when it is not 200.
+    std::string reservation_status(RunningService& s, std::int64_t id);
 
     std::string db_;
     std::string group_;
