@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/trace_context.hpp"
 #include "pg/migration.hpp"
 #include "pg/pool.hpp"
 
@@ -69,13 +70,8 @@ std::string checksum(std::string_view sql) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_Digest(sql.data(), sql.size(), digest, &length, EVP_sha256(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        hex.push_back(kHex[digest[i] >> 4]);
-        hex.push_back(kHex[digest[i] & 0xf]);
-    }
+    std::string hex(length * 2, '0');
+    trace::to_hex(digest, length, hex.data());
     return hex;
 }
 

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "core/trace_context.hpp"
+
 namespace agora::redis {
 namespace {
 
@@ -9,12 +11,8 @@ std::string sha1_hex(std::string_view text) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) {
-        hex.push_back(kHex[digest[i] >> 4]);
-        hex.push_back(kHex[digest[i] & 0xf]);
-    }
+    std::string hex(size * 2, '0');
+    trace::to_hex(digest, size, hex.data());
     return hex;
 }
 
