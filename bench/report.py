@@ -21,6 +21,8 @@ from pathlib import Path
 
 # vegeta's reached rate below this share of the asked one means the generator fell behind.
 RATE_TOLERANCE = 0.97
+# The goal lines of the manifest (bench/run.sh's goal functions).
+GOAL_KINDS = ("goal", "goal_p99", "goal_p99_ratio", "goal_confirm", "goal_memory")
 
 
 
@@ -60,7 +62,6 @@ class Scenario:
         self.id, self.title = sid, title
         self.targets = {}  # name -> Target, in manifest order
         self.rate = None
-        self.goals = []  # (target, reference, minimum)
         self.memory = {}  # process -> (hwm_kb, rss_kb)
         self.delays = None  # Delays, for the order-to-stock scenario
         self.drain_s = None  # how long earlier scenarios' holds took to be confirmed before it started
@@ -126,6 +127,8 @@ class Delays:
 
 
 def read_results(results):
+    """The run's config, its scenarios in order, the memory read at the end and its goals: (kind, fields)
+    in manifest order, scenarios that did not run included (BENCH_ONLY)."""
     config, scenarios, final_memory, goals = {}, {}, {}, []
     for line in (results / "manifest.tsv").read_text().splitlines():
         fields = line.split("\t")
@@ -141,10 +144,10 @@ def read_results(results):
         elif kind == "memory":
             memory = scenarios[rest[0]].memory if rest[0] in scenarios else final_memory
             memory[rest[1]] = (int(rest[2]), int(rest[3]))
-        elif kind == "goal":
-            scenarios[rest[0]].goals.append((rest[1], rest[2], float(rest[3])))
-        elif kind.startswith("goal_"):
+        elif kind in GOAL_KINDS:
             goals.append((kind, rest))
+        elif kind.startswith("goal"):
+            raise ValueError(f"unknown goal kind {kind}")
         elif kind == "drain":
             scenarios[rest[0]].drain_s = int(rest[1])
         elif kind == "delays":
@@ -319,7 +322,10 @@ def memory_section(scenarios, final_memory):
 
 
 def goal_rows(scenarios, final_memory=None, goals=()):
-    rows, all_passed = [], True
+    """One row per goal, in manifest order; a goal of a scenario left out of the run (BENCH_ONLY) is
+    "not run", which neither passes nor fails. Returns the rows, whether every goal that ran passed and
+    how many did not run."""
+    rows, all_passed, not_run = [], True, 0
     by_id = {s.id: s for s in scenarios}
 
     def row(sid, text, measured, passed):
@@ -327,8 +333,31 @@ def goal_rows(scenarios, final_memory=None, goals=()):
         all_passed &= passed
         rows.append(f"| `{sid}` | {text} | {measured} | {'PASS' if passed else '**FAIL**'} |")
 
-    for s in scenarios:
-        for target, reference, minimum in s.goals:
+    for kind, args in goals:
+        if kind == "goal_memory":
+            process, limit = args[0], float(args[1])
+            hwm = (final_memory or {}).get(process, (None,))[0]
+            passed = hwm is not None and hwm / 1024 < limit
+            row("end", f"{process} peak RSS < {limit:.0f} MiB", fmt_mib(hwm) if hwm else "not measured", passed)
+            continue
+        s = by_id.get(args[0])
+        if kind == "goal":
+            target, reference, minimum = args[1], args[2], float(args[3])
+            text = f"{target} req/s ≥ {minimum:.2f} × {reference} req/s"
+        elif kind == "goal_confirm":
+            limit = float(args[1])
+            text = f"order commit → stock confirmed p99 < {limit:.0f} ms"
+        elif kind == "goal_p99":
+            limit = float(args[2])
+            text = f"{args[1]} p99 < {limit:.0f} ms" + (f" at {fmt_rps(s.rate or 0)} req/s" if s else "")
+        else:  # goal_p99_ratio
+            limit = float(args[3])
+            text = f"{args[1]} p99 ≤ {limit:.2f} × {args[2]} p99"
+        if s is None:
+            not_run += 1
+            rows.append(f"| `{args[0]}` | {text} | not run | not run |")
+            continue
+        if kind == "goal":
             t, r = s.targets.get(target), s.targets.get(reference)
             ratio = rps_ratio(t, r) if t and r else None
             if ratio is None:
@@ -338,44 +367,34 @@ def goal_rows(scenarios, final_memory=None, goals=()):
                 passed = ratio >= minimum and t.clean() and r.clean()
                 if ratio >= minimum and not passed:
                     measured += " (with errors)"
-            row(s.id, f"{target} req/s ≥ {minimum:.2f} × {reference} req/s", measured, passed)
-    for kind, args in goals:
-        if kind == "goal_memory":
-            process, limit = args[0], float(args[1])
-            hwm = (final_memory or {}).get(process, (None,))[0]
-            passed = hwm is not None and hwm / 1024 < limit
-            row("end", f"{process} peak RSS < {limit:.0f} MiB", fmt_mib(hwm) if hwm else "not measured", passed)
-            continue
-        s = by_id.get(args[0])
-        if kind == "goal_confirm":
-            limit = float(args[1])
-            p99 = s.delays.p99_confirm() if s and s.delays else None
+            row(s.id, text, measured, passed)
+        elif kind == "goal_confirm":
+            p99 = s.delays.p99_confirm() if s.delays else None
             measured = fmt_ms(p99) if p99 is not None else "not measured"
-            if s and s.delays and s.delays.unconfirmed:
+            if s.delays and s.delays.unconfirmed:
                 measured = f"{s.delays.unconfirmed} holds not confirmed"
-            row(args[0], f"order commit → stock confirmed p99 < {limit:.0f} ms", measured,
-                p99 is not None and p99 < limit)
+            row(s.id, text, measured, p99 is not None and p99 < limit)
         elif kind == "goal_p99":
-            t, limit = s.targets.get(args[1]) if s else None, float(args[2])
+            t = s.targets.get(args[1])
             p99 = t.median_p99() if t else None
             passed = p99 is not None and p99 / 1000 < limit and t.vegeta_failed == 0
             measured = "not measured" if p99 is None else fmt_us(p99)
             if p99 is not None and t.vegeta_failed:
                 measured += " (with errors)"
-            row(args[0], f"{args[1]} p99 < {limit:.0f} ms at {fmt_rps(s.rate or 0)} req/s", measured, passed)
-        elif kind == "goal_p99_ratio":
-            t = s.targets.get(args[1]) if s else None
-            r = s.targets.get(args[2]) if s else None
-            limit = float(args[3])
+            row(s.id, text, measured, passed)
+        else:
+            t, r = s.targets.get(args[1]), s.targets.get(args[2])
             ratio = t.median_p99() / r.median_p99() if t and r and t.median_p99() and r.median_p99() else None
             passed = ratio is not None and ratio <= limit and t.vegeta_failed == 0 and r.vegeta_failed == 0
-            row(args[0], f"{args[1]} p99 ≤ {limit:.2f} × {args[2]} p99",
-                "not measured" if ratio is None else f"{ratio:.2f}×", passed)
-    return rows, all_passed
+            row(s.id, text, "not measured" if ratio is None else f"{ratio:.2f}×", passed)
+    return rows, all_passed, not_run
 
 
 def render(config, scenarios, host, when, final_memory=None, goals=(), analysis=""):
-    rows, all_passed = goal_rows(scenarios, final_memory, goals)
+    rows, all_passed, not_run = goal_rows(scenarios, final_memory, goals)
+    overall = "PASS" if all_passed else "**FAIL**"
+    if not_run:
+        overall += f" ({not_run} goal{'s' if not_run > 1 else ''} of scenarios left out not run)"
     out = [
         "# Benchmarks",
         "",
@@ -400,7 +419,7 @@ def render(config, scenarios, host, when, final_memory=None, goals=(), analysis=
         "|---|---|---:|---|",
         *rows,
         "",
-        f"Overall: {'PASS' if all_passed else '**FAIL**'}.",
+        f"Overall: {overall}.",
         "",
     ]
     if analysis.strip():
@@ -422,7 +441,7 @@ HOW_TO = """## How to run
 make bench                      # build (release), measure, write this file; about 15 minutes
 BENCH_SKIP_BUILD=1 make bench   # use the binaries already in build/release
 BENCH_ROUNDS=1 BENCH_DURATION=3 make bench   # a quick look, noisier
-BENCH_ONLY="product-get" BENCH_OUT=/tmp/b.md make bench   # some scenarios only (the others' goals fail)
+BENCH_ONLY="product-get" BENCH_OUT=/tmp/b.md make bench   # some scenarios only (the others' goals: "not run")
 ```
 
 `bench/run.sh` builds the five services with the release preset, then starts the whole platform
@@ -503,7 +522,7 @@ def main():
     text, all_passed = render(config, scenarios, machine(), when, final_memory, goals, analysis)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
-    rows, _ = goal_rows(scenarios, final_memory, goals)
+    rows = goal_rows(scenarios, final_memory, goals)[0]
     for row in rows:
         print("   ", row.strip("| ").replace(" | ", "  "))
     return 0 if all_passed else 1

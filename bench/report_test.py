@@ -187,6 +187,19 @@ class IssueGoalsTest(unittest.TestCase):
         rc, text = self.run_report(confirmed_late_ms=150)
         self.assertIn("| hold confirmed (Kafka) | 10.0 ms | 10.0 ms | 10.0 ms | 150.0 ms |", text)
 
+    def test_goals_of_scenarios_left_out_do_not_run(self):
+        # BENCH_ONLY: the goal lines of every scenario are written, only some scenarios ran.
+        rc, text = self.run_report(extra=["goal\tauth-health\tgateway\thaproxy\t0.70",
+                                          "goal_p99\torder-create\tgateway\t50",
+                                          "goal_p99_ratio\tproduct-get\tgateway\thaproxy\t1.5",
+                                          "goal_confirm\torder-stock\t100"])
+        self.assertEqual(rc, 0, text)
+        self.assertIn("| `auth-health` | gateway req/s ≥ 0.70 × haproxy req/s | not run | not run |", text)
+        self.assertIn("| `order-create` | gateway p99 < 50 ms | not run | not run |", text)
+        self.assertIn("| `order-stock` | order commit → stock confirmed p99 < 100 ms | not run | not run |", text)
+        self.assertIn("Overall: PASS (4 goals of scenarios left out not run).", text)
+        self.assertNotIn("### `auth-health`", text)
+
     def test_unconfirmed_holds_fail(self):
         rc, text = self.run_report(unconfirmed=2)
         self.assertEqual(rc, 1)
