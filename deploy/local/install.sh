@@ -2,7 +2,7 @@
 # Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages.txt
 # the Go-built tools of go-tools.txt (into $AGORA_HOME/bin), the npm tools of node-tools.txt (into
 # $AGORA_HOME/node), the Python tools of python-tools.txt (into the virtualenv $AGORA_HOME/python)
-# and the Kafka broker's jars from Maven Central (kafka/pom.xml, into $AGORA_HOME/kafka/libs).
+# and the Kafka broker's jars and metrics agent from Maven Central (kafka/, into $AGORA_HOME/kafka).
 # Quick when nothing is missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
@@ -217,42 +217,59 @@ install_python_tools() {
 }
 
 # ---- Kafka, from Maven Central ------------------------------------------------------------------
-# Apache Kafka is not in Debian. Its jars and their runtime dependencies are copied by Maven into
-# $KAFKA_LIBS ($AGORA_HOME/kafka/libs); a stamp holding the pom's checksum makes the next run a no-op.
+# Apache Kafka is not in Debian. Maven copies the runtime dependencies of a pom into a folder: the
+# broker's jars (kafka/pom.xml) into $KAFKA_LIBS, the Prometheus JMX exporter's Java agent
+# (kafka/jmx-exporter/pom.xml) beside them, off the class path. A stamp holding each pom's checksum
+# makes the next run a no-op.
 KAFKA_POM="$DEPLOY_DIR/kafka/pom.xml"
+KAFKA_AGENT_POM="$DEPLOY_DIR/kafka/jmx-exporter/pom.xml"
 
-kafka_version() { sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_POM"; }
+pom_property() { sed -n "s:.*<$2>\(.*\)</$2>.*:\1:p" "$1"; }
 
-install_kafka() {
-    local version stamp want log fetched
-    version="$(kafka_version)"
-    stamp="$AGORA_HOME/kafka/.pom.sha256"
-    want="$(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
-    if [[ -f "$KAFKA_LIBS/kafka_2.13-$version.jar" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
-        ok "Kafka $version present ($(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars)"
+# fetch_from_maven <what> <pom> <folder> <stamp> <jar> [maven option...] : fills <folder> with the
+# pom's runtime dependencies unless <folder>/<jar> is there and <stamp> holds the pom's checksum.
+fetch_from_maven() {
+    local what="$1" pom="$2" dir="$3" stamp="$4" jar="$5" want log fetched
+    shift 5
+    want="$(sha256sum "$pom" | cut -d' ' -f1)"
+    if [[ -f "$dir/$jar" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+        ok "$what present ($(find "$dir" -name '*.jar' | wc -l) jars)"
         return
     fi
     command -v mvn >/dev/null || die "mvn is missing (Debian package maven, listed in packages.txt)"
     command -v java >/dev/null || die "java is missing (Debian package default-jre-headless, listed in packages.txt)"
-    step "Fetching Apache Kafka $version and its dependencies from Maven Central (about 45 MB the first time)"
-    mkdir -p "$AGORA_HOME/kafka"
-    log="$AGORA_HOME/kafka/maven.log"
-    rm -rf "$KAFKA_LIBS.new"
+    step "Fetching $what from Maven Central into $dir"
+    mkdir -p "$(dirname "$dir")"
+    log="$dir-maven.log"
+    rm -rf "$dir.new"
     # A progress line every 10 files; the whole output stays in the log.
     # Success is judged from the log below, so a failed download is reported with its cause.
-    mvn -B -f "$KAFKA_POM" dependency:copy-dependencies -DincludeScope=runtime \
-        -DoutputDirectory="$KAFKA_LIBS.new" 2>&1 | tee "$log" |
+    mvn -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir.new" "$@" 2>&1 |
+        tee "$log" |
         awk '/^\[INFO\] Downloaded from/ { if (++n % 10 == 0) { printf "    %d files downloaded\n", n; fflush() } }' ||
         true
-    fetched="$(find "$KAFKA_LIBS.new" -name '*.jar' 2>/dev/null | wc -l)"
-    if ! grep -q 'BUILD SUCCESS' "$log" || [[ ! -f "$KAFKA_LIBS.new/kafka_2.13-$version.jar" ]]; then
+    if ! grep -q 'BUILD SUCCESS' "$log" || [[ ! -f "$dir.new/$jar" ]]; then
         tail -n 20 "$log" | sed 's/^/    | /' >&2
-        die "Maven could not fetch Kafka $version; the whole output is in $log"
+        die "Maven could not fetch $what; the whole output is in $log"
     fi
-    rm -rf "$KAFKA_LIBS"
-    mv "$KAFKA_LIBS.new" "$KAFKA_LIBS"
+    # Counted only now: a failed run may leave no folder, and find's error would end the script unreported.
+    fetched="$(find "$dir.new" -name '*.jar' | wc -l)"
+    rm -rf "$dir"
+    mv "$dir.new" "$dir"
     echo "$want" >"$stamp"
-    ok "Kafka $version: $fetched jars in $KAFKA_LIBS"
+    ok "$what: $fetched jars in $dir"
+}
+
+install_kafka() {
+    local version agent_version
+    version="$(pom_property "$KAFKA_POM" kafka.version)"
+    fetch_from_maven "Apache Kafka $version" "$KAFKA_POM" "$KAFKA_LIBS" "$AGORA_HOME/kafka/.pom.sha256" \
+        "kafka_2.13-$version.jar"
+    # Without its version in the file name, the agent's path in programs/kafka.conf stays put.
+    agent_version="$(pom_property "$KAFKA_AGENT_POM" jmx-exporter.version)"
+    fetch_from_maven "the Prometheus JMX exporter agent $agent_version" "$KAFKA_AGENT_POM" \
+        "$(dirname "$KAFKA_AGENT_JAR")" "$AGORA_HOME/kafka/.agent-pom.sha256" "$(basename "$KAFKA_AGENT_JAR")" \
+        -Dmdep.stripVersion=true
 }
 
 main() {

@@ -68,6 +68,8 @@ ADMIN_PASSWORD=admin-password
 KAFKA_TOPICS=(product-created product-updated product-deleted order-created order-cancelled)
 KAFKA_PARTITIONS=3
 KAFKA_LIBS="$AGORA_HOME/kafka/libs"
+# The Prometheus JMX exporter's Java agent, which serves the broker's metrics on KAFKA_METRICS_PORT.
+KAFKA_AGENT_JAR="$AGORA_HOME/kafka/agent/jmx_prometheus_javaagent.jar"
 # Where the services send traces (OTLP over HTTP, to Jaeger) and logs (to VictoriaLogs); empty when
 # that server is left out.
 if [[ " ${AGORA_INFRA[*]} " == *" jaeger "* ]]; then
@@ -87,7 +89,8 @@ fi
 # ports.env is one.
 RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGORA_ETC AGORA_SECRETS
     BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
-    ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S GATEWAY_RATE_LIMITS GATEWAY_ROUTES_FILE)
+    ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S GATEWAY_RATE_LIMITS GATEWAY_ROUTES_FILE
+    KAFKA_AGENT_JAR)
 RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT AGORA_TRACE_SAMPLE_RATIO)
 mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
@@ -168,7 +171,7 @@ infra_address() {
     case "$1" in
         postgres) echo "127.0.0.1:$POSTGRES_PORT" ;;
         redis) echo "127.0.0.1:$REDIS_PORT" ;;
-        kafka) echo "127.0.0.1:$KAFKA_PORT" ;;
+        kafka) echo "127.0.0.1:$KAFKA_PORT, metrics http://127.0.0.1:$KAFKA_METRICS_PORT/metrics" ;;
         rabbitmq) echo "127.0.0.1:$RABBITMQ_PORT, http://localhost:$RABBITMQ_UI_PORT" ;;
         mailpit) echo "http://localhost:$MAILPIT_UI_PORT, SMTP 127.0.0.1:$MAILPIT_SMTP_PORT" ;;
         pg_exporter) echo "http://127.0.0.1:$PG_EXPORTER_PORT/metrics" ;;

@@ -107,10 +107,12 @@ prepare_rabbitmq() {
 prepare_kafka() {
     mkdir -p "$AGORA_DATA/kafka"
     [[ -d "$KAFKA_LIBS" ]] || die "$KAFKA_LIBS is missing; run deploy/local/install.sh"
+    [[ -f "$KAFKA_AGENT_JAR" ]] || die "$KAFKA_AGENT_JAR is missing; run deploy/local/install.sh"
     local conf
     conf="$(render "$DEPLOY_DIR/etc/kafka.properties")" || exit 1
     write_if_changed "$AGORA_ETC/kafka.properties" <<<"$conf" || true
     render "$DEPLOY_DIR/etc/kafka-log4j2.properties" | write_if_changed "$AGORA_ETC/kafka-log4j2.properties" || true
+    render "$DEPLOY_DIR/etc/kafka-metrics.yaml" | write_if_changed "$AGORA_ETC/kafka-metrics.yaml" || true
     [[ -f "$AGORA_DATA/kafka/meta.properties" ]] && return
     # KRaft needs its log folder formatted once with a cluster id: 16 random bytes, base64url.
     local cluster_id

@@ -1,20 +1,24 @@
-"""The platform's metrics: every process's /metrics passes `promtool check metrics`, and every metric a
-dashboard (deploy/grafana) or a Prometheus rule (deploy/prometheus) queries is exported by a service or
-by one of the exporters Prometheus scrapes."""
+"""The platform's metrics: every service's and the Kafka broker's /metrics passes `promtool check metrics`,
+and every metric a dashboard (deploy/grafana) or a Prometheus rule (deploy/prometheus) queries is exported
+by a service or by one of the exporters Prometheus scrapes."""
 import json
 import os
 import pathlib
+import re
 import subprocess
 import urllib.request
 
 import pytest
+
+from test_orders import new_product, wait_until
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # Port variables of deploy/local/ports.env, set by run.sh.
 SERVICES = {"gateway": "GATEWAY_PORT", "auth": "AUTH_PORT", "product": "PRODUCT_PORT", "order": "ORDER_PORT",
             "mail": "MAIL_PORT"}
-EXPORTERS = {"postgres": "PG_EXPORTER_PORT", "redis": "REDIS_EXPORTER_PORT", "rabbitmq": "RABBITMQ_METRICS_PORT"}
+EXPORTERS = {"postgres": "PG_EXPORTER_PORT", "redis": "REDIS_EXPORTER_PORT", "rabbitmq": "RABBITMQ_METRICS_PORT",
+             "kafka": "KAFKA_METRICS_PORT"}
 
 
 def scrape(port_variable):
@@ -41,16 +45,38 @@ def queried_names():
     return json.loads(result.stdout)
 
 
+def assert_promtool_passes(name, body):
+    checked = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True)
+    assert checked.returncode == 0, f"{name}: promtool check metrics:\n{checked.stdout}{checked.stderr}"
+
+
+@pytest.fixture(scope="module")
+def kafka_counted_an_event():
+    """The broker makes a topic's meters at the topic's first message, and this file may run before any
+    journey has published one: a new product sends product-created through product's outbox."""
+    new_product()
+    counted = re.compile(r'^kafka_server_brokertopicmetrics_messagesin_total\{[^}]*topic="product-created"', re.M)
+    assert wait_until(lambda: counted.search(scrape(EXPORTERS["kafka"])[1])), \
+        "the broker's metrics never counted the product-created event"
+
+
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_metrics_page_passes_promtool(service):
     content_type, body = scrape(SERVICES[service])
     assert content_type.startswith("text/plain")
     assert f"agora_{service}_http_requests_total" in body
-    checked = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True)
-    assert checked.returncode == 0, f"{service}: promtool check metrics:\n{checked.stdout}{checked.stderr}"
+    assert_promtool_passes(service, body)
 
 
-def test_every_queried_metric_is_exported():
+def test_kafka_metrics_page_passes_promtool(kafka_counted_an_event):
+    content_type, body = scrape(EXPORTERS["kafka"])
+    assert content_type.startswith("text/plain")
+    assert re.search(r"^kafka_controller_kafkacontroller_activecontrollercount 1(\.0)?$", body, re.M), \
+        "the broker does not report itself the active controller"
+    assert_promtool_passes("kafka", body)
+
+
+def test_every_queried_metric_is_exported(kafka_counted_an_event):
     exported = set()
     for variable in list(SERVICES.values()) + list(EXPORTERS.values()):
         exported |= exposition_names(scrape(variable)[1])

@@ -19,8 +19,9 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import promql_names  # noqa: E402
 
 SERVICES = ["gateway", "auth", "product", "order", "mail"]
-# Where non-Agora names come from: the PostgreSQL and Redis exporters, RabbitMQ's plugin.
-KNOWN_PREFIXES = ("agora_", "pg_", "redis_", "rabbitmq_")
+# Where non-Agora names come from: the PostgreSQL and Redis exporters, RabbitMQ's plugin, the Kafka
+# broker's JMX exporter agent (deploy/local/etc/kafka-metrics.yaml).
+KNOWN_PREFIXES = ("agora_", "pg_", "redis_", "rabbitmq_", "kafka_")
 
 
 def self_check():
