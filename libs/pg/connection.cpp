@@ -137,35 +137,50 @@ Task<Outcome<void>> Connection::flush() {
     }
 }
 
+Task<Outcome<void>> Connection::result_ready() {
+    // PQconsumeInput reads one buffer per call; wait() checks the socket before waiting, so a large
+    // result already queued in the kernel is drained without waiting for an edge that never comes.
+    // (No endless loop here: g++ 12 miscompiles a coroutine whose body cannot reach its end.)
+    bool consumed = PQconsumeInput(conn_) != 0;
+    while (consumed && PQisBusy(conn_)) {
+        if (!co_await wait(WaitType::wait_read)) co_return failed(lost("receive"));
+        consumed = PQconsumeInput(conn_) != 0;
+    }
+    if (!consumed) co_return failed(lost("receive"));
+    co_return Outcome<void>{};
+}
+
+// Keeps the first failure of a command's results, or its last good result.
+void Connection::file(detail::ResultPtr result, detail::ResultPtr& kept, std::optional<Failure>& failure) {
+    switch (PQresultStatus(result.get())) {
+        case PGRES_COMMAND_OK:
+        case PGRES_TUPLES_OK:
+        case PGRES_EMPTY_QUERY:
+            if (!failure) kept = std::move(result);
+            break;
+        case PGRES_PIPELINE_ABORTED: break;  // skipped after an earlier failure, which is the outcome
+        case PGRES_COPY_IN:
+        case PGRES_COPY_OUT:
+        case PGRES_COPY_BOTH:
+            // COPY is not supported here; the protocol state cannot be recovered, so drop the connection.
+            broken_ = true;
+            if (!failure) failure = Failure::client("COPY is not supported");
+            break;
+        default:
+            if (!failure) failure = failure_of(result.get());
+            break;
+    }
+}
+
 Task<Outcome<detail::ResultPtr>> Connection::read_results() {
     detail::ResultPtr kept;
     std::optional<Failure> failure;
     while (true) {
-        // PQconsumeInput reads one buffer per call; wait() checks the socket before waiting, so a large
-        // result already queued in the kernel is drained without waiting for an edge that never comes.
-        while (true) {
-            if (!PQconsumeInput(conn_)) co_return failed(lost("receive"));
-            if (!PQisBusy(conn_)) break;
-            if (!co_await wait(WaitType::wait_read)) co_return failed(lost("receive"));
-        }
+        if (auto ready = co_await result_ready(); !ready) co_return failed(std::move(ready.error()));
         detail::ResultPtr result(PQgetResult(conn_));
         if (!result) break;
-        switch (PQresultStatus(result.get())) {
-            case PGRES_COMMAND_OK:
-            case PGRES_TUPLES_OK:
-            case PGRES_EMPTY_QUERY:
-                if (!failure) kept = std::move(result);
-                break;
-            case PGRES_COPY_IN:
-            case PGRES_COPY_OUT:
-            case PGRES_COPY_BOTH:
-                // COPY is not supported here; the protocol state cannot be recovered, so drop the connection.
-                broken_ = true;
-                co_return failed(Failure::client("COPY is not supported"));
-            default:
-                if (!failure) failure = failure_of(result.get());
-                break;
-        }
+        file(std::move(result), kept, failure);
+        if (broken_) co_return failed(std::move(*failure));
     }
     if (PQstatus(conn_) == CONNECTION_BAD) {
         broken_ = true;
@@ -209,6 +224,69 @@ Task<Outcome<Rows>> Connection::execute(std::string sql) {
     auto result = co_await read_results();
     if (!result) co_return failed(std::move(result.error()));
     co_return Rows(std::move(*result));
+}
+
+Task<Outcome<std::vector<Rows>>> Connection::execute_all(const std::vector<Statement>& statements) {
+    if (state() == State::kBroken) co_return failed(Failure::lost("connection is broken"));
+    // A connection left in pipeline mode by an error below is broken, so never used again.
+    if (PQenterPipelineMode(conn_) != 1) co_return failed(lost("pipeline mode"));
+    struct Sent {
+        bool prepare;  // a preparation of `name`, else a statement
+        std::string name;
+    };
+    std::vector<Sent> sent;
+    std::unordered_set<std::string> preparing;
+    std::vector<const char*> values;
+    for (const auto& statement : statements) {
+        std::string name(statement.query.name);
+        if (!prepared_.contains(name) && !preparing.contains(name)) {
+            std::string sql(statement.query.sql);
+            if (!PQsendPrepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(statement.params.size()),
+                               nullptr)) {
+                co_return failed(lost("prepare"));
+            }
+            preparing.insert(name);
+            sent.push_back(Sent{true, name});
+        }
+        values.clear();
+        for (const auto& p : statement.params) values.push_back(p ? p->c_str() : nullptr);
+        if (!PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                                 nullptr, 0)) {
+            co_return failed(lost("send"));
+        }
+        sent.push_back(Sent{false, std::move(name)});
+    }
+    if (!PQpipelineSync(conn_)) co_return failed(lost("sync"));
+    if (auto flushed = co_await flush(); !flushed) co_return failed(std::move(flushed.error()));
+
+    std::vector<Rows> rows;
+    rows.reserve(statements.size());
+    std::optional<Failure> failure;
+    for (const auto& command : sent) {
+        detail::ResultPtr kept;
+        while (true) {
+            if (auto ready = co_await result_ready(); !ready) co_return failed(std::move(ready.error()));
+            detail::ResultPtr result(PQgetResult(conn_));
+            if (!result) break;
+            file(std::move(result), kept, failure);
+            if (broken_) co_return failed(std::move(*failure));
+        }
+        if (command.prepare) {
+            if (kept) prepared_.insert(command.name);  // not when it failed or was skipped
+        } else if (!failure) {
+            rows.emplace_back(std::move(kept));
+        }
+    }
+    // libpq 15 gives no NULL after the sync's own result.
+    if (auto ready = co_await result_ready(); !ready) co_return failed(std::move(ready.error()));
+    detail::ResultPtr synced(PQgetResult(conn_));
+    if (!synced || PQresultStatus(synced.get()) != PGRES_PIPELINE_SYNC) {
+        broken_ = true;
+        co_return failed(Failure::lost("unexpected result in a pipeline"));
+    }
+    if (PQexitPipelineMode(conn_) != 1) co_return failed(lost("pipeline mode"));
+    if (failure) co_return failed(std::move(*failure));
+    co_return rows;
 }
 
 Connection::State Connection::state() const {

@@ -4,9 +4,11 @@
 // a time; the Pool guarantees it.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 
@@ -21,6 +23,12 @@ struct pg_conn;
 }
 
 namespace agora::pg {
+
+// One statement of a batch: its query and parameters.
+struct Statement {
+    Query query;
+    Params params;
+};
 
 struct ConnectOptions {
     std::string conninfo;  // postgresql://user:password@host:port/db?...
@@ -41,6 +49,10 @@ public:
     Task<Outcome<Rows>> execute(Query query, const Params& params);
     // Plain SQL through the simple protocol: no parameters, several statements allowed (migrations, BEGIN).
     Task<Outcome<Rows>> execute(std::string sql);
+    // Statements sent together with one sync in libpq's pipeline mode: one round trip for all of them.
+    // The server stops at the first failure and skips the rest; that failure is the outcome. Outside an
+    // explicit transaction the batch is one implicit transaction.
+    Task<Outcome<std::vector<Rows>>> execute_all(const std::vector<Statement>& statements);
 
     State state() const;
     // Checks without waiting whether the server closed an idle connection (restart, idle timeout).
@@ -52,6 +64,8 @@ private:
     Task<Outcome<void>> connect(std::chrono::steady_clock::time_point deadline);
     Task<Outcome<void>> flush();
     Task<Outcome<detail::ResultPtr>> read_results();
+    Task<Outcome<void>> result_ready();
+    void file(detail::ResultPtr result, detail::ResultPtr& kept, std::optional<Failure>& failure);
     Task<bool> wait(asio::posix::descriptor_base::wait_type type);
     void track_socket();
     Failure lost(std::string_view what);

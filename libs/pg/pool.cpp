@@ -31,6 +31,21 @@ void end_statement(tracing::Span& span, const Outcome<T>& outcome) {
     span.set_error(outcome.error().connection_lost ? "connection lost" : "statement failed");
 }
 
+constexpr Query kBegin{"agora_begin", "BEGIN"};
+constexpr Query kCommit{"agora_commit", "COMMIT"};
+
+// One client span for the statements of one round trip, named by the first statement after BEGIN.
+tracing::Span batch_span(const std::vector<Statement>& statements) {
+    if (!tracing::tracing_on() || statements.empty()) return {};
+    const auto& first = statements.size() > 1 && statements.front().query.name == kBegin.name ? statements[1]
+                                                                                               : statements.front();
+    auto span = statement_span(first.query.name, first.query.sql);
+    if (span.recording() && statements.size() > 1) {
+        span.set("db.operation.batch.size", static_cast<std::int64_t>(statements.size()));
+    }
+    return span;
+}
+
 }  // namespace
 namespace detail {
 
@@ -249,24 +264,44 @@ Task<Outcome<Rows>> Pool::run(Query query, Params params) {
 }
 
 Task<Outcome<Transaction>> Pool::begin() {
-    auto span = statement_span("BEGIN", "BEGIN");
     auto lease = co_await acquire();
     if (!lease) co_return failed(std::move(lease.error()));
-    auto begun = co_await (*lease)->execute(std::string("BEGIN"));
-    if (!begun) co_return failed(std::move(begun.error()));
     co_return Transaction(std::move(*lease));
 }
 
-Task<Outcome<Rows>> Transaction::run(Query query, Params params) {
+Task<Outcome<std::vector<Rows>>> Transaction::send(std::vector<Statement> statements) {
     if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    bool opens = !begun_;
+    if (opens) statements.insert(statements.begin(), Statement{kBegin, {}});
+    begun_ = true;
+    auto span = batch_span(statements);
+    auto rows = co_await lease_->execute_all(statements);
+    end_statement(span, rows);
+    if (rows && opens) rows->erase(rows->begin());
+    co_return rows;
+}
+
+Task<Outcome<Rows>> Transaction::run_one(Query query, Params params) {
+    if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    if (!begun_) {
+        std::vector<Statement> statements;
+        statements.push_back(Statement{query, std::move(params)});
+        auto rows = co_await send(std::move(statements));
+        if (!rows) co_return failed(std::move(rows.error()));
+        co_return std::move(rows->front());
+    }
     auto span = statement_span(query.name, query.sql);
     auto rows = co_await lease_->execute(query, params);
     end_statement(span, rows);
     co_return rows;
 }
 
+Task<Outcome<std::vector<Rows>>> Transaction::run(Batch batch) { return send(std::move(batch.statements_)); }
+
 Task<Outcome<void>> Transaction::execute(std::string sql) {
     if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    if (!begun_) sql = "BEGIN; " + sql;
+    begun_ = true;
     auto done = co_await lease_->execute(std::move(sql));
     if (!done) co_return failed(std::move(done.error()));
     co_return Outcome<void>{};
@@ -274,6 +309,10 @@ Task<Outcome<void>> Transaction::execute(std::string sql) {
 
 Task<Outcome<void>> Transaction::commit() {
     if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    if (!begun_) {
+        lease_.reset();  // nothing ran: nothing to commit
+        co_return Outcome<void>{};
+    }
     if (lease_->state() == Connection::State::kFailedTransaction) {
         // The server would answer COMMIT with a silent ROLLBACK; say so instead.
         auto rolled_back = co_await finish("ROLLBACK");
@@ -283,8 +322,30 @@ Task<Outcome<void>> Transaction::commit() {
     co_return co_await finish("COMMIT");
 }
 
+Task<Outcome<std::vector<Rows>>> Transaction::commit(Batch batch) {
+    if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    auto statements = std::move(batch.statements_);
+    statements.push_back(Statement{kCommit, {}});
+    auto rows = co_await send(std::move(statements));
+    if (!rows) {
+        // A failed statement left the transaction open and failed (COMMIT was skipped): end it.
+        if (lease_->state() != Connection::State::kBroken && lease_->state() != Connection::State::kIdle) {
+            co_await finish("ROLLBACK");
+        }
+        lease_.reset();
+        co_return failed(std::move(rows.error()));
+    }
+    lease_.reset();
+    rows->pop_back();
+    co_return rows;
+}
+
 Task<Outcome<void>> Transaction::rollback() {
     if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    if (!begun_) {
+        lease_.reset();
+        co_return Outcome<void>{};
+    }
     co_return co_await finish("ROLLBACK");
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "pg/batch.hpp"
 #include "pg/connection.hpp"
 #include "pg/failure.hpp"
 #include "pg/params.hpp"
@@ -62,6 +63,8 @@ private:
     std::unique_ptr<Connection> connection_;
 };
 
+// BEGIN goes out with the transaction's first statements, so a transaction costs no round trip of its
+// own; one that runs nothing sends nothing.
 class Transaction {
 public:
     Transaction() = default;
@@ -71,19 +74,27 @@ public:
 
     template <class... Args>
     Task<Outcome<Rows>> query(Query query, const Args&... args) {
-        return run(query, make_params(args...));
+        return run_one(query, make_params(args...));
     }
+    // The batch's statements in one round trip; their rows, in order.
+    Task<Outcome<std::vector<Rows>>> run(Batch batch);
     // Plain SQL through the simple protocol, several statements allowed, no parameters (migrations).
     Task<Outcome<void>> execute(std::string sql);
     // Fails, and the transaction is rolled back, if any statement in it failed.
     Task<Outcome<void>> commit();
+    // The batch's statements and COMMIT in one round trip; the transaction is over either way (rolled
+    // back when a statement failed).
+    Task<Outcome<std::vector<Rows>>> commit(Batch batch);
     Task<Outcome<void>> rollback();
     bool active() const { return static_cast<bool>(lease_); }
 
 private:
-    Task<Outcome<Rows>> run(Query query, Params params);
+    Task<Outcome<Rows>> run_one(Query query, Params params);
+    // Sends the statements, after BEGIN when none was sent yet; the rows of `statements` only.
+    Task<Outcome<std::vector<Rows>>> send(std::vector<Statement> statements);
     Task<Outcome<void>> finish(std::string sql);
     Lease lease_;
+    bool begun_ = false;
 };
 
 class Pool {

@@ -1,0 +1,158 @@
+#include <gtest/gtest.h>
+
+#include "pg/pool.hpp"
+#include "testing/postgres_server.hpp"
+#include "testing/run_task.hpp"
+
+namespace agora::pg {
+namespace {
+
+using testing::run_task;
+using namespace std::chrono_literals;
+
+constexpr Query kInsert{"batch_insert", "INSERT INTO batch_items (id, note) VALUES ($1, $2) RETURNING id * 10"};
+constexpr Query kNotes{"batch_notes", "SELECT string_agg(note, ',' ORDER BY id) FROM batch_items WHERE id < $1"};
+constexpr Query kCount{"batch_count", "SELECT count(*) FROM batch_items"};
+constexpr Query kBroken{"batch_broken", "SELEC 1"};
+constexpr Query kBackendPid{"batch_pid", "SELECT pg_backend_pid()"};
+constexpr Query kNow{"batch_now", "SELECT now()::text"};
+constexpr Query kPause{"batch_pause", "SELECT pg_sleep(0.02)"};
+
+class BatchIt : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        server_ = new testing::PostgresServer();
+        ASSERT_EQ(server_->psql("CREATE TABLE batch_items (id int PRIMARY KEY, note text)"), 0);
+    }
+    static void TearDownTestSuite() {
+        delete server_;
+        server_ = nullptr;
+    }
+    void SetUp() override { ASSERT_EQ(server_->psql("TRUNCATE batch_items"), 0); }
+
+    PoolConfig config() {
+        PoolConfig c;
+        c.conninfo = server_->url();
+        c.size = 1;  // one connection: each test sees what earlier transactions left on it
+        c.acquire_timeout = 300ms;
+        return c;
+    }
+    template <class T>
+    T run(Task<T> task) {
+        return run_task(io_, std::move(task));
+    }
+    std::int64_t count(Pool& pool) {
+        auto rows = run(pool.query(kCount));
+        EXPECT_TRUE(rows) << rows.error().message;
+        return rows ? rows->front().get<std::int64_t>(0) : -1;
+    }
+
+    static testing::PostgresServer* server_;
+    asio::io_context io_;
+};
+
+testing::PostgresServer* BatchIt::server_ = nullptr;
+
+TEST_F(BatchIt, ABatchAnswersEachStatementInOrderAndSeesTheEarlierOnes) {
+    Pool pool(io_, config());
+    auto rows = run([&]() -> Task<Outcome<std::vector<Rows>>> {
+        auto tx = co_await pool.begin();
+        EXPECT_TRUE(tx);
+        Batch batch;
+        batch.add(kInsert, 1, "a").add(kInsert, 2, "b").add(kNotes, 3);
+        auto first = co_await tx->run(std::move(batch));
+        EXPECT_TRUE(first) << first.error().message;
+        // A statement after the batch runs in the same transaction.
+        auto more = co_await tx->query(kInsert, 3, "c");
+        EXPECT_TRUE(more) << more.error().message;
+        co_await tx->commit();
+        co_return first;
+    }());
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), 3u);
+    EXPECT_EQ((*rows)[0].front().get<std::int64_t>(0), 10);
+    EXPECT_EQ((*rows)[1].front().get<std::int64_t>(0), 20);
+    EXPECT_EQ((*rows)[2].front().get<std::string>(0), "a,b");
+    EXPECT_EQ(count(pool), 3);
+}
+
+TEST_F(BatchIt, CommitWithABatchStoresAllOrNothing) {
+    Pool pool(io_, config());
+    auto stored = run([&]() -> Task<Outcome<std::vector<Rows>>> {
+        auto tx = co_await pool.begin();
+        Batch batch;
+        batch.add(kInsert, 1, "a").add(kInsert, 2, "b");
+        co_return co_await tx->commit(std::move(batch));
+    }());
+    ASSERT_TRUE(stored) << stored.error().message;
+    EXPECT_EQ(stored->size(), 2u);
+    EXPECT_EQ(count(pool), 2);
+
+    // The duplicate fails: the statement before it, and the one after, are not kept.
+    auto refused = run([&]() -> Task<Outcome<std::vector<Rows>>> {
+        auto tx = co_await pool.begin();
+        EXPECT_TRUE(co_await tx->query(kInsert, 3, "before"));
+        Batch batch;
+        batch.add(kInsert, 4, "d").add(kInsert, 1, "duplicate").add(kInsert, 5, "e");
+        auto out = co_await tx->commit(std::move(batch));
+        EXPECT_FALSE(tx->active());
+        co_return out;
+    }());
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(refused.error().is_unique_violation()) << refused.error().message;
+    EXPECT_FALSE(refused.error().connection_lost);
+    EXPECT_EQ(count(pool), 2);  // and the one connection is usable again
+}
+
+TEST_F(BatchIt, AStatementThatCannotBePreparedFailsTheBatchAndTheConnectionStaysUsable) {
+    Pool pool(io_, config());
+    for (int attempt = 0; attempt < 2; ++attempt) {  // the failed preparation is not remembered as done
+        auto refused = run([&]() -> Task<Outcome<std::vector<Rows>>> {
+            auto tx = co_await pool.begin();
+            Batch batch;
+            batch.add(kInsert, 10 + attempt, "x").add(kBroken);
+            co_return co_await tx->commit(std::move(batch));
+        }());
+        ASSERT_FALSE(refused);
+        EXPECT_EQ(refused.error().sqlstate, "42601") << refused.error().message;  // syntax error
+    }
+    EXPECT_EQ(count(pool), 0);
+    auto tx = run(pool.begin());
+    ASSERT_TRUE(tx);
+    Batch batch;
+    batch.add(kInsert, 1, "after");
+    auto ok = run(tx->commit(std::move(batch)));
+    EXPECT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(count(pool), 1);
+}
+
+TEST_F(BatchIt, OneTransactionSpansItsStatementsAndAnEmptyOneLeavesTheConnectionAsItWas) {
+    Pool pool(io_, config());
+    auto pid = run(pool.query(kBackendPid));
+    ASSERT_TRUE(pid);
+    auto checks = run([&]() -> Task<Outcome<std::vector<Rows>>> {
+        {
+            auto idle = co_await pool.begin();
+            EXPECT_TRUE(co_await idle->commit());
+            auto unused = co_await pool.begin();
+            EXPECT_TRUE(co_await unused->rollback());
+        }
+        auto tx = co_await pool.begin();
+        auto first = co_await tx->query(kNow);
+        EXPECT_TRUE(first);
+        Batch batch;
+        batch.add(kPause).add(kNow).add(kBackendPid);
+        auto rest = co_await tx->run(std::move(batch));
+        EXPECT_TRUE(co_await tx->rollback());
+        if (rest && first) rest->insert(rest->begin(), std::move(*first));
+        co_return rest;
+    }());
+    ASSERT_TRUE(checks) << checks.error().message;
+    ASSERT_EQ(checks->size(), 4u);
+    // now() is the transaction's start: the same before and after the pause only within one transaction.
+    EXPECT_EQ((*checks)[0].front().get<std::string>(0), (*checks)[2].front().get<std::string>(0));
+    EXPECT_EQ((*checks)[3].front().get<std::int64_t>(0), pid->front().get<std::int64_t>(0));
+}
+
+}  // namespace
+}  // namespace agora::pg
