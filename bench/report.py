@@ -62,7 +62,9 @@ class Scenario:
         self.id, self.title = sid, title
         self.targets = {}  # name -> Target, in manifest order
         self.rate = None
-        self.memory = {}  # process -> (hwm_kb, rss_kb)
+        self.memory = {}  # process -> (hwm_kb, rss_kb), the highest peak read during the scenario
+        self.target_memory = {}  # (target, process) -> hwm_kb, read while the processes served that target only
+        self.spans = {}  # (target, service) -> [exported, dropped], summed over the service's runs
         self.delays = None  # Delays, for the order-to-stock scenario
         self.drain_s = None  # how long earlier scenarios' holds took to be confirmed before it started
 
@@ -130,6 +132,7 @@ def read_results(results):
     """The run's config, its scenarios in order, the memory read at the end and its goals: (kind, fields)
     in manifest order, scenarios that did not run included (BENCH_ONLY)."""
     config, scenarios, final_memory, goals = {}, {}, {}, []
+    run_peak = {}  # process -> the highest VmHWM read in the run, before any restart of it too
     for line in (results / "manifest.tsv").read_text().splitlines():
         fields = line.split("\t")
         kind, rest = fields[0], fields[1:]
@@ -142,8 +145,20 @@ def read_results(results):
         elif kind == "rate":
             scenarios[rest[0]].rate = int(rest[1])
         elif kind == "memory":
-            memory = scenarios[rest[0]].memory if rest[0] in scenarios else final_memory
-            memory[rest[1]] = (int(rest[2]), int(rest[3]))
+            hwm, rss = int(rest[2]), int(rest[3])
+            run_peak[rest[1]] = max(hwm, run_peak.get(rest[1], 0))
+            s = scenarios.get(rest[0])
+            if s is None:
+                final_memory[rest[1]] = (hwm, rss)
+                continue
+            s.memory[rest[1]] = (max(hwm, s.memory.get(rest[1], (0,))[0]), rss)
+            if len(rest) > 4:
+                key = (rest[4], rest[1])
+                s.target_memory[key] = max(hwm, s.target_memory.get(key, 0))
+        elif kind == "spans":
+            counts = scenarios[rest[0]].spans.setdefault((rest[1], rest[2]), [0, 0])
+            counts[0] += int(rest[3])
+            counts[1] += int(rest[4])
         elif kind in GOAL_KINDS:
             goals.append((kind, rest))
         elif kind.startswith("goal"):
@@ -167,8 +182,14 @@ def read_results(results):
                 t.p99_us.append(report["latencies"]["99th"] / 1e3)
                 t.vegeta_failed += round(report["requests"] * (1.0 - report["success"]))
                 t.sent_rates.append(report["rate"])
-            if t.process in s.memory:
+            if (t.name, t.process) in s.target_memory:
+                t.hwm_kb = s.target_memory[(t.name, t.process)]
+            elif t.process in s.memory:
                 t.hwm_kb = s.memory[t.process][0]
+    # A process restarted during the run (the tracing scenario does) starts its VmHWM again: its peak is
+    # the highest read at any time.
+    for process, (hwm, rss) in final_memory.items():
+        final_memory[process] = (max(hwm, run_peak[process]), rss)
     return config, list(scenarios.values()), final_memory, goals
 
 
@@ -274,6 +295,40 @@ def scenario_section(s, config):
                 f"{fmt_ratio(subject.median_p99(), ref.median_p99())} | {fmt_ratio(subject.hwm_kb, ref.hwm_kb)} |"
             )
         lines.append("")
+    if s.spans:
+        lines += spans_section(s)
+    return lines
+
+
+def spans_section(s):
+    """The spans each service exported and dropped in each target's runs (the tracing scenario's arms)."""
+    arms = list(dict.fromkeys(arm for arm, _ in s.spans))
+    services = list(dict.fromkeys(service for _, service in s.spans))
+    lines = [
+        "Spans exported to the collector and dropped (export queue full or collector failing), from each "
+        "service's `/metrics` before each restart, summed over the runs of each target:",
+        "",
+        "| service | " + " | ".join(f"{arm}: exported | {arm}: dropped" for arm in arms) + " |",
+        "|---|" + "---:|---:|" * len(arms),
+    ]
+    totals = {arm: [0, 0] for arm in arms}
+    for service in services:
+        cells = []
+        for arm in arms:
+            counts = s.spans.get((arm, service))
+            if counts is None:
+                cells += ["–", "–"]
+                continue
+            totals[arm][0] += counts[0]
+            totals[arm][1] += counts[1]
+            cells += [fmt_rps(counts[0]), f"**{fmt_rps(counts[1])}**" if counts[1] else "0"]
+        lines.append(f"| {service} | " + " | ".join(cells) + " |")
+    lines.append("| all | " + " | ".join(f"{fmt_rps(e)} | {fmt_rps(d)}" for e, d in totals.values()) + " |")
+    lines.append("")
+    dropping = [f"{arm} ({fmt_rps(d)})" for arm, (_, d) in totals.items() if d]
+    if dropping:
+        lines += ["⚠ Spans were dropped in " + ", ".join(dropping) + ": tracing there did less than record and "
+                  "export every span, so it cost less than full tracing would.", ""]
     return lines
 
 
@@ -451,7 +506,8 @@ Mailpit, auth, product, order, mail and the gateway, with `AGORA_LOG_LEVEL=warn`
 limits off (one generator on one address is what they exist to stop) and its route table with one
 change: `GET /products/{id}` needs a valid token, so that the product scenario pays for the check.
 The payment deadline and reminders keep their defaults (hours), so no timer fires during a run.
-HAProxy runs beside it with the gateway's `/auth/*` and `/products/*` routes and no token check
+Prometheus, the exporters, VictoriaLogs and Jaeger are left out, so the services send no traces or
+logs, until `telemetry-cost` adds Jaeger. HAProxy runs beside it with the gateway's `/auth/*` and `/products/*` routes and no token check
 (keep-alive both sides, `maxconn 4000`). `pgbench -i` adds its tables to the product database at a
 scale of one branch per client. The customer is the seeded admin (any valid token may order); the
 product is created with two billion in stock. Everything is stopped at the end, on failure or
@@ -486,10 +542,22 @@ and raw outputs, `BENCH_OUT` writes the report elsewhere.
   so that delay is negative) and confirmed when the product service consumes `order-created`
   from Kafka. The goal is on the confirmation. The commit time is a little early (the transaction's
   start), so the delays are a little long, never short.
+- **telemetry-cost**: the order scenario of `order-create` with two targets, the same gateway URL
+  in two settings of every service: `tracing-on` samples 100% of traces and exports every span
+  to a Jaeger of the platform (OTLP/HTTP), `tracing-off` samples none (`AGORA_TRACE_SAMPLE_RATIO`
+  1 and 0), so no span is recorded or exported; trace ids are still made and passed on, as at any
+  ratio. Jaeger runs in both. Before a target whose setting differs from the running one, the
+  bench runs `deploy/local/up.sh` again with the other ratio, which restarts the five services;
+  before every measure it waits until the earlier orders' holds are confirmed, so no target
+  measures while the other's backlog drains. The table of spans, from each service's `/metrics`
+  before each restart, shows that the spans were exported and not dropped (a dropped span is work
+  tracing did not do, which would flatter the ratio). Jaeger's own CPU counts against
+  `tracing-on`: it shares the 2 cores.
 - **errors**: requests that failed (non-2xx, socket errors, time-outs) in wrk's and vegeta's runs
   together, and pgbench's failed transactions. A goal with errors on either side fails.
-- **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario; the
-  memory goals read it once every scenario ran.
+- **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario (in
+  `telemetry-cost`, before each restart, so each target's figure is the gateway's in that setting);
+  the memory goals take the highest figure read during the run, restarts included.
 - **ratios**: the first target (the one under test) against each reference measured in the same
   run. The req/s ratio, and so the goals, is the median of the ratios of each round (the rounds
   alternate the targets' order), which cancels most of the drift between rounds; the per-round

@@ -177,7 +177,7 @@ start_platform() {
     # on one address is exactly what they stop; the payment deadline and the reminders stay at their
     # defaults (hours), so no timer fires during the runs.
     export AGORA_BUILD_DIR="$BUILD_DIR" AGORA_SKIP_BUILD=1 AGORA_LOG_LEVEL=warn AGORA_THREADS="$BENCH_THREADS"
-    # Nothing scrapes, ships logs or collects traces during the runs.
+    # Nothing scrapes, ships logs or collects traces during the runs (telemetry-cost adds Jaeger).
     export AGORA_LEAVE_OUT="${BENCH_LEAVE_OUT-pg_exporter redis_exporter victorialogs jaeger prometheus}"
     export GATEWAY_RATE_LIMITS=false GATEWAY_ROUTES_FILE="$WORK/routes.conf"
     # The gateway's routes, except that GET /products/{id} needs a valid token, so that the product
@@ -275,14 +275,16 @@ process_pids() {
     for i in "${!PROC_NAMES[@]}"; do echo "${PROC_NAMES[$i]} ${PROC_PIDS[$i]}"; done
 }
 
+# record_memory <scenario> [<target>] : VmHWM and VmRSS of every process; with a target, taken while
+# the processes served only that target (the tracing scenario restarts them between its targets).
 record_memory() {
-    local scenario="$1" name pid status hwm rss
+    local scenario="$1" target="${2:-}" name pid status hwm rss
     while read -r name pid; do
         status="/proc/$pid/status"
         [[ -r "$status" ]] || continue
         hwm="$(awk '/^VmHWM:/ {print $2}' "$status")"
         rss="$(awk '/^VmRSS:/ {print $2}' "$status")"
-        manifest memory "$scenario" "$name" "${hwm:-0}" "${rss:-0}"
+        manifest memory "$scenario" "$name" "${hwm:-0}" "${rss:-0}" ${target:+"$target"}
     done < <(process_pids)
 }
 
@@ -363,8 +365,10 @@ wanted() { [[ -z "$BENCH_ONLY" || " $BENCH_ONLY " == *" $1 "* ]]; }
 #   --orders <product id>    POST /orders for one item of the product, a new request_id each time
 #   --rate-of <target> <share>  the open-loop rate is that share of the target's median throughput
 #                            (default: BENCH_RATE_SHARE of the slowest HTTP target's)
+#   --before <command>       run with the target's name before each of its measures (warm-up included)
 scenario() {
     local id="$1" title="$2" names=() procs=() urls=() i round out rps slowest="" rate dir rate_of="" share=""
+    local before=""
     shift 2
     wanted "$id" || return 0
     S_HEADERS=()
@@ -374,6 +378,7 @@ scenario() {
             --header) S_HEADERS+=("$2"); shift 2 ;;
             --orders) S_ORDERS="$2"; shift 2 ;;
             --rate-of) rate_of="$2"; share="$3"; shift 3 ;;
+            --before) before="$2"; shift 2 ;;
             *) die "scenario $id: unknown option $1" ;;
         esac
     done
@@ -396,6 +401,7 @@ scenario() {
         for i in $(round_order "$round" "${#names[@]}"); do
             out="$dir/${names[$i]}.wrk.$round.txt"
             [[ "${urls[$i]}" == pgbench:* ]] && out="$dir/${names[$i]}.pgbench.$round.txt"
+            if [[ -n "$before" ]]; then "$before" "${names[$i]}"; fi
             throughput_run "${urls[$i]}" "$BENCH_WARMUP" /dev/null "$id-${names[$i]}-warm$round" || true
             throughput_run "${urls[$i]}" "$BENCH_DURATION" "$out" "$id-${names[$i]}-w$round" ||
                 die "measuring ${urls[$i]} failed: $(tail -n 3 "$out")"
@@ -422,6 +428,7 @@ scenario() {
         for i in $(round_order "$round" "${#names[@]}"); do
             [[ "${urls[$i]}" == pgbench:* ]] && continue
             out="$dir/${names[$i]}.vegeta.$round.json"
+            if [[ -n "$before" ]]; then "$before" "${names[$i]}"; fi
             latency_run "${urls[$i]}" "$rate" "$BENCH_DURATION" "$out" "$id-${names[$i]}-v$round" ||
                 die "vegeta failed on ${urls[$i]}"
             info "round $round/$BENCH_ROUNDS  ${names[$i]}: $rate req/s open loop, $(latency_summary "$out")"
@@ -430,13 +437,24 @@ scenario() {
     record_memory "$id"
 }
 
+# wait_holds_confirmed <seconds> : waits, at most that long, until no reservation is HELD any more (the
+# stock of every earlier order confirmed through the outboxes and Kafka); prints the seconds waited.
+wait_holds_confirmed() {
+    local start=$SECONDS
+    while (($(bench_sql agora_product "SELECT count(*) FROM reservations WHERE status = 'HELD'") > 0)); do
+        ((SECONDS - start < $1)) || break
+        sleep 1
+    done
+    echo $((SECONDS - start))
+}
+
 # order_stock <id> <title> <product id> : orders placed through the gateway at BENCH_STOCK_RATE for
 # BENCH_STOCK_DURATION, then, from the two databases' own timestamps, when each order committed
 # (PENDING), when its stock was held (before the commit, docs/adr/0006) and when the product service
 # confirmed the hold on order-created from Kafka. The commit time is the start of the committing
 # transaction (now()), a little early, so the delays measured are a little long, never short.
 order_stock() {
-    local id="$1" title="$2" product="$3" dir out prefix ids confirmed total start
+    local id="$1" title="$2" product="$3" dir out prefix ids confirmed total start waited
     wanted "$id" || return 0
     dir="$RESULTS/$id"
     mkdir -p "$dir"
@@ -446,13 +464,9 @@ order_stock() {
     step "Scenario $id: $title"
     # The orders of earlier scenarios may still be on their way through the outboxes and Kafka: start
     # once their holds are confirmed, so that this measures the steady rate, not an earlier backlog.
-    start=$SECONDS
-    while (($(bench_sql agora_product "SELECT count(*) FROM reservations WHERE status = 'HELD'") > 0)); do
-        ((SECONDS - start < 300)) || break
-        sleep 1
-    done
-    manifest drain "$id" $((SECONDS - start))
-    info "earlier holds confirmed after $((SECONDS - start))s"
+    waited="$(wait_holds_confirmed 300)"
+    manifest drain "$id" "$waited"
+    info "earlier holds confirmed after ${waited}s"
     S_HEADERS=()
     S_ORDERS="$product"
     prefix="$id-$(date +%s)"
@@ -476,6 +490,70 @@ order_stock() {
     info "$total orders placed, $confirmed holds confirmed"
     manifest delays "$id" orders.tsv reservations.tsv
     record_memory "$id"
+}
+
+# ---- the cost of tracing -----------------------------------------------------------------------
+TRACING_SCENARIO=""
+# The arm the services run in; empty until the tracing scenario first switches.
+TRACING_ARM=""
+
+# tracing_cost <id> <title> <product id> : the order scenario (POST /orders through the gateway, as
+# order-create) with every service tracing at 100% sampling to Jaeger (target tracing-on) and with
+# sampling at 0 (tracing-off: no span recorded or exported; trace ids are still made and passed on, as
+# at any ratio). The arms alternate round by round like any scenario's targets. Jaeger runs in both,
+# so that only the services' tracing differs. It restarts the services: the last scenario to run.
+tracing_cost() {
+    local id="$1" title="$2" product="$3"
+    wanted "$id" || return 0
+    TRACING_SCENARIO="$id"
+    scenario "$id" "$title" --header "Authorization: Bearer $TOKEN" --orders "$product" --before tracing_arm \
+        tracing-on gateway "$GATEWAY_URL/orders" \
+        tracing-off gateway "$GATEWAY_URL/orders"
+    tracing_leave_arm
+}
+
+# tracing_arm <target> : puts the services in that target's arm, then waits until the earlier orders'
+# holds are confirmed, so that no arm measures while the other's backlog drains. A switch runs
+# deploy/local/up.sh again with Jaeger in and the other ratio, which, as after any change of `make up`'s
+# settings, rewrites the services' program sections and restarts the five services.
+tracing_arm() {
+    local arm="$1" ratio start waited
+    case "$arm" in
+        tracing-on) ratio=1 ;;
+        tracing-off) ratio=0 ;;
+        *) die "tracing_arm: no arm $arm" ;;
+    esac
+    if [[ "$arm" != "$TRACING_ARM" ]]; then
+        tracing_leave_arm
+        start=$SECONDS
+        AGORA_LEAVE_OUT="${AGORA_LEAVE_OUT//jaeger/}" AGORA_TRACE_SAMPLE_RATIO="$ratio" "$DEPLOY_DIR/up.sh" \
+            >>"$WORK/logs/up-tracing.log" 2>&1 ||
+            fail_with_log "$WORK/logs/up-tracing.log" "restarting the services for $arm failed"
+        TRACING_ARM="$arm"
+        info "$arm: services restarted with AGORA_TRACE_SAMPLE_RATIO=$ratio in $((SECONDS - start))s"
+    fi
+    waited="$(wait_holds_confirmed 120)"
+    ((waited == 0)) || info "earlier holds confirmed after ${waited}s"
+}
+
+# tracing_leave_arm : before the services restart and at the scenario's end, what they did in the arm
+# they ran: their peak memory, and the spans each exported and dropped (its /metrics) since it started.
+tracing_leave_arm() {
+    local svc page exported dropped
+    [[ -n "$TRACING_ARM" ]] || return 0
+    # The exporter sends what is queued every 500 ms.
+    sleep 1
+    record_memory "$TRACING_SCENARIO" "$TRACING_ARM"
+    for svc in "${AGORA_SERVICES[@]}"; do
+        page="$(curl -fs -m 5 "http://127.0.0.1:$(service_port "$svc")/metrics")" || page=""
+        exported="$(awk '$1 ~ /_trace_spans_exported_total$/ {print $2}' <<<"$page")"
+        dropped="$(awk '$1 ~ /_trace_spans_dropped_total$/ {print $2}' <<<"$page")"
+        if [[ -z "$exported" || -z "$dropped" ]]; then
+            warn "$svc's /metrics has no span counters"
+            continue
+        fi
+        manifest spans "$TRACING_SCENARIO" "$TRACING_ARM" "$svc" "$exported" "$dropped"
+    done
 }
 
 # goal <scenario> <target> <reference> <minimum ratio> : the target's req/s over the reference's.

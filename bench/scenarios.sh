@@ -39,6 +39,11 @@ run_scenarios() {
     order_stock order-stock "Order to stock at $BENCH_STOCK_RATE orders/s" "$PRODUCT_ID"
     confirm_goal order-stock 100
 
+    # Issue 5: the cost of telemetry, the order scenario with every service tracing at 100% sampling to
+    # Jaeger against tracing off, both in this run. Last, since it restarts the services at each switch.
+    tracing_cost telemetry-cost "POST /orders, tracing at 100% sampling against tracing off" "$PRODUCT_ID"
+    goal telemetry-cost tracing-on tracing-off 0.90
+
     local service
     for service in gateway auth product order mail; do memory_goal "$service" 64; done
     memory_goal gateway 48
