@@ -41,6 +41,10 @@ struct ConsumerConfig {
     // Records held per partition before fetching from it pauses until its handler catches up.
     std::size_t max_backlog = 1000;
     std::chrono::milliseconds session_timeout{10000};
+    // A fetch waits for this many bytes, or fetch_wait at most: under a steady trickle of events, one
+    // fetch per fetch_wait instead of one per event (each one a request the broker must serve).
+    std::size_t fetch_min_bytes = 16384;
+    std::chrono::milliseconds fetch_wait{10};
     std::shared_ptr<ConsumerMetrics> metrics;  // none: the consumer reports nothing
 
     static Result<ConsumerConfig> from_brokers(std::string_view brokers, std::string group_id);

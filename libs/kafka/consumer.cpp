@@ -368,6 +368,8 @@ Result<std::unique_ptr<Consumer>> Consumer::create(asio::io_context& io, Consume
         {"partition.assignment.strategy", "roundrobin"},
         {"session.timeout.ms", std::to_string(cfg.session_timeout.count())},
         {"heartbeat.interval.ms", std::to_string(std::max<std::int64_t>(cfg.session_timeout.count() / 5, 100))},
+        {"fetch.min.bytes", std::to_string(cfg.fetch_min_bytes)},
+        {"fetch.wait.max.ms", std::to_string(cfg.fetch_wait.count())},
     };
     for (const auto& [name, value] : settings) {
         if (auto ok = set(conf.get(), name, value); !ok) return fail(ok.error());

@@ -79,7 +79,7 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds delay) {
 
 }  // namespace
 
-Task<pg::Outcome<void>> enqueue(pg::Transaction& tx, const Message& message) {
+void enqueue(pg::Batch& batch, const Message& message) {
     std::string event_id = message.event_id.empty() ? ids::uuid() : message.event_id;
     std::optional<std::string> occurred_at;
     if (!message.occurred_at.empty()) occurred_at = message.occurred_at;
@@ -90,8 +90,14 @@ Task<pg::Outcome<void>> enqueue(pg::Transaction& tx, const Message& message) {
             traceparent = scope->context.traceparent();
         }
     }
-    auto inserted = co_await tx.query(kEnqueue, event_id, message.event_type, message.destination, message.key,
-                                      message.payload, occurred_at, traceparent, headers_json(message));
+    batch.add(kEnqueue, event_id, message.event_type, message.destination, message.key, message.payload, occurred_at,
+              traceparent, headers_json(message));
+}
+
+Task<pg::Outcome<void>> enqueue(pg::Transaction& tx, const Message& message) {
+    pg::Batch batch;
+    enqueue(batch, message);
+    auto inserted = co_await tx.run(std::move(batch));
     if (!inserted) co_return pg::failed(std::move(inserted.error()));
     co_return pg::Outcome<void>{};
 }

@@ -25,6 +25,8 @@ namespace agora::messaging {
 // Inserts the message in the caller's transaction. An empty event_id gets a fresh UUID; an empty
 // occurred_at becomes the transaction's time.
 Task<pg::Outcome<void>> enqueue(pg::Transaction& tx, const Message& message);
+// The same insert added to a batch, to go out in one round trip with the transaction's other statements.
+void enqueue(pg::Batch& batch, const Message& message);
 
 struct RelayConfig {
     int batch_size = 100;

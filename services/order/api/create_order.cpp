@@ -94,11 +94,8 @@ Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const Cre
     }
     context_.relay.notify();
     context_.metrics.count(OrderEvent::kCreated);
-    auto placed = co_await local.orders->find(order_id, caller.user_id);
-    if (!placed) co_return fail(placed.error());
-    if (!*placed) co_return fail(ErrorKind::kInternal, "committed order not found");
     log::info("order created", {{"order_id", std::to_string(order_id)}, {"user_id", std::to_string(caller.user_id)}});
-    co_return std::move(**placed);
+    co_return std::move(**committed);
 }
 
 Task<http::Response> CreateOrder::handle(http::Request& req) {

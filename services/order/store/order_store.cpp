@@ -12,27 +12,27 @@ namespace {
 
 constexpr pg::Query kFindByRequest{"order_find_by_request",
                                    "SELECT id, status FROM orders WHERE customer_id = $1 AND request_id = $2"};
+// The order and its items in one statement (one round trip); no row when the request_id is taken.
 constexpr pg::Query kInsertOrder{
     "order_insert_creating",
-    "INSERT INTO orders (customer_id, request_id, email, description, status) "
-    "VALUES ($1, $2, $3, $4, 'CREATING') ON CONFLICT (customer_id, request_id) DO NOTHING RETURNING id"};
-constexpr pg::Query kInsertItems{
-    "order_insert_items",
-    "INSERT INTO order_items (order_id, product_id, quantity) "
-    "SELECT $1, p, q FROM unnest($2::bigint[], $3::int[]) WITH ORDINALITY AS t(p, q, n) ORDER BY n"};
+    "WITH o AS (INSERT INTO orders (customer_id, request_id, email, description, status) "
+    "VALUES ($1, $2, $3, $4, 'CREATING') ON CONFLICT (customer_id, request_id) DO NOTHING RETURNING id), "
+    "i AS (INSERT INTO order_items (order_id, product_id, quantity) "
+    "SELECT o.id, p, q FROM o, unnest($5::bigint[], $6::int[]) WITH ORDINALITY AS t(p, q, n) ORDER BY n) "
+    "SELECT id FROM o"};
 constexpr pg::Query kLockOrder{
     "order_lock",
     "SELECT status, customer_id, email, total_amount::text, description, "
     ORDER_RFC3339("payment_due_at") " FROM orders WHERE id = $1 FOR UPDATE"};
 constexpr pg::Query kItemLines{"order_item_lines",
-                               "SELECT product_id, quantity FROM order_items WHERE order_id = $1 ORDER BY id"};
+                               "SELECT product_id, quantity, id FROM order_items WHERE order_id = $1 ORDER BY id"};
 constexpr pg::Query kSetItemPrice{"order_set_item_price",
                                   "UPDATE order_items SET price = $3::numeric, updated_at = now() "
                                   "WHERE order_id = $1 AND product_id = $2"};
 constexpr pg::Query kCommitOrder{
     "order_commit",
     "UPDATE orders SET status = 'PENDING', total_amount = $2::numeric, "
-    "payment_due_at = now() + make_interval(secs => $3), updated_at = now() WHERE id = $1"};
+    "payment_due_at = now() + make_interval(secs => $3), updated_at = now() WHERE id = $1 RETURNING " ORDER_COLUMNS};
 constexpr pg::Query kInsertExpiry{
     "order_insert_expiry",
     "INSERT INTO order_deadlines (order_id, kind, due_at) VALUES ($1, 'expiry', now() + make_interval(secs => $2))"};
@@ -200,63 +200,65 @@ Task<Result<std::optional<OrderRef>>> OrderStore::find_by_request(std::int64_t c
 }
 
 Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewOrder& order) {
-    auto tx = co_await primary_.begin();
-    if (!tx) co_return fail(db_error(tx.error()));
-    auto inserted =
-        co_await tx->query(kInsertOrder, order.customer_id, order.request_id, order.email, order.description);
-    if (!inserted) co_return fail(db_error(inserted.error()));
-    if (inserted->empty()) co_return std::optional<std::int64_t>{};
-    auto id = inserted->front().get<std::int64_t>(0);
     std::vector<std::int64_t> products, quantities;
     for (const auto& line : order.items) {
         products.push_back(line.product_id);
         quantities.push_back(line.quantity);
     }
-    auto items = co_await tx->query(kInsertItems, id, array_of(products), array_of(quantities));
-    if (!items) co_return fail(db_error(items.error()));
-    auto committed = co_await tx->commit();
-    if (!committed) co_return fail(db_error(committed.error()));
-    co_return std::optional<std::int64_t>{id};
+    auto inserted = co_await primary_.query(kInsertOrder, order.customer_id, order.request_id, order.email,
+                                            order.description, array_of(products), array_of(quantities));
+    if (!inserted) co_return fail(db_error(inserted.error()));
+    if (inserted->empty()) co_return std::optional<std::int64_t>{};
+    co_return std::optional<std::int64_t>{inserted->front().get<std::int64_t>(0)};
 }
 
-Task<Result<bool>> OrderStore::commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
-                                      const TimerPolicy& timers, const std::string& traceparent) {
+// Two round trips: the order's row locked with its items, then the prices, the status, the timers,
+// order-created and COMMIT together. The answer is built from the rows in hand.
+Task<Result<std::optional<OrderView>>> OrderStore::commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
+                                                          const TimerPolicy& timers, const std::string& traceparent) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
-    auto locked = co_await lock_order(*tx, order_id);
-    if (!locked) co_return fail(locked.error());
-    if (!*locked) co_return false;
-    Order order((*locked)->status);
-    if (!order.commit()) co_return false;
+    pg::Batch reads;
+    reads.add(kLockOrder, order_id).add(kItemLines, order_id);
+    auto read = co_await tx->run(std::move(reads));
+    if (!read) co_return fail(db_error(read.error()));
+    const auto& locked = (*read)[0];
+    if (locked.empty()) co_return std::optional<OrderView>{};
+    Order order(parse_status(locked.front().get<std::string>(0)).value_or(OrderStatus::kAborted));
+    if (!order.commit()) co_return std::optional<OrderView>{};
 
-    auto lines = co_await lines_of(*tx, order_id);
-    if (!lines) co_return fail(lines.error());
+    pg::Batch writes;
+    std::vector<OrderLine> lines;
+    std::vector<OrderItemView> items;
     Money total;
-    for (const auto& line : *lines) {
+    for (auto row : (*read)[1]) {
+        OrderItemView item{row.get<std::int64_t>(2), row.get<std::int64_t>(0), row.get<std::int64_t>(1), Money()};
         auto price = std::find_if(prices.begin(), prices.end(),
-                                  [&](const ReservedPrice& p) { return p.product_id == line.product_id; });
+                                  [&](const ReservedPrice& p) { return p.product_id == item.product_id; });
         if (price == prices.end()) co_return fail(ErrorKind::kInternal, "reservation lacks a price for a product");
-        total = total + price->price * line.quantity;
-        auto set = co_await tx->query(kSetItemPrice, order_id, line.product_id, price->price.to_sql());
-        if (!set) co_return fail(db_error(set.error()));
+        item.price = price->price;
+        total = total + price->price * item.quantity;
+        writes.add(kSetItemPrice, order_id, item.product_id, price->price.to_sql());
+        lines.push_back({item.product_id, item.quantity});
+        items.push_back(item);
     }
-    auto updated = co_await tx->query(kCommitOrder, order_id, total.to_sql(), timers.payment_timeout.count());
-    if (!updated) co_return fail(db_error(updated.error()));
-    auto expiry = co_await tx->query(kInsertExpiry, order_id, timers.payment_timeout.count());
-    if (!expiry) co_return fail(db_error(expiry.error()));
+    writes.add(kCommitOrder, order_id, total.to_sql(), timers.payment_timeout.count());
+    writes.add(kInsertExpiry, order_id, timers.payment_timeout.count());
     std::vector<std::int64_t> offsets;
     for (auto s : timers.reminder_offsets) {
         if (s < timers.payment_timeout) offsets.push_back(s.count());  // a reminder after expiry is pointless
     }
-    if (!offsets.empty()) {
-        auto reminders = co_await tx->query(kInsertReminders, order_id, array_of(offsets));
-        if (!reminders) co_return fail(db_error(reminders.error()));
-    }
-    auto event = order_created(order_id, *lines);
-    if (auto r = co_await add_to_outbox(*tx, std::move(event), traceparent); !r) co_return fail(r.error());
-    auto committed = co_await tx->commit();
-    if (!committed) co_return fail(db_error(committed.error()));
-    co_return true;
+    if (!offsets.empty()) writes.add(kInsertReminders, order_id, array_of(offsets));
+    auto event = order_created(order_id, lines);
+    event.traceparent = traceparent;
+    messaging::enqueue(writes, event);
+    auto written = co_await tx->commit(std::move(writes));
+    if (!written) co_return fail(db_error(written.error()));
+    const auto& updated = (*written)[items.size()];
+    if (updated.empty()) co_return fail(ErrorKind::kInternal, "committed order not found");
+    auto view = order_of(updated.front());
+    view.items = std::move(items);
+    co_return std::optional<OrderView>{std::move(view)};
 }
 
 Task<Result<bool>> OrderStore::abort(std::int64_t order_id) {

@@ -89,10 +89,10 @@ public:
     // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken.
     Task<Result<std::optional<std::int64_t>>> insert_creating(const NewOrder& order);
     // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
-    // False when the order is no longer CREATING (the sweeper aborted it). `traceparent` goes with the
-    // messages, as below.
-    Task<Result<bool>> commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
-                              const TimerPolicy& timers, const std::string& traceparent);
+    // The order as committed; nullopt when it is no longer CREATING (the sweeper aborted it).
+    // `traceparent` goes with the messages, as below.
+    Task<Result<std::optional<OrderView>>> commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
+                                                  const TimerPolicy& timers, const std::string& traceparent);
     // CREATING -> ABORTED, giving the request_id up. False when the order was not CREATING.
     Task<Result<bool>> abort(std::int64_t order_id);
     // Aborts CREATING orders older than `age` (left by a crash or a lost answer); returns their ids.

@@ -13,13 +13,11 @@ constexpr pg::Query kAppendEvent{
 
 }  // namespace
 
-Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,
-                                      std::string traceparent) {
+void record_change(pg::Batch& batch, const Product& product, std::string_view event_type, std::string traceparent) {
     auto payload = event_type == topic::kProductDeleted
                        ? boost::json::serialize(boost::json::object{{"id", product.id}})
                        : boost::json::serialize(event_payload(product));
-    auto appended = co_await tx.query(kAppendEvent, product.id, product.version, event_type, payload);
-    if (!appended) co_return pg::failed(appended.error());
+    batch.add(kAppendEvent, product.id, product.version, event_type, payload);
     messaging::Message message;
     message.event_type = std::string(event_type);
     message.destination = std::string(event_type);
@@ -27,7 +25,16 @@ Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& produc
     message.payload = std::move(payload);
     message.traceparent = std::move(traceparent);
     message.headers = {{"version", std::to_string(product.version)}};
-    co_return co_await messaging::enqueue(tx, message);
+    messaging::enqueue(batch, message);
+}
+
+Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,
+                                      std::string traceparent) {
+    pg::Batch batch;
+    record_change(batch, product, event_type, std::move(traceparent));
+    auto recorded = co_await tx.run(std::move(batch));
+    if (!recorded) co_return pg::failed(std::move(recorded.error()));
+    co_return pg::Outcome<void>{};
 }
 
 }  // namespace agora::product

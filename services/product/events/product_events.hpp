@@ -22,5 +22,7 @@ inline constexpr std::string_view kOrderCancelled = "order-cancelled";
 // trace context of the request or event that caused the change ("" when none).
 Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,
                                       std::string traceparent);
+// The same two inserts (the versioned event and its outbox row) added to a batch of the transaction.
+void record_change(pg::Batch& batch, const Product& product, std::string_view event_type, std::string traceparent);
 
 }  // namespace agora::product

@@ -6,10 +6,12 @@
 namespace agora::product {
 namespace {
 
+#define RESERVATION_EXPIRES_AT \
+    "coalesce(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
 constexpr pg::Query kClaimId{
     "reservation_claim",
     "INSERT INTO reservations (id, status, expires_at) VALUES ($1, 'HELD', now() + make_interval(secs => $2)) "
-    "ON CONFLICT (id) DO NOTHING RETURNING id"};
+    "ON CONFLICT (id) DO NOTHING RETURNING " RESERVATION_EXPIRES_AT};
 // The only statement that lowers stock: it cannot go below zero.
 constexpr pg::Query kTakeStock{"reservation_take_stock",
                                "UPDATE products SET quantity = quantity - $2, version = version + 1, "
@@ -26,18 +28,21 @@ constexpr pg::Query kRecordRefusal{
 constexpr pg::Query kRecordTombstone{
     "reservation_record_tombstone",
     "INSERT INTO reservations (id, status) VALUES ($1, 'RELEASED') ON CONFLICT (id) DO NOTHING RETURNING id"};
-#define RESERVATION_COLUMNS                                                                            \
-    "id, status, coalesce(refusal, ''), coalesce(to_char(expires_at AT TIME ZONE 'UTC', "              \
-    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
+#define RESERVATION_COLUMNS "id, status, coalesce(refusal, ''), " RESERVATION_EXPIRES_AT
 constexpr pg::Query kFind{"reservation_find", "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE id = $1"};
 constexpr pg::Query kLock{"reservation_lock",
                           "SELECT " RESERVATION_COLUMNS " FROM reservations WHERE id = $1 FOR UPDATE"};
 #undef RESERVATION_COLUMNS
+#undef RESERVATION_EXPIRES_AT
 constexpr pg::Query kItems{"reservation_items",
                            "SELECT product_id, quantity, price::text FROM reservation_items "
                            "WHERE reservation_id = $1 ORDER BY product_id"};
 constexpr pg::Query kSetStatus{"reservation_set_status",
                                "UPDATE reservations SET status = $2, updated_at = now() WHERE id = $1"};
+// Only a held reservation is confirmed; the row's lock orders it with a concurrent release.
+constexpr pg::Query kConfirm{"reservation_confirm",
+                             "UPDATE reservations SET status = 'CONFIRMED', updated_at = now() "
+                             "WHERE id = $1 AND status = 'HELD' RETURNING id"};
 constexpr pg::Query kReturnStock{"reservation_return_stock",
                                  "UPDATE products SET quantity = quantity + $2, version = version + 1, "
                                  "updated_at = now() WHERE id = $1 "
@@ -91,6 +96,8 @@ Task<Result<Reservation>> ReservationStore::record_refusal(const ReserveCommand&
     co_return answer_for_existing(**existing);
 }
 
+// Three round trips: the claim of the id, the stock taken for every item, then the items, the product
+// events and COMMIT together, so the products' rows stay locked for one round trip and the commit.
 Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, std::chrono::seconds hold,
                                                    std::string traceparent) {
     auto tx = co_await primary_.begin();
@@ -105,37 +112,34 @@ Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, s
         if (!*existing) co_return fail(ErrorKind::kInternal, "reservation vanished");
         co_return answer_for_existing(**existing);
     }
-    std::optional<Error> refusal;
-    std::vector<ReservationItem> held;
-    for (const auto& item : cmd.items) {  // sorted by product id: the lock order
-        auto taken = co_await tx->query(kTakeStock, item.product_id, item.quantity);
-        if (!taken) co_return fail(db_error(taken.error()));
-        if (taken->empty()) {
+    Reservation held;
+    held.id = cmd.reservation_id;
+    held.status = ReservationStatus::kHeld;
+    held.expires_at = claimed->front().get<std::string>(0);
+
+    pg::Batch takes;
+    for (const auto& item : cmd.items) takes.add(kTakeStock, item.product_id, item.quantity);  // sorted: the lock order
+    auto taken = co_await tx->run(std::move(takes));
+    if (!taken) co_return fail(db_error(taken.error()));
+    pg::Batch records;
+    for (std::size_t i = 0; i < cmd.items.size(); ++i) {
+        const auto& item = cmd.items[i];
+        if ((*taken)[i].empty()) {
             auto exists = co_await tx->query(kProductExists, item.product_id);
             if (!exists) co_return fail(db_error(exists.error()));
-            refusal = exists->empty() ? Error::of(ErrorKind::kNotFound, std::string(kProductNotFound))
-                                      : Error::of(ErrorKind::kConflict, std::string(kInsufficientStock));
-            break;
+            auto refusal = exists->empty() ? Error::of(ErrorKind::kNotFound, std::string(kProductNotFound))
+                                           : Error::of(ErrorKind::kConflict, std::string(kInsufficientStock));
+            // Nothing is taken: the whole transaction goes, then the refusal is recorded on its own.
+            co_await tx->rollback();
+            co_return co_await record_refusal(cmd, refusal);
         }
-        auto product = product_of(taken->front());
-        auto inserted = co_await tx->query(kInsertItem, cmd.reservation_id, item.product_id, item.quantity,
-                                           product.price.to_string());
-        if (!inserted) co_return fail(db_error(inserted.error()));
-        if (auto recorded = co_await record_change(*tx, product, topic::kProductUpdated, traceparent); !recorded) {
-            co_return fail(db_error(recorded.error()));
-        }
-        held.push_back(ReservationItem{item.product_id, item.quantity, product.price});
+        auto product = product_of((*taken)[i].front());
+        records.add(kInsertItem, cmd.reservation_id, item.product_id, item.quantity, product.price.to_string());
+        record_change(records, product, topic::kProductUpdated, traceparent);
+        held.items.push_back(ReservationItem{item.product_id, item.quantity, product.price});
     }
-    if (refusal) {
-        // Nothing is taken: the whole transaction goes, then the refusal is recorded on its own.
-        co_await tx->rollback();
-        co_return co_await record_refusal(cmd, *refusal);
-    }
-    if (auto done = co_await tx->commit(); !done) co_return fail(db_error(done.error()));
-    auto stored = co_await find(cmd.reservation_id);
-    if (!stored) co_return fail(stored.error());
-    if (!*stored) co_return fail(ErrorKind::kInternal, "reservation vanished");
-    co_return std::move(**stored);
+    if (auto done = co_await tx->commit(std::move(records)); !done) co_return fail(db_error(done.error()));
+    co_return held;
 }
 
 Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int64_t id, std::string traceparent) {
@@ -169,13 +173,12 @@ Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int
 }
 
 Task<Result<Transition>> ReservationStore::confirm(pg::Transaction& tx, std::int64_t id) {
-    auto current = co_await load(&tx, id);
-    if (!current) co_return fail(current.error());
-    if (!*current) co_return Transition::kUnknown;
-    if ((*current)->status != ReservationStatus::kHeld) co_return Transition::kNoOp;
-    auto updated = co_await tx.query(kSetStatus, id, status_name(ReservationStatus::kConfirmed));
-    if (!updated) co_return fail(db_error(updated.error()));
-    co_return Transition::kApplied;
+    auto confirmed = co_await tx.query(kConfirm, id);
+    if (!confirmed) co_return fail(db_error(confirmed.error()));
+    if (!confirmed->empty()) co_return Transition::kApplied;
+    auto current = co_await tx.query(kFind, id);
+    if (!current) co_return fail(db_error(current.error()));
+    co_return current->empty() ? Transition::kUnknown : Transition::kNoOp;
 }
 
 Task<Result<Transition>> ReservationStore::release(std::int64_t id, std::string traceparent) {
