@@ -9,6 +9,7 @@
 #include <boost/json/string.hpp>
 
 #include "core/clock.hpp"
+#include "core/hex.hpp"
 #include "core/scope.hpp"
 
 namespace agora::log {
@@ -36,11 +37,11 @@ void append_scope(std::string& out, const trace::Scope& scope) {
         out += ",\"trace_id\":\"";
         std::size_t at = out.size();
         out.append(32, '0');
-        trace::to_hex(scope.context.trace_id.data(), scope.context.trace_id.size(), out.data() + at);
+        to_hex(scope.context.trace_id.data(), scope.context.trace_id.size(), out.data() + at);
         out += "\",\"span_id\":\"";
         at = out.size();
         out.append(16, '0');
-        trace::to_hex(scope.context.span_id.data(), scope.context.span_id.size(), out.data() + at);
+        to_hex(scope.context.span_id.data(), scope.context.span_id.size(), out.data() + at);
         out += '"';
     }
     if (!scope.request_id.empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/hex.hpp"
 #include "core/ids.hpp"
 
 namespace agora::trace {
@@ -29,14 +30,6 @@ bool all_zero(const std::array<unsigned char, N>& a) {
 }
 
 }  // namespace
-
-void to_hex(const unsigned char* bytes, std::size_t size, char* out) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (std::size_t i = 0; i < size; ++i) {
-        out[2 * i] = kHex[bytes[i] >> 4];
-        out[2 * i + 1] = kHex[bytes[i] & 15];
-    }
-}
 
 SpanId new_span_id() {
     SpanId id{};

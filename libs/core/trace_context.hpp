@@ -36,8 +36,6 @@ struct TraceContext {
     std::string span_id_hex() const;
 };
 
-// Lower-case hex of `size` bytes into `out` (2 * size characters).
-void to_hex(const unsigned char* bytes, std::size_t size, char* out);
 SpanId new_span_id();
 
 }  // namespace agora::trace

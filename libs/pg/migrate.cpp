@@ -4,8 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "core/hex.hpp"
 #include "core/log.hpp"
-#include "core/trace_context.hpp"
 #include "pg/migration.hpp"
 #include "pg/pool.hpp"
 
@@ -70,9 +70,7 @@ std::string checksum(std::string_view sql) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_Digest(sql.data(), sql.size(), digest, &length, EVP_sha256(), nullptr);
-    std::string hex(length * 2, '0');
-    trace::to_hex(digest, length, hex.data());
-    return hex;
+    return to_hex(digest, length);
 }
 
 Task<Outcome<void>> migrate(Pool& pool, std::span<const Migration> migrations) {

@@ -2,7 +2,7 @@
 
 #include <openssl/evp.h>
 
-#include "core/trace_context.hpp"
+#include "core/hex.hpp"
 
 namespace agora::redis {
 namespace {
@@ -11,9 +11,7 @@ std::string sha1_hex(std::string_view text) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
-    std::string hex(size * 2, '0');
-    trace::to_hex(digest, size, hex.data());
-    return hex;
+    return to_hex(digest, size);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "core/hex.hpp"
+
 namespace agora::tracing {
 namespace {
 
@@ -10,7 +12,7 @@ void append_hex(std::string& out, const unsigned char* bytes, std::size_t size) 
     out += '"';
     std::size_t at = out.size();
     out.append(2 * size, '0');
-    trace::to_hex(bytes, size, out.data() + at);
+    to_hex(bytes, size, out.data() + at);
     out += '"';
 }
 
