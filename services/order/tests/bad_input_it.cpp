@@ -4,21 +4,14 @@
 #include <boost/json/serialize.hpp>
 
 #include "order_harness.hpp"
+#include "testing/bad_input.hpp"
 
 namespace agora::order_service::test {
 namespace {
 
-struct Row {
-    std::string method, path, body;
-    int status;
-    std::string expected;  // the whole body
-};
-
-const std::string kInvalid = R"({"message":"input validation error","errors":[)";
-
-std::string one_error(const std::string& field, const std::string& message) {
-    return kInvalid + R"({"field":")" + field + R"(","message":")" + message + R"("}]})";
-}
+using testing::BadInputRow;
+using testing::kValidationErrors;
+using testing::one_error;
 
 std::string lines(int n) {
     std::string out = "[";
@@ -45,12 +38,10 @@ protected:
                               ")");
     }
 
-    void expect_rows(const std::vector<Row>& rows, const Customer* customer) {
-        for (const auto& row : rows) {
-            auto reply = call(port(), row.method, row.path, row.body, customer);
-            EXPECT_EQ(reply.status, row.status) << row.method << " " << row.path << " " << row.body;
-            EXPECT_EQ(reply.body, row.expected) << row.method << " " << row.path << " " << row.body;
-        }
+    void expect_rows(const std::vector<BadInputRow>& rows, const Customer* customer) {
+        testing::expect_rows(rows, [&](const BadInputRow& row) {
+            return call(port(), row.method, row.path, row.body, customer);
+        });
     }
 };
 
@@ -68,7 +59,7 @@ TEST_F(OrderBadInputIt, CreateRowsAnswer400AndWriteNothing) {
 
     const std::string item = R"([{"product_id":20001,"quantity":1}])";
     const std::string long_id(256, 'r');
-    std::vector<Row> rows{
+    std::vector<BadInputRow> rows{
         {"POST", "/orders", "", 400, R"({"message":"missing body request"})"},
         {"POST", "/orders", "{", 400, R"({"message":"invalid JSON syntax"})"},
         {"POST", "/orders", R"({"request_id":"a","items":[]}x)", 400, R"({"message":"invalid JSON syntax"})"},
@@ -111,9 +102,9 @@ TEST_F(OrderBadInputIt, CreateRowsAnswer400AndWriteNothing) {
          one_error("request_id", "request_id is required")},
         // Several faults: every field named, in field order.
         {"POST", "/orders", R"({"items":[{"product_id":0,"quantity":10001}]})", 400,
-         kInvalid + R"({"field":"request_id","message":"request_id is required"},)"
-                    R"({"field":"product_id","message":"product_id must be greater than or equal to 1"},)"
-                    R"({"field":"quantity","message":"quantity must be lower than or equal to 10000"}]})"},
+         kValidationErrors + R"({"field":"request_id","message":"request_id is required"},)"
+                             R"({"field":"product_id","message":"product_id must be greater than or equal to 1"},)"
+                             R"({"field":"quantity","message":"quantity must be lower than or equal to 10000"}]})"},
     };
     expect_rows(rows, &customer);
     EXPECT_EQ(writes_of(customer), before);
@@ -139,7 +130,7 @@ TEST_F(OrderBadInputIt, PayAndCancelRowsAnswer4xxAndChangeNothing) {
 
     const std::string long_id(256, 'p');
     for (const std::string path : {"/orders/pay", "/orders/cancel"}) {
-        std::vector<Row> rows{
+        std::vector<BadInputRow> rows{
             {"POST", path, "", 400, R"({"message":"missing body request"})"},
             {"POST", path, "{", 400, R"({"message":"invalid JSON syntax"})"},
             {"POST", path, R"("x")", 400, R"({"message":"invalid JSON syntax"})"},
@@ -170,7 +161,7 @@ TEST_F(OrderBadInputIt, PayAndCancelRowsAnswer4xxAndChangeNothing) {
 
 TEST_F(OrderBadInputIt, ReadRowsAnswer4xx) {
     auto customer = new_customer();
-    std::vector<Row> rows{
+    std::vector<BadInputRow> rows{
         {"GET", "/orders/abc", "", 400, R"({"message":"expected a numeric value but got 'abc'"})"},
         {"GET", "/orders/1.5", "", 400, R"({"message":"expected a numeric value but got '1.5'"})"},
         {"GET", "/orders/99999999999999999999", "", 400,
@@ -230,7 +221,7 @@ TEST_F(OrderBadInputIt, CallerIdsBelowOneAreUnauthorizedOnEveryRoute) {
     const std::string command = R"({"request_id":"x","order_id":1})";
     for (std::int64_t id : {0LL, -1LL}) {
         Customer nobody{id, "nobody@agora.test"};
-        std::vector<Row> rows{
+        std::vector<BadInputRow> rows{
             {"POST", "/orders", create, 401, R"({"message":"unauthorized"})"},
             {"GET", "/orders", "", 401, R"({"message":"unauthorized"})"},
             {"GET", "/orders/1", "", 401, R"({"message":"unauthorized"})"},

@@ -1,22 +1,15 @@
 // Bad input on every product route through HTTP (CONTRACT 1.2, 1.3, 4), the rows products_it.cpp does not
 // already hold: each answers its 4xx with the contract's whole body and writes nothing (the product, its
 // event log, the outbox and the reservations are read back after the refused requests).
+#include "testing/bad_input.hpp"
 #include "tests/service_harness.hpp"
 
 namespace agora::product::test {
 namespace {
 
-struct Row {
-    std::string method, path, body;
-    int status;
-    std::string expected;  // the whole body
-};
-
-const std::string kInvalid = R"({"message":"input validation error","errors":[)";
-
-std::string one_error(const std::string& field, const std::string& message) {
-    return kInvalid + R"({"field":")" + field + R"(","message":")" + message + R"("}]})";
-}
+using testing::BadInputRow;
+using testing::kValidationErrors;
+using testing::one_error;
 
 std::string body_with(const std::string& price, const std::string& quantity = "1",
                       const std::string& name = R"("n")") {
@@ -33,12 +26,9 @@ protected:
                      "(SELECT count(*) FROM reservations)");
     }
 
-    void expect_rows(RunningService& s, const std::vector<Row>& rows) {
-        for (const auto& row : rows) {
-            auto reply = s.call(row.method, row.path, row.body, kAdmin);
-            EXPECT_EQ(reply.status, row.status) << row.method << " " << row.path << " " << row.body;
-            EXPECT_EQ(reply.body, row.expected) << row.method << " " << row.path << " " << row.body;
-        }
+    void expect_rows(RunningService& s, const std::vector<BadInputRow>& rows) {
+        testing::expect_rows(rows,
+                             [&](const BadInputRow& row) { return s.call(row.method, row.path, row.body, kAdmin); });
     }
 };
 
@@ -48,7 +38,7 @@ TEST_F(ProductBadInputIt, PutRowsAnswer4xxAndChangeNothing) {
     auto before = state();
     ASSERT_EQ(before, id + ":Pen:10.00:3:1:true/1/1/0");
     const std::string path = "/products/" + id;
-    std::vector<Row> rows{
+    std::vector<BadInputRow> rows{
         {"PUT", path, "", 400, R"({"message":"missing body request"})"},
         {"PUT", path, "{", 400, R"({"message":"invalid JSON syntax"})"},
         {"PUT", path, "null", 400, R"({"message":"invalid JSON syntax"})"},
@@ -90,7 +80,7 @@ TEST_F(ProductBadInputIt, PostRowsAnswer400AndCreateNothing) {
     auto s = start();
     auto id = std::to_string(create(*s, "Pen", "Blue", "10", 3));
     auto before = state();
-    std::vector<Row> rows{
+    std::vector<BadInputRow> rows{
         {"POST", "/products", "null", 400, R"({"message":"invalid JSON syntax"})"},
         {"POST", "/products", R"({"name":"n",})", 400, R"({"message":"invalid JSON syntax"})"},
         {"POST", "/products", R"({"name":"n","description":7,"price":1})", 400,
@@ -124,7 +114,7 @@ TEST_F(ProductBadInputIt, IdAndQueryRowsOnTheOtherRoutes) {
     auto s = start();
     auto id = std::to_string(create(*s, "Pen", "Blue", "10", 3));
     auto before = state();
-    std::vector<Row> rows{
+    std::vector<BadInputRow> rows{
         {"GET", "/products/99999999999999999999", "", 400,
          R"({"message":"expected a numeric value but got '99999999999999999999'"})"},
         {"GET", "/products/1.0", "", 400, R"({"message":"expected a numeric value but got '1.0'"})"},
@@ -139,7 +129,8 @@ TEST_F(ProductBadInputIt, IdAndQueryRowsOnTheOtherRoutes) {
         {"GET", "/products?page=-1", "", 400, one_error("page", "page must be greater than or equal to 1")},
         {"GET", "/products?page=99999999999999999999", "", 400, one_error("page", "invalid input")},
         {"GET", "/products?limit=x&page=y", "", 400,
-         kInvalid + R"({"field":"limit","message":"invalid input"},{"field":"page","message":"invalid input"}]})"},
+         kValidationErrors +
+             R"({"field":"limit","message":"invalid input"},{"field":"page","message":"invalid input"}]})"},
     };
     expect_rows(*s, rows);
     EXPECT_EQ(state(), before);
@@ -173,7 +164,7 @@ TEST_F(ProductBadInputIt, ReservationRowsAnswer400AndReserveNothing) {
         return R"({"reservation_id":)" + std::to_string(reservation_id(1)) + extra + R"(,"items":)" + items + "}";
     };
     const std::string path = "/internal/reservations";
-    std::vector<Row> rows{
+    std::vector<BadInputRow> rows{
         {"POST", path, "[1]", 400, R"({"message":"invalid JSON syntax"})"},
         {"POST", path, reserve("null"), 400, one_error("items", "items is required")},
         {"POST", path, reserve("[" + item("0", "1") + "]"), 400,
