@@ -8,9 +8,8 @@
 #include <map>
 #include <set>
 
-#include "../../product/app.hpp"
-#include "../../product/config.hpp"
 #include "order_harness.hpp"
+#include "running_product.hpp"
 #include "testing/server_process.hpp"
 
 namespace agora::order_service::test {
@@ -18,42 +17,19 @@ namespace {
 
 const Customer kAdmin{1, "admin@agora.test", "admin"};
 
-// The product service in-process on `port`, with a database of its own, asking the order service on
-// `order_port` about expired holds.
-class ProductSide {
-public:
-    ProductSide(int port, int order_port, const std::string& database) {
-        product::ProductConfig pc;
-        pc.server.port = port;
-        pc.primary.conninfo = infra().create_database(database);
-        pc.primary.size = 4;
-        pc.primary.acquire_timeout = 30000ms;
-        pc.replica = pc.primary;
-        pc.kafka = kafka::Config::from_brokers(infra().kafka_brokers).value();
-        pc.consumer_group = database;
-        pc.relay_poll = 100ms;
-        pc.order_url = "http://127.0.0.1:" + std::to_string(order_port);
-        pc.expiry_interval = 200ms;
-        service_ = std::make_unique<product::ProductService>(std::move(pc));
-        if (auto started = service_->start(); !started) {
-            throw std::runtime_error("product service: " + started.error().message);
-        }
-        thread_ = std::thread([this] { service_->run(); });
-    }
-    ~ProductSide() {
-        service_->stop();
-        thread_.join();
-    }
-
-private:
-    std::unique_ptr<product::ProductService> service_;
-    std::thread thread_;
-};
+// Pools as large as the order side's: 50 concurrent orders reserve at once.
+product::ProductConfig loaded_product_config(int port, int order_port, const std::string& database) {
+    auto pc = product_config(port, order_port, database);
+    pc.primary.size = 4;
+    pc.primary.acquire_timeout = 30000ms;
+    pc.replica = pc.primary;
+    return pc;
+}
 
 struct Platform {
     explicit Platform(const std::string& database, const std::function<void(OrderConfig&)>& tweak = {})
         : product_port(testing::free_port()), order(config(product_port, tweak)),
-          products(product_port, order.port(), database) {}
+          products(loaded_product_config(product_port, order.port(), database)) {}
 
     static OrderConfig config(int product_port, const std::function<void(OrderConfig&)>& tweak) {
         auto c = test_config();
@@ -79,7 +55,7 @@ struct Platform {
 
     int product_port;
     RunningService order;
-    ProductSide products;
+    RunningProduct products;
 };
 
 TEST(OrderInvariants, NoOversell_FiftyConcurrentOrdersForTenUnits) {

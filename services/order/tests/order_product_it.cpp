@@ -4,32 +4,12 @@
 // stock alone.
 #include <boost/json/serialize.hpp>
 
-#include "../../product/app.hpp"
-#include "../../product/config.hpp"
 #include "order_harness.hpp"
+#include "running_product.hpp"
 #include "testing/server_process.hpp"
 
 namespace agora::order_service::test {
 namespace {
-
-class RunningProduct {
-public:
-    explicit RunningProduct(product::ProductConfig config) : service_(std::move(config)) {
-        if (auto started = service_.start(); !started) {
-            throw std::runtime_error("product service: " + started.error().message);
-        }
-        thread_ = std::thread([this] { service_.run(); });
-    }
-    ~RunningProduct() {
-        service_.stop();
-        thread_.join();
-    }
-    int port() const { return service_.port(); }
-
-private:
-    product::ProductService service_;
-    std::thread thread_;
-};
 
 const Customer kAdmin{1, "admin@agora.test", "admin"};
 
@@ -44,21 +24,6 @@ std::string reservation_of(int product_port, std::int64_t order_id) {
     auto data = reply.data();
     const auto* status = data.if_contains("status");
     return status && status->is_string() ? std::string(status->as_string()) : "";
-}
-
-// A product service on `port` with a database of its own, asking the order service on `order_port`.
-product::ProductConfig product_config(int port, int order_port, const std::string& database) {
-    product::ProductConfig pc;
-    pc.server.port = port;
-    pc.primary.conninfo = infra().create_database(database);
-    pc.primary.size = 2;
-    pc.replica = pc.primary;
-    pc.kafka = kafka::Config::from_brokers(infra().kafka_brokers).value();
-    pc.consumer_group = database;
-    pc.relay_poll = 100ms;
-    pc.order_url = "http://127.0.0.1:" + std::to_string(order_port);
-    pc.expiry_interval = 200ms;
-    return pc;
 }
 
 std::string order_status(int order_port, std::int64_t order_id) {
