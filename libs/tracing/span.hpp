@@ -21,8 +21,9 @@ namespace agora::tracing {
 enum class SpanKind : std::uint8_t { kInternal = 1, kServer = 2, kClient = 3, kProducer = 4, kConsumer = 5 };
 
 struct Attribute {
+    using Value = std::variant<std::string, std::int64_t, double, bool>;
     std::string_view key;
-    std::variant<std::string, std::int64_t, double, bool> value;
+    Value value;
 };
 
 struct SpanEvent {

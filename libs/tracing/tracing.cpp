@@ -5,7 +5,7 @@
 #include <memory>
 #include <mutex>
 
-#include "tracing/otlp_json.hpp"
+#include "tracing/otlp_proto.hpp"
 #include "tracing/shipper.hpp"
 
 namespace agora::tracing {
@@ -129,7 +129,7 @@ void start_tracing(const TracingConfig& config) {
     auto tracer = std::make_unique<Tracer>();
     tracer->sampler = Sampler(config.sample_ratio);
     tracer->shipper = std::make_unique<SpanShipper>(
-        base + "/v1/traces", "application/json",
+        base + "/v1/traces", std::string(kOtlpProtobuf),
         [service = config.service](const std::vector<std::unique_ptr<SpanData>>& batch) {
             return encode_spans(batch, service);
         },

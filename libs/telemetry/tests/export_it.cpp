@@ -43,7 +43,7 @@ TEST(ExportTest, SpansReachTheCollectorAsOtlpJsonWithTheirParents) {
     }
     auto bodies = collector.wait_for("/v1/traces", client_id);
     ASSERT_FALSE(bodies.empty());
-    EXPECT_EQ(collector.content_type_of("/v1/traces"), "application/json");
+    EXPECT_EQ(collector.content_type_of("/v1/traces"), "application/x-protobuf");
     // Both spans may come in one batch or two.
     std::map<std::string, boost::json::object> spans;
     for (const auto& body : collector.wait_for("/v1/traces", "4bf92f3577b34da6a3ce929d0e0e4736")) {

@@ -1,10 +1,11 @@
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <chrono>
 
+#include "core/hex.hpp"
+#include "testing/protobuf_fields.hpp"
 #include "tracing/batch_queue.hpp"
-#include "tracing/otlp_json.hpp"
+#include "tracing/otlp_proto.hpp"
 #include "tracing/tracing.hpp"
 
 namespace agora::tracing {
@@ -12,7 +13,27 @@ namespace {
 
 constexpr std::string_view kParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-TEST(OtlpJsonTest, EncodesIdsAsHexAndIntegersAsStrings) {
+using Field = testing::ProtoField;
+constexpr auto fields_of = testing::proto_fields;
+constexpr auto all = testing::proto_all;
+constexpr auto one = testing::proto_one;
+
+std::string hex_of(const std::string& bytes) {
+    return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+// The one span of a request, and the request's service.name.
+std::vector<Field> only_span(const std::string& request, std::string* service = nullptr) {
+    auto resource_spans = fields_of(one(fields_of(request), 1).bytes);
+    auto attribute = fields_of(one(fields_of(one(resource_spans, 1).bytes), 1).bytes);
+    EXPECT_EQ(one(attribute, 1).bytes, "service.name");
+    if (service) *service = one(fields_of(one(attribute, 2).bytes), 1).bytes;
+    auto scope_spans = fields_of(one(resource_spans, 2).bytes);
+    EXPECT_EQ(one(fields_of(one(scope_spans, 1).bytes), 1).bytes, "agora");
+    return fields_of(one(scope_spans, 2).bytes);
+}
+
+TEST(OtlpProtoTest, EncodesTheSpanAsOtlpProtobuf) {
     auto span = std::make_unique<SpanData>();
     auto parent = *trace::TraceContext::parse(kParent, "k=v");
     span->context = parent.child();
@@ -24,7 +45,8 @@ TEST(OtlpJsonTest, EncodesIdsAsHexAndIntegersAsStrings) {
     span->attributes.push_back({"http.request.method", std::string("GET")});
     span->attributes.push_back({"http.response.status_code", std::int64_t{404}});
     span->attributes.push_back({"error", true});
-    span->attributes.push_back({"note", std::string("quote \" and \n newline")});
+    span->attributes.push_back({"offset", std::int64_t{-3}});
+    span->attributes.push_back({"ratio", 0.25});
     span->links.push_back(parent);
     span->events.push_back({"retry", 1700000000150000000});
     span->error = true;
@@ -32,41 +54,47 @@ TEST(OtlpJsonTest, EncodesIdsAsHexAndIntegersAsStrings) {
     std::vector<std::unique_ptr<SpanData>> batch;
     batch.push_back(std::move(span));
 
-    auto body = boost::json::parse(encode_spans(batch, "product")).as_object();
-    auto& rs = body.at("resourceSpans").as_array().at(0).as_object();
-    auto& attr = rs.at("resource").at("attributes").as_array().at(0);
-    EXPECT_EQ(attr.at("key"), "service.name");
-    EXPECT_EQ(attr.at("value").at("stringValue"), "product");
-    auto& s = rs.at("scopeSpans").as_array().at(0).at("spans").as_array().at(0).as_object();
-    EXPECT_EQ(s.at("traceId"), "4bf92f3577b34da6a3ce929d0e0e4736");
-    EXPECT_EQ(s.at("parentSpanId"), "00f067aa0ba902b7");
-    EXPECT_EQ(s.at("spanId").as_string().size(), 16u);
-    EXPECT_EQ(s.at("traceState"), "k=v");
-    EXPECT_EQ(s.at("kind"), 2);
-    EXPECT_EQ(s.at("startTimeUnixNano"), "1700000000123456789");
-    EXPECT_EQ(s.at("endTimeUnixNano"), "1700000000223456789");
-    auto& attrs = s.at("attributes").as_array();
-    EXPECT_EQ(attrs.at(0).at("value").at("stringValue"), "GET");
-    EXPECT_EQ(attrs.at(1).at("value").at("intValue"), "404");
-    EXPECT_EQ(attrs.at(2).at("value").at("boolValue"), true);
-    EXPECT_EQ(attrs.at(3).at("value").at("stringValue"), "quote \" and \n newline");
-    EXPECT_EQ(s.at("links").as_array().at(0).at("spanId"), "00f067aa0ba902b7");
-    EXPECT_EQ(s.at("events").as_array().at(0).at("timeUnixNano"), "1700000000150000000");
-    EXPECT_EQ(s.at("status").at("code"), 2);
-    EXPECT_EQ(s.at("status").at("message"), "upstream failed");
+    std::string service;
+    auto s = only_span(encode_spans(batch, "product"), &service);
+    EXPECT_EQ(service, "product");
+    EXPECT_EQ(hex_of(one(s, 1).bytes), "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_EQ(one(s, 2).bytes.size(), 8u);
+    EXPECT_EQ(one(s, 3).bytes, "k=v");
+    EXPECT_EQ(hex_of(one(s, 4).bytes), "00f067aa0ba902b7");
+    EXPECT_EQ(one(s, 5).bytes, "GET /products/{id}");
+    EXPECT_EQ(one(s, 6).number_value, 2u);
+    EXPECT_EQ(one(s, 7).number_value, 1700000000123456789u);
+    EXPECT_EQ(one(s, 8).number_value, 1700000000223456789u);
+    auto attributes = all(s, 9);
+    ASSERT_EQ(attributes.size(), 5u);
+    auto value = [&](std::size_t i) { return fields_of(one(fields_of(attributes[i].bytes), 2).bytes); };
+    EXPECT_EQ(one(fields_of(attributes[0].bytes), 1).bytes, "http.request.method");
+    EXPECT_EQ(one(value(0), 1).bytes, "GET");
+    EXPECT_EQ(one(value(1), 3).number_value, 404u);
+    EXPECT_EQ(one(value(2), 2).number_value, 1u);
+    EXPECT_EQ(static_cast<std::int64_t>(one(value(3), 3).number_value), -3);
+    EXPECT_EQ(one(value(4), 4).number_value, 0x3fd0000000000000u);  // 0.25 as an IEEE double
+    auto event = fields_of(one(s, 11).bytes);
+    EXPECT_EQ(one(event, 1).number_value, 1700000000150000000u);
+    EXPECT_EQ(one(event, 2).bytes, "retry");
+    auto link = fields_of(one(s, 13).bytes);
+    EXPECT_EQ(hex_of(one(link, 1).bytes), "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_EQ(hex_of(one(link, 2).bytes), "00f067aa0ba902b7");
+    auto status = fields_of(one(s, 15).bytes);
+    EXPECT_EQ(one(status, 2).bytes, "upstream failed");
+    EXPECT_EQ(one(status, 3).number_value, 2u);
 }
 
-TEST(OtlpJsonTest, RootSpanHasNoParentAndNoStatus) {
+TEST(OtlpProtoTest, RootSpanHasNoParentAndNoStatus) {
     auto span = std::make_unique<SpanData>();
     span->context = trace::TraceContext::root(true);
     span->name = "relay";
     std::vector<std::unique_ptr<SpanData>> batch;
     batch.push_back(std::move(span));
-    auto s = boost::json::parse(encode_spans(batch, "x"))
-                 .at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0).as_object();
-    EXPECT_FALSE(s.contains("parentSpanId"));
-    EXPECT_FALSE(s.contains("status"));
-    EXPECT_EQ(s.at("kind"), 1);
+    auto s = only_span(encode_spans(batch, "x"));
+    EXPECT_TRUE(all(s, 4).empty());
+    EXPECT_TRUE(all(s, 15).empty());
+    EXPECT_EQ(one(s, 6).number_value, 1u);
 }
 
 TEST(SamplerTest, ChildrenFollowTheParentsDecision) {
