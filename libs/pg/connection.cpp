@@ -172,16 +172,21 @@ void Connection::file(detail::ResultPtr result, detail::ResultPtr& kept, std::op
     }
 }
 
-Task<Outcome<detail::ResultPtr>> Connection::read_results() {
-    detail::ResultPtr kept;
-    std::optional<Failure> failure;
+Task<Outcome<void>> Connection::read_command(detail::ResultPtr& kept, std::optional<Failure>& failure) {
     while (true) {
         if (auto ready = co_await result_ready(); !ready) co_return failed(std::move(ready.error()));
         detail::ResultPtr result(PQgetResult(conn_));
-        if (!result) break;
+        if (!result) break;  // this command's results are complete
         file(std::move(result), kept, failure);
         if (broken_) co_return failed(std::move(*failure));
     }
+    co_return Outcome<void>{};
+}
+
+Task<Outcome<detail::ResultPtr>> Connection::read_results() {
+    detail::ResultPtr kept;
+    std::optional<Failure> failure;
+    if (auto read = co_await read_command(kept, failure); !read) co_return failed(std::move(read.error()));
     if (PQstatus(conn_) == CONNECTION_BAD) {
         broken_ = true;
         if (!failure) failure = Failure::lost(trimmed_message(PQerrorMessage(conn_)));
@@ -264,13 +269,7 @@ Task<Outcome<std::vector<Rows>>> Connection::execute_all(const std::vector<State
     std::optional<Failure> failure;
     for (const auto& command : sent) {
         detail::ResultPtr kept;
-        while (true) {
-            if (auto ready = co_await result_ready(); !ready) co_return failed(std::move(ready.error()));
-            detail::ResultPtr result(PQgetResult(conn_));
-            if (!result) break;
-            file(std::move(result), kept, failure);
-            if (broken_) co_return failed(std::move(*failure));
-        }
+        if (auto read = co_await read_command(kept, failure); !read) co_return failed(std::move(read.error()));
         if (command.prepare) {
             if (kept) prepared_.insert(command.name);  // not when it failed or was skipped
         } else if (!failure) {

@@ -66,6 +66,8 @@ private:
     Task<Outcome<detail::ResultPtr>> read_results();
     Task<Outcome<void>> result_ready();
     void file(detail::ResultPtr result, detail::ResultPtr& kept, std::optional<Failure>& failure);
+    // Reads one command's results up to its end, keeping its last good result or the first failure.
+    Task<Outcome<void>> read_command(detail::ResultPtr& kept, std::optional<Failure>& failure);
     Task<bool> wait(asio::posix::descriptor_base::wait_type type);
     void track_socket();
     Failure lost(std::string_view what);
