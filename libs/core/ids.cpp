@@ -1,5 +1,7 @@
 #include "core/ids.hpp"
 
+#include <cctype>
+
 #include <openssl/rand.h>
 
 #include <array>
@@ -94,6 +96,16 @@ bool is_sane_request_id(std::string_view id) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
                   c == '_' || c == '.';
         if (!ok) return false;
+    }
+    return true;
+}
+
+bool is_uuid(std::string_view id) {
+    if (id.size() != 36) return false;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash != (id[i] == '-')) return false;
+        if (!dash && !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
     }
     return true;
 }

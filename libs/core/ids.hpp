@@ -15,6 +15,9 @@ std::string request_id();
 std::string fast_hex(size_t bytes);
 // Fills `out` with `size` bytes from the same per-thread generator (binary trace and span ids).
 void fast_bytes(unsigned char* out, size_t size);
+// Whether `id` has the canonical UUID form (8-4-4-4-12 hex digits, either case): what PostgreSQL's uuid
+// type takes without failing a statement.
+bool is_uuid(std::string_view id);
 // Whether a client-sent request id is sane enough to echo: 1..128 of [A-Za-z0-9._-].
 bool is_sane_request_id(std::string_view id);
 

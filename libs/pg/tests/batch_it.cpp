@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "pg/array.hpp"
 #include "pg/pool.hpp"
 #include "testing/postgres_server.hpp"
 #include "testing/run_task.hpp"
@@ -17,6 +18,8 @@ constexpr Query kBroken{"batch_broken", "SELEC 1"};
 constexpr Query kBackendPid{"batch_pid", "SELECT pg_backend_pid()"};
 constexpr Query kNow{"batch_now", "SELECT now()::text"};
 constexpr Query kPause{"batch_pause", "SELECT pg_sleep(0.02)"};
+constexpr Query kUnnest{"batch_unnest",
+                        "SELECT i, t FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS u(i, t, n) ORDER BY n"};
 
 class BatchIt : public ::testing::Test {
 protected:
@@ -152,6 +155,25 @@ TEST_F(BatchIt, OneTransactionSpansItsStatementsAndAnEmptyOneLeavesTheConnection
     // now() is the transaction's start: the same before and after the pause only within one transaction.
     EXPECT_EQ((*checks)[0].front().get<std::string>(0), (*checks)[2].front().get<std::string>(0));
     EXPECT_EQ((*checks)[3].front().get<std::int64_t>(0), pid->front().get<std::int64_t>(0));
+}
+
+// Many rows go into one statement as array literals: every value comes back as it was sent.
+TEST_F(BatchIt, ArrayLiteralsCarryAnyValueThroughUnnest) {
+    Pool pool(io_, config());
+    const std::vector<std::int64_t> ids{-9000000000, 0, 7, 42, 5};
+    const std::vector<std::string> texts{"a b", "quo\"te", "back\\slash", "NULL", "{,}"};
+    auto rows = run(pool.query(kUnnest, array_of(ids), array_of(texts)));
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), ids.size());
+    std::size_t i = 0;
+    for (auto row : *rows) {
+        EXPECT_EQ(row.get<std::int64_t>(0), ids[i]);
+        EXPECT_EQ(row.get<std::string>(1), texts[i]);
+        ++i;
+    }
+    auto empty = run(pool.query(kUnnest, array_of(std::vector<std::int64_t>{}), array_of(std::vector<std::string>{})));
+    ASSERT_TRUE(empty) << empty.error().message;
+    EXPECT_TRUE(empty->empty());
 }
 
 }  // namespace
