@@ -21,7 +21,10 @@ struct Config {
     std::chrono::milliseconds delivery_timeout{10000};
     // Messages the producer holds before publish() fails fast with kUnavailable.
     std::size_t max_queued = 100000;
-    std::chrono::milliseconds linger{5};
+    // How long a message waits for others to share its produce request (librdkafka's linger.ms). Each
+    // request costs the broker far more than a message in it: on the order path, 5 ms gave the broker
+    // 0.7 ms of CPU per order, 20 ms (with fetch_wait 40) 0.1-0.2 ms.
+    std::chrono::milliseconds linger{20};
 
     // Validates a "host:port,host:port" list (spaces around entries are dropped).
     static Result<Config> from_brokers(std::string_view brokers);
@@ -40,11 +43,14 @@ struct ConsumerConfig {
     std::chrono::milliseconds commit_interval{200};
     // Records held per partition before fetching from it pauses until its handler catches up.
     std::size_t max_backlog = 1000;
+    // Records handed to a BatchHandler at once: under load, one transaction for many events.
+    std::size_t max_batch = 100;
     std::chrono::milliseconds session_timeout{10000};
     // A fetch waits for this many bytes, or fetch_wait at most: under a steady trickle of events, one
-    // fetch per fetch_wait instead of one per event (each one a request the broker must serve).
+    // fetch per fetch_wait instead of one per event (each one a request the broker must serve). With
+    // linger, this bounds how long an event waits before its handler runs (order-to-stock latency).
     std::size_t fetch_min_bytes = 16384;
-    std::chrono::milliseconds fetch_wait{10};
+    std::chrono::milliseconds fetch_wait{40};
     std::shared_ptr<ConsumerMetrics> metrics;  // none: the consumer reports nothing
 
     static Result<ConsumerConfig> from_brokers(std::string_view brokers, std::string group_id);

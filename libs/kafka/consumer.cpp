@@ -60,16 +60,16 @@ Record to_record(const rd_kafka_message_t* message) {
 
 struct Consumer::State : std::enable_shared_from_this<State> {
     State(asio::io_context& io_context, ConsumerConfig consumer_config, std::vector<std::string> topic_names,
-          Handler record_handler)
+          BatchHandler batch_handler)
         : io(io_context),
           config(std::move(consumer_config)),
           topics(std::move(topic_names)),
-          handler(std::move(record_handler)) {}
+          handler(std::move(batch_handler)) {}
 
     asio::io_context& io;
     ConsumerConfig config;
     std::vector<std::string> topics;
-    Handler handler;
+    BatchHandler handler;
     ClientHandle client;
     std::atomic<bool> stopping{false};
 
@@ -90,7 +90,7 @@ struct Consumer::State : std::enable_shared_from_this<State> {
 
     // The event loop's side.
     Task<void> work(std::shared_ptr<Partition> partition, trace::Scope* scope);
-    Task<Result<void>> handle(const Record& record);
+    Task<Result<void>> handle(std::span<const Record> records);
 };
 
 std::shared_ptr<Partition>& find_or_add(std::map<TopicPartition, std::shared_ptr<Partition>>& partitions,
@@ -276,10 +276,10 @@ void Consumer::State::on_revoke(rd_kafka_topic_partition_list_t* list) {
     rd_kafka_assign(client.get(), nullptr);
 }
 
-Task<Result<void>> Consumer::State::handle(const Record& record) {
+Task<Result<void>> Consumer::State::handle(std::span<const Record> records) {
     // No exception escapes into the event loop: a throwing handler counts as a failure and is retried.
     try {
-        co_return co_await handler(record);
+        co_return co_await handler(records);
     } catch (const std::exception& e) {
         co_return fail(ErrorKind::kInternal, std::string("handler threw: ") + e.what());
     } catch (...) {
@@ -291,7 +291,7 @@ Task<void> Consumer::State::work(std::shared_ptr<Partition> partition, trace::Sc
     auto self = shared_from_this();
     asio::steady_timer backoff_timer(co_await asio::this_coro::executor);
     while (true) {
-        Record record;
+        std::vector<Record> records;
         std::uint64_t epoch = 0;
         {
             std::lock_guard lock(mutex);
@@ -299,32 +299,44 @@ Task<void> Consumer::State::work(std::shared_ptr<Partition> partition, trace::Sc
                 partition->worker_running = false;
                 co_return;
             }
-            record = partition->backlog.front();
+            auto count = std::min(partition->backlog.size(), std::max<std::size_t>(1, config.max_batch));
+            records.assign(partition->backlog.begin(), partition->backlog.begin() + static_cast<std::ptrdiff_t>(count));
             epoch = partition->epoch;
         }
         auto backoff = config.retry_min;
-        bool current = true;  // still this member's record to settle
+        bool current = true;  // still this member's records to settle
         while (true) {
             auto started = std::chrono::steady_clock::now();
-            auto span = tracing::start_consume(*scope, {"kafka", record.topic, record.event_id()},
-                                               record.header("traceparent"));
-            if (span.recording()) {
-                span.set("messaging.consumer.group.name", std::string_view(config.group_id))
-                    .set("messaging.destination.partition.id", std::to_string(record.partition))
-                    .set("messaging.kafka.offset", record.offset);
+            // A span per record, in its producer's trace; the handler runs in the first record's.
+            std::vector<tracing::Span> spans(records.size());
+            for (auto i = records.size(); i-- > 0;) {
+                const auto& record = records[i];
+                spans[i] = tracing::start_consume(*scope, {"kafka", record.topic, record.event_id()},
+                                                  record.header("traceparent"));
+                if (spans[i].recording()) {
+                    spans[i]
+                        .set("messaging.consumer.group.name", std::string_view(config.group_id))
+                        .set("messaging.destination.partition.id", std::to_string(record.partition))
+                        .set("messaging.kafka.offset", record.offset);
+                    if (records.size() > 1) {
+                        spans[i].set("messaging.batch.message_count", static_cast<std::int64_t>(records.size()));
+                    }
+                }
             }
-            auto result = co_await handle(record);
-            tracing::end_consume(span, *scope, result.has_value(),
-                                 result ? std::string_view() : std::string_view(result.error().message));
+            auto result = co_await handle(records);
+            for (auto& span : spans) {
+                tracing::end_consume(span, *scope, result.has_value(),
+                                     result ? std::string_view() : std::string_view(result.error().message));
+            }
             if (config.metrics) {
-                config.metrics->handled(
-                    record.topic, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-                    static_cast<bool>(result));
+                auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                for (const auto& record : records) config.metrics->handled(record.topic, seconds, static_cast<bool>(result));
             }
             if (result) break;
-            log::warn("kafka handler failed, will retry", {{"topic", record.topic},
-                                                           {"partition", std::to_string(record.partition)},
-                                                           {"offset", std::to_string(record.offset)},
+            log::warn("kafka handler failed, will retry", {{"topic", records.front().topic},
+                                                           {"partition", std::to_string(records.front().partition)},
+                                                           {"offset", std::to_string(records.front().offset)},
+                                                           {"records", std::to_string(records.size())},
                                                            {"error", result.error().message},
                                                            {"retry_ms", std::to_string(backoff.count())}});
             backoff_timer.expires_after(backoff);
@@ -338,8 +350,9 @@ Task<void> Consumer::State::work(std::shared_ptr<Partition> partition, trace::Sc
             }
         }
         std::lock_guard lock(mutex);
-        if (current && partition->epoch == epoch && !partition->backlog.empty() &&
-            partition->backlog.front().offset == record.offset) {
+        if (!current || partition->epoch != epoch) continue;
+        for (const auto& record : records) {
+            if (partition->backlog.empty() || partition->backlog.front().offset != record.offset) break;
             partition->backlog.pop_front();
             partition->done = record.offset + 1;
         }
@@ -348,6 +361,14 @@ Task<void> Consumer::State::work(std::shared_ptr<Partition> partition, trace::Sc
 
 Result<std::unique_ptr<Consumer>> Consumer::create(asio::io_context& io, ConsumerConfig config,
                                                    std::vector<std::string> topics, Handler handler) {
+    // One record at a time.
+    config.max_batch = 1;
+    return create(io, std::move(config), std::move(topics),
+                  [handler = std::move(handler)](std::span<const Record> records) { return handler(records.front()); });
+}
+
+Result<std::unique_ptr<Consumer>> Consumer::create(asio::io_context& io, ConsumerConfig config,
+                                                   std::vector<std::string> topics, BatchHandler handler) {
     if (config.group_id.empty()) return fail(ErrorKind::kInternal, "kafka: consumer without a group id");
     if (topics.empty()) return fail(ErrorKind::kInternal, "kafka: consumer without topics");
     auto state = std::make_shared<State>(io, std::move(config), std::move(topics), std::move(handler));

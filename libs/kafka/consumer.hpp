@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <utility>
@@ -23,6 +24,9 @@ namespace agora::kafka {
 
 // Success marks the record done (its offset may be committed); a failure or an exception retries it.
 using Handler = std::function<Task<Result<void>>(const Record&)>;
+// The records of one partition that are in hand, in offset order (at most ConsumerConfig::max_batch), for
+// a handler that applies many in one transaction. Success marks them all done; a failure retries them all.
+using BatchHandler = std::function<Task<Result<void>>(std::span<const Record>)>;
 
 struct TopicPartition {
     std::string topic;
@@ -38,6 +42,9 @@ public:
     // configuration.
     static Result<std::unique_ptr<Consumer>> create(asio::io_context& io, ConsumerConfig config,
                                                     std::vector<std::string> topics, Handler handler);
+    // The same, handing over up to config.max_batch records at a time.
+    static Result<std::unique_ptr<Consumer>> create(asio::io_context& io, ConsumerConfig config,
+                                                    std::vector<std::string> topics, BatchHandler handler);
     Consumer(const Consumer&) = delete;
     Consumer& operator=(const Consumer&) = delete;
     ~Consumer();

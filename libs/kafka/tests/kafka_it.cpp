@@ -224,6 +224,57 @@ TEST_F(KafkaIt, FailedHandlerIsRetriedAndHoldsItsPartition) {
     EXPECT_TRUE(testing::wait_until([&] { return committed(*in, name, 0) == 3; }, 10s));
 }
 
+// A batch handler gets the records in hand in offset order, several at once when they queued up, and a
+// failed batch is handed over again whole before anything behind it.
+TEST_F(KafkaIt, BatchHandlerTakesQueuedRecordsTogetherAndRetriesThemWhole) {
+    auto name = topic(1);
+    auto out = producer();
+    constexpr int kMessages = 50;
+    std::vector<messaging::Message> messages;
+    for (int i = 0; i < kMessages; ++i) messages.push_back(message(name, "k", std::to_string(i)));
+    for (const auto& r : publish_all(*out, messages)) ASSERT_TRUE(r);
+
+    std::mutex mutex;
+    std::vector<std::vector<std::int64_t>> batches;  // the offsets of each call
+    std::atomic<int> failures{0};
+    auto config = ConsumerConfig::from_brokers(broker->brokers(), "g-" + ids::uuid());
+    config->retry_min = 100ms;
+    config->max_batch = 20;
+    auto in = Consumer::create(io_, *config, {name}, [&](std::span<const Record> records) -> Task<Result<void>> {
+        std::vector<std::int64_t> offsets;
+        for (const auto& r : records) offsets.push_back(r.offset);
+        std::lock_guard lock(mutex);
+        batches.push_back(offsets);
+        // The first batch fails once: it must come back with the same first record.
+        if (batches.size() == 1) {
+            ++failures;
+            co_return fail(ErrorKind::kUnavailable, "database away");
+        }
+        co_return Result<void>{};
+    });
+    ASSERT_TRUE(in);
+    auto handled = [&] {
+        std::lock_guard lock(mutex);
+        std::size_t n = 0;
+        for (std::size_t i = 1; i < batches.size(); ++i) n += batches[i].size();
+        return n;
+    };
+    ASSERT_TRUE(testing::wait_until([&] { return handled() >= kMessages; }, 30s)) << handled();
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(failures.load(), 1);
+    EXPECT_EQ(batches[1].front(), batches[0].front()) << "the failed batch is retried from its first record";
+    std::int64_t next = 0;
+    std::size_t largest = 0;
+    for (std::size_t i = 1; i < batches.size(); ++i) {
+        largest = std::max(largest, batches[i].size());
+        EXPECT_LE(batches[i].size(), 20u);
+        for (auto offset : batches[i]) EXPECT_EQ(offset, next++) << "offsets in order, none twice";
+    }
+    EXPECT_EQ(next, kMessages);
+    EXPECT_GT(largest, 1u) << "records that queued up came together";
+    EXPECT_TRUE(testing::wait_until([&] { return committed(**in, name, 0) == kMessages; }, 10s));
+}
+
 // The value of one series of a family, -1 when it is not there.
 double metric(prometheus::Registry& registry, const std::string& name, const std::string& label_value) {
     for (const auto& family : registry.Collect()) {
