@@ -9,14 +9,18 @@
 #include "core/log.hpp"
 #include "core/scope.hpp"
 #include "messaging/publish_batch.hpp"
+#include "pg/array.hpp"
 
 namespace agora::messaging {
 namespace {
 
+// Rows in array order, so the ids (and the relay's publishing order) follow it.
 constexpr pg::Query kEnqueue{
     "messaging_outbox_enqueue",
     "INSERT INTO outbox (event_id, event_type, destination, key, payload, occurred_at, traceparent, headers) "
-    "VALUES ($1::uuid, $2, $3, $4, $5, COALESCE($6::timestamptz, now()), $7, $8::jsonb)"};
+    "SELECT e, t, d, k, p, COALESCE(NULLIF(o, '')::timestamptz, now()), tp, h::jsonb "
+    "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) "
+    "WITH ORDINALITY AS m(e, t, d, k, p, o, tp, h, n) ORDER BY n"};
 // Any constant other code does not use; advisory locks are per database.
 constexpr pg::Query kTryLock{"messaging_outbox_lock", "SELECT pg_try_advisory_xact_lock(7280419352672)"};
 constexpr pg::Query kClaim{
@@ -79,20 +83,29 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds delay) {
 
 }  // namespace
 
-void enqueue(pg::Batch& batch, const Message& message) {
-    std::string event_id = message.event_id.empty() ? ids::uuid() : message.event_id;
-    std::optional<std::string> occurred_at;
-    if (!message.occurred_at.empty()) occurred_at = message.occurred_at;
+void enqueue(pg::Batch& batch, std::span<const Message> messages) {
+    if (messages.empty()) return;
+    std::vector<std::string> event_ids, types, destinations, keys, payloads, occurred, traceparents, headers;
     // A message that names no cause continues the trace of the work enqueuing it.
-    std::string traceparent = message.traceparent;
-    if (traceparent.empty()) {
-        if (auto* scope = trace::current(); scope != nullptr && scope->context.valid()) {
-            traceparent = scope->context.traceparent();
-        }
+    std::string current;
+    if (auto* scope = trace::current(); scope != nullptr && scope->context.valid()) {
+        current = scope->context.traceparent();
     }
-    batch.add(kEnqueue, event_id, message.event_type, message.destination, message.key, message.payload, occurred_at,
-              traceparent, headers_json(message));
+    for (const auto& message : messages) {
+        event_ids.push_back(message.event_id.empty() ? ids::uuid() : message.event_id);
+        types.push_back(message.event_type);
+        destinations.push_back(message.destination);
+        keys.push_back(message.key);
+        payloads.push_back(message.payload);
+        occurred.push_back(message.occurred_at);  // empty: the transaction's time
+        traceparents.push_back(message.traceparent.empty() ? current : message.traceparent);
+        headers.push_back(headers_json(message));
+    }
+    batch.add(kEnqueue, pg::array_of(event_ids), pg::array_of(types), pg::array_of(destinations), pg::array_of(keys),
+              pg::array_of(payloads), pg::array_of(occurred), pg::array_of(traceparents), pg::array_of(headers));
 }
+
+void enqueue(pg::Batch& batch, const Message& message) { enqueue(batch, std::span<const Message>(&message, 1)); }
 
 Task<pg::Outcome<void>> enqueue(pg::Transaction& tx, const Message& message) {
     pg::Batch batch;
@@ -168,22 +181,24 @@ Task<pg::Outcome<OutboxRelay::Pass>> OutboxRelay::relay_batch() {
     Pass pass;
     auto tx = co_await pool_.begin();
     if (!tx) co_return pg::failed(std::move(tx.error()));
-    // One relay per database at a time: another replica's relay holding the lock publishes instead.
-    auto locked = co_await tx->query(kTryLock);
-    if (!locked) co_return pg::failed(std::move(locked.error()));
-    if (!locked->front().get<bool>(0)) {
+    // One relay per database at a time: another replica's relay holding the lock publishes instead. The
+    // claim goes in the same round trip; without the lock it is rolled back unread.
+    pg::Batch reads;
+    reads.add(kTryLock).add(kClaim, config_.batch_size);
+    auto read = co_await tx->run(std::move(reads));
+    if (!read) co_return pg::failed(std::move(read.error()));
+    if (!(*read)[0].front().get<bool>(0)) {
         co_await tx->rollback();
         co_return pass;
     }
-    auto rows = co_await tx->query(kClaim, config_.batch_size);
-    if (!rows) co_return pg::failed(std::move(rows.error()));
-    pass.claimed = static_cast<int>(rows->size());
+    const auto& rows = (*read)[1];
+    pass.claimed = static_cast<int>(rows.size());
 
     std::vector<std::int64_t> ids;
     std::vector<Message> messages;
-    ids.reserve(rows->size());
-    messages.reserve(rows->size());
-    for (auto row : *rows) {
+    ids.reserve(rows.size());
+    messages.reserve(rows.size());
+    for (auto row : rows) {
         ids.push_back(row.get<std::int64_t>(0));
         messages.push_back(message_of(row));
     }
@@ -218,12 +233,12 @@ Task<pg::Outcome<OutboxRelay::Pass>> OutboxRelay::relay_batch() {
                                             {"failed", std::to_string(failed)},
                                             {"held_back", std::to_string(held_back)}});
     }
-    if (published > 0) {
-        if (auto marked = co_await tx->query(kMarkPublished, published_ids); !marked) {
-            co_return pg::failed(std::move(marked.error()));
-        }
+    // The marks and COMMIT in one round trip.
+    pg::Batch marks;
+    if (published > 0) marks.add(kMarkPublished, published_ids);
+    if (auto committed = co_await tx->commit(std::move(marks)); !committed) {
+        co_return pg::failed(std::move(committed.error()));
     }
-    if (auto committed = co_await tx->commit(); !committed) co_return pg::failed(std::move(committed.error()));
     published_ += published;
     if (config_.metrics && published > 0) config_.metrics->published(published);
     co_return pass;

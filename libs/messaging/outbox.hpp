@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <span>
 
 #include "messaging/message.hpp"
 #include "messaging/outbox_metrics.hpp"
@@ -27,6 +28,8 @@ namespace agora::messaging {
 Task<pg::Outcome<void>> enqueue(pg::Transaction& tx, const Message& message);
 // The same insert added to a batch, to go out in one round trip with the transaction's other statements.
 void enqueue(pg::Batch& batch, const Message& message);
+// Any number of messages as one statement of the batch (nothing when there are none), in their order.
+void enqueue(pg::Batch& batch, std::span<const Message> messages);
 
 struct RelayConfig {
     int batch_size = 100;
