@@ -155,16 +155,22 @@ Result<void> OrderService::start() {
     consumer_config.metrics = kafka::ConsumerMetrics::make(*p.registry);
     auto* products = first.products.get();
     p.consumer = AGORA_TRY(kafka::Consumer::create(
-        *first.io, consumer_config, kProductTopics, [products](const kafka::Record& record) -> Task<Result<void>> {
-            auto event = parse_product_event(record.topic, record.event_id(), record.header("version"), record.payload);
-            if (!event) {
-                // It will never be understood: retrying would hold the partition forever.
-                log::error("product event skipped", {{"topic", record.topic},
-                                                     {"offset", std::to_string(record.offset)},
-                                                     {"error", event.error().message}});
-                co_return Result<void>{};
+        *first.io, consumer_config, kProductTopics,
+        [products](std::span<const kafka::Record> records) -> Task<Result<void>> {
+            std::vector<ProductEvent> events;
+            for (const auto& record : records) {
+                auto event =
+                    parse_product_event(record.topic, record.event_id(), record.header("version"), record.payload);
+                if (!event) {
+                    // It will never be understood: retrying would hold the partition forever.
+                    log::error("product event skipped", {{"topic", record.topic},
+                                                         {"offset", std::to_string(record.offset)},
+                                                         {"error", event.error().message}});
+                    continue;
+                }
+                events.push_back(std::move(*event));
             }
-            auto applied = co_await products->apply(*event);
+            auto applied = co_await products->apply(events);
             if (!applied) co_return fail(applied.error());
             co_return Result<void>{};
         }));

@@ -169,7 +169,7 @@ Result<void> ProductService::start() {
     consumer_config.metrics = kafka::ConsumerMetrics::make(*p.registry);
     p.consumer = AGORA_TRY(kafka::Consumer::create(
         *loop0.io, consumer_config, {std::string(topic::kOrderCreated), std::string(topic::kOrderCancelled)},
-        [&p](const kafka::Record& record) { return p.order_events->handle(record); }));
+        [&p](std::span<const kafka::Record> records) { return p.order_events->handle(records); }));
 
     asio::co_spawn(*loop0.io, p.relay->run(), asio::detached);
     asio::co_spawn(*loop0.io, p.expiry->run(), asio::detached);

@@ -85,8 +85,9 @@ Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const Cre
         co_await abandon(local, order_id, Held::kMaybe);
         co_return fail(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
     }
-    auto committed =
-        co_await local.orders->commit(order_id, reservation->prices, context_.timers(), cmd.traceparent);
+    // Named, not a temporary of the co_await expression: g++ 12 destroys such an aggregate twice.
+    CommitRequest request{order_id, reservation->prices, context_.timers(), cmd.traceparent};
+    auto committed = co_await local.orders->commit(std::move(request));
     if (!committed || !*committed) {
         co_await abandon(local, order_id, Held::kMaybe);
         if (!committed) co_return fail(committed.error());

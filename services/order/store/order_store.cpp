@@ -2,6 +2,11 @@
 
 #include "events/order_events.hpp"
 #include "messaging/outbox.hpp"
+#include "pg/array.hpp"
+#include "pg/batch.hpp"
+
+#include <algorithm>
+#include <map>
 
 namespace agora::order_service {
 namespace {
@@ -26,21 +31,27 @@ constexpr pg::Query kLockOrder{
     ORDER_RFC3339("payment_due_at") " FROM orders WHERE id = $1 FOR UPDATE"};
 constexpr pg::Query kItemLines{"order_item_lines",
                                "SELECT product_id, quantity, id FROM order_items WHERE order_id = $1 ORDER BY id"};
-constexpr pg::Query kSetItemPrice{"order_set_item_price",
-                                  "UPDATE order_items SET price = $3::numeric, updated_at = now() "
-                                  "WHERE order_id = $1 AND product_id = $2"};
-constexpr pg::Query kCommitOrder{
-    "order_commit",
-    "UPDATE orders SET status = 'PENDING', total_amount = $2::numeric, "
-    "payment_due_at = now() + make_interval(secs => $3), updated_at = now() WHERE id = $1 RETURNING " ORDER_COLUMNS};
-constexpr pg::Query kInsertExpiry{
-    "order_insert_expiry",
-    "INSERT INTO order_deadlines (order_id, kind, due_at) VALUES ($1, 'expiry', now() + make_interval(secs => $2))"};
-constexpr pg::Query kInsertReminders{
-    "order_insert_reminders",
+constexpr pg::Query kLockOrders{"order_lock_many",
+                                "SELECT id, status FROM orders WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE"};
+constexpr pg::Query kItemLinesOf{"order_item_lines_of",
+                                 "SELECT order_id, product_id, quantity, id FROM order_items "
+                                 "WHERE order_id = ANY($1::bigint[]) ORDER BY order_id, id"};
+// The commit of a batch of orders: each statement takes every order of the batch (arrays, unnest).
+constexpr pg::Query kSetItemPrices{
+    "order_set_item_prices",
+    "UPDATE order_items SET price = d.price, updated_at = now() "
+    "FROM unnest($1::bigint[], $2::bigint[], $3::numeric[]) AS d(order_id, product_id, price) "
+    "WHERE order_items.order_id = d.order_id AND order_items.product_id = d.product_id"};
+constexpr pg::Query kCommitOrders{
+    "order_commit_many",
+    "UPDATE orders SET status = 'PENDING', total_amount = d.total, "
+    "payment_due_at = now() + make_interval(secs => d.timeout_s), updated_at = now() "
+    "FROM unnest($1::bigint[], $2::numeric[], $3::bigint[]) AS d(order_id, total, timeout_s) "
+    "WHERE orders.id = d.order_id RETURNING " ORDER_COLUMNS};
+constexpr pg::Query kInsertDeadlines{
+    "order_insert_deadlines",
     "INSERT INTO order_deadlines (order_id, kind, due_at) "
-    "SELECT $1, 'reminder-' || n, now() + make_interval(secs => s) "
-    "FROM unnest($2::bigint[]) WITH ORDINALITY AS t(s, n)"};
+    "SELECT o, k, now() + make_interval(secs => s) FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS t(o, k, s)"};
 constexpr pg::Query kAbortOrder{
     "order_abort",
     "UPDATE orders SET status = 'ABORTED', request_id = NULL, updated_at = now() "
@@ -88,15 +99,6 @@ constexpr pg::Query kMarkFired{"order_mark_fired",
 
 Error db_error(const pg::Failure& failure) { return pg::to_error(failure); }
 
-std::string array_of(const std::vector<std::int64_t>& values) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i) out += ',';
-        out += std::to_string(values[i]);
-    }
-    return out + "}";
-}
-
 Money money_of(const pg::Row& row, int col) { return Money::parse(row.get<std::string>(col)).value_or(Money()); }
 
 OrderView order_of(const pg::Row& row) {
@@ -123,7 +125,7 @@ Task<Result<void>> load_items(pg::Pool& pool, std::vector<OrderView>& orders) {
     if (orders.empty()) co_return Result<void>{};
     std::vector<std::int64_t> ids;
     for (const auto& o : orders) ids.push_back(o.id);
-    auto rows = co_await pool.query(kItemsOf, array_of(ids));
+    auto rows = co_await pool.query(kItemsOf, pg::array_of(ids));
     if (!rows) co_return fail(db_error(rows.error()));
     for (auto row : *rows) {
         auto order_id = row.get<std::int64_t>(0);
@@ -200,65 +202,133 @@ Task<Result<std::optional<OrderRef>>> OrderStore::find_by_request(std::int64_t c
 }
 
 Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewOrder& order) {
-    std::vector<std::int64_t> products, quantities;
-    for (const auto& line : order.items) {
-        products.push_back(line.product_id);
-        quantities.push_back(line.quantity);
-    }
-    auto inserted = co_await primary_.query(kInsertOrder, order.customer_id, order.request_id, order.email,
-                                            order.description, array_of(products), array_of(quantities));
-    if (!inserted) co_return fail(db_error(inserted.error()));
-    if (inserted->empty()) co_return std::optional<std::int64_t>{};
-    co_return std::optional<std::int64_t>{inserted->front().get<std::int64_t>(0)};
+    return inserts_.submit(order);
 }
 
-// Two round trips: the order's row locked with its items, then the prices, the status, the timers,
-// order-created and COMMIT together. The answer is built from the rows in hand.
-Task<Result<std::optional<OrderView>>> OrderStore::commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
-                                                          const TimerPolicy& timers, const std::string& traceparent) {
+Task<std::vector<Result<std::optional<std::int64_t>>>> OrderStore::insert_all(std::vector<NewOrder>& orders) {
+    using Answer = Result<std::optional<std::int64_t>>;
+    pg::Batch inserts;
+    for (const auto& order : orders) {
+        std::vector<std::int64_t> products, quantities;
+        for (const auto& line : order.items) {
+            products.push_back(line.product_id);
+            quantities.push_back(line.quantity);
+        }
+        inserts.add(kInsertOrder, order.customer_id, order.request_id, order.email, order.description,
+                    pg::array_of(products), pg::array_of(quantities));
+    }
     auto tx = co_await primary_.begin();
-    if (!tx) co_return fail(db_error(tx.error()));
-    pg::Batch reads;
-    reads.add(kLockOrder, order_id).add(kItemLines, order_id);
-    auto read = co_await tx->run(std::move(reads));
-    if (!read) co_return fail(db_error(read.error()));
-    const auto& locked = (*read)[0];
-    if (locked.empty()) co_return std::optional<OrderView>{};
-    Order order(parse_status(locked.front().get<std::string>(0)).value_or(OrderStatus::kAborted));
-    if (!order.commit()) co_return std::optional<OrderView>{};
+    if (!tx) co_return std::vector<Answer>(orders.size(), fail(db_error(tx.error())));
+    auto inserted = co_await tx->commit(std::move(inserts));
+    if (!inserted) co_return std::vector<Answer>(orders.size(), fail(db_error(inserted.error())));
+    std::vector<Answer> answers;
+    for (std::size_t i = 0; i < orders.size(); ++i) {
+        const auto& rows = (*inserted)[i];
+        answers.push_back(rows.empty() ? std::optional<std::int64_t>{}
+                                       : std::optional<std::int64_t>{rows.front().get<std::int64_t>(0)});
+    }
+    co_return answers;
+}
 
-    pg::Batch writes;
-    std::vector<OrderLine> lines;
-    std::vector<OrderItemView> items;
-    Money total;
+Task<Result<std::optional<OrderView>>> OrderStore::commit(CommitRequest request) {
+    return commits_.submit(std::move(request));
+}
+
+// Two round trips for the whole batch: its orders' rows locked (in id order) with their items, then for
+// each order the prices, the status, the timers and order-created, and COMMIT. Answers are built from
+// the rows in hand.
+Task<std::vector<Result<std::optional<OrderView>>>> OrderStore::commit_all(std::vector<CommitRequest>& requests) {
+    using Answer = Result<std::optional<OrderView>>;
+    std::vector<std::int64_t> ids;
+    for (const auto& request : requests) ids.push_back(request.order_id);
+    std::sort(ids.begin(), ids.end());
+    auto tx = co_await primary_.begin();
+    if (!tx) co_return std::vector<Answer>(requests.size(), fail(db_error(tx.error())));
+    pg::Batch reads;
+    reads.add(kLockOrders, pg::array_of(ids)).add(kItemLinesOf, pg::array_of(ids));
+    auto read = co_await tx->run(std::move(reads));
+    if (!read) co_return std::vector<Answer>(requests.size(), fail(db_error(read.error())));
+    std::map<std::int64_t, OrderStatus> statuses;
+    for (auto row : (*read)[0]) {
+        statuses[row.get<std::int64_t>(0)] = parse_status(row.get<std::string>(1)).value_or(OrderStatus::kAborted);
+    }
+    std::map<std::int64_t, std::vector<OrderItemView>> items_of;  // by item id
     for (auto row : (*read)[1]) {
-        OrderItemView item{row.get<std::int64_t>(2), row.get<std::int64_t>(0), row.get<std::int64_t>(1), Money()};
-        auto price = std::find_if(prices.begin(), prices.end(),
-                                  [&](const ReservedPrice& p) { return p.product_id == item.product_id; });
-        if (price == prices.end()) co_return fail(ErrorKind::kInternal, "reservation lacks a price for a product");
-        item.price = price->price;
-        total = total + price->price * item.quantity;
-        writes.add(kSetItemPrice, order_id, item.product_id, price->price.to_sql());
-        lines.push_back({item.product_id, item.quantity});
-        items.push_back(item);
+        items_of[row.get<std::int64_t>(0)].push_back(
+            OrderItemView{row.get<std::int64_t>(3), row.get<std::int64_t>(1), row.get<std::int64_t>(2), Money()});
     }
-    writes.add(kCommitOrder, order_id, total.to_sql(), timers.payment_timeout.count());
-    writes.add(kInsertExpiry, order_id, timers.payment_timeout.count());
-    std::vector<std::int64_t> offsets;
-    for (auto s : timers.reminder_offsets) {
-        if (s < timers.payment_timeout) offsets.push_back(s.count());  // a reminder after expiry is pointless
+
+    std::vector<Answer> answers(requests.size(), std::optional<OrderView>{});
+    std::map<std::int64_t, std::size_t> committing;  // order id -> its request
+    std::vector<std::vector<OrderItemView>> committed_items(requests.size());
+    std::vector<std::int64_t> item_orders, item_products, commit_ids, timeouts, deadline_orders, deadline_seconds;
+    std::vector<std::string> item_prices, totals, deadline_kinds;
+    std::vector<messaging::Message> events;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const auto& request = requests[i];
+        auto status = statuses.find(request.order_id);
+        if (status == statuses.end()) continue;
+        Order order(status->second);
+        // Committed or aborted already (a repeat in this batch, or the sweeper): nothing to do.
+        if (!order.commit()) continue;
+        status->second = order.status();
+        std::vector<OrderLine> lines;
+        Money total;
+        for (auto item : items_of[request.order_id]) {
+            auto price = std::find_if(request.prices.begin(), request.prices.end(),
+                                      [&](const ReservedPrice& p) { return p.product_id == item.product_id; });
+            // Cannot happen while the order service asks for what it reserves; the batch must not commit it.
+            if (price == request.prices.end()) {
+                co_return std::vector<Answer>(requests.size(),
+                                              fail(ErrorKind::kInternal, "reservation lacks a price for a product"));
+            }
+            item.price = price->price;
+            total = total + price->price * item.quantity;
+            item_orders.push_back(request.order_id);
+            item_products.push_back(item.product_id);
+            item_prices.push_back(price->price.to_sql());
+            lines.push_back({item.product_id, item.quantity});
+            committed_items[i].push_back(item);
+        }
+        committing[request.order_id] = i;
+        commit_ids.push_back(request.order_id);
+        totals.push_back(total.to_sql());
+        timeouts.push_back(request.timers.payment_timeout.count());
+        deadline_orders.push_back(request.order_id);
+        deadline_kinds.emplace_back("expiry");
+        deadline_seconds.push_back(request.timers.payment_timeout.count());
+        int n = 0;
+        for (auto offset : request.timers.reminder_offsets) {
+            if (offset >= request.timers.payment_timeout) continue;  // a reminder after expiry is pointless
+            deadline_orders.push_back(request.order_id);
+            deadline_kinds.push_back("reminder-" + std::to_string(++n));
+            deadline_seconds.push_back(offset.count());
+        }
+        auto event = order_created(request.order_id, lines);
+        event.traceparent = request.traceparent;
+        events.push_back(std::move(event));
     }
-    if (!offsets.empty()) writes.add(kInsertReminders, order_id, array_of(offsets));
-    auto event = order_created(order_id, lines);
-    event.traceparent = traceparent;
-    messaging::enqueue(writes, event);
+    pg::Batch writes;
+    if (!commit_ids.empty()) {
+        writes.add(kSetItemPrices, pg::array_of(item_orders), pg::array_of(item_products), pg::array_of(item_prices));
+        writes.add(kCommitOrders, pg::array_of(commit_ids), pg::array_of(totals), pg::array_of(timeouts));
+        writes.add(kInsertDeadlines, pg::array_of(deadline_orders), pg::array_of(deadline_kinds),
+                   pg::array_of(deadline_seconds));
+        messaging::enqueue(writes, events);
+    }
     auto written = co_await tx->commit(std::move(writes));
-    if (!written) co_return fail(db_error(written.error()));
-    const auto& updated = (*written)[items.size()];
-    if (updated.empty()) co_return fail(ErrorKind::kInternal, "committed order not found");
-    auto view = order_of(updated.front());
-    view.items = std::move(items);
-    co_return std::optional<OrderView>{std::move(view)};
+    if (!written) co_return std::vector<Answer>(requests.size(), fail(db_error(written.error())));
+    if (commit_ids.empty()) co_return answers;
+    for (auto row : (*written)[1]) {
+        auto view = order_of(row);
+        auto request = committing.find(view.id);
+        if (request == committing.end()) continue;
+        view.items = std::move(committed_items[request->second]);
+        answers[request->second] = std::optional<OrderView>{std::move(view)};
+        committing.erase(request);
+    }
+    for (const auto& [id, i] : committing) answers[i] = fail(ErrorKind::kInternal, "committed order not found");
+    co_return answers;
 }
 
 Task<Result<bool>> OrderStore::abort(std::int64_t order_id) {

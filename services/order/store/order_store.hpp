@@ -15,6 +15,7 @@
 #include "domain/order.hpp"
 #include "pg/pool.hpp"
 #include "runtime/asio.hpp"
+#include "runtime/batcher.hpp"
 
 namespace agora::order_service {
 
@@ -80,19 +81,37 @@ struct FiredDeadlines {
     int claimed = 0;
 };
 
+// What commit() takes for one order.
+struct CommitRequest {
+    std::int64_t order_id = 0;
+    std::vector<ReservedPrice> prices;
+    TimerPolicy timers;
+    std::string traceparent;
+};
+
 class OrderStore {
 public:
-    OrderStore(pg::Pool& primary, pg::Pool& replica) : primary_(primary), replica_(replica) {}
+    // Inserts and commits that arrive while a batch commits share the next transaction (at most this many).
+    static constexpr std::size_t kMaxBatch = 64;
+
+    OrderStore(pg::Pool& primary, pg::Pool& replica)
+        : primary_(primary),
+          replica_(replica),
+          inserts_(kMaxBatch, [this](std::vector<NewOrder>& orders) { return insert_all(orders); }),
+          commits_(kMaxBatch, [this](std::vector<CommitRequest>& requests) { return commit_all(requests); }) {}
 
     // The customer's order for a create request_id, in any state.
     Task<Result<std::optional<OrderRef>>> find_by_request(std::int64_t customer_id, const std::string& request_id);
     // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken.
+    // Concurrent calls on one event loop share a transaction (runtime/batcher.hpp).
     Task<Result<std::optional<std::int64_t>>> insert_creating(const NewOrder& order);
     // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
     // The order as committed; nullopt when it is no longer CREATING (the sweeper aborted it).
-    // `traceparent` goes with the messages, as below.
-    Task<Result<std::optional<OrderView>>> commit(std::int64_t order_id, const std::vector<ReservedPrice>& prices,
-                                                  const TimerPolicy& timers, const std::string& traceparent);
+    // `traceparent` goes with the messages, as below. Batched like insert_creating.
+    Task<Result<std::optional<OrderView>>> commit(CommitRequest request);
+    // One batch of each, in one transaction; an answer per order, in order.
+    Task<std::vector<Result<std::optional<std::int64_t>>>> insert_all(std::vector<NewOrder>& orders);
+    Task<std::vector<Result<std::optional<OrderView>>>> commit_all(std::vector<CommitRequest>& requests);
     // CREATING -> ABORTED, giving the request_id up. False when the order was not CREATING.
     Task<Result<bool>> abort(std::int64_t order_id);
     // Aborts CREATING orders older than `age` (left by a crash or a lost answer); returns their ids.
@@ -115,6 +134,8 @@ public:
 private:
     pg::Pool& primary_;
     pg::Pool& replica_;
+    runtime::Batcher<NewOrder, std::optional<std::int64_t>> inserts_;
+    runtime::Batcher<CommitRequest, std::optional<OrderView>> commits_;
 };
 
 }  // namespace agora::order_service

@@ -4,6 +4,7 @@
 // pre-check of orders. The product service stays the authority for stock and prices.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,9 @@ public:
     // refuse it alone; a product it does not know yet may have just been created, so only the product
     // service can refuse that.
     Task<Result<std::optional<std::int64_t>>> first_deleted(const std::vector<std::int64_t>& ids);
-    // Applies the event once (inbox) and only when newer than what is stored. True when it changed the row.
-    Task<Result<bool>> apply(const ProductEvent& event);
+    // Applies each event once (inbox) and only when newer than what is stored, all in one transaction,
+    // in order. Answers how many changed a row.
+    Task<Result<int>> apply(std::span<const ProductEvent> events);
 
 private:
     pg::Pool& primary_;

@@ -2,20 +2,16 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/ids.hpp"
 #include "core/log.hpp"
 #include "events/product_events.hpp"
 
 namespace agora::product {
 namespace {
 
-bool looks_like_uuid(std::string_view id) {
-    if (id.size() != 36) return false;
-    for (size_t i = 0; i < id.size(); ++i) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash != (id[i] == '-')) return false;
-        if (!dash && !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
-    }
-    return true;
+void skip(const kafka::Record& record) {
+    log::warn("order event without an order id skipped",
+              {{"topic", record.topic}, {"offset", std::to_string(record.offset)}});
 }
 
 }  // namespace
@@ -33,40 +29,65 @@ std::optional<std::int64_t> order_id_of(std::string_view payload) {
     return std::nullopt;
 }
 
-Task<Result<void>> OrderEventHandler::handle(const kafka::Record& record) {
-    auto order_id = order_id_of(record.payload);
-    if (!order_id) {
-        log::warn("order event without an order id skipped",
-                  {{"topic", record.topic}, {"offset", std::to_string(record.offset)}});
-        co_return Result<void>{};
+Task<Result<void>> OrderEventHandler::handle(std::span<const kafka::Record> records) {
+    if (records.empty()) co_return Result<void>{};
+    if (records.front().topic != topic::kOrderCancelled) co_return co_await confirm(records);
+    for (const auto& record : records) {
+        auto order_id = order_id_of(record.payload);
+        if (!order_id) {
+            skip(record);
+            continue;
+        }
+        // A failure retries the records from the first: those already released are in the inbox.
+        if (auto done = co_await release(record, *order_id); !done) co_return done;
     }
-    bool cancelled = record.topic == topic::kOrderCancelled;
+    co_return Result<void>{};
+}
+
+// One transaction for every record in hand: each statement records the event in the inbox and confirms
+// the reservation only when the event is new (and the reservation still HELD).
+Task<Result<void>> OrderEventHandler::confirm(std::span<const kafka::Record> records) {
+    pg::Batch batch;
+    std::vector<std::int64_t> ids;
+    for (const auto& record : records) {
+        auto order_id = order_id_of(record.payload);
+        if (!order_id) {
+            skip(record);
+            continue;
+        }
+        ids.push_back(*order_id);
+        // Without a usable event id the state check alone keeps the effect single.
+        auto event_id = ids::is_uuid(record.event_id()) ? record.event_id() : std::string_view();
+        ReservationStore::confirm(batch, *order_id, "product.order-created", event_id);
+    }
+    if (ids.empty()) co_return Result<void>{};
+    auto tx = co_await primary_.begin();
+    if (!tx) co_return fail(pg::to_error(tx.error()));
+    auto done = co_await tx->commit(std::move(batch));
+    if (!done) co_return fail(pg::to_error(done.error()));
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if ((*done)[i].empty()) continue;  // seen before, not HELD, or unknown
+        log::info("reservation confirmed", {{"reservation_id", std::to_string(ids[i])}, {"by", "order-created"}});
+    }
+    co_return Result<void>{};
+}
+
+Task<Result<void>> OrderEventHandler::release(const kafka::Record& record, std::int64_t order_id) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(pg::to_error(tx.error()));
     // Without a usable event id the state checks alone keep the effect single.
-    if (looks_like_uuid(record.event_id())) {
-        auto consumer = cancelled ? "product.order-cancelled" : "product.order-created";
-        auto fresh = co_await inbox_.first_time(*tx, consumer, record.event_id());
+    if (ids::is_uuid(record.event_id())) {
+        auto fresh = co_await inbox_.first_time(*tx, "product.order-cancelled", record.event_id());
         if (!fresh) co_return fail(pg::to_error(fresh.error()));
         if (!*fresh) co_return Result<void>{};  // the transaction rolls back when dropped
     }
-    auto id = std::to_string(*order_id);
-    Result<Transition> done;
-    if (cancelled) {
-        done = co_await reservations_.release(*tx, *order_id, std::string(record.header("traceparent")));
-    } else {
-        done = co_await reservations_.confirm(*tx, *order_id);
-    }
+    auto done = co_await reservations_.release(*tx, order_id, std::string(record.header("traceparent")));
     if (!done) co_return fail(done.error());
     if (auto committed = co_await tx->commit(); !committed) co_return fail(pg::to_error(committed.error()));
-    if (*done == Transition::kUnknown) {
-        log::warn("order-created for an unknown reservation skipped", {{"reservation_id", id}});
-    } else if (*done == Transition::kApplied && cancelled) {
+    if (*done == Transition::kApplied) {
         metrics_.released();
         relay_.notify();
-        log::info("reservation released", {{"reservation_id", id}, {"by", "order-cancelled"}});
-    } else if (*done == Transition::kApplied) {
-        log::info("reservation confirmed", {{"reservation_id", id}, {"by", "order-created"}});
+        log::info("reservation released", {{"reservation_id", std::to_string(order_id)}, {"by", "order-cancelled"}});
     }
     co_return Result<void>{};
 }

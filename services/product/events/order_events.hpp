@@ -1,9 +1,12 @@
 #pragma once
 // The order events the product service consumes (group `product`, CONTRACT 6), each through the inbox in
 // the transaction of its effect:
-//   order-created   -> the reservation under the order's id is CONFIRMED (unknown ids are logged, skipped)
+//   order-created   -> the reservation under the order's id is CONFIRMED; the records in hand are confirmed
+//                      together, in one transaction (unknown ids change nothing)
 //   order-cancelled -> the reservation is RELEASED and its stock comes back, exactly once
 // A payload that cannot be read is logged and skipped: retrying it could never succeed.
+#include <span>
+
 #include "kafka/record.hpp"
 #include "messaging/inbox.hpp"
 #include "messaging/outbox.hpp"
@@ -18,10 +21,14 @@ public:
                       messaging::OutboxRelay& relay)
         : primary_(primary), reservations_(reservations), metrics_(metrics), relay_(relay) {}
 
-    // For kafka::Consumer: success once the effect is committed (or there is none to make).
-    Task<Result<void>> handle(const kafka::Record& record);
+    // For kafka::Consumer: success once the effects are committed (or there are none to make). The
+    // records are of one partition, hence of one topic.
+    Task<Result<void>> handle(std::span<const kafka::Record> records);
 
 private:
+    Task<Result<void>> confirm(std::span<const kafka::Record> records);
+    Task<Result<void>> release(const kafka::Record& record, std::int64_t order_id);
+
     pg::Pool& primary_;
     ReservationStore& reservations_;
     ProductMetrics& metrics_;

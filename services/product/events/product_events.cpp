@@ -3,21 +3,26 @@
 #include <boost/json/serialize.hpp>
 
 #include "messaging/outbox.hpp"
+#include "pg/array.hpp"
 
 namespace agora::product {
 namespace {
 
-constexpr pg::Query kAppendEvent{
-    "product_append_event",
-    "INSERT INTO product_events (product_id, version, event_type, payload) VALUES ($1, $2, $3, $4::jsonb)"};
+constexpr pg::Query kAppendEvents{
+    "product_append_events",
+    "INSERT INTO product_events (product_id, version, event_type, payload) "
+    "SELECT p, v, t, e::jsonb FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS x(p, v, t, e)"};
 
 }  // namespace
 
-void record_change(pg::Batch& batch, const Product& product, std::string_view event_type, std::string traceparent) {
+void ChangeLog::add(const Product& product, std::string_view event_type, std::string traceparent) {
     auto payload = event_type == topic::kProductDeleted
                        ? boost::json::serialize(boost::json::object{{"id", product.id}})
                        : boost::json::serialize(event_payload(product));
-    batch.add(kAppendEvent, product.id, product.version, event_type, payload);
+    products_.push_back(product.id);
+    versions_.push_back(product.version);
+    types_.emplace_back(event_type);
+    payloads_.push_back(payload);
     messaging::Message message;
     message.event_type = std::string(event_type);
     message.destination = std::string(event_type);
@@ -25,13 +30,22 @@ void record_change(pg::Batch& batch, const Product& product, std::string_view ev
     message.payload = std::move(payload);
     message.traceparent = std::move(traceparent);
     message.headers = {{"version", std::to_string(product.version)}};
-    messaging::enqueue(batch, message);
+    messages_.push_back(std::move(message));
+}
+
+void ChangeLog::write(pg::Batch& batch) const {
+    if (messages_.empty()) return;
+    batch.add(kAppendEvents, pg::array_of(products_), pg::array_of(versions_), pg::array_of(types_),
+              pg::array_of(payloads_));
+    messaging::enqueue(batch, messages_);
 }
 
 Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,
                                       std::string traceparent) {
+    ChangeLog changes;
+    changes.add(product, event_type, std::move(traceparent));
     pg::Batch batch;
-    record_change(batch, product, event_type, std::move(traceparent));
+    changes.write(batch);
     auto recorded = co_await tx.run(std::move(batch));
     if (!recorded) co_return pg::failed(std::move(recorded.error()));
     co_return pg::Outcome<void>{};

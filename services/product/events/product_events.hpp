@@ -3,9 +3,13 @@
 // (product_events) and the Kafka event in the outbox (CONTRACT 6: topic = event type, key = product id,
 // header `version`). The caller has already bumped products.version, which locks the row, so versions
 // and outbox ids follow commit order per product.
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/product.hpp"
+#include "messaging/message.hpp"
 #include "pg/pool.hpp"
 
 namespace agora::product {
@@ -22,7 +26,19 @@ inline constexpr std::string_view kOrderCancelled = "order-cancelled";
 // trace context of the request or event that caused the change ("" when none).
 Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,
                                       std::string traceparent);
-// The same two inserts (the versioned event and its outbox row) added to a batch of the transaction.
-void record_change(pg::Batch& batch, const Product& product, std::string_view event_type, std::string traceparent);
+
+// Changes gathered for one transaction: any number of them written by the same two statements (the
+// versioned events, their outbox rows), in the order they were added.
+class ChangeLog {
+public:
+    void add(const Product& product, std::string_view event_type, std::string traceparent);
+    // Adds the two inserts to the batch; nothing when no change was added.
+    void write(pg::Batch& batch) const;
+
+private:
+    std::vector<std::int64_t> products_, versions_;
+    std::vector<std::string> types_, payloads_;
+    std::vector<messaging::Message> messages_;
+};
 
 }  // namespace agora::product

@@ -1,6 +1,10 @@
 #include "store/reservation_store.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "events/product_events.hpp"
+#include "pg/array.hpp"
 #include "store/product_columns.hpp"
 
 namespace agora::product {
@@ -8,23 +12,29 @@ namespace {
 
 #define RESERVATION_EXPIRES_AT \
     "coalesce(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
-constexpr pg::Query kClaimId{
-    "reservation_claim",
-    "INSERT INTO reservations (id, status, expires_at) VALUES ($1, 'HELD', now() + make_interval(secs => $2)) "
-    "ON CONFLICT (id) DO NOTHING RETURNING " RESERVATION_EXPIRES_AT};
-// The only statement that lowers stock: it cannot go below zero.
-constexpr pg::Query kTakeStock{"reservation_take_stock",
-                               "UPDATE products SET quantity = quantity - $2, version = version + 1, "
-                               "updated_at = now() "
-                               "WHERE id = $1 AND deleted_at IS NULL AND quantity >= $2 RETURNING " PRODUCT_COLUMNS};
-constexpr pg::Query kProductExists{"reservation_product_exists",
-                                   "SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL"};
-constexpr pg::Query kInsertItem{
-    "reservation_insert_item",
-    "INSERT INTO reservation_items (reservation_id, product_id, quantity, price) VALUES ($1, $2, $3, $4::numeric)"};
-constexpr pg::Query kRecordRefusal{
-    "reservation_record_refusal",
-    "INSERT INTO reservations (id, status, refusal) VALUES ($1, 'REFUSED', $2) ON CONFLICT (id) DO NOTHING"};
+// A batch of reservations claims its ids and locks its products (in id order, the lock order) in one
+// round trip; a claimed id is HELD until the batch decides it.
+constexpr pg::Query kClaimIds{
+    "reservation_claim_ids",
+    "INSERT INTO reservations (id, status, expires_at) "
+    "SELECT id, 'HELD', now() + make_interval(secs => hold) FROM unnest($1::bigint[], $2::bigint[]) AS t(id, hold) "
+    "ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id, " RESERVATION_EXPIRES_AT};
+constexpr pg::Query kLockProducts{"reservation_lock_products",
+                                  "SELECT " PRODUCT_COLUMNS " FROM products "
+                                  "WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE"};
+// The only statement that lowers stock, to what the batch computed from the locked rows; the
+// table's CHECK (quantity >= 0) stands behind that computation.
+constexpr pg::Query kTakeStock{
+    "reservation_take_stock",
+    "UPDATE products SET quantity = d.quantity, version = d.version, updated_at = now() "
+    "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS d(id, quantity, version) WHERE products.id = d.id"};
+constexpr pg::Query kInsertItems{
+    "reservation_insert_items",
+    "INSERT INTO reservation_items (reservation_id, product_id, quantity, price) "
+    "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::numeric[])"};
+constexpr pg::Query kRefuse{"reservation_refuse",
+                            "UPDATE reservations SET status = 'REFUSED', refusal = $2, expires_at = NULL, "
+                            "updated_at = now() WHERE id = ANY($1::bigint[])"};
 constexpr pg::Query kRecordTombstone{
     "reservation_record_tombstone",
     "INSERT INTO reservations (id, status) VALUES ($1, 'RELEASED') ON CONFLICT (id) DO NOTHING RETURNING id"};
@@ -43,6 +53,12 @@ constexpr pg::Query kSetStatus{"reservation_set_status",
 constexpr pg::Query kConfirm{"reservation_confirm",
                              "UPDATE reservations SET status = 'CONFIRMED', updated_at = now() "
                              "WHERE id = $1 AND status = 'HELD' RETURNING id"};
+// The same, once per event: the inbox row and the confirmation in one statement.
+constexpr pg::Query kConfirmOnce{
+    "reservation_confirm_once",
+    "WITH fresh AS (INSERT INTO inbox (consumer, event_id) VALUES ($2, $3::uuid) ON CONFLICT DO NOTHING RETURNING 1) "
+    "UPDATE reservations SET status = 'CONFIRMED', updated_at = now() "
+    "WHERE id = $1 AND status = 'HELD' AND EXISTS (SELECT 1 FROM fresh) RETURNING id"};
 constexpr pg::Query kReturnStock{"reservation_return_stock",
                                  "UPDATE products SET quantity = quantity + $2, version = version + 1, "
                                  "updated_at = now() WHERE id = $1 "
@@ -86,62 +102,127 @@ Task<Result<std::optional<Reservation>>> ReservationStore::load(pg::Transaction*
 
 Task<Result<std::optional<Reservation>>> ReservationStore::find(std::int64_t id) { return load(nullptr, id); }
 
-Task<Result<Reservation>> ReservationStore::record_refusal(const ReserveCommand& cmd, const Error& refusal) {
-    auto rows = co_await primary_.query(kRecordRefusal, cmd.reservation_id, refusal.message);
-    if (!rows) co_return fail(db_error(rows.error()));
-    // Another request may have recorded this id first: its answer is the answer.
-    auto existing = co_await find(cmd.reservation_id);
-    if (!existing) co_return fail(existing.error());
-    if (!*existing) co_return fail(ErrorKind::kInternal, "reservation vanished");
-    co_return answer_for_existing(**existing);
+namespace {
+
+// What a batch decided for one request, before its answer is known.
+enum class Decision { kHeld, kRefused, kRepeat };
+
+}  // namespace
+
+// A batch takes two round trips: its ids claimed and its products locked; then the stock taken from
+// each product once, the items, the refusals, a versioned event per request and product, and COMMIT.
+// Requests are decided in arrival order against the stock the batch has left, all or nothing each.
+Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector<ReserveRequest>& requests) {
+    std::vector<std::int64_t> claim_ids, holds, product_ids;
+    std::map<std::int64_t, std::size_t> first_of_id;  // reservation id -> the request that claims it
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const auto& cmd = requests[i].cmd;
+        if (!first_of_id.emplace(cmd.reservation_id, i).second) continue;
+        for (const auto& item : cmd.items) product_ids.push_back(item.product_id);
+    }
+    for (const auto& [id, i] : first_of_id) {  // by id: concurrent batches claim in one order
+        claim_ids.push_back(id);
+        holds.push_back(static_cast<std::int64_t>(requests[i].hold.count()));
+    }
+    std::sort(product_ids.begin(), product_ids.end());
+    product_ids.erase(std::unique(product_ids.begin(), product_ids.end()), product_ids.end());
+
+    auto failed_all = [&](const Error& error) { return std::vector<Result<Reservation>>(requests.size(), fail(error)); };
+    auto tx = co_await primary_.begin();
+    if (!tx) co_return failed_all(db_error(tx.error()));
+    pg::Batch reads;
+    reads.add(kClaimIds, pg::array_of(claim_ids), pg::array_of(holds)).add(kLockProducts, pg::array_of(product_ids));
+    auto read = co_await tx->run(std::move(reads));
+    if (!read) co_return failed_all(db_error(read.error()));
+    std::map<std::int64_t, std::string> claimed;  // id -> expires_at
+    for (auto row : (*read)[0]) claimed.emplace(row.get<std::int64_t>(0), row.get<std::string>(1));
+    std::map<std::int64_t, Product> stock;  // what the batch leaves of each locked product
+    for (auto row : (*read)[1]) {
+        auto product = product_of(row);
+        stock.emplace(product.id, std::move(product));
+    }
+
+    std::vector<Decision> decisions(requests.size(), Decision::kRepeat);
+    std::vector<Result<Reservation>> answers(requests.size(), fail(ErrorKind::kInternal, "undecided"));
+    std::vector<std::int64_t> item_reservations, item_products, item_quantities, missing, short_of_stock;
+    std::vector<std::string> item_prices;
+    pg::Batch writes;
+    ChangeLog changes;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const auto& cmd = requests[i].cmd;
+        const auto& traceparent = requests[i].traceparent;
+        auto claim = claimed.find(cmd.reservation_id);
+        if (first_of_id[cmd.reservation_id] != i || claim == claimed.end()) continue;  // answered after COMMIT
+        // Items are sorted by product id: the first one that cannot be served decides the refusal.
+        std::optional<Error> refusal;
+        for (const auto& item : cmd.items) {
+            auto product = stock.find(item.product_id);
+            if (product == stock.end()) {
+                refusal = Error::of(ErrorKind::kNotFound, std::string(kProductNotFound));
+            } else if (product->second.quantity < item.quantity) {
+                refusal = Error::of(ErrorKind::kConflict, std::string(kInsufficientStock));
+            }
+            if (refusal) break;
+        }
+        decisions[i] = refusal ? Decision::kRefused : Decision::kHeld;
+        if (refusal) {
+            (refusal->kind == ErrorKind::kNotFound ? missing : short_of_stock).push_back(cmd.reservation_id);
+            answers[i] = fail(std::move(*refusal));
+            continue;
+        }
+        Reservation held;
+        held.id = cmd.reservation_id;
+        held.status = ReservationStatus::kHeld;
+        held.expires_at = claim->second;
+        for (const auto& item : cmd.items) {
+            auto& product = stock.at(item.product_id);
+            product.quantity -= item.quantity;
+            product.version += 1;  // each reservation is its own version in the product's history
+            changes.add(product, topic::kProductUpdated, traceparent);
+            item_reservations.push_back(cmd.reservation_id);
+            item_products.push_back(item.product_id);
+            item_quantities.push_back(item.quantity);
+            item_prices.push_back(product.price.to_string());
+            held.items.push_back(ReservationItem{item.product_id, item.quantity, product.price});
+        }
+        answers[i] = std::move(held);
+    }
+    if (!item_products.empty()) {
+        std::vector<std::int64_t> ids, quantities, versions;
+        for (const auto& [id, product] : stock) {
+            if (std::find(item_products.begin(), item_products.end(), id) == item_products.end()) continue;
+            ids.push_back(id);
+            quantities.push_back(product.quantity);
+            versions.push_back(product.version);
+        }
+        writes.add(kTakeStock, pg::array_of(ids), pg::array_of(quantities), pg::array_of(versions));
+        writes.add(kInsertItems, pg::array_of(item_reservations), pg::array_of(item_products),
+                   pg::array_of(item_quantities), pg::array_of(item_prices));
+    }
+    changes.write(writes);
+    if (!missing.empty()) writes.add(kRefuse, pg::array_of(missing), kProductNotFound);
+    if (!short_of_stock.empty()) writes.add(kRefuse, pg::array_of(short_of_stock), kInsufficientStock);
+    if (auto done = co_await tx->commit(std::move(writes)); !done) co_return failed_all(db_error(done.error()));
+
+    // A repeated id (in this batch or recorded before it) answers what was recorded first.
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        if (decisions[i] != Decision::kRepeat) continue;
+        auto existing = co_await find(requests[i].cmd.reservation_id);
+        if (!existing) {
+            answers[i] = fail(existing.error());
+        } else if (!*existing) {
+            answers[i] = fail(ErrorKind::kInternal, "reservation vanished");
+        } else {
+            answers[i] = answer_for_existing(**existing);
+        }
+    }
+    co_return answers;
 }
 
-// Three round trips: the claim of the id, the stock taken for every item, then the items, the product
-// events and COMMIT together, so the products' rows stay locked for one round trip and the commit.
 Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, std::chrono::seconds hold,
                                                    std::string traceparent) {
-    auto tx = co_await primary_.begin();
-    if (!tx) co_return fail(db_error(tx.error()));
-    // Claiming the id first makes a concurrent repeat wait for this transaction, then see its answer.
-    auto claimed = co_await tx->query(kClaimId, cmd.reservation_id, static_cast<std::int64_t>(hold.count()));
-    if (!claimed) co_return fail(db_error(claimed.error()));
-    if (claimed->empty()) {
-        co_await tx->rollback();
-        auto existing = co_await find(cmd.reservation_id);
-        if (!existing) co_return fail(existing.error());
-        if (!*existing) co_return fail(ErrorKind::kInternal, "reservation vanished");
-        co_return answer_for_existing(**existing);
-    }
-    Reservation held;
-    held.id = cmd.reservation_id;
-    held.status = ReservationStatus::kHeld;
-    held.expires_at = claimed->front().get<std::string>(0);
-
-    pg::Batch takes;
-    for (const auto& item : cmd.items) takes.add(kTakeStock, item.product_id, item.quantity);  // sorted: the lock order
-    auto taken = co_await tx->run(std::move(takes));
-    if (!taken) co_return fail(db_error(taken.error()));
-    pg::Batch records;
-    for (std::size_t i = 0; i < cmd.items.size(); ++i) {
-        const auto& item = cmd.items[i];
-        if ((*taken)[i].empty()) {
-            auto exists = co_await tx->query(kProductExists, item.product_id);
-            if (!exists) co_return fail(db_error(exists.error()));
-            auto refusal = exists->empty() ? Error::of(ErrorKind::kNotFound, std::string(kProductNotFound))
-                                           : Error::of(ErrorKind::kConflict, std::string(kInsufficientStock));
-            // Nothing is taken: the whole transaction goes, then the refusal is recorded on its own.
-            co_await tx->rollback();
-            co_return co_await record_refusal(cmd, refusal);
-        }
-        auto product = product_of((*taken)[i].front());
-        records.add(kInsertItem, cmd.reservation_id, item.product_id, item.quantity, product.price.to_string());
-        record_change(records, product, topic::kProductUpdated, traceparent);
-        held.items.push_back(ReservationItem{item.product_id, item.quantity, product.price});
-    }
-    if (auto done = co_await tx->commit(std::move(records)); !done) co_return fail(db_error(done.error()));
-    co_return held;
+    return batcher_.submit(ReserveRequest{cmd, hold, std::move(traceparent)});
 }
-
 Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int64_t id, std::string traceparent) {
     auto current = co_await load(&tx, id);
     if (!current) co_return fail(current.error());
@@ -179,6 +260,14 @@ Task<Result<Transition>> ReservationStore::confirm(pg::Transaction& tx, std::int
     auto current = co_await tx.query(kFind, id);
     if (!current) co_return fail(db_error(current.error()));
     co_return current->empty() ? Transition::kUnknown : Transition::kNoOp;
+}
+
+void ReservationStore::confirm(pg::Batch& batch, std::int64_t id, std::string_view consumer, std::string_view event_id) {
+    if (event_id.empty()) {
+        batch.add(kConfirm, id);
+    } else {
+        batch.add(kConfirmOnce, id, consumer, event_id);
+    }
 }
 
 Task<Result<Transition>> ReservationStore::release(std::int64_t id, std::string traceparent) {

@@ -8,7 +8,9 @@
 
 #include "core/error.hpp"
 #include "domain/reservation.hpp"
+#include "pg/batch.hpp"
 #include "pg/pool.hpp"
+#include "runtime/batcher.hpp"
 
 namespace agora::product {
 
@@ -19,14 +21,27 @@ enum class Transition {
     kUnknown,  // no reservation under that id (confirm only)
 };
 
+struct ReserveRequest {
+    ReserveCommand cmd;
+    std::chrono::seconds hold{0};
+    std::string traceparent;  // may be empty; travels with the product events of the change
+};
+
 class ReservationStore {
 public:
-    explicit ReservationStore(pg::Pool& primary) : primary_(primary) {}
+    // Reservations that arrive while a batch commits share the next transaction (at most this many).
+    static constexpr std::size_t kMaxBatch = 64;
+
+    explicit ReservationStore(pg::Pool& primary)
+        : primary_(primary), batcher_(kMaxBatch, [this](std::vector<ReserveRequest>& r) { return reserve_all(r); }) {}
 
     // Holds the items' stock for `hold`, or refuses (404 product not found, 409 insufficient product
-    // stock) taking nothing. A repeat of an id answers what the first request got.
-    // `traceparent` (may be empty) travels with the product events of the change.
+    // stock) taking nothing. A repeat of an id answers what the first request got. Concurrent calls on
+    // one event loop are batched: a product's row is locked and written once per batch, whatever the
+    // number of orders in it, and each order still gets its own version and event.
     Task<Result<Reservation>> reserve(const ReserveCommand& cmd, std::chrono::seconds hold, std::string traceparent);
+    // One batch, in one transaction; an answer per request, in order.
+    Task<std::vector<Result<Reservation>>> reserve_all(std::vector<ReserveRequest>& requests);
     Task<Result<std::optional<Reservation>>> find(std::int64_t id);
 
     // HELD/CONFIRMED -> RELEASED with the stock added back; an unknown id is recorded as released.
@@ -35,15 +50,18 @@ public:
     // HELD -> CONFIRMED.
     Task<Result<Transition>> confirm(std::int64_t id);
     Task<Result<Transition>> confirm(pg::Transaction& tx, std::int64_t id);
+    // HELD -> CONFIRMED as a statement of `batch` that answers the id when it confirmed. With an event id,
+    // only when (consumer, event_id) is new to the inbox, recorded by the same statement.
+    static void confirm(pg::Batch& batch, std::int64_t id, std::string_view consumer, std::string_view event_id);
 
     // HELD reservations whose hold has passed, oldest first.
     Task<Result<std::vector<std::int64_t>>> expired(int limit);
 
 private:
     Task<Result<std::optional<Reservation>>> load(pg::Transaction* tx, std::int64_t id);
-    Task<Result<Reservation>> record_refusal(const ReserveCommand& cmd, const Error& refusal);
 
     pg::Pool& primary_;
+    runtime::Batcher<ReserveRequest, Reservation> batcher_;
 };
 
 }  // namespace agora::product
