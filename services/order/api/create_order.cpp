@@ -43,16 +43,17 @@ Task<void> CreateOrder::abandon(LoopBackends& local, std::int64_t order_id, Held
 
 Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const CreateOrderCommand& cmd) {
     auto& local = context_.local();
-    auto previous = co_await replay(local, caller, cmd.request_id);
-    if (!previous) co_return fail(previous.error());
-    if (*previous) co_return std::move(**previous);
-
+    // A replay is found by the insert's unique key, so a new order (the common case) costs no read first.
     if (context_.config.product_precheck) {
         std::vector<std::int64_t> ids;
         for (const auto& line : cmd.items) ids.push_back(line.product_id);
         auto deleted = co_await local.products->first_deleted(ids);
         if (!deleted) co_return fail(deleted.error());
         if (*deleted) {
+            // A replay still answers the order it placed before the product went.
+            auto previous = co_await replay(local, caller, cmd.request_id);
+            if (!previous) co_return fail(previous.error());
+            if (*previous) co_return std::move(**previous);
             context_.metrics.refused(RefusalReason::kProductNotFound);
             co_return fail(ErrorKind::kNotFound, "product not found");
         }
@@ -62,7 +63,7 @@ Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const Cre
     auto inserted = co_await local.orders->insert_creating(order);
     if (!inserted) co_return fail(inserted.error());
     if (!*inserted) {
-        // Taken between the replay check and the insert: the first request decides.
+        // The request_id is taken: a replay, or a request racing this one (the first decides).
         auto raced = co_await replay(local, caller, cmd.request_id);
         if (!raced) co_return fail(raced.error());
         if (*raced) co_return std::move(**raced);
