@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "events/product_events.hpp"
 #include "pg/array.hpp"
@@ -102,13 +103,6 @@ Task<Result<std::optional<Reservation>>> ReservationStore::load(pg::Transaction*
 
 Task<Result<std::optional<Reservation>>> ReservationStore::find(std::int64_t id) { return load(nullptr, id); }
 
-namespace {
-
-// What a batch decided for one request, before its answer is known.
-enum class Decision { kHeld, kRefused, kRepeat };
-
-}  // namespace
-
 // A batch takes two round trips: its ids claimed and its products locked; then the stock taken from
 // each product once, the items, the refusals, a versioned event per request and product, and COMMIT.
 // Requests are decided in arrival order against the stock the batch has left, all or nothing each.
@@ -142,7 +136,8 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
         stock.emplace(product.id, std::move(product));
     }
 
-    std::vector<Decision> decisions(requests.size(), Decision::kRepeat);
+    std::vector<std::size_t> repeats;  // requests answered from what is recorded, after COMMIT
+    std::set<std::int64_t> taken_from;  // products the batch takes stock from
     std::vector<Result<Reservation>> answers(requests.size(), fail(ErrorKind::kInternal, "undecided"));
     std::vector<std::int64_t> item_reservations, item_products, item_quantities, missing, short_of_stock;
     std::vector<std::string> item_prices;
@@ -152,7 +147,10 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
         const auto& cmd = requests[i].cmd;
         const auto& traceparent = requests[i].traceparent;
         auto claim = claimed.find(cmd.reservation_id);
-        if (first_of_id[cmd.reservation_id] != i || claim == claimed.end()) continue;  // answered after COMMIT
+        if (first_of_id[cmd.reservation_id] != i || claim == claimed.end()) {
+            repeats.push_back(i);
+            continue;
+        }
         // Items are sorted by product id: the first one that cannot be served decides the refusal.
         std::optional<Error> refusal;
         for (const auto& item : cmd.items) {
@@ -164,7 +162,6 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
             }
             if (refusal) break;
         }
-        decisions[i] = refusal ? Decision::kRefused : Decision::kHeld;
         if (refusal) {
             (refusal->kind == ErrorKind::kNotFound ? missing : short_of_stock).push_back(cmd.reservation_id);
             answers[i] = fail(std::move(*refusal));
@@ -179,6 +176,7 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
             product.quantity -= item.quantity;
             product.version += 1;  // each reservation is its own version in the product's history
             changes.add(product, topic::kProductUpdated, traceparent);
+            taken_from.insert(item.product_id);
             item_reservations.push_back(cmd.reservation_id);
             item_products.push_back(item.product_id);
             item_quantities.push_back(item.quantity);
@@ -189,11 +187,10 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
     }
     if (!item_products.empty()) {
         std::vector<std::int64_t> ids, quantities, versions;
-        for (const auto& [id, product] : stock) {
-            if (std::find(item_products.begin(), item_products.end(), id) == item_products.end()) continue;
+        for (auto id : taken_from) {
             ids.push_back(id);
-            quantities.push_back(product.quantity);
-            versions.push_back(product.version);
+            quantities.push_back(stock.at(id).quantity);
+            versions.push_back(stock.at(id).version);
         }
         writes.add(kTakeStock, pg::array_of(ids), pg::array_of(quantities), pg::array_of(versions));
         writes.add(kInsertItems, pg::array_of(item_reservations), pg::array_of(item_products),
@@ -205,8 +202,7 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
     if (auto done = co_await tx->commit(std::move(writes)); !done) co_return failed_all(db_error(done.error()));
 
     // A repeated id (in this batch or recorded before it) answers what was recorded first.
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-        if (decisions[i] != Decision::kRepeat) continue;
+    for (auto i : repeats) {
         auto existing = co_await find(requests[i].cmd.reservation_id);
         if (!existing) {
             answers[i] = fail(existing.error());
@@ -223,6 +219,7 @@ Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, s
                                                    std::string traceparent) {
     return batcher_.submit(ReserveRequest{cmd, hold, std::move(traceparent)});
 }
+
 Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int64_t id, std::string traceparent) {
     auto current = co_await load(&tx, id);
     if (!current) co_return fail(current.error());
