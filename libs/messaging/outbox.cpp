@@ -31,6 +31,10 @@ constexpr pg::Query kClaim{
 constexpr pg::Query kMarkPublished{
     "messaging_outbox_mark_published",
     "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])"};
+// The marks are safe to lose in a crash (the rows go out again), so their commit does not wait for
+// the WAL flush.
+constexpr pg::Query kMarksAsync{"messaging_outbox_marks_async",
+                                "SELECT set_config('synchronous_commit', 'off', true)"};
 constexpr pg::Query kMarkFailed{"messaging_outbox_mark_failed",
                                 "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1"};
 constexpr pg::Query kPrune{
@@ -169,7 +173,10 @@ Task<void> OutboxRelay::run() {
         }
         backoff = config_.backoff_initial;
         if (pass->claimed == config_.batch_size) continue;  // more may be waiting
-        co_await refresh_backlog();
+        // Counting is a scan of the unpublished rows: while busy, once per interval is enough.
+        if (pass->claimed == 0 || std::chrono::steady_clock::now() - last_backlog_ >= config_.backlog_interval) {
+            co_await refresh_backlog();
+        }
         if (std::chrono::steady_clock::now() - last_prune_ >= config_.prune_interval) co_await prune_published();
         if (pending_ || stopping_) continue;
         co_await sleep(config_.poll_interval);
@@ -235,6 +242,7 @@ Task<pg::Outcome<OutboxRelay::Pass>> OutboxRelay::relay_batch() {
     }
     // The marks and COMMIT in one round trip.
     pg::Batch marks;
+    marks.add(kMarksAsync);
     if (published > 0) marks.add(kMarkPublished, published_ids);
     if (auto committed = co_await tx->commit(std::move(marks)); !committed) {
         co_return pg::failed(std::move(committed.error()));
@@ -255,6 +263,7 @@ Task<void> OutboxRelay::prune_published() {
 }
 
 Task<void> OutboxRelay::refresh_backlog() {
+    last_backlog_ = std::chrono::steady_clock::now();
     auto rows = co_await pool_.query(kBacklog);
     if (!rows || rows->empty()) co_return;
     backlog_ = rows->front().get<std::int64_t>(0);

@@ -39,6 +39,8 @@ struct RelayConfig {
     // Published rows are kept this long (for diagnosis), then deleted, checked every prune_interval.
     std::chrono::seconds retention{std::chrono::hours(24)};
     std::chrono::milliseconds prune_interval{60'000};
+    // While passes keep finding rows, the backlog is counted at most this often; an idle pass counts it.
+    std::chrono::milliseconds backlog_interval{1000};
     std::shared_ptr<OutboxMetrics> metrics;  // none: the relay reports only through its accessors
 };
 
@@ -48,7 +50,9 @@ struct RelayConfig {
 // When a publish fails, that row and the later rows of its destination + key stay unpublished even if
 // confirmed, so a key's later events never settle before an earlier one; the relay backs off with jitter
 // and retries them in id order. Delivery is at least once: a crash between confirmation and commit publishes
-// again, and consumers deduplicate with the inbox.
+// again, and consumers deduplicate with the inbox. For the same reason the marks commit without waiting
+// for their WAL flush: a mark lost in a database crash only means a duplicate the inbox absorbs, and
+// the order path's commits do not queue behind the relay's.
 class OutboxRelay {
 public:
     OutboxRelay(pg::Pool& pool, Publisher& publisher, RelayConfig config = {});
@@ -64,8 +68,8 @@ public:
     void stop();
 
     bool running() const { return running_; }
-    // At the last check (after each pass that empties the queue or fails): unpublished rows, and the age of
-    // the oldest of them.
+    // At the last check (after a failed pass, an idle one, or one every backlog_interval while busy):
+    // unpublished rows, and the age of the oldest of them.
     std::int64_t backlog() const { return backlog_; }
     std::chrono::milliseconds oldest_age() const { return std::chrono::milliseconds(oldest_age_ms_.load()); }
     std::int64_t published() const { return published_; }  // since start
@@ -89,6 +93,7 @@ private:
     asio::steady_timer wake_;
     bool pending_ = false;   // notified while a pass ran
     std::chrono::steady_clock::time_point last_prune_{};
+    std::chrono::steady_clock::time_point last_backlog_{};
     bool stopping_ = false;
     std::atomic<bool> running_{false};
     std::atomic<std::int64_t> backlog_{0};
