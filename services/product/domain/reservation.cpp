@@ -81,14 +81,21 @@ boost::json::object to_json(const Reservation& r) {
     return out;
 }
 
-Result<Reservation> answer_for_existing(const Reservation& r) {
+Result<Reservation> answer_for_existing(const Reservation& r, const ReserveCommand& cmd) {
+    if (!r.items.empty()) {
+        // Both lists are sorted by product id, one line per product.
+        bool same = std::equal(r.items.begin(), r.items.end(), cmd.items.begin(), cmd.items.end(),
+                               [](const ReservationItem& a, const ReservationItem& b) {
+                                   return a.product_id == b.product_id && a.quantity == b.quantity;
+                               });
+        if (!same) return fail(ErrorKind::kConflict, std::string(kReservationReused));
+    }
     if (r.status == ReservationStatus::kRefused) {
         auto kind = r.refusal == kProductNotFound ? ErrorKind::kNotFound : ErrorKind::kConflict;
         return fail(kind, r.refusal);
     }
-    if (r.status == ReservationStatus::kReleased && r.items.empty()) {
-        return fail(ErrorKind::kConflict, std::string(kReservationReleased));
-    }
+    // Released stock is no longer held: answering the reservation would let an order commit on nothing.
+    if (r.status == ReservationStatus::kReleased) return fail(ErrorKind::kConflict, std::string(kReservationReleased));
     return r;
 }
 

@@ -26,6 +26,7 @@ std::optional<ReservationStatus> parse_status(std::string_view name);
 inline constexpr std::string_view kProductNotFound = "product not found";
 inline constexpr std::string_view kInsufficientStock = "insufficient product stock";
 inline constexpr std::string_view kReservationReleased = "reservation already released";
+inline constexpr std::string_view kReservationReused = "reservation id holds other items";
 
 struct ReservationItem {
     std::int64_t product_id = 0;
@@ -59,8 +60,12 @@ Result<ReserveCommand> reserve_command_from(const boost::json::object& body);
 boost::json::object to_json(const Reservation& r);
 
 // What a reserve request answers for a reservation already recorded under its id: the reservation
-// itself (201) when it held stock, else the refusal it got first.
-Result<Reservation> answer_for_existing(const Reservation& r);
+// itself (201) while it holds stock for the same items; 409 `reservation already released` once
+// released; else the refusal it got first. The same id with
+// other items is refused 409 and changes nothing: after a crash of the order database the order service
+// may hand out again an id it had given an order that never committed (ADR 6), and the stock held for
+// that one must not serve a different order.
+Result<Reservation> answer_for_existing(const Reservation& r, const ReserveCommand& cmd);
 
 // What the expiry check does with a HELD reservation past its hold, given the order service's answer.
 enum class ExpiryDecision { kConfirm, kRelease, kAskLater };

@@ -209,7 +209,7 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
         } else if (!*existing) {
             answers[i] = fail(ErrorKind::kInternal, "reservation vanished");
         } else {
-            answers[i] = answer_for_existing(**existing);
+            answers[i] = answer_for_existing(**existing, requests[i].cmd);
         }
     }
     co_return answers;

@@ -42,16 +42,31 @@ TEST(ReserveCommand, RefusesBadInput) {
 }
 
 TEST(Reservation, ARepeatAnswersWhatTheFirstRequestGot) {
+    ReserveCommand cmd{.reservation_id = 1, .items = {{1, 2, {}}}};
     Reservation refused{.id = 1, .status = ReservationStatus::kRefused, .refusal = std::string(kInsufficientStock)};
-    auto a = answer_for_existing(refused);
+    auto a = answer_for_existing(refused, cmd);
     ASSERT_FALSE(a);
     EXPECT_EQ(a.error().kind, ErrorKind::kConflict);
     refused.refusal = kProductNotFound;
-    EXPECT_EQ(answer_for_existing(refused).error().kind, ErrorKind::kNotFound);
+    EXPECT_EQ(answer_for_existing(refused, cmd).error().kind, ErrorKind::kNotFound);
     Reservation tombstone{.id = 1, .status = ReservationStatus::kReleased};
-    EXPECT_EQ(answer_for_existing(tombstone).error().message, kReservationReleased);
+    EXPECT_EQ(answer_for_existing(tombstone, cmd).error().message, kReservationReleased);
     Reservation held{.id = 1, .status = ReservationStatus::kHeld, .items = {{1, 2, Money::from_cents(100)}}};
-    EXPECT_TRUE(answer_for_existing(held));
+    EXPECT_TRUE(answer_for_existing(held, cmd));
+    Reservation released{.id = 1, .status = ReservationStatus::kReleased, .items = held.items};
+    EXPECT_EQ(answer_for_existing(released, cmd).error().message, kReservationReleased);
+}
+
+TEST(Reservation, ARepeatWithOtherItemsIsRefusedNotServedTheFirstOnesStock) {
+    Reservation held{.id = 1, .status = ReservationStatus::kHeld, .items = {{1, 2, Money::from_cents(100)}, {3, 1, {}}}};
+    for (const auto& items : std::vector<std::vector<ReservationItem>>{
+             {{1, 2, {}}}, {{1, 2, {}}, {3, 2, {}}}, {{1, 2, {}}, {4, 1, {}}}, {{1, 2, {}}, {3, 1, {}}, {5, 1, {}}}}) {
+        auto answer = answer_for_existing(held, ReserveCommand{.reservation_id = 1, .items = items});
+        ASSERT_FALSE(answer) << items.size();
+        EXPECT_EQ(answer.error().kind, ErrorKind::kConflict);
+        EXPECT_EQ(answer.error().message, kReservationReused);
+    }
+    EXPECT_TRUE(answer_for_existing(held, ReserveCommand{.reservation_id = 1, .items = {{1, 2, {}}, {3, 1, {}}}}));
 }
 
 TEST(Reservation, ExpiryReleasesOnlyForAbortedOrUnknownOrders) {

@@ -93,6 +93,12 @@ TEST_F(ProductIt, ReservationsAreIdempotentAndAnswerPrices) {
     EXPECT_EQ(repeat.status, 201);
     EXPECT_EQ(repeat.body, first.body);
     EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(b)), "2");
+    // The same id for other items (an order id handed out again after the order database lost it).
+    auto reused = s->call("POST", "/internal/reservations", reserve_body(reservation_id(1), {{a, 1}, {b, 2}}, 60));
+    EXPECT_EQ(reused.status, 409);
+    EXPECT_EQ(reused.body, R"({"message":"reservation id holds other items"})");
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(b)), "2");
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(a)), "4");
 
     // A refusal takes nothing and stays the answer for its id, even once stock is back.
     auto refused = s->call("POST", "/internal/reservations", reserve_body(reservation_id(2), {{a, 1}, {b, 3}}));
@@ -132,10 +138,10 @@ TEST_F(ProductIt, ReleaseGivesStockBackExactlyOnce) {
         EXPECT_EQ(released.json().at("data").at("status").as_string(), "RELEASED");
         EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(p)), "10");
     }
-    // A reserve repeated after the release answers the reservation as it is now.
+    // A reserve repeated after the release is refused: it holds nothing any more.
     auto again = s->call("POST", "/internal/reservations", reserve_body(reservation_id(1), {{p, 3}}));
-    EXPECT_EQ(again.status, 201);
-    EXPECT_EQ(again.json().at("data").at("status").as_string(), "RELEASED");
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.body, R"({"message":"reservation already released"})");
     EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(p)), "10");
 
     // Released before it was reserved: nothing to give back, and the late reserve is refused.
