@@ -18,7 +18,8 @@ Task<http::Response> change(Context& context, http::Request& req, CommandKind ki
     if (!lock) co_return http::error(lock.error());
     auto answer = co_await local.orders->run_command(kind, caller->user_id, cmd->order_id, cmd->request_id,
                                                      std::string(req.header(http::kTraceparentHeader)));
-    co_await lock->release();
+    auto executor = co_await asio::this_coro::executor;
+    lock->release(executor);
     if (!answer) co_return http::error(answer.error());
     if (!answer->replayed) {
         context.relay.notify();

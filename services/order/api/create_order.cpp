@@ -1,11 +1,15 @@
 #include "api/create_order.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include "api/order_json.hpp"
 #include "api/request_lock.hpp"
 #include "core/log.hpp"
 #include "http/envelope.hpp"
 
 namespace agora::order_service {
+
+using namespace boost::asio::experimental::awaitable_operators;
 
 Task<Result<std::optional<OrderView>>> CreateOrder::replay(LoopBackends& local, const http::Caller& caller,
                                                            const std::string& request_id) {
@@ -41,24 +45,28 @@ Task<void> CreateOrder::abandon(LoopBackends& local, std::int64_t order_id, Held
         asio::detached);
 }
 
-Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const CreateOrderCommand& cmd) {
+Task<Result<bool>> CreateOrder::names_deleted(LoopBackends& local, const CreateOrderCommand& cmd) {
+    if (!context_.config.product_precheck) co_return false;
+    std::vector<std::int64_t> ids;
+    for (const auto& line : cmd.items) ids.push_back(line.product_id);
+    auto deleted = co_await local.products->first_deleted(ids);
+    if (!deleted) co_return fail(deleted.error());
+    co_return deleted->has_value();
+}
+
+Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const CreateOrderCommand& cmd,
+                                           bool names_deleted) {
     auto& local = context_.local();
-    // A replay is found by the insert's unique key, so a new order (the common case) costs no read first.
-    if (context_.config.product_precheck) {
-        std::vector<std::int64_t> ids;
-        for (const auto& line : cmd.items) ids.push_back(line.product_id);
-        auto deleted = co_await local.products->first_deleted(ids);
-        if (!deleted) co_return fail(deleted.error());
-        if (*deleted) {
-            // A replay still answers the order it placed before the product went.
-            auto previous = co_await replay(local, caller, cmd.request_id);
-            if (!previous) co_return fail(previous.error());
-            if (*previous) co_return std::move(**previous);
-            context_.metrics.refused(RefusalReason::kProductNotFound);
-            co_return fail(ErrorKind::kNotFound, "product not found");
-        }
+    if (names_deleted) {
+        // A replay still answers the order it placed before the product went.
+        auto previous = co_await replay(local, caller, cmd.request_id);
+        if (!previous) co_return fail(previous.error());
+        if (*previous) co_return std::move(**previous);
+        context_.metrics.refused(RefusalReason::kProductNotFound);
+        co_return fail(ErrorKind::kNotFound, "product not found");
     }
 
+    // A replay is found by the insert's unique key, so a new order (the common case) costs no read first.
     NewOrder order{caller.user_id, caller.email, cmd.request_id, cmd.description, cmd.items};
     auto inserted = co_await local.orders->insert_creating(order);
     if (!inserted) co_return fail(inserted.error());
@@ -107,10 +115,20 @@ Task<http::Response> CreateOrder::handle(http::Request& req) {
     if (!cmd) co_return http::error(cmd.error());
     cmd->traceparent = std::string(req.header(http::kTraceparentHeader));
     auto& local = context_.local();
-    auto lock = co_await RequestLock::acquire(*local.redis, cmd->request_id, caller->user_id, context_.config.lock_ttl);
+    // The lock and the read model's check are independent reads: one wait for both.
+    auto locking = RequestLock::acquire(*local.redis, cmd->request_id, caller->user_id, context_.config.lock_ttl);
+    auto checking = names_deleted(local, *cmd);
+    auto both = co_await (std::move(locking) && std::move(checking));
+    auto& lock = std::get<0>(both);
+    auto& deleted = std::get<1>(both);
     if (!lock) co_return http::error(lock.error());
-    auto order = co_await place(*caller, *cmd);
-    co_await lock->release();
+    auto executor = co_await asio::this_coro::executor;
+    if (!deleted) {
+        lock->release(executor);
+        co_return http::error(deleted.error());
+    }
+    auto order = co_await place(*caller, *cmd, *deleted);
+    lock->release(executor);
     if (!order) co_return http::error(order.error());
     co_return http::created(to_json(*order));
 }

@@ -23,10 +23,15 @@ Task<Result<RequestLock>> RequestLock::acquire(redis::Client& redis, std::string
     co_return RequestLock(redis, std::move(name), std::move(token));
 }
 
-Task<void> RequestLock::release() {
-    if (token_.empty()) co_return;
-    auto released = co_await redis_->compare_and_delete(key_, token_);
-    if (!released) log::warn("idempotency lock not released", {{"error", public_message(released.error())}});
+void RequestLock::release(const asio::any_io_executor& executor) {
+    if (token_.empty()) return;
+    asio::co_spawn(
+        executor,
+        [redis = redis_, key = std::move(key_), token = std::move(token_)]() -> Task<void> {
+            auto released = co_await redis->compare_and_delete(key, token);
+            if (!released) log::warn("idempotency lock not released", {{"error", public_message(released.error())}});
+        },
+        asio::detached);
     token_.clear();
 }
 

@@ -19,8 +19,10 @@ public:
     // kDuplicate when another request holds the lock.
     static Task<Result<RequestLock>> acquire(redis::Client& redis, std::string_view request_id,
                                              std::int64_t user_id, std::chrono::milliseconds ttl);
-    // Releases the lock if this request holds it; a failure leaves it to expire.
-    Task<void> release();
+    // Releases the lock if this request holds it, on `executor`, without waiting: the answer need not
+    // wait for Redis. The release is on its way before a client can send a replay of that answer (on the
+    // same loop, one Redis connection keeps the order). A failure leaves the lock to expire.
+    void release(const asio::any_io_executor& executor);
 
     static std::string key(std::string_view request_id, std::int64_t user_id);
 

@@ -17,6 +17,9 @@ namespace {
 
 constexpr pg::Query kFindByRequest{"order_find_by_request",
                                    "SELECT id, status FROM orders WHERE customer_id = $1 AND request_id = $2"};
+// ADR 6 step 1 commits without waiting for its WAL flush: the commit of step 3 flushes it, so no order
+// a client was told about can lose it, and the protocol tolerates losing an order that never committed.
+constexpr pg::Query kCreatingAsync{"order_creating_async", "SELECT set_config('synchronous_commit', 'off', true)"};
 // The order and its items in one statement (one round trip); no row when the request_id is taken.
 constexpr pg::Query kInsertOrder{
     "order_insert_creating",
@@ -208,6 +211,7 @@ Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewO
 Task<std::vector<Result<std::optional<std::int64_t>>>> OrderStore::insert_all(std::vector<NewOrder>& orders) {
     using Answer = Result<std::optional<std::int64_t>>;
     pg::Batch inserts;
+    inserts.add(kCreatingAsync);
     for (const auto& order : orders) {
         std::vector<std::int64_t> products, quantities;
         for (const auto& line : order.items) {
@@ -223,7 +227,7 @@ Task<std::vector<Result<std::optional<std::int64_t>>>> OrderStore::insert_all(st
     if (!inserted) co_return std::vector<Answer>(orders.size(), fail(db_error(inserted.error())));
     std::vector<Answer> answers;
     for (std::size_t i = 0; i < orders.size(); ++i) {
-        const auto& rows = (*inserted)[i];
+        const auto& rows = (*inserted)[i + 1];  // after the setting
         answers.push_back(rows.empty() ? std::optional<std::int64_t>{}
                                        : std::optional<std::int64_t>{rows.front().get<std::int64_t>(0)});
     }

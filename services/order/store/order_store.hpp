@@ -103,7 +103,8 @@ public:
     // The customer's order for a create request_id, in any state.
     Task<Result<std::optional<OrderRef>>> find_by_request(std::int64_t customer_id, const std::string& request_id);
     // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken.
-    // Concurrent calls on one event loop share a transaction (runtime/batcher.hpp).
+    // Concurrent calls on one event loop share a transaction (runtime/batcher.hpp), committed without
+    // waiting for its flush (ADR 6).
     Task<Result<std::optional<std::int64_t>>> insert_creating(const NewOrder& order);
     // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
     // The order as committed; nullopt when it is no longer CREATING (the sweeper aborted it).
