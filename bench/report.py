@@ -249,7 +249,8 @@ def fmt_ratio(a, b):
 
 
 def scenario_section(s, config):
-    rounds = config.get("rounds", "?")
+    # A scenario may run more rounds than the configured default (the telemetry cost does).
+    rounds = max((len(t.rps) for t in s.targets.values()), default=0) or config.get("rounds", "?")
     lines = [f"### `{s.id}`: {s.title}", ""]
     if s.delays:
         return lines + delays_section(s)
@@ -461,7 +462,8 @@ def render(config, scenarios, host, when, final_memory=None, goals=(), analysis=
         f"- Machine: {host['cores']} cores ({host['cpu']}), {host['memory']} memory, {host['kernel']}",
         f"- Tools: wrk {config.get('wrk', '?')}, vegeta {config.get('vegeta', '?')}, "
         f"HAProxy {config.get('haproxy', '?')}, pgbench {config.get('pgbench', '?')}",
-        f"- Settings: {config.get('rounds', '?')} rounds of {config.get('duration_s', '?')} s per target and "
+        f"- Settings: {config.get('rounds', '?')} rounds ({config.get('telemetry_rounds', '?')} for the telemetry "
+        f"cost) of {config.get('duration_s', '?')} s per target and "
         f"measure (after {config.get('warmup_s', '?')} s of warm-up), wrk with 1 thread and "
         f"{config.get('connections', '?')} connections (pgbench: as many clients, 1 thread), open-loop rate "
         f"{config.get('rate_share', '?')} × the slowest HTTP target's req/s unless the scenario says otherwise, over "
@@ -493,9 +495,9 @@ def render(config, scenarios, host, when, final_memory=None, goals=(), analysis=
 HOW_TO = """## How to run
 
 ```sh
-make bench                      # build (release), measure, write this file; about 15 minutes
+make bench                      # build (release), measure, write this file; about 30 minutes
 BENCH_SKIP_BUILD=1 make bench   # use the binaries already in build/release
-BENCH_ROUNDS=1 BENCH_DURATION=3 make bench   # a quick look, noisier
+BENCH_ROUNDS=1 BENCH_TELEMETRY_ROUNDS=1 BENCH_DURATION=3 make bench   # a quick look, noisier
 BENCH_ONLY="product-get" BENCH_OUT=/tmp/b.md make bench   # some scenarios only (the others' goals: "not run")
 ```
 

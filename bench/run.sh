@@ -7,7 +7,8 @@
 # Knobs (environment): BENCH_DURATION (s per measurement, 10), BENCH_WARMUP (s, 2), BENCH_ROUNDS (3),
 # BENCH_CONNECTIONS (wrk connections and pgbench clients, 16), BENCH_RATE_SHARE (open-loop rate as a
 # share of the slowest target's req/s, 0.25), BENCH_LATENCY_CONNECTIONS (vegeta's most connections, 64),
-# BENCH_THREADS (event-loop threads of every service and HAProxy, 1), BENCH_STOCK_RATE (orders/s of the
+# BENCH_THREADS (event-loop threads of every service and HAProxy, 1), BENCH_TELEMETRY_ROUNDS (rounds of
+# the telemetry-cost scenario, 7: its effect is smaller than the order path's drift), BENCH_STOCK_RATE (orders/s of the
 # order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_ONLY (scenario ids to run, all when
 # empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
 # directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names, for
@@ -28,6 +29,7 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 # Capped, a stall queues requests in vegeta, where their wait still counts in the latency.
 : "${BENCH_LATENCY_CONNECTIONS:=64}"
 : "${BENCH_THREADS:=1}"
+: "${BENCH_TELEMETRY_ROUNDS:=7}"
 : "${BENCH_STOCK_RATE:=100}"
 : "${BENCH_STOCK_DURATION:=20}"
 : "${BENCH_ONLY:=}"
@@ -366,9 +368,10 @@ wanted() { [[ -z "$BENCH_ONLY" || " $BENCH_ONLY " == *" $1 "* ]]; }
 #   --rate-of <target> <share>  the open-loop rate is that share of the target's median throughput
 #                            (default: BENCH_RATE_SHARE of the slowest HTTP target's)
 #   --before <command>       run with the target's name before each of its measures (warm-up included)
+#   --rounds <n>             rounds of this scenario (default BENCH_ROUNDS)
 scenario() {
     local id="$1" title="$2" names=() procs=() urls=() i round out rps slowest="" rate dir rate_of="" share=""
-    local before=""
+    local before="" rounds="$BENCH_ROUNDS"
     shift 2
     wanted "$id" || return 0
     S_HEADERS=()
@@ -379,6 +382,7 @@ scenario() {
             --orders) S_ORDERS="$2"; shift 2 ;;
             --rate-of) rate_of="$2"; share="$3"; shift 3 ;;
             --before) before="$2"; shift 2 ;;
+            --rounds) rounds="$2"; shift 2 ;;
             *) die "scenario $id: unknown option $1" ;;
         esac
     done
@@ -397,7 +401,7 @@ scenario() {
     done
 
     step "Scenario $id: $title"
-    for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+    for ((round = 1; round <= rounds; round++)); do
         for i in $(round_order "$round" "${#names[@]}"); do
             out="$dir/${names[$i]}.wrk.$round.txt"
             [[ "${urls[$i]}" == pgbench:* ]] && out="$dir/${names[$i]}.pgbench.$round.txt"
@@ -407,7 +411,7 @@ scenario() {
                 die "measuring ${urls[$i]} failed: $(tail -n 3 "$out")"
             rps="$(throughput_of "$out")"
             [[ -n "$rps" ]] || die "no throughput measured for ${urls[$i]}: $(tail -n 3 "$out")"
-            info "round $round/$BENCH_ROUNDS  ${names[$i]}: $rps per second"
+            info "round $round/$rounds  ${names[$i]}: $rps per second"
         done
     done
 
@@ -424,14 +428,14 @@ scenario() {
     [[ -n "$rate_of" ]] || rate="$(awk -v r="$slowest" -v s="$BENCH_RATE_SHARE" 'BEGIN {print r * s}')"
     rate="$(awk -v r="${rate:-0}" 'BEGIN {v = int(r); print (v < 1 ? 1 : v)}')"
     manifest rate "$id" "$rate"
-    for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+    for ((round = 1; round <= rounds; round++)); do
         for i in $(round_order "$round" "${#names[@]}"); do
             [[ "${urls[$i]}" == pgbench:* ]] && continue
             out="$dir/${names[$i]}.vegeta.$round.json"
             if [[ -n "$before" ]]; then "$before" "${names[$i]}"; fi
             latency_run "${urls[$i]}" "$rate" "$BENCH_DURATION" "$out" "$id-${names[$i]}-v$round" ||
                 die "vegeta failed on ${urls[$i]}"
-            info "round $round/$BENCH_ROUNDS  ${names[$i]}: $rate req/s open loop, $(latency_summary "$out")"
+            info "round $round/$rounds  ${names[$i]}: $rate req/s open loop, $(latency_summary "$out")"
         done
     done
     record_memory "$id"
@@ -500,13 +504,16 @@ TRACING_ARM=""
 # tracing_cost <id> <title> <product id> : the order scenario (POST /orders through the gateway, as
 # order-create) with every service tracing at 100% sampling to Jaeger (target tracing-on) and with
 # sampling at 0 (tracing-off: no span recorded or exported; trace ids are still made and passed on, as
-# at any ratio). The arms alternate round by round like any scenario's targets. Jaeger runs in both,
+# at any ratio). The arms alternate round by round like any scenario's targets, over
+# BENCH_TELEMETRY_ROUNDS rounds: a round's two measures differ by as much as the cost measured, so the
+# median of the per-round ratios needs more of them than other scenarios do. Jaeger runs in both arms,
 # so that only the services' tracing differs. It restarts the services: the last scenario to run.
 tracing_cost() {
     local id="$1" title="$2" product="$3"
     wanted "$id" || return 0
     TRACING_SCENARIO="$id"
     scenario "$id" "$title" --header "Authorization: Bearer $TOKEN" --orders "$product" --before tracing_arm \
+        --rounds "$BENCH_TELEMETRY_ROUNDS" \
         tracing-on gateway "$GATEWAY_URL/orders" \
         tracing-off gateway "$GATEWAY_URL/orders"
     tracing_leave_arm
@@ -591,6 +598,7 @@ main() {
     manifest config rate_share "$BENCH_RATE_SHARE"
     manifest config latency_connections "$BENCH_LATENCY_CONNECTIONS"
     manifest config threads "$BENCH_THREADS"
+    manifest config telemetry_rounds "$BENCH_TELEMETRY_ROUNDS"
     manifest config stock_rate "$BENCH_STOCK_RATE"
     manifest config stock_duration_s "$BENCH_STOCK_DURATION"
     manifest config commit "${BENCH_COMMIT:-$(git -C "$AGORA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
