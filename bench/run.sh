@@ -8,7 +8,8 @@
 # BENCH_CONNECTIONS (wrk connections and pgbench clients, 16), BENCH_RATE_SHARE (open-loop rate as a
 # share of the slowest target's req/s, 0.25), BENCH_LATENCY_CONNECTIONS (vegeta's most connections, 64),
 # BENCH_THREADS (event-loop threads of every service and HAProxy, 1), BENCH_TELEMETRY_ROUNDS (rounds of
-# the telemetry-cost scenario, 7: its effect is smaller than the order path's drift), BENCH_STOCK_RATE (orders/s of the
+# the telemetry-cost scenario, 7: its effect is smaller than the order path's drift), BENCH_SWITCH_WARMUP
+# (s of orders after each of its restarts, 10), BENCH_STOCK_RATE (orders/s of the
 # order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_ONLY (scenario ids to run, all when
 # empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
 # directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names, for
@@ -30,6 +31,7 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 : "${BENCH_LATENCY_CONNECTIONS:=64}"
 : "${BENCH_THREADS:=1}"
 : "${BENCH_TELEMETRY_ROUNDS:=7}"
+: "${BENCH_SWITCH_WARMUP:=10}"
 : "${BENCH_STOCK_RATE:=100}"
 : "${BENCH_STOCK_DURATION:=20}"
 : "${BENCH_ONLY:=}"
@@ -538,6 +540,11 @@ tracing_arm() {
             fail_with_log "$WORK/logs/up-tracing.log" "restarting the services for $arm failed"
         TRACING_ARM="$arm"
         info "$arm: services restarted with AGORA_TRACE_SAMPLE_RATIO=$ratio in $((SECONDS - start))s"
+        # Freshly restarted services (cold pools and caches, consumers rejoining their groups) measured
+        # about 10% slower than warm ones in the same arm; without this, whichever arm ran second in a
+        # round paid for the restart.
+        throughput_run "$GATEWAY_URL/orders" "$BENCH_SWITCH_WARMUP" /dev/null "$TRACING_SCENARIO-$arm-switch$SECONDS" ||
+            true
     fi
     waited="$(wait_holds_confirmed 120)"
     ((waited == 0)) || info "earlier holds confirmed after ${waited}s"
