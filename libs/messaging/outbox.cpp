@@ -10,6 +10,7 @@
 #include "core/scope.hpp"
 #include "messaging/publish_batch.hpp"
 #include "pg/array.hpp"
+#include "pg/commit_without_flush.hpp"
 
 namespace agora::messaging {
 namespace {
@@ -31,10 +32,6 @@ constexpr pg::Query kClaim{
 constexpr pg::Query kMarkPublished{
     "messaging_outbox_mark_published",
     "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])"};
-// The marks are safe to lose in a crash (the rows go out again), so their commit does not wait for
-// the WAL flush.
-constexpr pg::Query kMarksAsync{"messaging_outbox_marks_async",
-                                "SELECT set_config('synchronous_commit', 'off', true)"};
 constexpr pg::Query kMarkFailed{"messaging_outbox_mark_failed",
                                 "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1"};
 constexpr pg::Query kPrune{
@@ -242,7 +239,7 @@ Task<pg::Outcome<OutboxRelay::Pass>> OutboxRelay::relay_batch() {
     }
     // The marks and COMMIT in one round trip.
     pg::Batch marks;
-    marks.add(kMarksAsync);
+    marks.add(pg::kCommitWithoutFlush);  // a mark lost in a crash only sends its row again
     if (published > 0) marks.add(kMarkPublished, published_ids);
     if (auto committed = co_await tx->commit(std::move(marks)); !committed) {
         co_return pg::failed(std::move(committed.error()));

@@ -55,9 +55,9 @@ Task<Result<bool>> CreateOrder::names_deleted(LoopBackends& local, const CreateO
 }
 
 Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const CreateOrderCommand& cmd,
-                                           bool names_deleted) {
+                                           bool product_deleted) {
     auto& local = context_.local();
-    if (names_deleted) {
+    if (product_deleted) {
         // A replay still answers the order it placed before the product went.
         auto previous = co_await replay(local, caller, cmd.request_id);
         if (!previous) co_return fail(previous.error());

@@ -4,6 +4,7 @@
 #include "messaging/outbox.hpp"
 #include "pg/array.hpp"
 #include "pg/batch.hpp"
+#include "pg/commit_without_flush.hpp"
 
 #include <algorithm>
 #include <map>
@@ -17,9 +18,6 @@ namespace {
 
 constexpr pg::Query kFindByRequest{"order_find_by_request",
                                    "SELECT id, status FROM orders WHERE customer_id = $1 AND request_id = $2"};
-// ADR 6 step 1 commits without waiting for its WAL flush: the commit of step 3 flushes it, so no order
-// a client was told about can lose it, and the protocol tolerates losing an order that never committed.
-constexpr pg::Query kCreatingAsync{"order_creating_async", "SELECT set_config('synchronous_commit', 'off', true)"};
 // The order and its items in one statement (one round trip); no row when the request_id is taken.
 constexpr pg::Query kInsertOrder{
     "order_insert_creating",
@@ -211,7 +209,9 @@ Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewO
 Task<std::vector<Result<std::optional<std::int64_t>>>> OrderStore::insert_all(std::vector<NewOrder>& orders) {
     using Answer = Result<std::optional<std::int64_t>>;
     pg::Batch inserts;
-    inserts.add(kCreatingAsync);
+    // ADR 6: step 3's commit flushes this one, so no order a client was told about can lose it, and the
+    // protocol tolerates losing an order that never committed.
+    inserts.add(pg::kCommitWithoutFlush);
     for (const auto& order : orders) {
         std::vector<std::int64_t> products, quantities;
         for (const auto& line : order.items) {
