@@ -2,8 +2,8 @@
 
 #include "api/order_json.hpp"
 #include "api/requests.hpp"
-#include "domain/paging.hpp"
 #include "http/envelope.hpp"
+#include "http/paging.hpp"
 
 namespace agora::order_service {
 
@@ -16,7 +16,7 @@ Task<http::Response> ListOrders::handle(http::Request& req) {
     if (!page) co_return http::error(page.error());
     boost::json::array data;
     for (const auto& order : page->orders) data.push_back(to_json(order));
-    auto paging = make_paging(context_.config.public_url + "/orders", req.query_params(), query->page, page->total);
+    auto paging = http::make_paging(query->page, page->total, context_.config.public_url + "/orders", req.query_params());
     co_return http::ok(data, paging);
 }
 

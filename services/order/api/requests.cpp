@@ -1,7 +1,5 @@
 #include "api/requests.hpp"
 
-#include <charconv>
-
 #include "http/json_body.hpp"
 #include "http/validation.hpp"
 
@@ -11,20 +9,7 @@ namespace {
 constexpr std::size_t kMaxRequestId = 255;
 constexpr std::size_t kMaxItems = 100;
 constexpr std::int64_t kMaxQuantity = 10000;
-constexpr std::int64_t kMaxLimit = 25;
 constexpr std::string_view kDateMessage = "please send time in format of DD-MM-YYYY";
-
-// A query integer: absent -> fallback, not an integer -> 400 "invalid value for <name>".
-Result<std::int64_t> query_integer(const http::Request& req, std::string_view name, std::int64_t fallback) {
-    auto text = req.query(name);
-    if (!text) return fallback;
-    std::int64_t value = 0;
-    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (text->empty() || ec != std::errc{} || ptr != text->data() + text->size()) {
-        return fail(ErrorKind::kWrongType, "invalid value for " + std::string(name));
-    }
-    return value;
-}
 
 }  // namespace
 
@@ -101,8 +86,6 @@ Result<OrderCommand> decode_order_command(const http::Request& req) {
 
 Result<ListQuery> decode_list(const http::Request& req) {
     ListQuery q;
-    q.page.limit = AGORA_TRY(query_integer(req, "limit", 10));
-    q.page.page = AGORA_TRY(query_integer(req, "page", 1));
     auto start_text = req.query("start-date");
     auto end_text = req.query("end-date");
     auto status_text = req.query("status");
@@ -123,8 +106,7 @@ Result<ListQuery> decode_list(const http::Request& req) {
         v.one_of("status", *status_text, {"PENDING", "SUCCESS", "CANCELLED"});
         q.status = parse_status(*status_text);
     }
-    v.at_least("limit", q.page.limit, 1).at_most("limit", q.page.limit, kMaxLimit);
-    v.at_least("page", q.page.page, 1);
+    q.page = http::read_page(req.query_params(), v);
     if (auto done = v.result(); !done) return std::unexpected(done.error());
     q.range = day_range(start, end);
     return q;

@@ -9,8 +9,8 @@
 #include "core/error.hpp"
 #include "domain/dates.hpp"
 #include "domain/order.hpp"
-#include "domain/paging.hpp"
 #include "http/message.hpp"
+#include "http/paging.hpp"
 
 namespace agora::order_service {
 
@@ -41,7 +41,7 @@ Result<OrderCommand> decode_order_command(const http::Request& req);
 struct ListQuery {
     TimeRange range;
     std::optional<OrderStatus> status;
-    PageRequest page;
+    http::PageRequest page;
 };
 Result<ListQuery> decode_list(const http::Request& req);
 

@@ -3,10 +3,10 @@
 #include <boost/json/parse.hpp>
 
 #include "core/log.hpp"
-#include "domain/paging.hpp"
 #include "domain/search.hpp"
 #include "http/envelope.hpp"
 #include "http/json_body.hpp"
+#include "http/paging.hpp"
 #include "http/validation.hpp"
 
 namespace agora::product {
@@ -47,16 +47,17 @@ Result<SearchFilter> filter_of(const http::Request& req) {
 
 Task<http::Response> ListProducts::handle(http::Request& req) {
     auto query = req.query_params();
-    auto page = parse_page_request(query);
-    if (!page) co_return http::error(page.error());
+    http::Validator paging;
+    auto page = http::read_page(query, paging);
+    if (auto valid = paging.result(); !valid) co_return http::error(valid.error());
     auto filter = filter_of(req);
     if (!filter) co_return http::error(filter.error());
-    auto found = co_await context_.local().products->list(*filter, *page);
+    auto found = co_await context_.local().products->list(*filter, page);
     if (!found) co_return http::error(found.error());
     boost::json::array items;
     for (const auto& p : found->items) items.push_back(to_json(p));
     auto base = context_.config.public_url + std::string(kProductsPath);
-    co_return http::ok(items, make_paging(*page, found->total, base, query));
+    co_return http::ok(items, http::make_paging(page, found->total, base, query));
 }
 
 Task<http::Response> GetProduct::handle(http::Request& req) {

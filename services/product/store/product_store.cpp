@@ -69,7 +69,7 @@ Product product_of(const pg::Row& row) {
     return p;
 }
 
-Task<Result<ProductPage>> ProductStore::list(const SearchFilter& filter, const PageRequest& page) {
+Task<Result<ProductPage>> ProductStore::list(const SearchFilter& filter, const http::PageRequest& page) {
     pg::Outcome<pg::Rows> rows, count;
     if (filter.name && filter.description) {
         rows = co_await replica_.query(kListByBoth, page.limit, page.offset(), *filter.name, *filter.description);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "domain/paging.hpp"
+#include "http/paging.hpp"
 #include "domain/product.hpp"
 #include "domain/search.hpp"
 #include "pg/pipeline.hpp"
@@ -36,7 +36,7 @@ public:
           reads_(replica.context(), pg::ConnectOptions{replica.config().conninfo, replica.config().connect_timeout,
                                                        replica.config().statement_timeout}) {}
 
-    Task<Result<ProductPage>> list(const SearchFilter& filter, const PageRequest& page);
+    Task<Result<ProductPage>> list(const SearchFilter& filter, const http::PageRequest& page);
     Task<Result<std::optional<Product>>> find(std::int64_t id);
     // `traceparent` (may be empty) travels with the change's event.
     Task<Result<Product>> create(const ProductInput& input, std::string traceparent);

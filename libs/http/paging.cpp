@@ -1,11 +1,9 @@
-#include "domain/paging.hpp"
+#include "http/paging.hpp"
 
 #include <algorithm>
 #include <charconv>
 
-#include "http/validation.hpp"
-
-namespace agora::product {
+namespace agora::http {
 namespace {
 
 const std::string* find(const QueryParams& query, std::string_view key) {
@@ -15,7 +13,7 @@ const std::string* find(const QueryParams& query, std::string_view key) {
     return nullptr;
 }
 
-// Reads an integer parameter; nullopt when absent, error text when not an integer.
+// The first value of `key` as an integer into `out` (left alone when absent); false when not an integer.
 bool read_integer(const QueryParams& query, std::string_view key, std::int64_t& out) {
     const auto* text = find(query, key);
     if (!text) return true;
@@ -38,24 +36,9 @@ std::string encode(std::string_view s) {
     return out;
 }
 
-}  // namespace
-
-Result<PageRequest> parse_page_request(const QueryParams& query) {
-    PageRequest r;
-    bool limit_ok = read_integer(query, "limit", r.limit);
-    bool page_ok = read_integer(query, "page", r.page);
-    http::Validator v;
-    v.check("limit", limit_ok);
-    if (limit_ok) v.at_least("limit", r.limit, 1).at_most("limit", r.limit, kMaxLimit);
-    v.check("page", page_ok);
-    if (page_ok) v.at_least("page", r.page, 1);
-    if (auto valid = v.result(); !valid) return std::unexpected(valid.error());
-    return r;
-}
-
+// base + "?" + the query, one value per key (the first, as handlers read them), keys sorted, page set.
 std::string page_link(std::string_view base, const QueryParams& query, std::int64_t page) {
-    // One value per key (the first, as the handlers read them), sorted by key, page replaced.
-    std::vector<std::pair<std::string, std::string>> params;
+    QueryParams params;
     for (const auto& [k, v] : query) {
         if (k == "page" || find(params, k)) continue;
         params.emplace_back(k, v);
@@ -74,9 +57,22 @@ std::string page_link(std::string_view base, const QueryParams& query, std::int6
     return out;
 }
 
-http::Paging make_paging(const PageRequest& request, std::int64_t total_items, std::string_view base,
-                         const QueryParams& query) {
-    http::Paging p;
+}  // namespace
+
+PageRequest read_page(const QueryParams& query, Validator& v) {
+    PageRequest r;
+    bool limit_ok = read_integer(query, "limit", r.limit);
+    bool page_ok = read_integer(query, "page", r.page);
+    v.check("limit", limit_ok);
+    if (limit_ok) v.at_least("limit", r.limit, 1).at_most("limit", r.limit, kMaxLimit);
+    v.check("page", page_ok);
+    if (page_ok) v.at_least("page", r.page, 1);
+    return r;
+}
+
+Paging make_paging(const PageRequest& request, std::int64_t total_items, std::string_view base,
+                   const QueryParams& query) {
+    Paging p;
     p.page = request.page;
     p.size = request.limit;
     p.total_item = total_items;
@@ -90,4 +86,4 @@ http::Paging make_paging(const PageRequest& request, std::int64_t total_items, s
     return p;
 }
 
-}  // namespace agora::product
+}  // namespace agora::http
