@@ -1,9 +1,11 @@
 #include "pg/pool.hpp"
 
+#include <algorithm>
 #include <boost/asio/redirect_error.hpp>
 #include <deque>
 #include <list>
 
+#include "pg/commit_without_flush.hpp"
 #include "tracing/tracing.hpp"
 
 namespace agora::pg {
@@ -34,12 +36,15 @@ void end_statement(tracing::Span& span, const Outcome<T>& outcome) {
 constexpr Query kBegin{"agora_begin", "BEGIN"};
 constexpr Query kCommit{"agora_commit", "COMMIT"};
 
-// One client span for the statements of one round trip, named by the first statement after BEGIN.
+// One client span for the statements of one round trip, named by its first statement that does work:
+// not BEGIN nor the transaction's setting, which say nothing of what it does.
 tracing::Span batch_span(const std::vector<Statement>& statements) {
     if (!tracing::tracing_on() || statements.empty()) return {};
-    const auto& first = statements.size() > 1 && statements.front().query.name == kBegin.name ? statements[1]
-                                                                                               : statements.front();
-    auto span = statement_span(first.query.name, first.query.sql);
+    auto first = std::find_if(statements.begin(), statements.end(), [](const Statement& s) {
+        return s.query.name != kBegin.name && s.query.name != kCommitWithoutFlush.name;
+    });
+    if (first == statements.end()) first = statements.begin();
+    auto span = statement_span(first->query.name, first->query.sql);
     if (span.recording() && statements.size() > 1) {
         span.set("db.operation.batch.size", static_cast<std::int64_t>(statements.size()));
     }

@@ -249,6 +249,8 @@ def test_one_order_is_one_trace_with_its_logs_and_metrics():
     spans, hops = poll(whole_trace, TRACE_DEADLINE_S, f"Jaeger shows the order's trace {trace_id} whole")
     assert {s.service for s in spans} >= {"e2e-client", "gateway", "order", "product", "mail"}
     assert all(s.trace_id == trace_id for s in spans)
+    # A statement span is named for the work it does, never for a batch's BEGIN or its setting.
+    assert not {s.name for s in spans} & {"agora_begin", "pg_commit_without_flush"}, sorted(s.name for s in spans)
 
     # VictoriaLogs: the trace's log lines, from several services, each naming a span of the trace.
     span_ids = {s.id for s in spans}
