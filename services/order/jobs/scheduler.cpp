@@ -23,7 +23,7 @@ std::chrono::seconds Scheduler::commit_window() const {
 
 Task<void> Scheduler::fire_timers() {
     for (int i = 0; i < kMaxBatchesPerPass && !stopping_; ++i) {
-        auto fired = co_await backends_.orders->fire_due(kBatch);
+        auto fired = co_await backends_.orders->fire_due(kBatch, context_.timers());
         if (!fired) {
             log::warn("timers not fired", {{"error", fired.error().message}});
             co_return;

@@ -89,10 +89,20 @@ constexpr pg::Query kSetStatus{"order_set_status",
                                "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1"};
 constexpr pg::Query kClaimDeadlines{
     "order_claim_deadlines",
-    "SELECT order_id, kind FROM order_deadlines WHERE fired_at IS NULL AND due_at <= now() "
+    "SELECT order_id, kind, due_at::text FROM order_deadlines WHERE due_at <= now() "
     "ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED"};
-constexpr pg::Query kMarkFired{"order_mark_fired",
-                               "UPDATE order_deadlines SET fired_at = now() WHERE order_id = $1 AND kind = $2"};
+constexpr pg::Query kDeleteDeadline{"order_delete_deadline",
+                                    "DELETE FROM order_deadlines WHERE order_id = $1 AND kind = $2"};
+// The next reminder, a gap after the one that fired; a row the order has already (a schedule from before
+// one timer per order) is kept.
+constexpr pg::Query kScheduleReminder{
+    "order_schedule_reminder",
+    "INSERT INTO order_deadlines (order_id, kind, due_at) "
+    "VALUES ($1, $2, $3::timestamptz + make_interval(secs => $4)) ON CONFLICT DO NOTHING"};
+constexpr pg::Query kScheduleExpiry{
+    "order_schedule_expiry",
+    "INSERT INTO order_deadlines (order_id, kind, due_at) SELECT id, 'expiry', payment_due_at FROM orders "
+    "WHERE id = $1 AND payment_due_at IS NOT NULL ON CONFLICT DO NOTHING"};
 
 #undef ORDER_LIST_FILTER
 #undef ORDER_COLUMNS
@@ -298,16 +308,10 @@ Task<std::vector<Result<std::optional<OrderView>>>> OrderStore::commit_all(std::
         commit_ids.push_back(request.order_id);
         totals.push_back(total.to_sql());
         timeouts.push_back(request.timers.payment_timeout.count());
+        auto timer = first_timer(request.timers);
         deadline_orders.push_back(request.order_id);
-        deadline_kinds.emplace_back("expiry");
-        deadline_seconds.push_back(request.timers.payment_timeout.count());
-        int n = 0;
-        for (auto offset : request.timers.reminder_offsets) {
-            if (offset >= request.timers.payment_timeout) continue;  // a reminder after expiry is pointless
-            deadline_orders.push_back(request.order_id);
-            deadline_kinds.push_back("reminder-" + std::to_string(++n));
-            deadline_seconds.push_back(offset.count());
-        }
+        deadline_kinds.push_back(std::move(timer.kind));
+        deadline_seconds.push_back(timer.after.count());
         auto event = order_created(request.order_id, lines);
         event.traceparent = request.traceparent;
         events.push_back(std::move(event));
@@ -422,7 +426,7 @@ Task<Result<CommandAnswer>> OrderStore::run_command(CommandKind kind, std::int64
     co_return CommandAnswer{order_id, order.status(), false};
 }
 
-Task<Result<FiredDeadlines>> OrderStore::fire_due(int limit) {
+Task<Result<FiredDeadlines>> OrderStore::fire_due(int limit, const TimerPolicy& policy) {
     FiredDeadlines fired;
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
@@ -431,13 +435,15 @@ Task<Result<FiredDeadlines>> OrderStore::fire_due(int limit) {
     for (auto row : *due) {
         auto order_id = row.get<std::int64_t>(0);
         auto kind = row.get<std::string>(1);
+        auto due_at = row.get<std::string>(2);
         ++fired.claimed;
         auto locked = co_await lock_order(*tx, order_id);
         if (!locked) co_return fail(locked.error());
+        std::optional<Timer> next;
         if (*locked) {
             const auto& current = **locked;
             Order order(current.status);
-            if (kind == "expiry") {
+            if (kind == kExpiry) {
                 if (order.expire()) {
                     auto updated = co_await tx->query(kSetStatus, order_id, to_string(order.status()));
                     if (!updated) co_return fail(db_error(updated.error()));
@@ -448,10 +454,17 @@ Task<Result<FiredDeadlines>> OrderStore::fire_due(int limit) {
                 auto reminder = payment_reminder(current.notice, current.payment_due_at);
                 if (auto r = co_await add_to_outbox(*tx, reminder, ""); !r) co_return fail(r.error());
                 ++fired.reminded;
+                next = next_timer(policy, kind);
             }
         }
-        auto marked = co_await tx->query(kMarkFired, order_id, kind);
-        if (!marked) co_return fail(db_error(marked.error()));
+        pg::Batch replace;
+        replace.add(kDeleteDeadline, order_id, kind);
+        if (next && next->kind == kExpiry) {
+            replace.add(kScheduleExpiry, order_id);
+        } else if (next) {
+            replace.add(kScheduleReminder, order_id, next->kind, due_at, static_cast<std::int64_t>(next->after.count()));
+        }
+        if (auto done = co_await tx->run(std::move(replace)); !done) co_return fail(db_error(done.error()));
     }
     auto committed = co_await tx->commit();
     if (!committed) co_return fail(db_error(committed.error()));

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "domain/money.hpp"
 #include "domain/order.hpp"
+#include "domain/timers.hpp"
 #include "pg/pool.hpp"
 #include "runtime/asio.hpp"
 #include "runtime/batcher.hpp"
@@ -58,11 +59,6 @@ struct NewOrder {
 struct ReservedPrice {
     std::int64_t product_id = 0;
     Money price;
-};
-
-struct TimerPolicy {
-    std::chrono::seconds payment_timeout{86400};
-    std::vector<std::chrono::seconds> reminder_offsets;
 };
 
 enum class CommandKind { kPay, kCancel };
@@ -129,8 +125,9 @@ public:
     Task<Result<CommandAnswer>> run_command(CommandKind kind, std::int64_t customer_id, std::int64_t order_id,
                                             const std::string& request_id, const std::string& traceparent);
 
-    // Fires due timers (FOR UPDATE SKIP LOCKED): reminders of PENDING orders and payment expiry.
-    Task<Result<FiredDeadlines>> fire_due(int limit);
+    // Fires due timers (FOR UPDATE SKIP LOCKED): reminders of PENDING orders and payment expiry, each
+    // replaced by the order's next timer under `policy` (domain/timers.hpp).
+    Task<Result<FiredDeadlines>> fire_due(int limit, const TimerPolicy& policy);
 
 private:
     pg::Pool& primary_;
