@@ -44,30 +44,32 @@ Task<Result<void>> OrderEventHandler::handle(std::span<const kafka::Record> reco
     co_return Result<void>{};
 }
 
-// One transaction for every record in hand: each statement records the event in the inbox and confirms
-// the reservation only when the event is new (and the reservation still HELD).
+// One transaction and one statement for every record in hand: it records the events in the inbox and
+// confirms the reservations of those that are new (and still HELD).
 Task<Result<void>> OrderEventHandler::confirm(std::span<const kafka::Record> records) {
-    pg::Batch batch;
-    std::vector<std::int64_t> ids;
+    std::vector<ReservationStore::ConfirmEvent> events;
     for (const auto& record : records) {
         auto order_id = order_id_of(record.payload);
         if (!order_id) {
             skip(record);
             continue;
         }
-        ids.push_back(*order_id);
         // Without a usable event id the state check alone keeps the effect single.
         auto event_id = ids::is_uuid(record.event_id()) ? record.event_id() : std::string_view();
-        ReservationStore::confirm(batch, *order_id, "product.order-created", event_id);
+        events.push_back({*order_id, event_id});
     }
-    if (ids.empty()) co_return Result<void>{};
+    if (events.empty()) co_return Result<void>{};
+    pg::Batch batch;
+    ReservationStore::confirm_all(batch, events, "product.order-created");
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(pg::to_error(tx.error()));
     auto done = co_await tx->commit(std::move(batch));
     if (!done) co_return fail(pg::to_error(done.error()));
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if ((*done)[i].empty()) continue;  // seen before, not HELD, or unknown
-        log::info("reservation confirmed", {{"reservation_id", std::to_string(ids[i])}, {"by", "order-created"}});
+    for (const auto& confirmed : *done) {  // the others were seen before, not HELD, or unknown
+        for (auto row : confirmed) {
+            log::info("reservation confirmed",
+                      {{"reservation_id", std::to_string(row.get<std::int64_t>(0))}, {"by", "order-created"}});
+        }
     }
     co_return Result<void>{};
 }

@@ -54,12 +54,18 @@ constexpr pg::Query kSetStatus{"reservation_set_status",
 constexpr pg::Query kConfirm{"reservation_confirm",
                              "UPDATE reservations SET status = 'CONFIRMED', updated_at = now() "
                              "WHERE id = $1 AND status = 'HELD' RETURNING id"};
-// The same, once per event: the inbox row and the confirmation in one statement.
-constexpr pg::Query kConfirmOnce{
-    "reservation_confirm_once",
-    "WITH fresh AS (INSERT INTO inbox (consumer, event_id) VALUES ($2, $3::uuid) ON CONFLICT DO NOTHING RETURNING 1) "
-    "UPDATE reservations SET status = 'CONFIRMED', updated_at = now() "
-    "WHERE id = $1 AND status = 'HELD' AND EXISTS (SELECT 1 FROM fresh) RETURNING id"};
+// The same for a batch of events: with event ids, only those new to the inbox confirm, their inbox rows
+// written by the same statement; without, the state check alone.
+constexpr pg::Query kConfirmMany{"reservation_confirm_many",
+                                 "UPDATE reservations SET status = 'CONFIRMED', updated_at = now() "
+                                 "WHERE id = ANY($1::bigint[]) AND status = 'HELD' RETURNING id"};
+constexpr pg::Query kConfirmManyOnce{
+    "reservation_confirm_many_once",
+    "WITH e AS (SELECT * FROM unnest($1::bigint[], $2::uuid[]) AS e(id, event_id)), "
+    "fresh AS (INSERT INTO inbox (consumer, event_id) SELECT $3, event_id FROM e ON CONFLICT DO NOTHING "
+    "RETURNING event_id) "
+    "UPDATE reservations SET status = 'CONFIRMED', updated_at = now() FROM e JOIN fresh USING (event_id) "
+    "WHERE reservations.id = e.id AND reservations.status = 'HELD' RETURNING reservations.id"};
 constexpr pg::Query kReturnStock{"reservation_return_stock",
                                  "UPDATE products SET quantity = quantity + $2, version = version + 1, "
                                  "updated_at = now() WHERE id = $1 "
@@ -259,12 +265,20 @@ Task<Result<Transition>> ReservationStore::confirm(pg::Transaction& tx, std::int
     co_return current->empty() ? Transition::kUnknown : Transition::kNoOp;
 }
 
-void ReservationStore::confirm(pg::Batch& batch, std::int64_t id, std::string_view consumer, std::string_view event_id) {
-    if (event_id.empty()) {
-        batch.add(kConfirm, id);
-    } else {
-        batch.add(kConfirmOnce, id, consumer, event_id);
+void ReservationStore::confirm_all(pg::Batch& batch, const std::vector<ConfirmEvent>& events,
+                                   std::string_view consumer) {
+    std::vector<std::int64_t> plain, once;
+    std::vector<std::string> event_ids;
+    for (const auto& event : events) {
+        if (event.event_id.empty()) {
+            plain.push_back(event.reservation_id);
+        } else {
+            once.push_back(event.reservation_id);
+            event_ids.emplace_back(event.event_id);
+        }
     }
+    if (!once.empty()) batch.add(kConfirmManyOnce, pg::array_of(once), pg::array_of(event_ids), consumer);
+    if (!plain.empty()) batch.add(kConfirmMany, pg::array_of(plain));
 }
 
 Task<Result<Transition>> ReservationStore::release(std::int64_t id, std::string traceparent) {

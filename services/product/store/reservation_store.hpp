@@ -4,6 +4,7 @@
 // from, so repeated calls and redelivered events change nothing.
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -50,9 +51,15 @@ public:
     // HELD -> CONFIRMED.
     Task<Result<Transition>> confirm(std::int64_t id);
     Task<Result<Transition>> confirm(pg::Transaction& tx, std::int64_t id);
-    // HELD -> CONFIRMED as a statement of `batch` that answers the id when it confirmed. With an event id,
-    // only when (consumer, event_id) is new to the inbox, recorded by the same statement.
-    static void confirm(pg::Batch& batch, std::int64_t id, std::string_view consumer, std::string_view event_id);
+    // HELD -> CONFIRMED for a batch of events, as statements of `batch` (one or two, whatever the number
+    // of events) whose rows are the ids they confirmed. An event with an id confirms only when
+    // (consumer, event_id) is new to the inbox, recorded by the same statement; one without relies on
+    // the state check alone.
+    struct ConfirmEvent {
+        std::int64_t reservation_id = 0;
+        std::string_view event_id;  // empty: none usable
+    };
+    static void confirm_all(pg::Batch& batch, const std::vector<ConfirmEvent>& events, std::string_view consumer);
 
     // HELD reservations whose hold has passed, oldest first.
     Task<Result<std::vector<std::int64_t>>> expired(int limit);
