@@ -114,9 +114,12 @@ prepare_kafka() {
     render "$DEPLOY_DIR/etc/kafka-log4j2.properties" | write_if_changed "$AGORA_ETC/kafka-log4j2.properties" || true
     render "$DEPLOY_DIR/etc/kafka-metrics.yaml" | write_if_changed "$AGORA_ETC/kafka-metrics.yaml" || true
     [[ -f "$AGORA_DATA/kafka/meta.properties" ]] && return
-    # KRaft needs its log folder formatted once with a cluster id: 16 random bytes, base64url.
-    local cluster_id
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    # KRaft needs its log folder formatted once with a cluster id: 16 random bytes, base64url, and not
+    # starting with '-', which the storage tool would take for an option.
+    local cluster_id=""
+    while [[ -z "$cluster_id" || "$cluster_id" == -* ]]; do
+        cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    done
     step "Formatting Kafka's storage in $AGORA_DATA/kafka (cluster $cluster_id)"
     kafka_tool kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$AGORA_ETC/kafka.properties" \
         >"$AGORA_LOGS/kafka-format.log" 2>&1 || die "formatting Kafka's storage failed; see $AGORA_LOGS/kafka-format.log"

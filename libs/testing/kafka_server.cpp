@@ -13,12 +13,15 @@ namespace {
 const std::vector<std::string> kJvmOptions = {"-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                                               "-Djava.awt.headless=true"};
 
-// A KRaft cluster id: 16 random bytes in unpadded base64url.
+// A KRaft cluster id: 16 random bytes in unpadded base64url. Never one that starts with '-': the storage
+// tool would read it as an option and refuse to format (one id in 64 did).
 std::string cluster_id() {
     static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static_assert(kAlphabet[62] == '-');
     std::random_device random;
     std::string id;
-    for (int i = 0; i < 21; ++i) id += kAlphabet[random() % 64];
+    id += kAlphabet[random() % 62];
+    for (int i = 1; i < 21; ++i) id += kAlphabet[random() % 64];
     id += kAlphabet[(random() % 4) * 16];  // the last character carries only 2 bits
     return id;
 }
