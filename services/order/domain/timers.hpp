@@ -23,8 +23,8 @@ inline constexpr std::string_view kExpiry = "expiry";
 
 struct Timer {
     std::string kind;  // "reminder-<n>" (from 1) or "expiry"
-    // After the commit for the first timer; after the timer that fired for the next one. Unused for
-    // expiry, which comes at the order's own payment deadline.
+    // The first timer: after the commit. A next timer: after the one that fired, except a next expiry,
+    // which comes at the order's own payment deadline (this is then 0 and unused).
     std::chrono::seconds after{0};
 };
 
