@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/hex.hpp"
+
 namespace agora::ids {
 namespace {
 
@@ -17,12 +19,6 @@ std::array<unsigned char, N> random_bytes() {
     std::array<unsigned char, N> b{};
     if (RAND_bytes(b.data(), N) != 1) throw std::runtime_error("CSPRNG failure");
     return b;
-}
-
-void hex(std::string& out, unsigned char c) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
 }
 
 // xoshiro256** (public-domain algorithm by Blackman and Vigna), one per thread, seeded from the CSPRNG.
@@ -60,23 +56,21 @@ std::string uuid() {
     auto b = random_bytes<16>();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    std::string out;
-    out.reserve(36);
-    for (size_t i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-        hex(out, b[i]);
-    }
+    // 8-4-4-4-12 hex digits.
+    std::string out(36, '-');
+    to_hex(b.data(), 4, out.data());
+    to_hex(b.data() + 4, 2, out.data() + 9);
+    to_hex(b.data() + 6, 2, out.data() + 14);
+    to_hex(b.data() + 8, 2, out.data() + 19);
+    to_hex(b.data() + 10, 6, out.data() + 24);
     return out;
 }
 
 std::string fast_hex(size_t bytes) {
-    std::string out;
-    out.reserve(bytes * 2);
-    std::uint64_t word = 0;
-    for (size_t i = 0; i < bytes; ++i) {
-        if (i % 8 == 0) word = fast_random().next();
-        hex(out, static_cast<unsigned char>(word >> ((i % 8) * 8)));
-    }
+    std::string raw(bytes, '\0');
+    fast_bytes(reinterpret_cast<unsigned char*>(raw.data()), bytes);
+    std::string out(bytes * 2, '0');
+    to_hex(reinterpret_cast<const unsigned char*>(raw.data()), bytes, out.data());
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/hex.hpp"
 #include "core/log.hpp"
 
 namespace agora::auth_service {
@@ -41,16 +42,6 @@ Result<void> write_private(const std::filesystem::path& file, const std::string&
     return {};
 }
 
-std::string hex(const unsigned char* bytes, std::size_t size) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < size; ++i) {
-        out += kDigits[bytes[i] >> 4];
-        out += kDigits[bytes[i] & 0xF];
-    }
-    return out;
-}
-
 }  // namespace
 
 Result<auth::SigningKey> load_or_create_signing_key(const std::filesystem::path& file) {
@@ -79,7 +70,7 @@ Result<std::string> load_or_create_pepper(const std::filesystem::path& file) {
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
         return fail(ErrorKind::kInternal, "no random bytes for the code pepper");
     }
-    std::string pepper = hex(bytes.data(), bytes.size());
+    std::string pepper = to_hex(bytes.data(), bytes.size());
     if (auto done = write_private(file, pepper + "\n"); !done) return std::unexpected(done.error());
     log::info("code pepper generated", {{"file", file.string()}});
     return pepper;
