@@ -16,7 +16,7 @@ Task<http::Response> ListOrders::handle(http::Request& req) {
     if (!page) co_return http::error(page.error());
     boost::json::array data;
     for (const auto& order : page->orders) data.push_back(to_json(order));
-    auto paging = http::make_paging(query->page, page->total, context_.config.public_url + "/orders", req.query_params());
+    auto paging = http::make_paging(query->page, page->total, context_.config.public_url + "/orders", query->params);
     co_return http::ok(data, paging);
 }
 

@@ -106,7 +106,8 @@ Result<ListQuery> decode_list(const http::Request& req) {
         v.one_of("status", *status_text, {"PENDING", "SUCCESS", "CANCELLED"});
         q.status = parse_status(*status_text);
     }
-    q.page = http::read_page(req.query_params(), v);
+    q.params = req.query_params();
+    q.page = http::read_page(q.params, v);
     if (auto done = v.result(); !done) return std::unexpected(done.error());
     q.range = day_range(start, end);
     return q;

@@ -42,6 +42,7 @@ struct ListQuery {
     TimeRange range;
     std::optional<OrderStatus> status;
     http::PageRequest page;
+    http::QueryParams params;  // the whole query, decoded once: the paging links repeat it
 };
 Result<ListQuery> decode_list(const http::Request& req);
 
