@@ -71,9 +71,9 @@ Result<bool> prepare_database(const AuthConfig& config, const auth::CodeHasher& 
 }  // namespace
 
 struct AuthService::Parts {
-    explicit Parts(const AuthConfig& config) : loops(config.threads) {}
+    explicit Parts(const AuthConfig& config) : serving(config.threads) {}
 
-    runtime::EventLoops loops;
+    http::Serving serving;
     std::unique_ptr<auth::PasswordHasher> hasher;
     std::optional<auth::SigningKey> signing_key;
     std::optional<auth::CodeHasher> codes;
@@ -88,11 +88,9 @@ struct AuthService::Parts {
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     std::unique_ptr<telemetry::HttpMetrics> http_metrics;
     http::Router router;
-    std::unique_ptr<http::Server> server;
 
     // The relay's publishes succeed once the exchange exists.
     std::unique_ptr<amqp::TopologyKeeper> topology;
-    std::atomic<bool> stopped{false};
 };
 
 AuthService::AuthService(AuthConfig config) : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
@@ -125,8 +123,8 @@ Result<void> AuthService::start() {
         config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
     }
     auto loops = std::vector<std::unique_ptr<LoopBackends>>{};
-    for (int i = 0; i < p.loops.size(); ++i) {
-        auto& io = p.loops.at(i);
+    for (int i = 0; i < p.serving.loops.size(); ++i) {
+        auto& io = p.serving.loops.at(i);
         auto backends = std::make_unique<LoopBackends>();
         backends->io = &io;
         backends->primary = std::make_unique<pg::Pool>(io, config_.primary);
@@ -165,9 +163,9 @@ Result<void> AuthService::start() {
             co_return telemetry::metrics_response(*p.registry);
         });
     p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "auth");
-    p.server = std::make_unique<http::Server>(
-        p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
-    if (auto done = p.server->start(); !done) return std::unexpected(done.error());
+    p.serving.server = std::make_unique<http::Server>(
+        p.serving.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
+    if (auto done = p.serving.server->start(); !done) return std::unexpected(done.error());
 
     for (auto& backends : p.context->loops) {
         asio::co_spawn(*backends->io, [client = backends->redis.get()]() -> Task<void> {
@@ -177,31 +175,26 @@ Result<void> AuthService::start() {
             }
         }, asio::detached);
     }
-    asio::co_spawn(p.loops.at(0), p.relay->run(), asio::detached);
+    asio::co_spawn(p.serving.loops.at(0), p.relay->run(), asio::detached);
     p.topology = std::make_unique<amqp::TopologyKeeper>(config_.amqp, [&p] { p.relay->notify(); });
-    log::info("auth listening", {{"port", std::to_string(p.server->port())},
-                                 {"threads", std::to_string(p.loops.size())},
+    log::info("auth listening", {{"port", std::to_string(p.serving.server->port())},
+                                 {"threads", std::to_string(p.serving.loops.size())},
                                  {"kid", p.signing_key->kid()}});
     return {};
 }
 
-void AuthService::run() { parts_->loops.run(); }
+void AuthService::run() { parts_->serving.run(); }
 
 void AuthService::stop() {
     auto& p = *parts_;
-    if (p.stopped.exchange(true)) return;
+    if (!p.serving.claim_stop()) return;
     if (p.relay) p.relay->stop();
-    http::stop_serving(p.loops, p.server.get());
+    p.serving.stop_serving();
 }
 
-void AuthService::stop_on_signals() {
-    parts_->loops.on_signal([this] {
-        log::info("stopping");
-        stop();
-    });
-}
+void AuthService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
 
-int AuthService::port() const { return parts_->server ? parts_->server->port() : 0; }
+int AuthService::port() const { return parts_->serving.port(); }
 
 const std::string& AuthService::jwks() const { return parts_->context->jwks; }
 

@@ -44,12 +44,12 @@ struct OrderService::Parts {
     explicit Parts(const OrderConfig& config)
         : metrics(*registry),
           breaker({.failure_threshold = config.breaker_failures, .open_for = config.breaker_cool_down}),
-          loops(config.threads) {}
+          serving(config.threads) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     OrderMetrics metrics;
     resilience::CircuitBreaker breaker;
-    runtime::EventLoops loops;
+    http::Serving serving;
     std::unique_ptr<kafka::Producer> kafka;
     std::unique_ptr<amqp::Publisher> rabbitmq;
     std::unique_ptr<RoutingPublisher> publisher;
@@ -66,11 +66,9 @@ struct OrderService::Parts {
     std::unique_ptr<Probes> probes;
     std::unique_ptr<telemetry::HttpMetrics> http_metrics;
     http::Router router;
-    std::unique_ptr<http::Server> server;
 
     // The relay's publishes to RabbitMQ succeed once the exchange exists.
     std::unique_ptr<amqp::TopologyKeeper> topology;
-    std::atomic<bool> stopped{false};
 };
 
 OrderService::OrderService(OrderConfig config)
@@ -97,8 +95,8 @@ Result<void> OrderService::start() {
         config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
     }
     std::vector<std::unique_ptr<LoopBackends>> loops;
-    for (int i = 0; i < p.loops.size(); ++i) {
-        auto& io = p.loops.at(i);
+    for (int i = 0; i < p.serving.loops.size(); ++i) {
+        auto& io = p.serving.loops.at(i);
         auto b = std::make_unique<LoopBackends>();
         b->io = &io;
         b->primary = std::make_unique<pg::Pool>(io, config_.primary);
@@ -145,9 +143,9 @@ Result<void> OrderService::start() {
             co_return telemetry::metrics_response(*p.registry);
         });
     p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "order");
-    p.server = std::make_unique<http::Server>(
-        p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
-    if (auto done = p.server->start(); !done) return std::unexpected(done.error());
+    p.serving.server = std::make_unique<http::Server>(
+        p.serving.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
+    if (auto done = p.serving.server->start(); !done) return std::unexpected(done.error());
 
     kafka::ConsumerConfig consumer_config;
     consumer_config.kafka = config_.kafka;
@@ -187,28 +185,23 @@ Result<void> OrderService::start() {
     asio::co_spawn(*first.io, p.scheduler->run(), asio::detached);
     p.topology = std::make_unique<amqp::TopologyKeeper>(config_.amqp, [&p] { p.relay->notify(); });
     log::info("order listening",
-              {{"port", std::to_string(p.server->port())}, {"threads", std::to_string(p.loops.size())}});
+              {{"port", std::to_string(p.serving.server->port())}, {"threads", std::to_string(p.serving.loops.size())}});
     return {};
 }
 
-void OrderService::run() { parts_->loops.run(); }
+void OrderService::run() { parts_->serving.run(); }
 
 void OrderService::stop() {
     auto& p = *parts_;
-    if (p.stopped.exchange(true)) return;
+    if (!p.serving.claim_stop()) return;
     if (p.relay) p.relay->stop();
     if (p.scheduler) p.scheduler->stop();
-    http::stop_serving(p.loops, p.server.get());
+    p.serving.stop_serving();
 }
 
-void OrderService::stop_on_signals() {
-    parts_->loops.on_signal([this] {
-        log::info("stopping");
-        stop();
-    });
-}
+void OrderService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
 
-int OrderService::port() const { return parts_->server ? parts_->server->port() : 0; }
+int OrderService::port() const { return parts_->serving.port(); }
 
 std::int64_t OrderService::outbox_backlog() const { return parts_->relay ? parts_->relay->backlog() : 0; }
 

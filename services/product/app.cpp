@@ -54,11 +54,11 @@ Result<void> prepare_database(const ProductConfig& config) {
 
 // Members are destroyed in reverse order: everything that lives on the loops goes before the loops.
 struct ProductService::Parts {
-    explicit Parts(const ProductConfig& config) : metrics(*registry), loops(config.threads) {}
+    explicit Parts(const ProductConfig& config) : metrics(*registry), serving(config.threads) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     ProductMetrics metrics;
-    runtime::EventLoops loops;
+    http::Serving serving;
     std::unique_ptr<kafka::Producer> producer;
     std::unique_ptr<messaging::OutboxRelay> relay;
     std::unique_ptr<Context> context;
@@ -77,8 +77,6 @@ struct ProductService::Parts {
     std::unique_ptr<GetReservation> reservation;
     std::unique_ptr<telemetry::HttpMetrics> http_metrics;
     http::Router router;
-    std::unique_ptr<http::Server> server;
-    std::atomic<bool> stopped{false};
 };
 
 ProductService::ProductService(ProductConfig config)
@@ -103,8 +101,8 @@ Result<void> ProductService::start() {
         config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
     }
     std::vector<std::unique_ptr<LoopBackends>> loops;
-    for (int i = 0; i < p.loops.size(); ++i) {
-        auto& io = p.loops.at(i);
+    for (int i = 0; i < p.serving.loops.size(); ++i) {
+        auto& io = p.serving.loops.at(i);
         auto backends = std::make_unique<LoopBackends>();
         backends->io = &io;
         backends->primary = std::make_unique<pg::Pool>(io, config_.primary);
@@ -159,9 +157,9 @@ Result<void> ProductService::start() {
             co_return telemetry::metrics_response(*p.registry);
         });
     p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "product");
-    p.server = std::make_unique<http::Server>(
-        p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
-    if (auto listening = p.server->start(); !listening) return listening;
+    p.serving.server = std::make_unique<http::Server>(
+        p.serving.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
+    if (auto listening = p.serving.server->start(); !listening) return listening;
 
     auto consumer_config = kafka::ConsumerConfig{};
     consumer_config.kafka = config_.kafka;
@@ -174,28 +172,23 @@ Result<void> ProductService::start() {
     asio::co_spawn(*loop0.io, p.relay->run(), asio::detached);
     asio::co_spawn(*loop0.io, p.expiry->run(), asio::detached);
     log::info("product listening",
-              {{"port", std::to_string(p.server->port())}, {"threads", std::to_string(p.loops.size())}});
+              {{"port", std::to_string(p.serving.server->port())}, {"threads", std::to_string(p.serving.loops.size())}});
     return {};
 }
 
-void ProductService::run() { parts_->loops.run(); }
+void ProductService::run() { parts_->serving.run(); }
 
 void ProductService::stop() {
     auto& p = *parts_;
-    if (p.stopped.exchange(true)) return;
+    if (!p.serving.claim_stop()) return;
     if (p.relay) p.relay->stop();
     if (p.expiry) p.expiry->stop();
-    http::stop_serving(p.loops, p.server.get());
+    p.serving.stop_serving();
 }
 
-void ProductService::stop_on_signals() {
-    parts_->loops.on_signal([this] {
-        log::info("stopping");
-        stop();
-    });
-}
+void ProductService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
 
-int ProductService::port() const { return parts_->server ? parts_->server->port() : 0; }
+int ProductService::port() const { return parts_->serving.port(); }
 
 std::int64_t ProductService::outbox_backlog() const { return parts_->relay ? parts_->relay->backlog() : 0; }
 

@@ -48,20 +48,19 @@ struct LoopParts {
 // Members are destroyed in reverse order: what coroutine frames still on a loop may touch when the
 // loops are destroyed (in_flight, metrics) comes before the loops.
 struct MailService::Parts {
-    explicit Parts(const MailConfig& config) : metrics(*registry), loops(config.threads) {}
+    explicit Parts(const MailConfig& config) : metrics(*registry), serving(config.threads) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     MailMetrics metrics;
     std::shared_ptr<amqp::ConsumerMetrics> consumer_metrics = amqp::ConsumerMetrics::make(*registry);
     InFlight in_flight;
-    runtime::EventLoops loops;
+    http::Serving serving;
     std::unique_ptr<smtp::SmtpSender> sender;
     std::vector<std::unique_ptr<LoopParts>> per_loop;
     std::vector<std::unique_ptr<NotificationHandler>> handlers;
 
     std::unique_ptr<telemetry::HttpMetrics> http_metrics;
     http::Router router;
-    std::unique_ptr<http::Server> server;
 
     // The consumers start once the schema and the topology are both in place.
     mutable std::mutex consumers_mutex;
@@ -72,7 +71,6 @@ struct MailService::Parts {
 
     std::unique_ptr<amqp::TopologyKeeper> topology;
     std::jthread shutdown;
-    std::atomic<bool> stopped{false};
 
     // Whether every queue has a consumer registered with the broker. Call with consumers_mutex held.
     bool all_consuming() const {
@@ -134,9 +132,9 @@ Result<void> MailService::start() {
 
     p.sender = std::make_unique<smtp::SmtpSender>(config_.smtp);
     config_.database.metrics = pg::PoolMetrics::make(*p.registry, "primary");
-    for (int i = 0; i < p.loops.size(); ++i) {
+    for (int i = 0; i < p.serving.loops.size(); ++i) {
         auto loop = std::make_unique<LoopParts>();
-        loop->io = &p.loops.at(i);
+        loop->io = &p.serving.loops.at(i);
         loop->pool = std::make_unique<pg::Pool>(*loop->io, config_.database);
         loop->store = std::make_unique<SentEmails>(*loop->pool);
         p.per_loop.push_back(std::move(loop));
@@ -155,15 +153,15 @@ Result<void> MailService::start() {
         .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
             co_return telemetry::metrics_response(*p.registry);
         });
-    p.server = std::make_unique<http::Server>(
-        p.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
-    if (auto listening = p.server->start(); !listening) return listening;
+    p.serving.server = std::make_unique<http::Server>(
+        p.serving.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
+    if (auto listening = p.serving.server->start(); !listening) return listening;
 
     auto& first = *p.per_loop.front();
     asio::co_spawn(*first.io, [&p, &first, this]() -> Task<void> {
         asio::steady_timer timer(co_await asio::this_coro::executor);
         auto delay = kSetupBackoffMin;
-        while (!p.stopped) {
+        while (!p.serving.stopping()) {
             auto migrated = co_await pg::migrate(*first.pool, migrations());
             if (migrated) break;
             log::warn("mail migrations not applied yet", {{"error", migrated.error().message}});
@@ -172,7 +170,7 @@ Result<void> MailService::start() {
             co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
             delay = std::min(delay * 2, kSetupBackoffMax);
         }
-        if (p.stopped) co_return;
+        if (p.serving.stopping()) co_return;
         log::info("mail schema ready");
         {
             std::lock_guard lock(p.consumers_mutex);
@@ -191,17 +189,17 @@ Result<void> MailService::start() {
             start_consumers_when_ready(p, config_);
         },
         amqp::TopologyKeeper::Backoff{.first = kSetupBackoffMin, .most = kSetupBackoffMax});
-    log::info("mail listening", {{"port", std::to_string(p.server->port())},
-                                 {"threads", std::to_string(p.loops.size())},
+    log::info("mail listening", {{"port", std::to_string(p.serving.server->port())},
+                                 {"threads", std::to_string(p.serving.loops.size())},
                                  {"from", config_.from}});
     return {};
 }
 
-void MailService::run() { parts_->loops.run(); }
+void MailService::run() { parts_->serving.run(); }
 
 void MailService::stop() {
     auto& p = *parts_;
-    if (p.stopped.exchange(true)) return;
+    if (!p.serving.claim_stop()) return;
     // Stopping a consumer joins its thread and waits for the broker: never on an event loop.
     p.shutdown = std::jthread([&p, drain = config_.drain_timeout] {
         // The consumers stay owned by p.consumers until the destructor; no new one is made once closed.
@@ -218,18 +216,13 @@ void MailService::stop() {
         if (!p.in_flight.wait_idle(drain)) {
             log::warn("mail stopping with sends still in progress", {{"count", std::to_string(p.in_flight.size())}});
         }
-        http::stop_serving(p.loops, p.server.get());
+        p.serving.stop_serving();
     });
 }
 
-void MailService::stop_on_signals() {
-    parts_->loops.on_signal([this] {
-        log::info("stopping");
-        stop();
-    });
-}
+void MailService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
 
-int MailService::port() const { return parts_->server ? parts_->server->port() : 0; }
+int MailService::port() const { return parts_->serving.port(); }
 
 bool MailService::consuming() const {
     auto& p = *parts_;
