@@ -187,17 +187,20 @@ Task<http::Response> GatewayHandler::handle(http::Request& req) {
     co_return res;
 }
 
+std::optional<Identity> GatewayHandler::cached_identity(const http::Request& req, LoopState& loop) {
+    auto token = bearer_token(req.header("Authorization"));
+    if (!token) return std::nullopt;
+    auto found = loop.tokens.find(*token, keys_.keys().get(), clock::now());
+    if (found) metrics_->cache_hit.Increment();
+    return found;
+}
+
 Task<Result<Identity>> GatewayHandler::authenticate(const http::Request& req, LoopState& loop) {
     auto token = bearer_token(req.header("Authorization"));
     if (!token) co_return fail(ErrorKind::kUnauthorized);
-    auto keys = keys_.keys();
-    auto now = clock::now();
-    if (auto cached = loop.tokens.find(*token, keys.get(), now)) {
-        metrics_->cache_hit.Increment();
-        co_return std::move(*cached);
-    }
     metrics_->cache_miss.Increment();
-    auto checked = auth::jwt::check(*token, *keys, now, config_.issuer);
+    auto keys = keys_.keys();
+    auto checked = auth::jwt::check(*token, *keys, clock::now(), config_.issuer);
     if (!checked && checked.error() == auth::jwt::Rejection::kUnknownKey && co_await keys_.refetch()) {
         keys = keys_.keys();
         checked = auth::jwt::check(*token, *keys, clock::now(), config_.issuer);
@@ -295,24 +298,23 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
     ctx.client_address = req.remote_address();
 
     // Known callers are limited per user; everyone else per address, before any signature is checked,
-    // so a flood of forged tokens is throttled too.
-    std::optional<Identity> cached;
-    if (decision->access != Access::kPublic) {
-        if (auto token = bearer_token(req.header("Authorization"))) {
-            cached = loop.tokens.find(*token, keys_.keys().get(), clock::now());
-        }
-    }
+    // so a flood of forged tokens is throttled too. A token is looked up in the cache once.
+    std::optional<Identity> known;
+    if (decision->access != Access::kPublic) known = cached_identity(req, loop);
     if (config_.rate_limit.enabled && decision->rate != RateGroup::kNone) {
-        auto refused = co_await rate_limit(*decision, req, cached, loop);
+        auto refused = co_await rate_limit(*decision, req, known, loop);
         if (refused) co_return std::move(*refused);
     }
     if (decision->access != Access::kPublic) {
-        auto identity = co_await authenticate(req, loop);
-        if (!identity) co_return http::error(identity.error());
-        if (decision->access == Access::kAdmin && identity->role != "admin") {
+        if (!known) {
+            auto identity = co_await authenticate(req, loop);
+            if (!identity) co_return http::error(identity.error());
+            known = std::move(*identity);
+        }
+        if (decision->access == Access::kAdmin && known->role != "admin") {
             co_return http::error(Error::of(ErrorKind::kForbidden));
         }
-        ctx.identity = std::move(*identity);
+        ctx.identity = std::move(*known);
     }
     co_return co_await forward(req, *decision, std::move(ctx), loop);
 }

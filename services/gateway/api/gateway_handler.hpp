@@ -38,6 +38,9 @@ private:
 
     // Answers the request and names the route group it took, for metrics.
     Task<http::Response> route_request(http::Request& req, std::string& route_label);
+    // The caller of a token verified before (a cache hit), or nullopt.
+    std::optional<Identity> cached_identity(const http::Request& req, LoopState& loop);
+    // Verifies the bearer token's signature and claims (a cache miss) and caches the caller.
     Task<Result<Identity>> authenticate(const http::Request& req, LoopState& loop);
     // nullopt when the request may go on; else the refusal (429, or 503 when the store is down and the
     // limit fails closed).

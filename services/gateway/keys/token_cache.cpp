@@ -2,13 +2,13 @@
 
 namespace agora::gateway {
 
-void TokenCache::erase(std::unordered_map<std::string, Entry>::iterator it) {
+void TokenCache::erase(Entries::iterator it) {
     recency_.erase(it->second.recency);
     entries_.erase(it);
 }
 
 std::optional<Identity> TokenCache::find(std::string_view token, const auth::KeySet* keys, clock::TimePoint now) {
-    auto it = entries_.find(std::string(token));
+    auto it = entries_.find(token);
     if (it == entries_.end()) return std::nullopt;
     if (it->second.keys != keys || now >= it->second.expires_at) {
         erase(it);

@@ -4,6 +4,7 @@
 // recently used first out. An entry is valid only with the key set it was verified against and until
 // the token expires.
 #include <cstddef>
+#include <functional>
 #include <list>
 #include <optional>
 #include <string>
@@ -31,10 +32,16 @@ private:
         const auth::KeySet* keys;
         std::list<std::string>::iterator recency;
     };
-    void erase(std::unordered_map<std::string, Entry>::iterator it);
+    // Found by the token's view: no copy of it per request.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    using Entries = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+    void erase(Entries::iterator it);
 
     std::size_t capacity_;
-    std::unordered_map<std::string, Entry> entries_;
+    Entries entries_;
     std::list<std::string> recency_;  // most recent first
 };
 
