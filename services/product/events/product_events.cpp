@@ -1,6 +1,7 @@
 #include "events/product_events.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <unordered_map>
 
 #include "messaging/outbox.hpp"
 #include "pg/array.hpp"
@@ -37,7 +38,17 @@ void ChangeLog::write(pg::Batch& batch) const {
     if (messages_.empty()) return;
     batch.add(kAppendEvents, pg::array_of(products_), pg::array_of(versions_), pg::array_of(types_),
               pg::array_of(payloads_));
-    messaging::enqueue(batch, messages_);
+    messaging::enqueue(batch, events());
+}
+
+std::vector<messaging::Message> ChangeLog::events() const {
+    std::unordered_map<std::int64_t, std::size_t> last_of;  // product -> its last change
+    for (std::size_t i = 0; i < products_.size(); ++i) last_of[products_[i]] = i;
+    std::vector<messaging::Message> last;
+    for (std::size_t i = 0; i < messages_.size(); ++i) {
+        if (last_of.at(products_[i]) == i) last.push_back(messages_[i]);
+    }
+    return last;
 }
 
 Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,

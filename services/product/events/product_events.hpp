@@ -28,12 +28,17 @@ Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& produc
                                       std::string traceparent);
 
 // Changes gathered for one transaction: any number of them written by the same two statements (the
-// versioned events, their outbox rows), in the order they were added.
+// versioned events, their outbox rows), in the order they were added. Every change is a version in the
+// log, but only the last change of each product goes out as an event: no reader could see the states
+// in between (they commit together), and readers keep the newest version they are sent. A batch of
+// reservations on one product thus publishes one event, not one per order.
 class ChangeLog {
 public:
     void add(const Product& product, std::string_view event_type, std::string traceparent);
     // Adds the two inserts to the batch; nothing when no change was added.
     void write(pg::Batch& batch) const;
+    // The events write() enqueues, in order.
+    std::vector<messaging::Message> events() const;
 
 private:
     std::vector<std::int64_t> products_, versions_;
