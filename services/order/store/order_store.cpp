@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <string_view>
 
 namespace agora::order_service {
 namespace {
@@ -18,14 +20,20 @@ namespace {
 
 constexpr pg::Query kFindByRequest{"order_find_by_request",
                                    "SELECT id, status FROM orders WHERE customer_id = $1 AND request_id = $2"};
-// The order and its items in one statement (one round trip); no row when the request_id is taken.
-constexpr pg::Query kInsertOrder{
+// A batch of orders and their items in one statement: a row (its place in the arrays, from 1, and its id)
+// for each order inserted, none for one whose request_id is taken. The ids follow the arrays' order.
+constexpr pg::Query kInsertOrders{
     "order_insert_creating",
-    "WITH o AS (INSERT INTO orders (customer_id, request_id, email, description, status) "
-    "VALUES ($1, $2, $3, $4, 'CREATING') ON CONFLICT (customer_id, request_id) DO NOTHING RETURNING id), "
+    "WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) "
+    "WITH ORDINALITY AS x(c, r, e, d, n)), "
+    "o AS (INSERT INTO orders (customer_id, request_id, email, description, status) "
+    "SELECT c, r, e, d, 'CREATING' FROM x ORDER BY n "
+    "ON CONFLICT (customer_id, request_id) DO NOTHING RETURNING id, customer_id, request_id), "
+    "k AS (SELECT x.n, o.id FROM o JOIN x ON o.customer_id = x.c AND o.request_id = x.r), "
     "i AS (INSERT INTO order_items (order_id, product_id, quantity) "
-    "SELECT o.id, p, q FROM o, unnest($5::bigint[], $6::int[]) WITH ORDINALITY AS t(p, q, n) ORDER BY n) "
-    "SELECT id FROM o"};
+    "SELECT k.id, t.p, t.q FROM unnest($5::bigint[], $6::bigint[], $7::int[]) WITH ORDINALITY AS t(n, p, q, m) "
+    "JOIN k USING (n) ORDER BY t.m) "
+    "SELECT n, id FROM k"};
 constexpr pg::Query kLockOrder{
     "order_lock",
     "SELECT status, customer_id, email, total_amount::text, description, "
@@ -218,28 +226,41 @@ Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewO
 
 Task<std::vector<Result<std::optional<std::int64_t>>>> OrderStore::insert_all(std::vector<NewOrder>& orders) {
     using Answer = Result<std::optional<std::int64_t>>;
+    // One insert per (customer, request_id): a later twin in the batch finds it taken, as it would in
+    // the next batch.
+    std::set<std::pair<std::int64_t, std::string_view>> keys;
+    std::vector<std::size_t> sent;  // the orders in the statement, by their place in `orders`
+    std::vector<std::int64_t> customers, item_orders, item_products, item_quantities;
+    std::vector<std::string> request_ids, emails, descriptions;
+    for (std::size_t i = 0; i < orders.size(); ++i) {
+        const auto& order = orders[i];
+        if (!keys.emplace(order.customer_id, order.request_id).second) continue;
+        sent.push_back(i);
+        customers.push_back(order.customer_id);
+        request_ids.push_back(order.request_id);
+        emails.push_back(order.email);
+        descriptions.push_back(order.description);
+        for (const auto& line : order.items) {
+            item_orders.push_back(static_cast<std::int64_t>(sent.size()));  // 1-based, as WITH ORDINALITY
+            item_products.push_back(line.product_id);
+            item_quantities.push_back(line.quantity);
+        }
+    }
     pg::Batch inserts;
     // ADR 6: step 3's commit flushes this one, so no order a client was told about can lose it, and the
     // protocol tolerates losing an order that never committed.
     inserts.add(pg::kCommitWithoutFlush);
-    for (const auto& order : orders) {
-        std::vector<std::int64_t> products, quantities;
-        for (const auto& line : order.items) {
-            products.push_back(line.product_id);
-            quantities.push_back(line.quantity);
-        }
-        inserts.add(kInsertOrder, order.customer_id, order.request_id, order.email, order.description,
-                    pg::array_of(products), pg::array_of(quantities));
-    }
+    inserts.add(kInsertOrders, pg::array_of(customers), pg::array_of(request_ids), pg::array_of(emails),
+                pg::array_of(descriptions), pg::array_of(item_orders), pg::array_of(item_products),
+                pg::array_of(item_quantities));
     auto tx = co_await primary_.begin();
     if (!tx) co_return std::vector<Answer>(orders.size(), fail(db_error(tx.error())));
     auto inserted = co_await tx->commit(std::move(inserts));
     if (!inserted) co_return std::vector<Answer>(orders.size(), fail(db_error(inserted.error())));
-    std::vector<Answer> answers;
-    for (std::size_t i = 0; i < orders.size(); ++i) {
-        const auto& rows = (*inserted)[i + 1];  // after the setting
-        answers.push_back(rows.empty() ? std::optional<std::int64_t>{}
-                                       : std::optional<std::int64_t>{rows.front().get<std::int64_t>(0)});
+    std::vector<Answer> answers(orders.size(), std::optional<std::int64_t>{});
+    for (auto row : (*inserted)[1]) {  // after the setting
+        auto place = static_cast<std::size_t>(row.get<std::int64_t>(0));
+        if (place >= 1 && place <= sent.size()) answers[sent[place - 1]] = std::optional{row.get<std::int64_t>(1)};
     }
     co_return answers;
 }
