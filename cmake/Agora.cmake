@@ -20,6 +20,23 @@ function(agora_library name)
     add_library(agora::${name} ALIAS agora_${name})
 endfunction()
 
+# The services allocate through mimalloc (docs/adr/0009-mimalloc.md). Sanitized builds keep the C
+# library's allocator, which AddressSanitizer replaces with its own.
+if(NOT AGORA_SANITIZE)
+    find_library(AGORA_MIMALLOC NAMES mimalloc REQUIRED)
+endif()
+
+# agora_service(<target> SOURCES ... DEPS ...) -> a service's executable.
+function(agora_service target)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+    add_executable(${target} ${ARG_SOURCES})
+    target_link_libraries(${target} PRIVATE ${ARG_DEPS})
+    if(AGORA_MIMALLOC)
+        # After the other libraries, before the C library: mimalloc's malloc and free are the ones bound.
+        target_link_libraries(${target} PRIVATE ${AGORA_MIMALLOC})
+    endif()
+endfunction()
+
 # agora_test(<target> SOURCES ... DEPS ... LABEL unit|integration|e2e [TIMEOUT s])
 # The tier is also in the file name: *_test.cpp (unit, no I/O), *_it.cpp (real servers).
 function(agora_test target)
