@@ -4,6 +4,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -67,10 +68,14 @@ std::string uuid() {
 }
 
 std::string fast_hex(size_t bytes) {
-    std::string raw(bytes, '\0');
-    fast_bytes(reinterpret_cast<unsigned char*>(raw.data()), bytes);
+    // Random bytes in a stack buffer, a chunk at a time: ids are made per request, one allocation each.
     std::string out(bytes * 2, '0');
-    to_hex(reinterpret_cast<const unsigned char*>(raw.data()), bytes, out.data());
+    std::array<unsigned char, 32> raw{};
+    for (size_t done = 0; done < bytes; done += raw.size()) {
+        size_t n = std::min(raw.size(), bytes - done);
+        fast_bytes(raw.data(), n);
+        to_hex(raw.data(), n, out.data() + 2 * done);
+    }
     return out;
 }
 

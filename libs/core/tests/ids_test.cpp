@@ -19,6 +19,18 @@ TEST(IdsTest, UuidIsVersion4) {
     EXPECT_EQ(seen.size(), 100u);
 }
 
+TEST(IdsTest, FastHexIsLowerCaseHexOfTheLengthAsked) {
+    std::regex shape("^[0-9a-f]*$");
+    for (size_t bytes : {0u, 8u, 16u, 32u, 33u, 70u}) {
+        auto a = fast_hex(bytes), b = fast_hex(bytes);
+        EXPECT_EQ(a.size(), 2 * bytes);
+        EXPECT_TRUE(std::regex_match(a, shape)) << a;
+        if (bytes >= 8) EXPECT_NE(a, b);
+        // Past the first chunk the digits are random too, not the zeros the string starts with.
+        if (bytes > 32) EXPECT_NE(a.substr(64), std::string(2 * bytes - 64, '0'));
+    }
+}
+
 TEST(IdsTest, RequestIdSanity) {
     EXPECT_TRUE(is_sane_request_id(request_id()));
     EXPECT_TRUE(is_sane_request_id("abc-123_x.y"));
