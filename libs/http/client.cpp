@@ -4,7 +4,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -12,6 +11,7 @@
 #include <boost/url/parse.hpp>
 
 #include "core/scope.hpp"
+#include "http/socket_deadline.hpp"
 #include "http/wire.hpp"
 #include "tracing/tracing.hpp"
 
@@ -21,12 +21,15 @@ namespace {
 using tcp = boost::asio::ip::tcp;
 namespace beast = boost::beast;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// How often a busy connection's deadline timer wakes: a call's deadline shorter than this re-arms it.
+constexpr auto kDeadlineResolution = std::chrono::milliseconds(100);
 
 }  // namespace
 
 struct Client::Connection {
-    explicit Connection(asio::io_context& io) : stream(io) {}
-    beast::tcp_stream stream;
+    explicit Connection(asio::io_context& io) : socket(io), deadline(socket, kDeadlineResolution) {}
+    tcp::socket socket;
+    SocketDeadline deadline;  // after the socket: it closes it
     beast::flat_buffer buffer;
     std::chrono::steady_clock::time_point idle_since;
 };
@@ -56,11 +59,15 @@ Task<Result<std::unique_ptr<Client::Connection>>> Client::connect(std::chrono::s
         endpoint = *results.begin();
     }
     auto connect_until = std::min(until, std::chrono::steady_clock::now() + config_.connect_timeout);
-    conn->stream.expires_at(connect_until);
-    auto [cec] = co_await conn->stream.async_connect(endpoint, kTuple);
-    if (cec == beast::error::timeout && connect_until == until) co_return fail(ErrorKind::kGatewayTimeout);
-    if (cec) co_return fail(ErrorKind::kUnavailable, "cannot connect to " + host_header_ + ": " + cec.message());
-    conn->stream.socket().set_option(tcp::no_delay(true), ec);
+    conn->deadline.expires_at(connect_until);
+    auto [cec] = co_await conn->socket.async_connect(endpoint, kTuple);
+    bool timed_out = cec && conn->deadline.expired();
+    if (timed_out && connect_until == until) co_return fail(ErrorKind::kGatewayTimeout);
+    if (cec) {
+        co_return fail(ErrorKind::kUnavailable,
+                       "cannot connect to " + host_header_ + ": " + (timed_out ? "timed out" : cec.message()));
+    }
+    conn->socket.set_option(tcp::no_delay(true), ec);
     co_return conn;
 }
 
@@ -126,16 +133,16 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
             if (!made) co_return std::unexpected(made.error());
             conn = std::move(*made);
         }
-        conn->stream.expires_at(until);
-        auto [wec, wn] = co_await asio::async_write(conn->stream, asio::buffer(bytes), kTuple);
+        conn->deadline.expires_at(until);
+        auto [wec, wn] = co_await asio::async_write(conn->socket, asio::buffer(bytes), kTuple);
         beast::http::response_parser<beast::http::string_body> parser;
         parser.body_limit(config_.response_limit);
         boost::system::error_code rec = wec;
         if (!wec) {
-            auto [ec, rn] = co_await beast::http::async_read(conn->stream, conn->buffer, parser, kTuple);
+            auto [ec, rn] = co_await beast::http::async_read(conn->socket, conn->buffer, parser, kTuple);
             rec = ec;
         }
-        if (rec == beast::error::timeout) co_return fail(ErrorKind::kGatewayTimeout);
+        if (rec && conn->deadline.expired()) co_return fail(ErrorKind::kGatewayTimeout);
         if (rec) {
             bool stale = reused && (rec == beast::http::error::end_of_stream || rec == asio::error::connection_reset ||
                                     rec == asio::error::broken_pipe || rec == asio::error::eof);
@@ -144,7 +151,7 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
         }
         Response res = parser.release();
         if (res.keep_alive() && idle_.size() < config_.max_idle) {
-            conn->stream.expires_never();
+            conn->deadline.expires_never();
             conn->idle_since = std::chrono::steady_clock::now();
             idle_.push_back(std::move(conn));
         }

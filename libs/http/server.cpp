@@ -4,7 +4,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -14,6 +13,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "http/envelope.hpp"
+#include "http/socket_deadline.hpp"
 #include "http/wire.hpp"
 #include "runtime/scoped_executor.hpp"
 #include "tracing/tracing.hpp"
@@ -27,7 +27,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 struct Connection {
-    beast::tcp_stream* stream = nullptr;
+    tcp::socket* socket = nullptr;
     bool idle = true;  // waiting for the next request: safe to close on stop
 };
 
@@ -85,7 +85,7 @@ void Server::stop() {
             boost::system::error_code ignored;
             l->acceptor.close(ignored);
             for (auto* c : l->connections) {
-                if (c->idle) c->stream->socket().close(ignored);
+                if (c->idle) c->socket->close(ignored);
             }
         });
     }
@@ -146,6 +146,21 @@ tracing::Span begin_request(Request& req, trace::Scope& scope, std::string_view 
     return span;
 }
 
+// Parses what the buffer already holds. A small request arrives whole in one read; parsing it here
+// spares the trips through the event loop that Beast's read operations take even when no byte is
+// missing (each completes by a post).
+boost::system::error_code parse_buffered(beast::http::request_parser<beast::http::string_body>& parser,
+                                         beast::flat_buffer& buffer) {
+    boost::system::error_code ec;
+    while (buffer.size() > 0 && !parser.is_done()) {
+        auto used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == beast::http::error::need_more) return {};
+        if (ec || used == 0) break;
+    }
+    return ec;
+}
+
 void end_request(tracing::Span& span, const Request& req, const Response& res, trace::Scope& scope) {
     if (span.recording()) {
         auto method = req.raw().method_string();
@@ -171,8 +186,9 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
     boost::system::error_code peer_ec;
     auto peer = socket.remote_endpoint(peer_ec);
     std::string remote = peer_ec ? std::string() : peer.address().to_string();
-    beast::tcp_stream stream(std::move(socket));
-    Connection conn{&stream, false};
+    // Woken at the earlier of a deadline and the shortest timeout, so that no new deadline re-arms it.
+    SocketDeadline deadline(socket, std::min(config.read_timeout, config.idle_timeout));
+    Connection conn{&socket, false};
     loop.connections.insert(&conn);
     beast::flat_buffer buffer;
 
@@ -180,14 +196,14 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
         res.keep_alive(false);
         res.set(Field::connection, "close");
         res.prepare_payload();
-        stream.expires_after(config.read_timeout);
+        deadline.expires_after(config.read_timeout);
         const std::string bytes = wire_bytes(res);
-        co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
+        co_await asio::async_write(socket, asio::buffer(bytes), kTuple);
     };
     auto read_failure = [&](const boost::system::error_code& ec) -> std::optional<Error> {
         if (ec == beast::http::error::body_limit) return Error::of(ErrorKind::kPayloadTooLarge);
         if (ec == beast::http::error::header_limit) return Error::of(ErrorKind::kHeaderTooLarge);
-        // beast::tcp_stream closes the socket on timeout: a stalled client is simply cut off.
+        // A passed deadline closes the socket: a stalled client is simply cut off.
         if (ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category()) return Error::of(ErrorKind::kBadRequest, "malformed request");
         return std::nullopt;  // the peer went away
     };
@@ -201,28 +217,34 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
         // within the read timeout, so a client trickling headers (slow loris) is cut off.
         if (buffer.size() == 0) {
             conn.idle = true;
-            stream.expires_after(config.idle_timeout);
-            auto [iec, in] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+            deadline.expires_after(config.idle_timeout);
+            auto [iec, in] = co_await socket.async_read_some(buffer.prepare(4096), kTuple);
             conn.idle = false;
             if (iec) break;
             buffer.commit(in);
         }
-        stream.expires_after(config.read_timeout);
-        auto [hec, hn] = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
+        deadline.expires_after(config.read_timeout);
+        auto hec = parse_buffered(parser, buffer);
+        if (!hec && !parser.is_header_done()) {
+            auto [ec, n] = co_await beast::http::async_read_header(socket, buffer, parser, kTuple);
+            hec = ec;
+        }
         if (hec) {
             if (auto err = read_failure(hec)) co_await reply_and_close(error(*err));
             break;
         }
-        stream.expires_after(config.read_timeout);
+        deadline.expires_after(config.read_timeout);
         auto& head = parser.get();
         if (beast::iequals(head[Field::expect], "100-continue")) {
             Response cont{beast::http::status::continue_, 11};
-            co_await beast::http::async_write(stream, cont, kTuple);
+            co_await beast::http::async_write(socket, cont, kTuple);
         }
-        auto [bec, bn] = co_await beast::http::async_read(stream, buffer, parser, kTuple);
-        if (bec) {
-            if (auto err = read_failure(bec)) co_await reply_and_close(error(*err));
-            break;
+        if (!parser.is_done()) {
+            auto [bec, bn] = co_await beast::http::async_read(socket, buffer, parser, kTuple);
+            if (bec) {
+                if (auto err = read_failure(bec)) co_await reply_and_close(error(*err));
+                break;
+            }
         }
 
         Request req(parser.release());
@@ -237,13 +259,13 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
         res.set(kRequestIdHeader, req.request_id());
         res.keep_alive(keep_alive);
         res.prepare_payload();
-        stream.expires_after(config.read_timeout);
+        deadline.expires_after(config.read_timeout);
         auto bytes = wire_bytes(res);
-        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(bytes), kTuple);
+        auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(bytes), kTuple);
         if (wec || !keep_alive) break;
     }
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
     loop.connections.erase(&conn);
 }
 
