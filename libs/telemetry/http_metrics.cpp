@@ -25,24 +25,25 @@ HttpMetrics::HttpMetrics(prometheus::Registry& registry, const std::string& serv
                      .Register(registry)
                      .Add({})) {}
 
-HttpMetrics::Series& HttpMetrics::series(const std::string& route, http::Verb method, int status) {
-    std::string verb(http::beast_http::to_string(method));
-    std::string key = route;
-    key += ' ';
-    key += verb;
-    key += ' ';
-    key += std::to_string(status);
+std::size_t HttpMetrics::KeyHash::operator()(KeyView k) const {
+    return std::hash<std::string_view>{}(k.route) ^ (static_cast<std::size_t>(k.method) << 16) ^
+           static_cast<std::size_t>(k.status);
+}
+
+HttpMetrics::Series& HttpMetrics::series(std::string_view route, http::Verb method, int status) {
     std::lock_guard lock(mutex_);
-    auto it = series_.find(key);
+    auto it = series_.find(KeyView{route, method, status});
     if (it == series_.end()) {
-        Series made{&requests_.Add({{"route", route}, {"method", verb}, {"status", std::to_string(status)}}),
-                    &duration_.Add({{"route", route}, {"method", verb}}, latency_buckets())};
-        it = series_.emplace(std::move(key), made).first;
+        std::string verb(http::beast_http::to_string(method));
+        std::string name(route);
+        Series made{&requests_.Add({{"route", name}, {"method", verb}, {"status", std::to_string(status)}}),
+                    &duration_.Add({{"route", name}, {"method", verb}}, latency_buckets())};
+        it = series_.emplace(Key{std::move(name), method, status}, made).first;
     }
     return it->second;
 }
 
-void HttpMetrics::record(const std::string& route, http::Verb method, int status, double seconds) {
+void HttpMetrics::record(std::string_view route, http::Verb method, int status, double seconds) {
     auto& s = series(route, method, status);
     s.requests->Increment();
     s.duration->Observe(seconds);

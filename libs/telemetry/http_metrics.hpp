@@ -11,6 +11,7 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "http/router.hpp"
@@ -26,19 +27,40 @@ public:
     http::Handler instrument(http::Handler inner, std::string fallback_route = "unmatched");
 
     // Records one answered request (exposed for handlers that route by themselves, like the gateway).
-    void record(const std::string& route, http::Verb method, int status, double seconds);
+    void record(std::string_view route, http::Verb method, int status, double seconds);
 
 private:
     struct Series {
         prometheus::Counter* requests;
         prometheus::Histogram* duration;
     };
+    struct KeyView {
+        std::string_view route;
+        http::Verb method;
+        int status;
+        bool operator==(const KeyView&) const = default;
+    };
+    struct Key {
+        std::string route;
+        http::Verb method;
+        int status;
+        operator KeyView() const { return {route, method, status}; }  // NOLINT: the lookup form of a key
+    };
+    // Transparent, so that a request finds its series without building a key string.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(KeyView k) const;
+    };
+    struct KeyEqual {
+        using is_transparent = void;
+        bool operator()(KeyView a, KeyView b) const { return a == b; }
+    };
     // The series of one route, method and status, looked up once: building the label maps that
     // prometheus-cpp's Add() takes costs more than the rest of the recording together.
-    Series& series(const std::string& route, http::Verb method, int status);
+    Series& series(std::string_view route, http::Verb method, int status);
 
     std::mutex mutex_;
-    std::unordered_map<std::string, Series> series_;
+    std::unordered_map<Key, Series, KeyHash, KeyEqual> series_;
     prometheus::Family<prometheus::Counter>& requests_;
     prometheus::Family<prometheus::Histogram>& duration_;
     prometheus::Gauge& in_flight_;
