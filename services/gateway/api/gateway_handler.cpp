@@ -290,11 +290,7 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
     ForwardContext ctx;
     ctx.target = decision->target;
     ctx.request_id = req.request_id();
-    ctx.traceparent = traceparent_for(req.header(http::kTraceparentHeader));
-    // A trace made here (tracing off, none sent) names this request's log lines too.
-    if (auto* scope = trace::current(); scope != nullptr && !scope->context.valid()) {
-        scope->context = trace::TraceContext::parse(ctx.traceparent).value_or(trace::TraceContext{});
-    }
+    ctx.traceparent = forwarded_traceparent(trace::current());
     ctx.client_address = req.remote_address();
 
     // Known callers are limited per user; everyone else per address, before any signature is checked,

@@ -3,8 +3,6 @@
 #include <array>
 #include <boost/beast/core/string.hpp>
 
-#include "core/ids.hpp"
-
 namespace agora::gateway {
 namespace {
 
@@ -31,29 +29,24 @@ bool listed_in_connection(const http::RawRequest& req, std::string_view name) {
     return false;
 }
 
-bool is_hex(std::string_view s) {
-    for (char c : s) {
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+// Hop-by-hop headers, those the gateway sets itself (length, request id) and CORS, which the gateway
+// answers once for every upstream.
+bool never_returned(std::string_view name) {
+    static constexpr std::array<std::string_view, 7> kNames{
+        "connection", "keep-alive", "transfer-encoding", "upgrade", "trailer", "content-length", "x-request-id"};
+    for (auto n : kNames) {
+        if (beast::iequals(n, name)) return true;
     }
-    return true;
+    return name.size() > 12 && beast::iequals(name.substr(0, 12), "access-contr");
 }
-
 
 }  // namespace
 
-bool is_valid_traceparent(std::string_view v) {
-    // 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>; all-zero ids are invalid.
-    if (v.size() != 55 || v.substr(0, 3) != "00-" || v[35] != '-' || v[52] != '-') return false;
-    auto trace = v.substr(3, 32), span = v.substr(36, 16), flags = v.substr(53, 2);
-    return is_hex(trace) && is_hex(span) && is_hex(flags) && trace != std::string(32, '0') &&
-           span != std::string(16, '0');
-}
-
-std::string traceparent_for(std::string_view sent) {
-    if (is_valid_traceparent(sent)) return std::string(sent);
-    std::string trace = ids::fast_hex(16), span = ids::fast_hex(8);
-    if (trace == std::string(32, '0') || span == std::string(16, '0')) return traceparent_for({});  // W3C: never all zero
-    return "00-" + trace + "-" + span + "-01";
+std::string forwarded_traceparent(trace::Scope* scope) {
+    if (scope != nullptr && scope->context.valid()) return scope->context.traceparent();
+    auto made = trace::TraceContext::root(true);
+    if (scope != nullptr) scope->context = made;
+    return made.traceparent();
 }
 
 http::RawRequest upstream_request(const http::Request& client, const ForwardContext& context) {
@@ -85,19 +78,16 @@ http::RawRequest upstream_request(const http::Request& client, const ForwardCont
 }
 
 http::Response client_response(http::Response upstream) {
-    http::Response out{upstream.result(), 11};
-    for (const auto& field : upstream) {
-        auto name = field.name_string();
-        if (beast::iequals(name, "connection") || beast::iequals(name, "keep-alive") ||
-            beast::iequals(name, "transfer-encoding") || beast::iequals(name, "upgrade") ||
-            beast::iequals(name, "trailer") || beast::iequals(name, "content-length") ||
-            beast::iequals(name, "x-request-id") || name.size() > 12 && beast::iequals(name.substr(0, 12), "access-contr")) {
-            continue;
+    // Erased in place: the few headers that go are cheaper to remove than the rest to copy.
+    for (auto it = upstream.begin(); it != upstream.end();) {
+        if (never_returned(it->name_string())) {
+            it = upstream.erase(it);
+        } else {
+            ++it;
         }
-        out.insert(name, field.value());
     }
-    out.body() = std::move(upstream.body());
-    return out;
+    upstream.version(11);
+    return upstream;
 }
 
 }  // namespace agora::gateway

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/scope.hpp"
 #include "http/message.hpp"
 
 namespace agora::gateway {
@@ -29,8 +30,9 @@ http::RawRequest upstream_request(const http::Request& client, const ForwardCont
 // answers CORS itself, once).
 http::Response client_response(http::Response upstream);
 
-// The client's traceparent when it is well-formed (W3C trace context, version 00), else a new one.
-std::string traceparent_for(std::string_view sent);
-bool is_valid_traceparent(std::string_view value);
+// The traceparent a request goes upstream with: its scope's trace (the client's, or the gateway's server
+// span when tracing is on), else a new trace, which the scope then takes so that the request's log
+// lines carry it too.
+std::string forwarded_traceparent(trace::Scope* scope);
 
 }  // namespace agora::gateway

@@ -10,6 +10,8 @@ TEST(BearerTest, ExactlyBearerAndOneSpace) {
     EXPECT_FALSE(bearer_token("bearer abc"));
     EXPECT_FALSE(bearer_token("Bearer  abc"));
     EXPECT_FALSE(bearer_token("Bearer "));
+    EXPECT_FALSE(bearer_token("Bearer abc def"));
+    EXPECT_FALSE(bearer_token("Bearer abc\tdef"));
     EXPECT_FALSE(bearer_token("Basic abc"));
     EXPECT_FALSE(bearer_token(""));
 }

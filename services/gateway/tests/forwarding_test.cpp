@@ -20,7 +20,7 @@ http::Request client_request() {
 }
 
 TEST(ForwardingTest, ClientIdentityHeadersNeverPass) {
-    ForwardContext ctx{"/orders", Identity{42, "me@a.io", "customer"}, "rid", traceparent_for(""), "127.0.0.9"};
+    ForwardContext ctx{"/orders", Identity{42, "me@a.io", "customer"}, "rid", trace::TraceContext::root(true).traceparent(), "127.0.0.9"};
     auto out = upstream_request(client_request(), ctx);
     EXPECT_EQ(out["X-User-ID"], "42");
     EXPECT_EQ(out["X-Email"], "me@a.io");
@@ -40,7 +40,7 @@ TEST(ForwardingTest, TraceIsForwardedWithoutItsBody) {
     raw.set("Content-Type", "application/json");
     raw.set("Content-Length", "17");
     raw.body() = R"({"email":"a@b.c"})";
-    ForwardContext ctx{"/register", std::nullopt, "rid", traceparent_for(""), ""};
+    ForwardContext ctx{"/register", std::nullopt, "rid", trace::TraceContext::root(true).traceparent(), ""};
     auto out = upstream_request(http::Request(std::move(raw)), ctx);
     EXPECT_EQ(out.method(), http::Verb::trace);
     EXPECT_TRUE(out.body().empty());
@@ -48,20 +48,27 @@ TEST(ForwardingTest, TraceIsForwardedWithoutItsBody) {
 }
 
 TEST(ForwardingTest, PublicRoutesCarryNoIdentity) {
-    ForwardContext ctx{"/products", std::nullopt, "rid", traceparent_for(""), ""};
+    ForwardContext ctx{"/products", std::nullopt, "rid", trace::TraceContext::root(true).traceparent(), ""};
     auto out = upstream_request(client_request(), ctx);
     EXPECT_EQ(out.count("X-User-ID"), 0u);
     EXPECT_EQ(out.count("X-Email"), 0u);
     EXPECT_EQ(out.count("X-User-Role"), 0u);
 }
 
-TEST(ForwardingTest, TraceparentIsKeptWhenValidElseMade) {
-    std::string good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    EXPECT_EQ(traceparent_for(good), good);
-    auto made = traceparent_for("garbage");
-    EXPECT_TRUE(is_valid_traceparent(made));
-    EXPECT_NE(made, traceparent_for("garbage"));
-    EXPECT_FALSE(is_valid_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"));
+TEST(ForwardingTest, TraceparentIsTheRequestsTraceElseANewOne) {
+    trace::Scope scope;
+    scope.context = *trace::TraceContext::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+    EXPECT_EQ(forwarded_traceparent(&scope), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+
+    // No trace yet (tracing off, none sent): a new sampled one, which the request's scope takes.
+    trace::Scope none;
+    auto made = forwarded_traceparent(&none);
+    auto parsed = trace::TraceContext::parse(made);
+    ASSERT_TRUE(parsed);
+    EXPECT_TRUE(parsed->sampled());
+    EXPECT_EQ(none.context.traceparent(), made);
+    EXPECT_NE(forwarded_traceparent(nullptr), made);
+    EXPECT_TRUE(trace::TraceContext::parse(forwarded_traceparent(nullptr)));
 }
 
 TEST(ForwardingTest, UpstreamCorsAndHopHeadersAreDropped) {
@@ -69,12 +76,21 @@ TEST(ForwardingTest, UpstreamCorsAndHopHeadersAreDropped) {
     up.set("Access-Control-Allow-Origin", "*");
     up.set("Connection", "keep-alive");
     up.set("Content-Type", "application/json");
+    up.set("X-Request-ID", "upstream-id");
+    up.set("Content-Length", "2");
+    up.set("Retry-After", "3");
+    up.set("Access-Control-Expose-Headers", "X-Secret");
     up.body() = "{}";
     auto out = client_response(std::move(up));
     EXPECT_EQ(out.result_int(), 201);
     EXPECT_EQ(out.count("Access-Control-Allow-Origin"), 0u);
+    EXPECT_EQ(out.count("Access-Control-Expose-Headers"), 0u);
     EXPECT_EQ(out.count("Connection"), 0u);
+    EXPECT_EQ(out.count("X-Request-ID"), 0u);
+    EXPECT_EQ(out.count("Content-Length"), 0u);
     EXPECT_EQ(out["Content-Type"], "application/json");
+    EXPECT_EQ(out["Retry-After"], "3");
+    EXPECT_EQ(out.body(), "{}");
 }
 
 }  // namespace
