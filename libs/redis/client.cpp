@@ -41,6 +41,13 @@ struct Client::State {
     asio::steady_timer backoff_timer;
     bool maintaining = false;
     bool stopped = false;
+    // While the first connection is being opened, commands wait for it (within their deadline) rather
+    // than fail: a service that has just started is not one whose Redis is down. Later, a lost
+    // connection fails commands at once. Each waiting command's timer is here; the attempt's end
+    // cancels them all.
+    bool opening = false;
+    bool ever_connected = false;
+    std::vector<asio::steady_timer*> waiting;
 };
 
 namespace {
@@ -68,6 +75,16 @@ Task<Result<std::unique_ptr<Connection>>> open_ready(asio::io_context& io, const
     co_return std::move(*connection);
 }
 
+// One attempt to open a connection; the first one's waiting commands are woken when it ends.
+Task<Result<std::unique_ptr<Connection>>> attempt(std::shared_ptr<Client::State> state) {
+    state->opening = true;
+    auto opened = co_await open_ready(state->io, state->config);
+    state->opening = false;
+    state->ever_connected = state->ever_connected || opened.has_value();
+    for (auto* timer : state->waiting) timer->cancel();
+    co_return opened;
+}
+
 Task<void> maintain(std::shared_ptr<Client::State> state) {
     auto backoff = state->config.reconnect_min;
     while (!state->stopped) {
@@ -79,7 +96,7 @@ Task<void> maintain(std::shared_ptr<Client::State> state) {
             state->connection.reset();
             backoff = state->config.reconnect_min;
         }
-        auto opened = co_await open_ready(state->io, state->config);
+        auto opened = co_await attempt(state);
         if (state->stopped) break;
         if (opened) {
             state->connection = std::move(*opened);
@@ -109,7 +126,7 @@ Task<Result<void>> Client::connect() {
     auto state = state_;
     Result<void> result;
     if (!connected()) {
-        auto opened = co_await open_ready(state->io, state->config);
+        auto opened = co_await attempt(state);
         if (state->stopped) co_return fail(ErrorKind::kUnavailable, "redis: client closed");
         if (opened) {
             state->connection = std::move(*opened);
@@ -141,7 +158,16 @@ Task<Result<Reply>> Client::command(std::span<const std::string_view> args, std:
         span = tracing::start_child(args[0], tracing::SpanKind::kClient);
         if (span.recording()) span.set("db.system", "redis").set("db.operation.name", args[0]);
     }
-    if (!state->connection || !state->connection->connected()) {
+    auto until = std::chrono::steady_clock::now() + deadline;
+    if ((!state->connection || !state->connection->connected()) && state->opening && !state->ever_connected) {
+        asio::steady_timer wait(state->io, until);
+        state->waiting.push_back(&wait);
+        boost::system::error_code ec;
+        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        std::erase(state->waiting, &wait);
+        deadline = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    }
+    if (!state->connection || !state->connection->connected() || deadline <= std::chrono::milliseconds::zero()) {
         span.set_error("not connected");
         co_return fail(ErrorKind::kUnavailable, "redis: not connected");
     }

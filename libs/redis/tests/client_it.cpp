@@ -204,6 +204,16 @@ TEST_F(RedisClientIt, DeadlineIsHonoured) {
     EXPECT_LT(took, 1s);
 }
 
+TEST_F(RedisClientIt, ACommandSentWhileTheFirstConnectionOpensWaitsForIt) {
+    // A service starts its client's connection in the background and serves at once: its first
+    // requests must not fail because the connection was still being opened.
+    Client client(io_, config());
+    asio::co_spawn(io_, [&]() -> Task<void> { co_await client.connect(); }, asio::detached);
+    auto got = run(client.get(key("k")));
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_FALSE(got->has_value());
+}
+
 TEST_F(RedisClientIt, ConnectFailsFastWhenNothingListens) {
     auto config = this->config();
     config.port = testing::free_port();
