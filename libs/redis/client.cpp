@@ -158,8 +158,8 @@ Task<Result<Reply>> Client::command(std::span<const std::string_view> args, std:
         span = tracing::start_child(args[0], tracing::SpanKind::kClient);
         if (span.recording()) span.set("db.system", "redis").set("db.operation.name", args[0]);
     }
-    auto until = std::chrono::steady_clock::now() + deadline;
     if ((!state->connection || !state->connection->connected()) && state->opening && !state->ever_connected) {
+        auto until = std::chrono::steady_clock::now() + deadline;
         asio::steady_timer wait(state->io, until);
         state->waiting.push_back(&wait);
         boost::system::error_code ec;
