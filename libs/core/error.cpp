@@ -30,6 +30,7 @@ KindInfo info(ErrorKind kind) {
         case ErrorKind::kHeaderTooLarge: return {431, "request header too large", "header_too_large"};
         case ErrorKind::kUnsupportedMediaType: return {415, "unsupported media type", "unsupported_media_type"};
         case ErrorKind::kTooManyRequests: return {429, "too many requests", "too_many_requests"};
+        case ErrorKind::kNotImplemented: return {501, "method not implemented", "not_implemented"};
         case ErrorKind::kUnavailable: return {503, "service unavailable", "unavailable"};
         case ErrorKind::kGatewayTimeout: return {504, "gateway timeout", "gateway_timeout"};
         case ErrorKind::kInternal: break;

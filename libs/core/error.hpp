@@ -28,6 +28,7 @@ enum class ErrorKind {
     kHeaderTooLarge,        // 431
     kUnsupportedMediaType,  // 415
     kTooManyRequests,       // 429 with Retry-After
+    kNotImplemented,        // 501 a method the platform does not know
     kUnavailable,           // 503 with Retry-After
     kGatewayTimeout,        // 504
     kInternal,              // 500

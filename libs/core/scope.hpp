@@ -14,6 +14,7 @@ namespace agora::trace {
 struct Scope {
     TraceContext context;    // the current span's; invalid when there is no trace
     std::string request_id;  // empty outside requests
+    std::string failure;     // why the request is being answered with a 5xx, for its error line
 };
 
 // The scope of the work running on this thread; nullptr outside any.

@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "core/scope.hpp"
+
 namespace agora::http {
 namespace {
 
@@ -53,6 +55,13 @@ Response message(int status, std::string_view text) {
 }
 
 Response error(const Error& err) {
+    // A 5xx keeps its cause (never shown to the client) for the server's one error line about it.
+    if (http_status(err.kind) >= 500) {
+        auto* scope = trace::current();
+        if (scope != nullptr && scope->failure.empty()) {
+            scope->failure = err.message.empty() ? std::string(kind_name(err.kind)) : err.message;
+        }
+    }
     auto res = json_response(http_status(err.kind), envelope(public_message(err), nullptr, nullptr, &err.fields));
     if (err.retry_after.count() > 0) res.set(Field::retry_after, std::to_string(err.retry_after.count()));
     return res;

@@ -7,6 +7,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/write.hpp>
 #include <unordered_set>
 
@@ -111,12 +112,13 @@ Task<void> Server::accept_loop(std::shared_ptr<Loop> shared) {
 }
 
 Task<Response> Server::answer(const Handler& handler, Request& req) {
+    std::string failure;
     try {
         co_return co_await handler(req);
     } catch (const std::exception& e) {
-        log::error("handler failed", {{"error", e.what()}});  // the scope adds the request id
+        failure = std::string("handler failed: ") + e.what();
     }
-    co_return error(Error::internal("handler failed"));
+    co_return error(Error::internal(std::move(failure)));
 }
 
 namespace {
@@ -161,6 +163,28 @@ boost::system::error_code parse_buffered(beast::http::request_parser<beast::http
     return ec;
 }
 
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool framing_is_sound(const RawRequest& head) {
+    auto codings = head.equal_range(Field::transfer_encoding);
+    if (codings.first == codings.second) return true;
+    std::string_view last;
+    for (auto it = codings.first; it != codings.second; ++it) {
+        for (auto coding : beast::http::token_list(it->value())) last = std::string_view(coding.data(), coding.size());
+    }
+    return beast::iequals(last, "chunked");
+}
+
+// Every 5xx leaves one error line with its cause; the scope adds the request id.
+void log_failure(const Request& req, const Response& res, trace::Scope& scope) {
+    auto method = req.raw().method_string();
+    std::string cause = scope.failure.empty() ? "answered " + std::to_string(res.result_int()) : scope.failure;
+    log::error("request failed", {{"status", std::to_string(res.result_int())},
+                                  {"method", std::string(method.data(), method.size())},
+                                  {"path", std::string(req.path())},
+                                  {"cause", std::move(cause)}});
+}
+
 void end_request(tracing::Span& span, const Request& req, const Response& res, trace::Scope& scope) {
     if (span.recording()) {
         auto method = req.raw().method_string();
@@ -176,6 +200,7 @@ void end_request(tracing::Span& span, const Request& req, const Response& res, t
     }
     scope.context = {};
     scope.request_id.clear();
+    scope.failure.clear();
 }
 
 }  // namespace
@@ -235,9 +260,14 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
         }
         deadline.expires_after(config.read_timeout);
         auto& head = parser.get();
-        if (beast::iequals(head[Field::expect], "100-continue")) {
-            Response cont{beast::http::status::continue_, 11};
-            co_await beast::http::async_write(socket, cont, kTuple);
+        // A body framed by anything but chunked as the last coding has no knowable end, and what follows
+        // must not run as another request (RFC 9112 6.3).
+        if (!framing_is_sound(head)) {
+            co_await reply_and_close(error(Error::of(ErrorKind::kBadRequest, "malformed request")));
+            break;
+        }
+        if (!parser.is_done() && beast::iequals(head[Field::expect], "100-continue")) {
+            co_await asio::async_write(socket, asio::buffer(kContinue), kTuple);
         }
         if (!parser.is_done()) {
             auto [bec, bn] = co_await beast::http::async_read(socket, buffer, parser, kTuple);
@@ -254,11 +284,19 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
         bool keep_alive = req.raw().keep_alive() && !loop.stopping;
 
         auto span = begin_request(req, *scope, remote);
-        Response res = co_await answer(*loop.handler, req);
+        Response res;  // not a conditional expression: g++ 12 mishandles a co_await inside `?:`
+        if (req.method() == Verb::unknown) {
+            res = error(Error::of(ErrorKind::kNotImplemented));
+        } else {
+            res = co_await answer(*loop.handler, req);
+        }
+        if (res.result_int() >= 500) log_failure(req, res, *scope);
         end_request(span, req, res, *scope);
         res.set(kRequestIdHeader, req.request_id());
         res.keep_alive(keep_alive);
         res.prepare_payload();
+        // HEAD: the status and headers a GET would get, Content-Length included, and never a body.
+        if (req.method() == Verb::head) res.body().clear();
         deadline.expires_after(config.read_timeout);
         auto bytes = wire_bytes(res);
         auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(bytes), kTuple);

@@ -22,11 +22,17 @@
 
 namespace agora::http {
 
+// The limit on a request's header section at the public edge (the gateway). A service behind it accepts
+// twice as much, so that what the gateway adds to a request it accepted (identity, trace, request id,
+// forwarded address) never turns it into a 431.
+inline constexpr std::uint32_t kEdgeHeaderLimit = 16 * 1024;
+inline constexpr std::uint32_t kServiceHeaderLimit = 2 * kEdgeHeaderLimit;
+
 struct ServerConfig {
     std::string host = "127.0.0.1";
     int port = 0;                                   // 0: any free port (tests); see Server::port()
     std::size_t body_limit = 1024 * 1024;           // 1 MiB
-    std::uint32_t header_limit = 16 * 1024;
+    std::uint32_t header_limit = kServiceHeaderLimit;
     std::chrono::milliseconds read_timeout{10'000};  // to receive one whole request once it started
     std::chrono::milliseconds idle_timeout{60'000};  // between requests on a kept-alive connection
 };
