@@ -68,6 +68,8 @@ Task<Result<std::unique_ptr<Client::Connection>>> Client::connect(std::chrono::s
                        "cannot connect to " + host_header_ + ": " + (timed_out ? "timed out" : cec.message()));
     }
     conn->socket.set_option(tcp::no_delay(true), ec);
+    // Writes are tried at once (see exchange); the asynchronous operations are unaffected.
+    conn->socket.non_blocking(true, ec);
     co_return conn;
 }
 
@@ -111,11 +113,41 @@ Task<Result<Response>> Client::send(RawRequest request, std::chrono::millisecond
     co_return result;
 }
 
+namespace {
+
+// What one exchange on a connection showed about it: whether it may carry the next request.
+enum class Reuse { kSafe, kClose };
+
+// Reads the final response to the request just written. Interim (1xx) responses are skipped; after one
+// the connection is not reused, as a peer that sends them is not one the pool can vouch for. 101
+// (a protocol switch) is never asked for, so it breaks the exchange.
+Task<std::pair<boost::system::error_code, Reuse>> read_final(
+    tcp::socket& socket, beast::flat_buffer& buffer,
+    std::optional<beast::http::response_parser<beast::http::string_body>>& parser, bool head, std::size_t limit) {
+    Reuse reuse = Reuse::kSafe;
+    for (int interim = 0;; ++interim) {
+        parser.emplace();
+        parser->body_limit(limit);
+        // A response to HEAD has the headers of a GET's and no body, whatever its Content-Length says.
+        parser->skip(head);
+        auto [ec, n] = co_await beast::http::async_read(socket, buffer, *parser, kTuple);
+        if (ec) co_return std::pair{ec, Reuse::kClose};
+        int status = static_cast<int>(parser->get().result_int());
+        if (status >= 200) co_return std::pair{ec, reuse};
+        if (status == 101 || interim == 4)
+            co_return std::pair{make_error_code(beast::http::error::bad_status), Reuse::kClose};
+        reuse = Reuse::kClose;
+    }
+}
+
+}  // namespace
+
 Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::milliseconds deadline) {
     auto until = std::chrono::steady_clock::now() + deadline;
     if (request.find(Field::host) == request.end()) request.set(Field::host, host_header_);
     request.prepare_payload();
     const std::string bytes = wire_bytes(request);
+    const bool head = request.method() == Verb::head;
 
     // A kept-alive connection may have been closed by the upstream while idle; such a failure, with no
     // byte of response received, is retried once on a fresh connection.
@@ -124,9 +156,14 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::unique_ptr<Connection> conn;
         bool reused = false;
-        if (attempt == 0 && !idle_.empty()) {
+        while (attempt == 0 && !idle_.empty() && !conn) {
             conn = std::move(idle_.back());
             idle_.pop_back();
+            // Bytes that arrived on an idle connection answer no request of ours: it is out of step.
+            boost::system::error_code aec;
+            if (conn->socket.available(aec) > 0 || aec) conn.reset();
+        }
+        if (conn) {
             reused = true;
         } else {
             auto made = co_await connect(until);
@@ -134,13 +171,29 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
             conn = std::move(*made);
         }
         conn->deadline.expires_at(until);
-        auto [wec, wn] = co_await asio::async_write(conn->socket, asio::buffer(bytes), kTuple);
-        beast::http::response_parser<beast::http::string_body> parser;
-        parser.body_limit(config_.response_limit);
+        // One send carries a request that fits the socket's buffer, the usual case. A longer one may be
+        // answered before its last byte left (an upstream refusing its size, say): the exchange can be
+        // read, but the connection cannot be trusted to be in step after it.
+        Reuse reuse = Reuse::kSafe;
+        boost::system::error_code wec;
+        std::size_t sent = conn->socket.write_some(asio::buffer(bytes), wec);
+        if (wec == asio::error::would_block || wec == asio::error::try_again) {
+            sent = 0;
+            wec = {};
+        }
+        if (!wec && sent < bytes.size()) {
+            reuse = Reuse::kClose;
+            auto [ec, n] = co_await asio::async_write(conn->socket,
+                                                      asio::buffer(bytes.data() + sent, bytes.size() - sent), kTuple);
+            wec = ec;
+        }
+        std::optional<beast::http::response_parser<beast::http::string_body>> parser;
         boost::system::error_code rec = wec;
         if (!wec) {
-            auto [ec, rn] = co_await beast::http::async_read(conn->socket, conn->buffer, parser, kTuple);
+            auto [ec, read_reuse] =
+                co_await read_final(conn->socket, conn->buffer, parser, head, config_.response_limit);
             rec = ec;
+            if (read_reuse == Reuse::kClose) reuse = Reuse::kClose;
         }
         if (rec && conn->deadline.expired()) co_return fail(ErrorKind::kGatewayTimeout);
         if (rec) {
@@ -149,8 +202,11 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
             if (stale) continue;
             co_return fail(ErrorKind::kUnavailable, "upstream " + host_header_ + " failed: " + rec.message());
         }
-        Response res = parser.release();
-        if (res.keep_alive() && idle_.size() < config_.max_idle) {
+        // Back to the pool only after exactly one whole, well-framed answer to the one request written:
+        // a response that ends at the close, or bytes past its end, leave the connection out of step.
+        bool in_step = parser->keep_alive() && conn->buffer.size() == 0 && reuse == Reuse::kSafe;
+        Response res = parser->release();
+        if (in_step && idle_.size() < config_.max_idle) {
             conn->deadline.expires_never();
             conn->idle_since = std::chrono::steady_clock::now();
             idle_.push_back(std::move(conn));

@@ -1,0 +1,286 @@
+// The pooled client against upstreams that misbehave on purpose: a connection goes back to the pool only
+// after exactly one whole, well-framed response to the one request written on it, so no answer is ever
+// read as the answer to a later request.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "http/client.hpp"
+
+namespace agora::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A TCP server that runs a script on each connection it accepts, in a thread of its own.
+class ScriptedUpstream {
+  public:
+    using Script = std::function<void(int fd, int connection)>;
+
+    explicit ScriptedUpstream(Script script) : script_(std::move(script)) {
+        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        EXPECT_EQ(::listen(listener_, 16), 0);
+        socklen_t len = sizeof addr;
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        acceptor_ = std::thread([this] {
+            for (int n = 0;; ++n) {
+                int fd = ::accept(listener_, nullptr, nullptr);
+                if (fd < 0) return;
+                accepted_.fetch_add(1);
+                std::lock_guard lock(mutex_);
+                workers_.emplace_back([this, fd, n] {
+                    script_(fd, n);
+                    ::close(fd);
+                });
+            }
+        });
+    }
+    ~ScriptedUpstream() {
+        ::shutdown(listener_, SHUT_RDWR);
+        ::close(listener_);
+        acceptor_.join();
+        std::lock_guard lock(mutex_);
+        for (auto& w : workers_) w.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    int accepted() const { return accepted_.load(); }
+
+  private:
+    Script script_;
+    int listener_ = -1;
+    int port_ = 0;
+    std::atomic<int> accepted_{0};
+    std::mutex mutex_;
+    std::vector<std::thread> workers_;
+    std::thread acceptor_;
+};
+
+// Reads one request's header section (and nothing more); empty when the peer closed.
+std::string read_head(int fd) {
+    std::string in;
+    char c;
+    while (in.find("\r\n\r\n") == std::string::npos) {
+        if (::recv(fd, &c, 1, 0) != 1) return {};
+        in += c;
+    }
+    return in;
+}
+
+// Reads one request with its Content-Length body.
+std::string read_request(int fd) {
+    std::string head = read_head(fd);
+    auto at = head.find("Content-Length: ");
+    std::size_t length = at == std::string::npos ? 0 : std::stoul(head.substr(at + 16));
+    std::string body(length, '\0');
+    std::size_t got = 0;
+    while (got < length) {
+        auto n = ::recv(fd, body.data() + got, length - got, 0);
+        if (n <= 0) return {};
+        got += static_cast<std::size_t>(n);
+    }
+    return head + body;
+}
+
+void send_all(int fd, std::string_view bytes) { ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+
+std::string ok(std::string_view body) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+}
+
+// Answers every further request on the connection with the connection's number, in step.
+void serve_in_step(int fd, int connection) {
+    while (!read_request(fd).empty()) send_all(fd, ok("conn " + std::to_string(connection)));
+}
+
+class ClientPool : public ::testing::Test {
+  protected:
+    // Sends the requests one after another through one client (one pool), returning each outcome.
+    std::vector<Result<Response>> send_in_turn(const std::string& url, std::vector<RawRequest> requests,
+                                               std::chrono::milliseconds deadline = 2s) {
+        asio::io_context io;
+        Client client(io, url);
+        std::vector<Result<Response>> out;
+        asio::co_spawn(
+            io,
+            [&]() -> Task<> {
+                for (auto& r : requests) out.push_back(co_await client.send(std::move(r), deadline));
+            },
+            asio::detached);
+        io.run();
+        return out;
+    }
+    static RawRequest get(std::string target) { return RawRequest{Verb::get, target, 11}; }
+};
+
+TEST_F(ClientPool, AnInterimAnswerIsSkippedAndItsConnectionNotReused) {
+    ScriptedUpstream upstream([](int fd, int n) {
+        if (n == 0) {
+            read_request(fd);
+            send_all(fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + ok("final"));
+        }
+        serve_in_step(fd, n);
+    });
+    auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
+    ASSERT_TRUE(out[0]) << out[0].error().message;
+    EXPECT_EQ(out[0]->result_int(), 200);
+    EXPECT_EQ(out[0]->body(), "final");
+    ASSERT_TRUE(out[1]);
+    EXPECT_EQ(out[1]->body(), "conn 1");
+    EXPECT_EQ(upstream.accepted(), 2);
+}
+
+TEST_F(ClientPool, ASwitchOfProtocolBreaksTheExchange) {
+    ScriptedUpstream upstream([](int fd, int n) {
+        if (n == 0) {
+            read_request(fd);
+            send_all(fd,
+                     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n" + ok("smuggled"));
+        }
+        serve_in_step(fd, n);
+    });
+    auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
+    ASSERT_FALSE(out[0]);
+    EXPECT_EQ(out[0].error().kind, ErrorKind::kUnavailable);
+    ASSERT_TRUE(out[1]);
+    EXPECT_EQ(out[1]->body(), "conn 1");
+}
+
+TEST_F(ClientPool, BytesPastTheResponseCloseTheConnection) {
+    ScriptedUpstream upstream([](int fd, int n) {
+        if (n == 0) {
+            read_request(fd);
+            send_all(fd, ok("first") + ok("answer to nothing"));
+        }
+        serve_in_step(fd, n);
+    });
+    auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
+    ASSERT_TRUE(out[0] && out[1]);
+    EXPECT_EQ(out[0]->body(), "first");
+    EXPECT_EQ(out[1]->body(), "conn 1");
+}
+
+TEST_F(ClientPool, BytesArrivingOnAnIdleConnectionRetireIt) {
+    ScriptedUpstream upstream([](int fd, int n) {
+        if (n == 0) {
+            read_request(fd);
+            send_all(fd, ok("first"));
+            std::this_thread::sleep_for(50ms);
+            send_all(fd, ok("unasked"));
+        }
+        serve_in_step(fd, n);
+    });
+    asio::io_context io;
+    Client client(io, upstream.url());
+    std::vector<std::string> bodies;
+    asio::co_spawn(
+        io,
+        [&]() -> Task<> {
+            for (int i = 0; i < 2; ++i) {
+                auto res = co_await client.send(get("/x"), 2s);
+                bodies.push_back(res ? res->body() : "failed: " + res.error().message);
+                asio::steady_timer pause(io, 200ms);
+                co_await pause.async_wait(asio::use_awaitable);
+            }
+        },
+        asio::detached);
+    io.run();
+    ASSERT_EQ(bodies.size(), 2u);
+    EXPECT_EQ(bodies[0], "first");
+    EXPECT_EQ(bodies[1], "conn 1");
+}
+
+TEST_F(ClientPool, AFramingErrorFailsTheCallAndTheConnection) {
+    ScriptedUpstream upstream([](int fd, int n) {
+        if (n == 0) {
+            read_request(fd);
+            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 9\r\n\r\nhello");
+        }
+        serve_in_step(fd, n);
+    });
+    auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
+    ASSERT_FALSE(out[0]);
+    EXPECT_EQ(out[0].error().kind, ErrorKind::kUnavailable);
+    ASSERT_TRUE(out[1]);
+    EXPECT_EQ(out[1]->body(), "conn 1");
+}
+
+TEST_F(ClientPool, AResponseThatEndsAtTheCloseIsNotPooled) {
+    ScriptedUpstream upstream([](int fd, int n) {
+        if (n == 0) {
+            read_request(fd);
+            send_all(fd, "HTTP/1.1 200 OK\r\n\r\nuntil the end");
+            return;  // the close ends the body
+        }
+        serve_in_step(fd, n);
+    });
+    auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
+    ASSERT_TRUE(out[0] && out[1]);
+    EXPECT_EQ(out[0]->body(), "until the end");
+    EXPECT_EQ(out[1]->body(), "conn 1");
+}
+
+TEST_F(ClientPool, AnAnswerBeforeTheRequestFinishedLeavesTheConnectionOut) {
+    // The upstream answers after the header, then drains the body: the long request's last bytes left
+    // after the answer came, so the connection's next bytes cannot be trusted.
+    ScriptedUpstream upstream([](int fd, int n) {
+        if (n == 0) {
+            std::string head = read_head(fd);
+            send_all(fd, ok("early"));
+            std::size_t left = std::stoul(head.substr(head.find("Content-Length: ") + 16));
+            std::string sink(64 * 1024, '\0');
+            while (left > 0) {
+                auto got = ::recv(fd, sink.data(), std::min(left, sink.size()), 0);
+                if (got <= 0) return;
+                left -= static_cast<std::size_t>(got);
+            }
+        }
+        serve_in_step(fd, n);
+    });
+    RawRequest big{Verb::post, "/upload", 11};
+    big.body() = std::string(8 * 1024 * 1024, 'b');
+    auto out = send_in_turn(upstream.url(), {std::move(big), get("/b")}, 5s);
+    ASSERT_TRUE(out[0]) << out[0].error().message;
+    EXPECT_EQ(out[0]->body(), "early");
+    ASSERT_TRUE(out[1]);
+    EXPECT_EQ(out[1]->body(), "conn 1");
+}
+
+TEST_F(ClientPool, AnAnswerToHeadHasNoBodyAndKeepsTheConnectionInStep) {
+    ScriptedUpstream upstream([](int fd, int n) {
+        read_request(fd);
+        send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 25\r\n\r\n");  // HEAD: the GET's length, no body
+        serve_in_step(fd, n);
+    });
+    auto out = send_in_turn(upstream.url(), {RawRequest{Verb::head, "/a", 11}, get("/b")}, 1s);
+    ASSERT_TRUE(out[0]) << out[0].error().message;
+    EXPECT_EQ(out[0]->result_int(), 200);
+    EXPECT_EQ(out[0]->body(), "");
+    ASSERT_TRUE(out[1]);
+    EXPECT_EQ(out[1]->body(), "conn 0");
+    EXPECT_EQ(upstream.accepted(), 1);
+}
+
+TEST_F(ClientPool, AWellBehavedUpstreamKeepsOneConnection) {
+    ScriptedUpstream upstream(serve_in_step);
+    auto out = send_in_turn(upstream.url(), {get("/a"), get("/b"), get("/c")});
+    for (auto& r : out) {
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->body(), "conn 0");
+    }
+    EXPECT_EQ(upstream.accepted(), 1);
+}
+
+}  // namespace
+}  // namespace agora::http
