@@ -46,7 +46,8 @@ Router::Match Router::match(Verb method, std::string_view path) const {
     std::vector<std::pair<std::string, std::string>> params;
     for (const auto& r : routes_) {
         if (!matches(r, parts, params)) continue;
-        if (r.method == method) {
+        // HEAD is answered wherever GET is (the server sends its status and headers without the body).
+        if (r.method == method || (method == Verb::head && r.method == Verb::get)) {
             m.handler = &r.handler;
             m.pattern = &r.pattern;
             m.params = std::move(params);
@@ -54,6 +55,7 @@ Router::Match Router::match(Verb method, std::string_view path) const {
             return m;
         }
         std::string name(beast_http::to_string(r.method));
+        if (r.method == Verb::get) name += ", HEAD";
         if (m.allow.find(name) == std::string::npos) m.allow += (m.allow.empty() ? "" : ", ") + name;
     }
     return m;

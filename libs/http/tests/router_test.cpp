@@ -32,7 +32,7 @@ TEST(RouterTest, WrongMethodListsAllowed) {
     r.get("/orders", answer("list")).post("/orders", answer("create")).get("/orders/{id}", answer("one"));
     auto m = r.match(Verb::delete_, "/orders");
     EXPECT_FALSE(m.handler);
-    EXPECT_EQ(m.allow, "GET, POST");
+    EXPECT_EQ(m.allow, "GET, HEAD, POST");
 }
 
 TEST(RouterTest, UnknownPathHasNoAllow) {

@@ -102,7 +102,7 @@ TEST_F(ServerTest, UnknownRouteAndWrongMethod) {
     EXPECT_EQ(res->body(), R"({"message":"route not found"})");
     res = call(RawRequest{Verb::delete_, "/health", 11});
     EXPECT_EQ(res->result_int(), 405);
-    EXPECT_EQ((*res)[Field::allow], "GET");
+    EXPECT_EQ((*res)[Field::allow], "GET, HEAD");
 }
 
 TEST_F(ServerTest, AnEscapedExceptionIsAPlain500) {
@@ -137,8 +137,59 @@ TEST_F(ServerTest, OversizedChunkedBodyIs413) {
 }
 
 TEST_F(ServerTest, HugeHeadersAre431) {
-    auto out = raw_exchange("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+    auto out = raw_exchange("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n");
     EXPECT_NE(out.find("HTTP/1.1 431"), std::string::npos);
+}
+
+TEST_F(ServerTest, AServiceTakesMoreHeaderThanTheEdgeSoWhatTheGatewayAddsFits) {
+    // A request the edge accepts (just under its limit) plus the headers a gateway adds.
+    std::string big(kEdgeHeaderLimit - 200, 'a');
+    auto out = raw_exchange("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + big +
+                            "\r\nX-User-ID: 1\r\nX-Request-ID: abc\r\ntraceparent: 00-0af7651916cd43dd8448eb211c80319c-"
+                            "b7ad6b7169203331-01\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out.substr(0, 40);
+}
+
+TEST_F(ServerTest, HeadAnswersLikeGetWithoutTheBody) {
+    auto out = raw_exchange(
+        "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n"
+        "Connection: close\r\n\r\n");
+    // Both answers, the first with the GET's length and no body, so the second starts right after it.
+    const std::string get_body = R"({"message":"status UP"})";
+    auto first_end = out.find("\r\n\r\n");
+    ASSERT_NE(first_end, std::string::npos) << out;
+    std::string first = out.substr(0, first_end);
+    EXPECT_NE(first.find("HTTP/1.1 200"), std::string::npos) << out;
+    EXPECT_NE(first.find("Content-Length: " + std::to_string(get_body.size())), std::string::npos) << out;
+    EXPECT_EQ(out.compare(first_end + 4, 13, "HTTP/1.1 200 "), 0) << out;
+    EXPECT_TRUE(out.ends_with(get_body)) << out;
+}
+
+TEST_F(ServerTest, AnUnknownMethodIs501AndTheConnectionGoesOn) {
+    auto out = raw_exchange(
+        "BREW /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n"
+        "Connection: close\r\n\r\n");
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 501")) << out;
+    EXPECT_NE(out.find("method not implemented"), std::string::npos) << out;
+    EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out;
+}
+
+TEST_F(ServerTest, ABodyWhoseLastCodingIsNotChunkedIsRefusedAndNothingAfterItRuns) {
+    for (std::string codings : {"gzip", "chunked, gzip", "chunked\r\nTransfer-Encoding: gzip"}) {
+        auto out = raw_exchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + codings +
+                                "\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << codings << ": " << out;
+        EXPECT_EQ(out.find("HTTP/1.1 200"), std::string::npos) << codings << ": " << out;
+    }
+}
+
+TEST_F(ServerTest, ContinueIsSentOnlyWhileTheBodyIsAwaited) {
+    // The body came with the headers: one answer, no interim one that a proxy could take for it.
+    auto out = raw_exchange(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n"
+        "Connection: close\r\n\r\nhi");
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 200")) << out;
+    EXPECT_EQ(out.find("100 Continue"), std::string::npos) << out;
 }
 
 TEST_F(ServerTest, GarbageIs400) {
