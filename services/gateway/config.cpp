@@ -27,6 +27,7 @@ Result<GatewayConfig> load_config(config::Env& env) {
     GatewayConfig c;
     c.server.host = env.text("GATEWAY_HOST", "0.0.0.0");
     c.server.port = env.port("GATEWAY_PORT", 8000);
+    c.server.header_limit = http::kEdgeHeaderLimit;
     c.server.body_limit = static_cast<size_t>(env.integer("GATEWAY_BODY_LIMIT", 1 << 20, 1024, 64 << 20));
     c.threads = static_cast<int>(env.integer("AGORA_THREADS", 1, 1, 64));
     c.log_level = env.text("AGORA_LOG_LEVEL", "info");

@@ -29,6 +29,12 @@ http::Response document(std::string_view body, std::string_view content_type) {
     return res;
 }
 
+// The cause of the 5xx about to be answered, for the server's error line (the first cause noted wins).
+void note_failure(std::string cause) {
+    auto* scope = trace::current();
+    if (scope != nullptr && scope->failure.empty()) scope->failure = std::move(cause);
+}
+
 std::chrono::seconds whole_seconds(std::chrono::milliseconds ms) {
     return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(ms));
 }
@@ -261,11 +267,16 @@ void GatewayHandler::note_store_failure(const Error& error) {
 
 Task<http::Response> GatewayHandler::route_request(http::Request& req, std::string& route_label) {
     std::string_view path = req.path();
+    // Two credentials are one too many: which of them a check would read is a guess an attacker can use.
+    auto credentials = req.raw().equal_range(http::Field::authorization);
+    if (credentials.first != credentials.second && std::next(credentials.first) != credentials.second) {
+        co_return http::error(Error::of(ErrorKind::kBadRequest, "duplicate Authorization header"));
+    }
     if (path == "/health" || path == "/ready" || path == "/metrics" || path == "/openapi.yaml" || path == "/docs") {
         route_label = std::string(path);
-        if (req.method() != http::Verb::get) {
+        if (req.method() != http::Verb::get && req.method() != http::Verb::head) {
             auto res = http::error(Error::of(ErrorKind::kMethodNotAllowed));
-            res.set(http::Field::allow, "GET");
+            res.set(http::Field::allow, "GET, HEAD");
             co_return res;
         }
         if (path == "/ready" && !keys_.ready()) {
@@ -320,6 +331,7 @@ Task<http::Response> GatewayHandler::forward(http::Request& req, const RouteDeci
     UpstreamState& upstream = *upstreams_[index(decision.upstream)];
     auto refuse = [&](std::string_view kind, std::chrono::seconds retry_after) {
         metrics_->upstream_errors.Add({{"upstream", upstream.name}, {"kind", std::string(kind)}}).Increment();
+        note_failure("upstream " + upstream.name + " " + std::string(kind));
         return http::error(Error::retry_later(ErrorKind::kUnavailable, retry_after));
     };
     if (upstream.in_flight.fetch_add(1) >= config_.max_in_flight) {
@@ -348,7 +360,7 @@ Task<http::Response> GatewayHandler::forward(http::Request& req, const RouteDeci
     if (!res) {
         upstream.breaker.failure();
         bool timeout = res.error().kind == ErrorKind::kGatewayTimeout;
-        log::warn("upstream call failed", {{"upstream", upstream.name}, {"error", res.error().message}});
+        note_failure("upstream " + upstream.name + ": " + res.error().message);
         if (!timeout) co_return refuse("unavailable", std::chrono::seconds(1));
         metrics_->upstream_errors.Add({{"upstream", upstream.name}, {"kind", "timeout"}}).Increment();
         co_return http::error(Error::of(ErrorKind::kGatewayTimeout));

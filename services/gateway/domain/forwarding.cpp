@@ -11,10 +11,12 @@ namespace beast = boost::beast;
 // Hop-by-hop headers (RFC 9110 7.6.1), those the gateway owns, and the bearer token: the gateway
 // verified it, and no service needs to see it (nor log it).
 bool never_forwarded(std::string_view name) {
-    static constexpr std::array<std::string_view, 16> kNames{
+    // Expect too: the gateway's server answers 100-continue itself, so an upstream's interim answer
+    // never has to be told from its final one.
+    static constexpr std::array<std::string_view, 17> kNames{
         "connection",  "keep-alive", "proxy-authenticate", "proxy-authorization", "te",         "trailer",
         "transfer-encoding", "upgrade", "host",           "x-user-id",           "x-email",    "x-user-role",
-        "x-request-id", "traceparent", "x-forwarded-for",  "authorization"};
+        "x-request-id", "traceparent", "x-forwarded-for",  "authorization",       "expect"};
     for (auto n : kNames) {
         if (beast::iequals(n, name)) return true;
     }
@@ -51,7 +53,9 @@ std::string forwarded_traceparent(trace::Scope* scope) {
 
 http::RawRequest upstream_request(const http::Request& client, const ForwardContext& context) {
     const auto& in = client.raw();
-    http::RawRequest out{in.method(), context.target, 11};
+    // HEAD goes up as GET: the gateway's server then answers with the GET's status and headers, its
+    // Content-Length included, and drops the body.
+    http::RawRequest out{in.method() == http::Verb::head ? http::Verb::get : in.method(), context.target, 11};
     for (const auto& field : in) {
         auto name = field.name_string();
         if (never_forwarded(name) || listed_in_connection(in, name)) continue;

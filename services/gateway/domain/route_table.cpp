@@ -122,7 +122,11 @@ const RouteTable& RouteTable::builtin() {
 }
 
 bool RouteTable::matches(const Rule& rule, http::Verb method, const std::vector<std::string_view>& parts) {
-    if (!rule.methods.empty() && std::find(rule.methods.begin(), rule.methods.end(), method) == rule.methods.end()) {
+    // A rule for GET covers HEAD too: the same resource, its headers only.
+    auto listed = [&](http::Verb m) {
+        return std::find(rule.methods.begin(), rule.methods.end(), m) != rule.methods.end();
+    };
+    if (!rule.methods.empty() && !listed(method) && !(method == http::Verb::head && listed(http::Verb::get))) {
         return false;
     }
     for (size_t i = 0; i < rule.segments.size(); ++i) {

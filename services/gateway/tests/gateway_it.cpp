@@ -15,6 +15,7 @@
 #include "http/client.hpp"
 #include "http/envelope.hpp"
 #include "http/server.hpp"
+#include "testing/http_exchange.hpp"
 #include "testing/server_process.hpp"
 
 namespace agora::gateway {
@@ -37,7 +38,7 @@ protected:
         auto echo = [](http::Request& req) -> Task<http::Response> {
             json::object seen;
             for (auto name : {"X-User-ID", "X-Email", "X-User-Role", "X-Request-ID", "traceparent", "Authorization",
-                              "X-Forwarded-For"}) {
+                              "X-Forwarded-For", "Expect"}) {
                 if (auto v = req.header(name); !v.empty()) seen[name] = v;
             }
             seen["target"] = std::string(req.raw().target());
@@ -67,7 +68,9 @@ protected:
         keys_ = std::make_unique<KeyStore>(gateway_loops_.at(0),
                                            KeyStoreConfig{.auth_url = up, .retry = 100ms, .min_refetch = 1s});
         handler_ = std::make_unique<GatewayHandler>(config_, gateway_loops_, *keys_, registry_);
-        gateway_ = std::make_unique<http::Server>(gateway_loops_, http::ServerConfig{},
+        http::ServerConfig edge;
+        edge.header_limit = http::kEdgeHeaderLimit;
+        gateway_ = std::make_unique<http::Server>(gateway_loops_, edge,
                                                   [this](http::Request& r) { return handler_->handle(r); });
         ASSERT_TRUE(gateway_->start());
         keys_->start();
@@ -433,6 +436,59 @@ TEST_F(GatewayTest, CorsIsAnsweredOnceForConfiguredOrigins) {
     auto p = call(pre);
     EXPECT_EQ(p.result_int(), 204);
     EXPECT_EQ(p["Access-Control-Allow-Origin"], "http://shop.local");
+}
+
+// An interim answer never reaches the pool: the gateway answers Expect itself and does not pass it on,
+// so the client's login gets its own answer and the next caller gets theirs.
+TEST_F(GatewayTest, ExpectContinueIsNeverForwardedAndAnswersStayWithTheirRequests) {
+    std::string body = R"({"email":"a@b.io","password":"secret"})";
+    auto reply = testing::http_exchange(gateway_->port(),
+                                        "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                        "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+                                            std::to_string(body.size()) + "\r\n\r\n" + body,
+                                        5s);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.data().at("target"), "/login");
+    EXPECT_FALSE(reply.data().contains("Expect"));
+    for (int i = 0; i < 5; ++i) {
+        auto next = get("/products/" + std::to_string(i));
+        ASSERT_EQ(next.result_int(), 200);
+        EXPECT_EQ(std::string(seen(next).at("target").as_string()), "/products/" + std::to_string(i));
+    }
+}
+
+TEST_F(GatewayTest, HeadIsAllowedWhereGetIsAndCarriesNoBody) {
+    auto got = get("/products");
+    auto head = call(http::RawRequest{http::Verb::head, "/products", 11});
+    EXPECT_EQ(head.result_int(), 200);
+    EXPECT_TRUE(head.body().empty());
+    EXPECT_EQ(head[http::Field::content_length], std::to_string(got.body().size()));
+    EXPECT_EQ(call(http::RawRequest{http::Verb::head, "/health", 11}).result_int(), 200);
+    // Changes still need the admin: HEAD is a read, not a way around the rule for the other methods.
+    EXPECT_EQ(call(http::RawRequest{http::Verb::put, "/products", 11}).result_int(), 401);
+}
+
+TEST_F(GatewayTest, TwoAuthorizationHeadersAreRefused) {
+    auto reply = testing::http_exchange(gateway_->port(),
+                                        "GET /orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                            token(7, auth::Role::kCustomer) +
+                                            "\r\nAuthorization: Bearer forged\r\nConnection: close\r\n\r\n",
+                                        5s);
+    EXPECT_EQ(reply.status, 400);
+    EXPECT_EQ(reply.json().at("message"), "duplicate Authorization header");
+}
+
+TEST_F(GatewayTest, AnUnknownMethodIs501) {
+    auto reply =
+        testing::http_exchange(gateway_->port(), "BREW /products HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5s);
+    EXPECT_EQ(reply.status, 501);
+}
+
+TEST_F(GatewayTest, WhatTheGatewayAcceptsTheServiceBehindItAccepts) {
+    http::RawRequest req{http::Verb::get, "/orders", 11};
+    req.set(http::Field::authorization, "Bearer " + token(7, auth::Role::kCustomer));
+    req.set("X-Filler", std::string(http::kEdgeHeaderLimit - 1000, 'f'));
+    EXPECT_EQ(call(std::move(req)).result_int(), 200);
 }
 
 }  // namespace
