@@ -93,8 +93,8 @@ public:
     OrderStore(pg::Pool& primary, pg::Pool& replica)
         : primary_(primary),
           replica_(replica),
-          inserts_(kMaxBatch, [this](std::vector<NewOrder>& orders) { return insert_all(orders); }),
-          commits_(kMaxBatch, [this](std::vector<CommitRequest>& requests) { return commit_all(requests); }) {}
+          inserts_(kMaxBatch, [this](const std::vector<NewOrder>& orders) { return insert_all(orders); }),
+          commits_(kMaxBatch, [this](const std::vector<CommitRequest>& requests) { return commit_all(requests); }) {}
 
     // The customer's order for a create request_id, in any state.
     Task<Result<std::optional<OrderRef>>> find_by_request(std::int64_t customer_id, const std::string& request_id);
@@ -106,9 +106,10 @@ public:
     // The order as committed; nullopt when it is no longer CREATING (the sweeper aborted it).
     // `traceparent` goes with the messages, as below. Batched like insert_creating.
     Task<Result<std::optional<OrderView>>> commit(CommitRequest request);
-    // One batch of each, in one transaction; an answer per order, in order.
-    Task<std::vector<Result<std::optional<std::int64_t>>>> insert_all(std::vector<NewOrder>& orders);
-    Task<std::vector<Result<std::optional<OrderView>>>> commit_all(std::vector<CommitRequest>& requests);
+    // One batch of each, in one transaction: an answer per order, in order, or the failure of the whole
+    // batch (nothing written), which the batcher then runs order by order.
+    Task<Result<std::vector<Result<std::optional<std::int64_t>>>>> insert_all(const std::vector<NewOrder>& orders);
+    Task<Result<std::vector<Result<std::optional<OrderView>>>>> commit_all(const std::vector<CommitRequest>& requests);
     // CREATING -> ABORTED, giving the request_id up. False when the order was not CREATING.
     Task<Result<bool>> abort(std::int64_t order_id);
     // Aborts CREATING orders older than `age` (left by a crash or a lost answer); returns their ids.
