@@ -40,8 +40,12 @@ constexpr pg::Query kLockOrder{
     ORDER_RFC3339("payment_due_at") " FROM orders WHERE id = $1 FOR UPDATE"};
 constexpr pg::Query kItemLines{"order_item_lines",
                                "SELECT product_id, quantity, id FROM order_items WHERE order_id = $1 ORDER BY id"};
-constexpr pg::Query kLockOrders{"order_lock_many",
-                                "SELECT id, status FROM orders WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE"};
+// With each order whether it is still within its creation deadline ($2 ms after its insert), by the
+// database's clock, the one the sweeper reads too (ADR 6).
+constexpr pg::Query kLockOrders{
+    "order_lock_many",
+    "SELECT id, status, created_at > statement_timestamp() - $2 * interval '1 millisecond' FROM orders "
+    "WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE"};
 constexpr pg::Query kItemLinesOf{"order_item_lines_of",
                                  "SELECT order_id, product_id, quantity, id FROM order_items "
                                  "WHERE order_id = ANY($1::bigint[]) ORDER BY order_id, id"};
@@ -68,7 +72,7 @@ constexpr pg::Query kAbortOrder{
 constexpr pg::Query kAbortStale{
     "order_abort_stale",
     "UPDATE orders SET status = 'ABORTED', request_id = NULL, updated_at = now() WHERE id IN ("
-    "SELECT id FROM orders WHERE status = 'CREATING' AND created_at < now() - make_interval(secs => $1) "
+    "SELECT id FROM orders WHERE status = 'CREATING' AND created_at < now() - $1 * interval '1 millisecond' "
     "ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id"};
 constexpr pg::Query kFindOrder{
     "order_find",
@@ -282,12 +286,16 @@ Task<Result<std::vector<Result<std::optional<OrderView>>>>> OrderStore::commit_a
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
     pg::Batch reads;
-    reads.add(kLockOrders, pg::array_of(ids)).add(kItemLinesOf, pg::array_of(ids));
+    reads.add(kLockOrders, pg::array_of(ids), static_cast<std::int64_t>(create_deadline_.count()))
+        .add(kItemLinesOf, pg::array_of(ids));
     auto read = co_await tx->run(std::move(reads));
     if (!read) co_return fail(db_error(read.error()));
     std::map<std::int64_t, OrderStatus> statuses;
+    std::set<std::int64_t> late;  // past the creation deadline: never committed, the sweeper's to abort
     for (auto row : (*read)[0]) {
-        statuses[row.get<std::int64_t>(0)] = parse_status(row.get<std::string>(1)).value_or(OrderStatus::kAborted);
+        auto id = row.get<std::int64_t>(0);
+        statuses[id] = parse_status(row.get<std::string>(1)).value_or(OrderStatus::kAborted);
+        if (!row.get<bool>(2)) late.insert(id);
     }
     std::map<std::int64_t, std::vector<OrderItemView>> items_of;  // by item id
     for (auto row : (*read)[1]) {
@@ -304,7 +312,7 @@ Task<Result<std::vector<Result<std::optional<OrderView>>>>> OrderStore::commit_a
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const auto& request = requests[i];
         auto status = statuses.find(request.order_id);
-        if (status == statuses.end()) continue;
+        if (status == statuses.end() || late.contains(request.order_id)) continue;
         Order order(status->second);
         // Committed or aborted already (a repeat in this batch, or the sweeper): nothing to do.
         if (!order.commit()) continue;
@@ -373,8 +381,9 @@ Task<Result<bool>> OrderStore::abort(std::int64_t order_id) {
     co_return !rows->empty();
 }
 
-Task<Result<std::vector<std::int64_t>>> OrderStore::abort_stale(std::chrono::seconds age, int limit) {
-    auto rows = co_await primary_.query(kAbortStale, age.count(), limit);
+Task<Result<std::vector<std::int64_t>>> OrderStore::abort_stale(int limit) {
+    auto age = create_deadline_ + kSweepMargin;
+    auto rows = co_await primary_.query(kAbortStale, static_cast<std::int64_t>(age.count()), limit);
     if (!rows) co_return fail(db_error(rows.error()));
     std::vector<std::int64_t> ids;
     for (auto row : *rows) ids.push_back(row.get<std::int64_t>(0));
