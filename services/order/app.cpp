@@ -111,7 +111,7 @@ Result<void> OrderService::start() {
         b->reservations = std::make_unique<ReservationClient>(
             *b->product, p.breaker, config_.reserve_timeout,
             [metrics = &p.metrics](RefusalReason reason) { metrics->refused(reason); });
-        b->orders = std::make_unique<OrderStore>(*b->primary, *b->replica);
+        b->orders = std::make_unique<OrderStore>(*b->primary, *b->replica, creation_deadline(config_));
         b->products = std::make_unique<ProductStore>(*b->primary);
         loops.push_back(std::move(b));
     }

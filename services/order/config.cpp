@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace agora::order_service {
@@ -31,6 +32,10 @@ Result<std::vector<std::chrono::seconds>> parse_offsets(std::string_view text) {
         text.remove_prefix(comma + 1);
     }
     return out;
+}
+
+std::chrono::milliseconds creation_deadline(const OrderConfig& config) {
+    return std::min<std::chrono::milliseconds>(config.create_deadline, config.reservation_hold / 2);
 }
 
 Result<OrderConfig> load_config(config::Env& env) {
@@ -68,6 +73,11 @@ Result<OrderConfig> load_config(config::Env& env) {
     c.product_url = env.text("ORDER_PRODUCT_URL", "http://127.0.0.1:8001");
     c.reserve_timeout = env.millis("ORDER_RESERVE_TIMEOUT_MS", std::chrono::milliseconds(2000));
     c.reservation_hold = seconds(env.integer("ORDER_RESERVATION_HOLD_S", 600, 2, 86400));
+    c.create_deadline = env.millis("ORDER_CREATE_DEADLINE_MS", std::chrono::milliseconds(8000));
+    if (c.create_deadline <= c.reserve_timeout) {
+        problems.push_back("  ORDER_CREATE_DEADLINE_MS: must be longer than ORDER_RESERVE_TIMEOUT_MS (" +
+                           std::to_string(c.reserve_timeout.count()) + " ms), or no slow reservation commits");
+    }
     c.breaker_failures = static_cast<int>(env.integer("ORDER_BREAKER_FAILURES", 5, 1, 1000));
     c.breaker_cool_down = env.millis("ORDER_BREAKER_COOL_DOWN_MS", std::chrono::milliseconds(5000));
 

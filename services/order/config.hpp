@@ -33,6 +33,9 @@ struct OrderConfig {
     std::string product_url = "http://127.0.0.1:8001";
     std::chrono::milliseconds reserve_timeout{2000};
     std::chrono::seconds reservation_hold{600};  // asked of the product service; commit within half of it
+    // A new order is committed within this long of its insert or never (ADR 6): the sweeper aborts one
+    // left CREATING (by a crash) soon after, so a retry of its request_id is not kept out for long.
+    std::chrono::milliseconds create_deadline{8000};
     int breaker_failures = 5;
     std::chrono::milliseconds breaker_cool_down{5000};
 
@@ -45,6 +48,10 @@ struct OrderConfig {
     // Refuse products the read model does not know without asking the product service.
     bool product_precheck = true;
 };
+
+// How long after its insert an order may still be committed: the create deadline, and never more than
+// half the hold, so that it is also committed within half the hold of its reservation (ADR 6).
+std::chrono::milliseconds creation_deadline(const OrderConfig& config);
 
 // Reads every variable; fails listing each invalid one.
 Result<OrderConfig> load_config(config::Env& env);

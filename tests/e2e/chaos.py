@@ -1,8 +1,11 @@
 """What the crash tests need besides HTTP: the platform's supervisor (to find and kill a program and see it
-come back), its PostgreSQL (to read what the services stored), and a client that places orders the way a
-careful real one does, retrying a failed request with the same request_id."""
+come back, or run it with a setting changed), its PostgreSQL (to read what the services stored, and to hold
+a table's lock so that a service waits at a known step), and a client that places orders the way a careful
+real one does, retrying a failed request with the same request_id."""
+import contextlib
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -70,6 +73,37 @@ def wait_restarted(name, old_pid, deadline=45.0):
                          f"{supervisorctl('status', name)}")
 
 
+@contextlib.contextmanager
+def program_setting(name, variable, value):
+    """Runs the program with one environment variable of its supervisor section set to `value`, as `make up`
+    does when a setting changed (supervisor's configuration rewritten, `supervisorctl update` restarts the
+    program), and puts the old value back afterwards."""
+    with open(SUPERVISOR_CONF) as f:
+        original = f.read()
+    section = re.search(rf"^\[program:{re.escape(name)}\]\n(?:(?!^\[).*\n?)*", original, re.M)
+    assert section, f"no [program:{name}] in {SUPERVISOR_CONF}"
+    setting = re.compile(rf'\b{re.escape(variable)}="[^"]*"')
+    assert setting.search(section.group(0)), f"{variable} is not in the environment of [program:{name}]"
+    changed = setting.sub(f'{variable}="{value}"', section.group(0))
+
+    def apply(conf):
+        pid = program_pid(name)
+        with open(SUPERVISOR_CONF, "w") as f:
+            f.write(conf)
+        supervisorctl("reread")
+        supervisorctl("update", name)
+        wait_restarted(name, pid)
+
+    if changed == section.group(0):
+        yield
+        return
+    apply(original[:section.start()] + changed + original[section.end():])
+    try:
+        yield
+    finally:
+        apply(original)
+
+
 # ---- PostgreSQL --------------------------------------------------------------------------------
 def sql(database, query):
     """Rows of a query on one service's database, as lists of strings."""
@@ -78,6 +112,34 @@ def sql(database, query):
                           capture_output=True, text=True, timeout=20)
     assert done.returncode == 0, f"psql on {database} failed: {done.stderr.strip()}\n{query}"
     return [line.split("\t") for line in done.stdout.splitlines() if line]
+
+
+class TableLock:
+    """A session that holds `LOCK TABLE <table> IN <mode> MODE` until it is left: whatever needs a conflicting
+    lock waits in PostgreSQL meanwhile."""
+
+    def __init__(self, database, table, mode):
+        url = f"postgresql://agora:agora@127.0.0.1:{POSTGRES_PORT}/{database}"
+        self.database = database
+        self.session = subprocess.Popen(["psql", url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.session.stdin.write(f"BEGIN; LOCK TABLE {table} IN {mode} MODE; SELECT pg_backend_pid();\n")
+        self.session.stdin.flush()
+        line = self.session.stdout.readline().strip()
+        assert line.isdigit(), f"could not lock {table} in {database}: {line!r}"
+        self.pid = int(line)
+
+    def end_waiters(self):
+        """Ends every other session of the database waiting for a lock: their transactions roll back."""
+        sql(self.database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+            f"'{self.database}' AND pid <> {self.pid} AND wait_event_type = 'Lock'")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.session.communicate("COMMIT;\n", timeout=20)
+        return False
 
 
 def ids_sql(ids):

@@ -27,7 +27,9 @@ for port_var in $(sed -n 's/^: "${\([A-Z0-9_]*_PORT\):=.*/\1/p' "$ROOT/deploy/lo
 done
 # One address signs up many users here; the gateway's rate limits have their own tests.
 export GATEWAY_AUTH_RATE_BURST=10000
-# Orders left half-placed by the crash tests are resolved after half the hold: 10 s, not 5 minutes.
+# Stock the order service could not release while the product service was down (the crash tests) is
+# released by the product service's expiry check after the hold: 20 s, not 10 minutes. (The test of an
+# order caught by a crash runs the order service with the default hold.)
 export ORDER_RESERVATION_HOLD_S=20
 # Sanitizer builds: leaks at exit are reported by the unit tests, not here.
 export ASAN_OPTIONS=detect_leaks=0

@@ -16,11 +16,6 @@ constexpr int kMaxBatchesPerPass = 20;  // then the next tick, so a backlog cann
 Scheduler::Scheduler(Context& context, LoopBackends& backends)
     : context_(context), backends_(backends), timer_(*backends.io) {}
 
-std::chrono::seconds Scheduler::commit_window() const {
-    return context_.config.reservation_hold / 2 +
-           std::chrono::ceil<std::chrono::seconds>(context_.config.reserve_timeout) + std::chrono::seconds(1);
-}
-
 Task<void> Scheduler::fire_timers() {
     for (int i = 0; i < kMaxBatchesPerPass && !stopping_; ++i) {
         auto fired = co_await backends_.orders->fire_due(kBatch, context_.timers());
@@ -35,18 +30,21 @@ Task<void> Scheduler::fire_timers() {
 }
 
 Task<void> Scheduler::sweep() {
-    auto aborted = co_await backends_.orders->abort_stale(commit_window(), kBatch);
-    if (!aborted) {
-        log::warn("creating orders not swept", {{"error", aborted.error().message}});
-        co_return;
-    }
-    for (auto id : *aborted) {
-        log::info("stale order aborted", {{"order_id", std::to_string(id)}});
-        if (auto released = co_await backends_.reservations->release(id); !released) {
-            // The product service's expiry check finds the order ABORTED and releases it.
-            log::warn("reservation not released",
-                      {{"order_id", std::to_string(id)}, {"error", released.error().message}});
+    for (int i = 0; i < kMaxBatchesPerPass && !stopping_; ++i) {
+        auto aborted = co_await backends_.orders->abort_stale(kBatch);
+        if (!aborted) {
+            log::warn("creating orders not swept", {{"error", aborted.error().message}});
+            co_return;
         }
+        for (auto id : *aborted) {
+            log::info("stale order aborted", {{"order_id", std::to_string(id)}});
+            if (auto released = co_await backends_.reservations->release(id); !released) {
+                // The product service's expiry check finds the order ABORTED and releases it.
+                log::warn("reservation not released",
+                          {{"order_id", std::to_string(id)}, {"error", released.error().message}});
+            }
+        }
+        if (aborted->size() < static_cast<std::size_t>(kBatch)) co_return;
     }
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The order service's background loop on one event loop: fires due timers (payment reminders and the
 // payment deadline, rows of order_deadlines claimed FOR UPDATE SKIP LOCKED, so several replicas share the
-// work and a restart loses none) and sweeps CREATING orders older than the commit window (ADR 6: abort,
-// then release the reservation).
+// work and a restart loses none) and sweeps CREATING orders past their creation deadline (ADR 6: abort,
+// then release the reservation). The first pass runs at start-up, so orders a crash left half-placed are
+// resolved as soon as the service is back.
 #include <atomic>
 #include <chrono>
 
@@ -20,10 +21,6 @@ public:
     Task<void> run();
     // Safe from any thread.
     void stop();
-
-    // How old a CREATING order must be before the sweeper resolves it: past half the hold (the latest a
-    // commit may happen) plus the reservation deadline.
-    std::chrono::seconds commit_window() const;
 
 private:
     Task<void> fire_timers();

@@ -40,8 +40,12 @@ constexpr pg::Query kLockOrder{
     ORDER_RFC3339("payment_due_at") " FROM orders WHERE id = $1 FOR UPDATE"};
 constexpr pg::Query kItemLines{"order_item_lines",
                                "SELECT product_id, quantity, id FROM order_items WHERE order_id = $1 ORDER BY id"};
-constexpr pg::Query kLockOrders{"order_lock_many",
-                                "SELECT id, status FROM orders WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE"};
+// With each order whether it is still within its creation deadline ($2 ms after its insert), by the
+// database's clock, the one the sweeper reads too (ADR 6).
+constexpr pg::Query kLockOrders{
+    "order_lock_many",
+    "SELECT id, status, created_at > statement_timestamp() - $2 * interval '1 millisecond' FROM orders "
+    "WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE"};
 constexpr pg::Query kItemLinesOf{"order_item_lines_of",
                                  "SELECT order_id, product_id, quantity, id FROM order_items "
                                  "WHERE order_id = ANY($1::bigint[]) ORDER BY order_id, id"};
@@ -68,7 +72,7 @@ constexpr pg::Query kAbortOrder{
 constexpr pg::Query kAbortStale{
     "order_abort_stale",
     "UPDATE orders SET status = 'ABORTED', request_id = NULL, updated_at = now() WHERE id IN ("
-    "SELECT id FROM orders WHERE status = 'CREATING' AND created_at < now() - make_interval(secs => $1) "
+    "SELECT id FROM orders WHERE status = 'CREATING' AND created_at < now() - $1 * interval '1 millisecond' "
     "ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id"};
 constexpr pg::Query kFindOrder{
     "order_find",
@@ -224,7 +228,8 @@ Task<Result<std::optional<std::int64_t>>> OrderStore::insert_creating(const NewO
     return inserts_.submit(order);
 }
 
-Task<std::vector<Result<std::optional<std::int64_t>>>> OrderStore::insert_all(std::vector<NewOrder>& orders) {
+Task<Result<std::vector<Result<std::optional<std::int64_t>>>>> OrderStore::insert_all(
+    const std::vector<NewOrder>& orders) {
     using Answer = Result<std::optional<std::int64_t>>;
     // One insert per (customer, request_id): a later twin in the batch finds it taken, as it would in
     // the next batch.
@@ -254,9 +259,9 @@ Task<std::vector<Result<std::optional<std::int64_t>>>> OrderStore::insert_all(st
                 pg::array_of(descriptions), pg::array_of(item_orders), pg::array_of(item_products),
                 pg::array_of(item_quantities));
     auto tx = co_await primary_.begin();
-    if (!tx) co_return std::vector<Answer>(orders.size(), fail(db_error(tx.error())));
+    if (!tx) co_return fail(db_error(tx.error()));
     auto inserted = co_await tx->commit(std::move(inserts));
-    if (!inserted) co_return std::vector<Answer>(orders.size(), fail(db_error(inserted.error())));
+    if (!inserted) co_return fail(db_error(inserted.error()));
     std::vector<Answer> answers(orders.size(), std::optional<std::int64_t>{});
     for (auto row : (*inserted)[1]) {  // after the setting
         auto place = static_cast<std::size_t>(row.get<std::int64_t>(0));
@@ -272,20 +277,25 @@ Task<Result<std::optional<OrderView>>> OrderStore::commit(CommitRequest request)
 // Two round trips for the whole batch: its orders' rows locked (in id order) with their items, then for
 // each order the prices, the status, the timers and order-created, and COMMIT. Answers are built from
 // the rows in hand.
-Task<std::vector<Result<std::optional<OrderView>>>> OrderStore::commit_all(std::vector<CommitRequest>& requests) {
+Task<Result<std::vector<Result<std::optional<OrderView>>>>> OrderStore::commit_all(
+    const std::vector<CommitRequest>& requests) {
     using Answer = Result<std::optional<OrderView>>;
     std::vector<std::int64_t> ids;
     for (const auto& request : requests) ids.push_back(request.order_id);
     std::sort(ids.begin(), ids.end());
     auto tx = co_await primary_.begin();
-    if (!tx) co_return std::vector<Answer>(requests.size(), fail(db_error(tx.error())));
+    if (!tx) co_return fail(db_error(tx.error()));
     pg::Batch reads;
-    reads.add(kLockOrders, pg::array_of(ids)).add(kItemLinesOf, pg::array_of(ids));
+    reads.add(kLockOrders, pg::array_of(ids), static_cast<std::int64_t>(create_deadline_.count()))
+        .add(kItemLinesOf, pg::array_of(ids));
     auto read = co_await tx->run(std::move(reads));
-    if (!read) co_return std::vector<Answer>(requests.size(), fail(db_error(read.error())));
+    if (!read) co_return fail(db_error(read.error()));
     std::map<std::int64_t, OrderStatus> statuses;
+    std::set<std::int64_t> late;  // past the creation deadline: never committed, the sweeper's to abort
     for (auto row : (*read)[0]) {
-        statuses[row.get<std::int64_t>(0)] = parse_status(row.get<std::string>(1)).value_or(OrderStatus::kAborted);
+        auto id = row.get<std::int64_t>(0);
+        statuses[id] = parse_status(row.get<std::string>(1)).value_or(OrderStatus::kAborted);
+        if (!row.get<bool>(2)) late.insert(id);
     }
     std::map<std::int64_t, std::vector<OrderItemView>> items_of;  // by item id
     for (auto row : (*read)[1]) {
@@ -302,28 +312,33 @@ Task<std::vector<Result<std::optional<OrderView>>>> OrderStore::commit_all(std::
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const auto& request = requests[i];
         auto status = statuses.find(request.order_id);
-        if (status == statuses.end()) continue;
+        if (status == statuses.end() || late.contains(request.order_id)) continue;
         Order order(status->second);
         // Committed or aborted already (a repeat in this batch, or the sweeper): nothing to do.
         if (!order.commit()) continue;
-        status->second = order.status();
-        std::vector<OrderLine> lines;
-        Money total;
+        auto& priced = committed_items[i];
         for (auto item : items_of[request.order_id]) {
             auto price = std::find_if(request.prices.begin(), request.prices.end(),
                                       [&](const ReservedPrice& p) { return p.product_id == item.product_id; });
-            // Cannot happen while the order service asks for what it reserves; the batch must not commit it.
-            if (price == request.prices.end()) {
-                co_return std::vector<Answer>(requests.size(),
-                                              fail(ErrorKind::kInternal, "reservation lacks a price for a product"));
-            }
+            // Cannot happen while the order service asks for what it reserves; this order must not commit.
+            if (price == request.prices.end()) break;
             item.price = price->price;
-            total = total + price->price * item.quantity;
+            priced.push_back(item);
+        }
+        if (priced.size() != items_of[request.order_id].size()) {
+            answers[i] = fail(ErrorKind::kInternal, "reservation lacks a price for a product of order " +
+                                                        std::to_string(request.order_id));
+            continue;
+        }
+        status->second = order.status();
+        std::vector<OrderLine> lines;
+        Money total;
+        for (const auto& item : priced) {
+            total = total + item.price * item.quantity;
             item_orders.push_back(request.order_id);
             item_products.push_back(item.product_id);
-            item_prices.push_back(price->price.to_sql());
+            item_prices.push_back(item.price.to_sql());
             lines.push_back({item.product_id, item.quantity});
-            committed_items[i].push_back(item);
         }
         committing[request.order_id] = i;
         commit_ids.push_back(request.order_id);
@@ -346,7 +361,7 @@ Task<std::vector<Result<std::optional<OrderView>>>> OrderStore::commit_all(std::
         messaging::enqueue(writes, events);
     }
     auto written = co_await tx->commit(std::move(writes));
-    if (!written) co_return std::vector<Answer>(requests.size(), fail(db_error(written.error())));
+    if (!written) co_return fail(db_error(written.error()));
     if (commit_ids.empty()) co_return answers;
     for (auto row : (*written)[1]) {
         auto view = order_of(row);
@@ -366,8 +381,9 @@ Task<Result<bool>> OrderStore::abort(std::int64_t order_id) {
     co_return !rows->empty();
 }
 
-Task<Result<std::vector<std::int64_t>>> OrderStore::abort_stale(std::chrono::seconds age, int limit) {
-    auto rows = co_await primary_.query(kAbortStale, age.count(), limit);
+Task<Result<std::vector<std::int64_t>>> OrderStore::abort_stale(int limit) {
+    auto age = create_deadline_ + kSweepMargin;
+    auto rows = co_await primary_.query(kAbortStale, static_cast<std::int64_t>(age.count()), limit);
     if (!rows) co_return fail(db_error(rows.error()));
     std::vector<std::int64_t> ids;
     for (auto row : *rows) ids.push_back(row.get<std::int64_t>(0));

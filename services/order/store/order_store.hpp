@@ -90,11 +90,17 @@ public:
     // Inserts and commits that arrive while a batch commits share the next transaction (at most this many).
     static constexpr std::size_t kMaxBatch = 64;
 
-    OrderStore(pg::Pool& primary, pg::Pool& replica)
+    // A CREATING order is aborted by the sweeper only this long after its creation deadline: a commit that
+    // read its row in time may still be waiting for the row's lock.
+    static constexpr std::chrono::milliseconds kSweepMargin{1000};
+
+    // `create_deadline`: how long after its insert a new order may still be committed (ADR 6).
+    OrderStore(pg::Pool& primary, pg::Pool& replica, std::chrono::milliseconds create_deadline)
         : primary_(primary),
           replica_(replica),
-          inserts_(kMaxBatch, [this](std::vector<NewOrder>& orders) { return insert_all(orders); }),
-          commits_(kMaxBatch, [this](std::vector<CommitRequest>& requests) { return commit_all(requests); }) {}
+          create_deadline_(create_deadline),
+          inserts_(kMaxBatch, [this](const std::vector<NewOrder>& orders) { return insert_all(orders); }),
+          commits_(kMaxBatch, [this](const std::vector<CommitRequest>& requests) { return commit_all(requests); }) {}
 
     // The customer's order for a create request_id, in any state.
     Task<Result<std::optional<OrderRef>>> find_by_request(std::int64_t customer_id, const std::string& request_id);
@@ -103,16 +109,20 @@ public:
     // waiting for its flush (ADR 6).
     Task<Result<std::optional<std::int64_t>>> insert_creating(const NewOrder& order);
     // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
-    // The order as committed; nullopt when it is no longer CREATING (the sweeper aborted it).
+    // The order as committed; nullopt when it is no longer CREATING (the sweeper aborted it) or its
+    // creation deadline has passed (it stays CREATING, for the caller or the sweeper to abort).
     // `traceparent` goes with the messages, as below. Batched like insert_creating.
     Task<Result<std::optional<OrderView>>> commit(CommitRequest request);
-    // One batch of each, in one transaction; an answer per order, in order.
-    Task<std::vector<Result<std::optional<std::int64_t>>>> insert_all(std::vector<NewOrder>& orders);
-    Task<std::vector<Result<std::optional<OrderView>>>> commit_all(std::vector<CommitRequest>& requests);
+    // One batch of each, in one transaction: an answer per order, in order, or the failure of the whole
+    // batch (nothing written), which the batcher then runs order by order.
+    Task<Result<std::vector<Result<std::optional<std::int64_t>>>>> insert_all(const std::vector<NewOrder>& orders);
+    Task<Result<std::vector<Result<std::optional<OrderView>>>>> commit_all(const std::vector<CommitRequest>& requests);
     // CREATING -> ABORTED, giving the request_id up. False when the order was not CREATING.
     Task<Result<bool>> abort(std::int64_t order_id);
-    // Aborts CREATING orders older than `age` (left by a crash or a lost answer); returns their ids.
-    Task<Result<std::vector<std::int64_t>>> abort_stale(std::chrono::seconds age, int limit);
+    // Aborts CREATING orders past their creation deadline and the sweep margin (left by a crash, or by a
+    // request that gave up); returns their ids. No live creation is aborted: past its deadline an order is
+    // never committed.
+    Task<Result<std::vector<std::int64_t>>> abort_stale(int limit);
 
     // A visible order of the customer (primary: read-your-writes).
     Task<Result<std::optional<OrderView>>> find(std::int64_t order_id, std::int64_t customer_id);
@@ -132,6 +142,7 @@ public:
 private:
     pg::Pool& primary_;
     pg::Pool& replica_;
+    std::chrono::milliseconds create_deadline_;
     runtime::Batcher<NewOrder, std::optional<std::int64_t>> inserts_;
     runtime::Batcher<CommitRequest, std::optional<OrderView>> commits_;
 };

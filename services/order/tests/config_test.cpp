@@ -44,5 +44,27 @@ TEST(OrderConfig, NamesEveryBadVariable) {
     EXPECT_NE(c.error().message.find("ORDER_REDIS_URL"), std::string::npos);
 }
 
+// ADR 6: an order is committed within the create deadline of its insert, and never later than half the
+// hold, whichever is shorter.
+TEST(OrderConfig, CreationDeadlineIsTheCreateDeadlineCappedAtHalfTheHold) {
+    auto env = config::Env::from_values({});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->create_deadline, 8000ms);
+    EXPECT_EQ(creation_deadline(*c), 8000ms);
+    auto short_hold =
+        config::Env::from_values({{"ORDER_RESERVATION_HOLD_S", "6"}, {"ORDER_CREATE_DEADLINE_MS", "5000"}});
+    auto s = load_config(short_hold);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(creation_deadline(*s), 3000ms);
+}
+
+TEST(OrderConfig, RefusesACreateDeadlineNoLongerThanTheReservationDeadline) {
+    auto env = config::Env::from_values({{"ORDER_CREATE_DEADLINE_MS", "2000"}});
+    auto c = load_config(env);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("ORDER_CREATE_DEADLINE_MS"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace agora::order_service

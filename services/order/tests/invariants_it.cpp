@@ -37,6 +37,7 @@ struct Platform {
         c.primary.size = 4;
         c.primary.acquire_timeout = 30000ms;
         c.reserve_timeout = 30000ms;
+        c.create_deadline = 60000ms;
         if (tweak) tweak(c);
         return c;
     }

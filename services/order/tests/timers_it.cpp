@@ -87,11 +87,11 @@ TEST(OrderTimers, DeadlinesSurviveARestart) {
     ASSERT_TRUE(testing::wait_until([&] { return infra().observed.count("order-cancelled", id) == 1; }, 20s));
 }
 
-// ADR 6: a CREATING order left behind (a crash between reserve and commit) is aborted once its commit
-// window has passed, and its reservation released; a younger one is left alone.
+// ADR 6: a CREATING order left behind (a crash between reserve and commit) is aborted once its creation
+// deadline has passed, and its reservation released; a younger one is left alone.
 TEST(OrderTimers, SweeperResolvesStaleCreatingOrders) {
     auto config = test_config();
-    config.reservation_hold = std::chrono::seconds(10);  // commit window: 5 s + the 2 s deadline + 1 s
+    config.reservation_hold = std::chrono::seconds(10);  // creation deadline: half the hold, 5 s (+ 1 s)
     auto customer = new_customer();
     auto insert = [&](const std::string& age) {
         return std::stoll(infra().scalar(

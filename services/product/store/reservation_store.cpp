@@ -112,7 +112,8 @@ Task<Result<std::optional<Reservation>>> ReservationStore::find(std::int64_t id)
 // A batch takes two round trips: its ids claimed and its products locked; then the stock taken from
 // each product once, the items, the refusals, a versioned event per request and product, and COMMIT.
 // Requests are decided in arrival order against the stock the batch has left, all or nothing each.
-Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector<ReserveRequest>& requests) {
+Task<Result<std::vector<Result<Reservation>>>> ReservationStore::reserve_all(
+    const std::vector<ReserveRequest>& requests) {
     std::vector<std::int64_t> claim_ids, holds, product_ids;
     std::map<std::int64_t, std::size_t> first_of_id;  // reservation id -> the request that claims it
     for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -127,13 +128,12 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
     std::sort(product_ids.begin(), product_ids.end());
     product_ids.erase(std::unique(product_ids.begin(), product_ids.end()), product_ids.end());
 
-    auto failed_all = [&](const Error& error) { return std::vector<Result<Reservation>>(requests.size(), fail(error)); };
     auto tx = co_await primary_.begin();
-    if (!tx) co_return failed_all(db_error(tx.error()));
+    if (!tx) co_return fail(db_error(tx.error()));
     pg::Batch reads;
     reads.add(kClaimIds, pg::array_of(claim_ids), pg::array_of(holds)).add(kLockProducts, pg::array_of(product_ids));
     auto read = co_await tx->run(std::move(reads));
-    if (!read) co_return failed_all(db_error(read.error()));
+    if (!read) co_return fail(db_error(read.error()));
     std::map<std::int64_t, std::string> claimed;  // id -> expires_at
     for (auto row : (*read)[0]) claimed.emplace(row.get<std::int64_t>(0), row.get<std::string>(1));
     std::map<std::int64_t, Product> stock;  // what the batch leaves of each locked product
@@ -205,7 +205,7 @@ Task<std::vector<Result<Reservation>>> ReservationStore::reserve_all(std::vector
     changes.write(writes);
     if (!missing.empty()) writes.add(kRefuse, pg::array_of(missing), kProductNotFound);
     if (!short_of_stock.empty()) writes.add(kRefuse, pg::array_of(short_of_stock), kInsufficientStock);
-    if (auto done = co_await tx->commit(std::move(writes)); !done) co_return failed_all(db_error(done.error()));
+    if (auto done = co_await tx->commit(std::move(writes)); !done) co_return fail(db_error(done.error()));
 
     // A repeated id (in this batch or recorded before it) answers what was recorded first.
     for (auto i : repeats) {

@@ -34,15 +34,17 @@ public:
     static constexpr std::size_t kMaxBatch = 64;
 
     explicit ReservationStore(pg::Pool& primary)
-        : primary_(primary), batcher_(kMaxBatch, [this](std::vector<ReserveRequest>& r) { return reserve_all(r); }) {}
+        : primary_(primary),
+          batcher_(kMaxBatch, [this](const std::vector<ReserveRequest>& r) { return reserve_all(r); }) {}
 
     // Holds the items' stock for `hold`, or refuses (404 product not found, 409 insufficient product
     // stock) taking nothing. A repeat of an id answers what the first request got. Concurrent calls on
     // one event loop are batched: a product's row is locked and written once per batch, whatever the
     // number of orders in it, and each order still gets its own version and event.
     Task<Result<Reservation>> reserve(const ReserveCommand& cmd, std::chrono::seconds hold, std::string traceparent);
-    // One batch, in one transaction; an answer per request, in order.
-    Task<std::vector<Result<Reservation>>> reserve_all(std::vector<ReserveRequest>& requests);
+    // One batch, in one transaction: an answer per request, in order, or the failure of the whole batch
+    // (nothing written), which the batcher then runs request by request.
+    Task<Result<std::vector<Result<Reservation>>>> reserve_all(const std::vector<ReserveRequest>& requests);
     Task<Result<std::optional<Reservation>>> find(std::int64_t id);
 
     // HELD/CONFIRMED -> RELEASED with the stock added back; an unknown id is recorded as released.

@@ -1,7 +1,11 @@
 // The product side of docs/adr/0006 through the internal API: no oversell under concurrency, idempotent
 // reserves (refusals included), releases that give stock back exactly once.
+#include <algorithm>
 #include <atomic>
+#include <optional>
 
+#include "store/reservation_store.hpp"
+#include "testing/run_task.hpp"
 #include "tests/service_harness.hpp"
 
 namespace agora::product::test {
@@ -46,6 +50,44 @@ TEST_F(ProductIt, NoOversellUnderConcurrentReservations) {
     auto metrics = s->call("GET", "/metrics").body;
     EXPECT_NE(metrics.find("agora_product_reservations_total{result=\"reserved\"} 10"), std::string::npos);
     EXPECT_NE(metrics.find("agora_product_reservations_total{result=\"refused_stock\"} 40"), std::string::npos);
+}
+
+// A batch must never fail a reservation for another's fault: one whose item PostgreSQL refuses (a zero
+// quantity breaks reservation_items' CHECK; the API refuses it, so it goes to the store directly) shares a
+// batch with honest ones, and only it fails, with the database's cause.
+TEST_F(ProductIt, APoisonedReservationFailsAloneInItsBatch) {
+    auto s = start();
+    auto product = create(*s, "Batched", "b", "2", 100);
+    asio::io_context io;
+    pg::PoolConfig pool_config;
+    pool_config.conninfo = servers().postgres.url(db_);
+    pool_config.size = 2;
+    pg::Pool pool(io, pool_config);
+    ReservationStore store(pool);
+    constexpr int kRequests = 10;
+    constexpr int kPoisoned = 3;
+    std::vector<std::optional<Result<Reservation>>> answers(kRequests);
+    // Spawned together: the first runs alone and the nine behind it share the next batch.
+    for (int i = 0; i < kRequests; ++i) {
+        ReserveCommand cmd{reservation_id(i), {ReservationItem{product, i == kPoisoned ? 0 : 1, Money()}}, {}};
+        asio::co_spawn(io, [&, i, cmd]() -> Task<void> { answers[i] = co_await store.reserve(cmd, 60s, ""); },
+                       asio::detached);
+    }
+    testing::run_until(io, [&] {
+        return std::all_of(answers.begin(), answers.end(), [](const auto& a) { return a.has_value(); });
+    });
+    for (int i = 0; i < kRequests; ++i) {
+        if (i == kPoisoned) continue;
+        ASSERT_TRUE(*answers[i]) << i << ": " << (*answers[i]).error().message;
+        EXPECT_EQ((*answers[i])->status, ReservationStatus::kHeld);
+    }
+    const auto& poisoned = *answers[kPoisoned];
+    ASSERT_FALSE(poisoned);
+    EXPECT_EQ(poisoned.error().kind, ErrorKind::kInternal);
+    EXPECT_NE(poisoned.error().message.find("postgres 23514"), std::string::npos) << poisoned.error().message;
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(product)), "91");
+    EXPECT_EQ(query("SELECT count(*) FROM reservations WHERE status = 'HELD'"), "9");
+    EXPECT_EQ(query("SELECT count(*) FROM reservations WHERE id = " + std::to_string(reservation_id(kPoisoned))), "0");
 }
 
 TEST_F(ProductIt, NoOversellAcrossTwoEventLoopsAndTwoProducts) {
