@@ -321,6 +321,23 @@ TEST_F(AuthIt, LoginIsThrottledPerEmailAndPerAddress) {
     EXPECT_EQ(login(*s, email("spray-next"), "whatever1", {{"X-Forwarded-For", "203.0.113.10"}}).status, 400);
 }
 
+TEST_F(AuthIt, RegistrationRefusesCommonAndLocalPartPasswords) {
+    auto s = start();
+    auto address = email("weak");
+    for (const char* weak : {"password1", "Qwerty123", "iloveyou"}) {
+        auto refused = register_user(*s, address, weak);
+        EXPECT_EQ(refused.status, 400) << weak;
+        EXPECT_EQ(refused.body,
+                  R"({"message":"input validation error","errors":[{"field":"password","message":"password is too common"}]})");
+    }
+    auto local_part = register_user(*s, "Rosalind.Franklin42@agora.test", "rosalind.franklin42");
+    EXPECT_EQ(local_part.status, 400);
+    EXPECT_EQ(local_part.body, R"({"message":"input validation error","errors":[{"field":"password",)"
+                               R"("message":"password must not be the part of the email before @"}]})");
+    EXPECT_EQ(count("users"), "0");
+    EXPECT_EQ(register_user(*s, address, "rosalind.franklin42").status, 201);
+}
+
 TEST_F(AuthIt, AdminBootstrapAndRoleClaim) {
     auto admin = email("admin");
     auto s = start([&](AuthConfig& c) {
