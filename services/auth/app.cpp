@@ -18,7 +18,6 @@
 #include "domain/email.hpp"
 #include "http/server.hpp"
 #include "http/serving.hpp"
-#include "http/validation.hpp"
 #include "messaging/schema.hpp"
 #include "migrations.hpp"
 #include "pg/migration.hpp"
@@ -202,12 +201,8 @@ std::int64_t AuthService::outbox_backlog() const { return parts_->relay ? parts_
 
 Result<bool> AuthService::create_admin(const AuthConfig& config, const std::string& email,
                                        const std::string& password) {
-    // The same rules as registration.
     auto normalized = normalize_email(email);
-    http::Validator v;
-    v.required("email", !normalized.empty()).email("email", normalized);
-    v.required("password", !password.empty()).min_length("password", password, 8).max_length("password", password, 128);
-    if (auto valid = v.result(); !valid) {
+    if (auto valid = validate_credentials(normalized, password); !valid) {
         std::string message = "invalid admin:";
         for (const auto& f : valid.error().fields) message += " " + f.message + ";";
         return fail(ErrorKind::kValidation, message);

@@ -45,9 +45,12 @@ Result<AuthConfig> load_config(config::Env& env) {
     c.verification.max_attempts = static_cast<int>(env.integer("AUTH_CODE_MAX_ATTEMPTS", 5, 1, 100));
     c.resend_cooldown = seconds(env.integer("AUTH_RESEND_COOLDOWN_S", 60, 1, 86400));
 
-    c.login_throttle.per_email = env.integer("AUTH_LOGIN_MAX_FAILURES_PER_EMAIL", 5, 1, 1'000'000);
+    c.login_throttle.per_email_address =
+        env.integer("AUTH_LOGIN_MAX_FAILURES_PER_EMAIL_AND_ADDRESS", 5, 1, 1'000'000);
     c.login_throttle.per_address = env.integer("AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1, 1'000'000);
     c.login_throttle.window = seconds(env.integer("AUTH_LOGIN_WINDOW_S", 900, 1, 86400));
+    c.login_throttle.delay_after = env.integer("AUTH_LOGIN_DELAY_AFTER_FAILURES", 3, 1, 1'000'000);
+    c.login_throttle.max_delay = seconds(env.integer("AUTH_LOGIN_MAX_DELAY_S", 8, 1, 60));
 
     c.password = auth::PasswordParams::from_env(env);
     c.hash_threads = static_cast<int>(env.integer("AUTH_HASH_THREADS", 1, 1, 64));

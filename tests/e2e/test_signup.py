@@ -3,9 +3,14 @@ log in, and use the token (issue: sign-up journey end to end)."""
 import base64
 import json
 import socket
+import time
 import urllib.parse
 
 from agora_http import GATEWAY, call, unique_email, verification_code, wait_for_mail, mails_to
+
+
+# Not on auth's list of common passwords, which registration refuses.
+PASSWORD = "violet-harbor-42"
 
 
 def b64url(data: bytes) -> str:
@@ -25,20 +30,20 @@ def oversized_body_status(path, size=2 * 1024 * 1024):
 
 def signed_up_user():
     email = unique_email()
-    res = call("POST", "/auth/register", {"email": email, "password": "secret123"})
+    res = call("POST", "/auth/register", {"email": email, "password": PASSWORD})
     assert res.status == 201, res.body
     mail = wait_for_mail(email, "[Agora] Email Verification")
     code = verification_code(mail)
     res = call("POST", "/auth/verify", {"email": email, "verification_token": code})
     assert res.status == 200, res.body
-    res = call("POST", "/auth/login", {"email": email, "password": "secret123"})
+    res = call("POST", "/auth/login", {"email": email, "password": PASSWORD})
     assert res.status == 200, res.body
     return email, res.json()["data"]["access_token"]
 
 
 def test_register_answers_the_contract_shape():
     email = unique_email()
-    res = call("POST", "/auth/register", {"email": "  " + email.upper() + " ", "password": "secret123"})
+    res = call("POST", "/auth/register", {"email": "  " + email.upper() + " ", "password": PASSWORD})
     assert res.status == 201, res.body
     data = res.json()["data"]
     assert data["email"] == email
@@ -59,7 +64,7 @@ def test_full_signup_journey_and_the_verified_mail():
 
 def test_verification_mail_is_html_and_text_and_mentions_expiry():
     email = unique_email()
-    assert call("POST", "/auth/register", {"email": email, "password": "secret123"}).status == 201
+    assert call("POST", "/auth/register", {"email": email, "password": PASSWORD}).status == 201
     mail = wait_for_mail(email, "[Agora] Email Verification")
     assert "10 minutes" in mail["Text"]
     assert "<" in mail["HTML"]
@@ -91,7 +96,7 @@ def test_the_local_admin_is_seeded():
 
 def test_wrong_code_then_right_code():
     email = unique_email()
-    assert call("POST", "/auth/register", {"email": email, "password": "secret123"}).status == 201
+    assert call("POST", "/auth/register", {"email": email, "password": PASSWORD}).status == 201
     code = verification_code(wait_for_mail(email, "[Agora] Email Verification"))
     wrong = "000000" if code != "000000" else "111111"
     res = call("POST", "/auth/verify", {"email": email, "verification_token": wrong})
@@ -104,11 +109,46 @@ def test_wrong_code_then_right_code():
 def test_bad_input_gets_the_contract_messages():
     res = call("POST", "/auth/register", raw=b'{"email":', headers={"Content-Type": "application/json"})
     assert (res.status, res.json()["message"]) == (400, "invalid JSON syntax")
-    res = call("POST", "/auth/register", {"email": 5, "password": "secret123"})
+    res = call("POST", "/auth/register", {"email": 5, "password": PASSWORD})
     assert (res.status, res.json()["message"]) == (400, "invalid value for email")
-    res = call("POST", "/auth/register", {"email": "a" * 1000 + "@b.io", "password": "secret123"})
+    res = call("POST", "/auth/register", {"email": "a" * 1000 + "@b.io", "password": PASSWORD})
     assert res.status == 400 and res.json()["errors"][0]["field"] == "email"
     res = call("POST", "/auth/register", {"email": unique_email(), "password": "p" * 129})
     assert res.json()["errors"] == [{"field": "password", "message": "password length or value 128 must be at most"}]
     assert oversized_body_status("/auth/register") == 413
     assert call("GET", "/mail/send").status == 404
+
+
+def test_common_and_local_part_passwords_are_refused_with_the_reason():
+    email = unique_email("rosalind")
+    res = call("POST", "/auth/register", {"email": email, "password": "Password123"})
+    assert res.status == 400, res.body
+    assert res.json()["errors"] == [{"field": "password", "message": "password is too common"}]
+    res = call("POST", "/auth/register", {"email": email, "password": email.split("@")[0].upper()})
+    assert res.status == 400, res.body
+    assert res.json()["errors"] == [
+        {"field": "password", "message": "password must not be the part of the email before @"}]
+    assert call("POST", "/auth/register", {"email": email, "password": PASSWORD}).status == 201
+
+
+def test_wrong_passwords_slow_down_then_lock_out_the_guessing_address():
+    """Every request here comes from one address (the gateway forwards the TCP peer's), so this is the
+    guesser's view: short, growing waits between failures, then a lock on this account for this address."""
+    email, _ = signed_up_user()
+    waits = []
+    failures = 0
+    while failures < 5:
+        res = call("POST", "/auth/login", {"email": email, "password": "not-" + PASSWORD})
+        if res.status == 429:
+            wait = int(res.headers["Retry-After"])
+            assert 1 <= wait <= 8, wait
+            waits.append(wait)
+            time.sleep(wait)
+            continue
+        assert (res.status, res.json()["message"]) == (400, "email or password is incorrect")
+        failures += 1
+    assert sorted(set(waits)) == [1, 2], waits  # after the 3rd and 4th failures; the 5th locks
+    # Locked now, even with the right password, until the window ends.
+    res = call("POST", "/auth/login", {"email": email, "password": PASSWORD})
+    assert (res.status, res.json()["message"]) == (429, "too many requests")
+    assert int(res.headers["Retry-After"]) > 60

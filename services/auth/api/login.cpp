@@ -41,33 +41,49 @@ Result<LoginCommand> decode_login(const http::Request& req) {
     return cmd;
 }
 
-Task<Result<void>> Login::check_throttle(redis::Client& redis, const std::string& email_key,
-                                         const std::string& address_key) {
+Task<Result<void>> Login::check_throttle(redis::Client& redis, const ThrottleKeys& keys) {
     const auto& limits = context_.config.login_throttle;
-    auto email_count = co_await redis.get(email_key);
-    if (!email_count) co_return fail(Error::retry_later(ErrorKind::kUnavailable, kUnavailableRetry));
-    auto address_count = co_await redis.get(address_key);
-    if (!address_count) co_return fail(Error::retry_later(ErrorKind::kUnavailable, kUnavailableRetry));
-    WindowCount by_email{count_of(*email_count), std::nullopt};
-    WindowCount by_address{count_of(*address_count), std::nullopt};
-    if (decide_login(by_email, by_address, limits).allowed) co_return Result<void>{};
+    LoginCounts counts;
+    auto email_address = co_await redis.get(keys.email_address);
+    if (!email_address) co_return fail(Error::retry_later(ErrorKind::kUnavailable, kUnavailableRetry));
+    auto address = co_await redis.get(keys.address);
+    if (!address) co_return fail(Error::retry_later(ErrorKind::kUnavailable, kUnavailableRetry));
+    counts.email_address.failures = count_of(*email_address);
+    counts.address.failures = count_of(*address);
+    if (counts.email_address.failures > 0) {  // only an address that has failed can be delayed
+        auto delay = co_await redis.pttl(keys.delay);
+        if (!delay) co_return fail(Error::retry_later(ErrorKind::kUnavailable, kUnavailableRetry));
+        counts.delay = *delay;
+    }
+    if (decide_login(counts, limits).allowed) co_return Result<void>{};
 
     // Refused: read how long the blocking windows still run, for Retry-After.
-    if (by_email.failures >= limits.per_email) {
-        if (auto left = co_await redis.pttl(email_key)) by_email.remaining = *left;
+    if (counts.email_address.failures >= limits.per_email_address) {
+        if (auto left = co_await redis.pttl(keys.email_address)) counts.email_address.remaining = *left;
     }
-    if (by_address.failures >= limits.per_address) {
-        if (auto left = co_await redis.pttl(address_key)) by_address.remaining = *left;
+    if (counts.address.failures >= limits.per_address) {
+        if (auto left = co_await redis.pttl(keys.address)) counts.address.remaining = *left;
     }
-    auto decision = decide_login(by_email, by_address, limits);
+    auto decision = decide_login(counts, limits);
     co_return fail(Error::retry_later(ErrorKind::kTooManyRequests, decision.retry_after));
 }
 
-Task<void> Login::record_failure(redis::Client& redis, const std::string& email_key, const std::string& address_key) {
-    auto window = std::chrono::duration_cast<std::chrono::milliseconds>(context_.config.login_throttle.window);
-    auto by_email = co_await redis.incr_with_expiry(email_key, window);
-    auto by_address = co_await redis.incr_with_expiry(address_key, window);
-    if (!by_email || !by_address) log::warn("login failure not counted", {{"reason", "redis unavailable"}});
+Task<void> Login::record_failure(redis::Client& redis, const ThrottleKeys& keys) {
+    const auto& limits = context_.config.login_throttle;
+    auto window = std::chrono::duration_cast<std::chrono::milliseconds>(limits.window);
+    auto by_email_address = co_await redis.incr_with_expiry(keys.email_address, window);
+    auto by_address = co_await redis.incr_with_expiry(keys.address, window);
+    auto by_email = co_await redis.incr_with_expiry(keys.email, window);
+    bool counted = by_email_address && by_address && by_email;
+    if (by_email) {
+        if (auto delay = delay_after_failure(*by_email, limits); delay.count() > 0) {
+            auto ms = std::to_string(delay.count());
+            std::initializer_list<std::string_view> args{"SET", keys.delay, "1", "PX", ms};
+            auto set = co_await redis.command(args);
+            if (!set) counted = false;
+        }
+    }
+    if (!counted) log::warn("login failure not counted", {{"reason", "redis unavailable"}});
 }
 
 Task<Result<std::optional<User>>> Login::find_user(LoopBackends& local, const std::string& email) {
@@ -80,9 +96,9 @@ Task<Result<std::optional<User>>> Login::find_user(LoopBackends& local, const st
 
 Task<Result<std::string>> Login::run(const LoginCommand& cmd, const std::string& address) {
     auto& local = context_.local();
-    auto email_key = email_throttle_key(cmd.email);
-    auto address_key = address_throttle_key(address);
-    auto allowed = co_await check_throttle(*local.redis, email_key, address_key);
+    ThrottleKeys keys{email_address_throttle_key(cmd.email, address), address_throttle_key(address),
+                      email_throttle_key(cmd.email), delay_key(cmd.email, address)};
+    auto allowed = co_await check_throttle(*local.redis, keys);
     if (!allowed) co_return fail(allowed.error());
 
     auto found = co_await find_user(local, cmd.email);
@@ -91,12 +107,15 @@ Task<Result<std::string>> Login::run(const LoginCommand& cmd, const std::string&
     auto matched = co_await context_.hasher.verify(user ? user->password_hash : context_.dummy_hash, cmd.password);
     if (!matched) co_return fail(matched.error());
     if (!user || !*matched) {
-        co_await record_failure(*local.redis, email_key, address_key);
+        co_await record_failure(*local.redis, keys);
         co_return fail(ErrorKind::kBadRequest, std::string(kIncorrect));
     }
     if (!user->is_verified) co_return fail(ErrorKind::kUnauthorized, "user not verified");
 
-    co_await local.redis->del(email_key);  // a success ends the email's run of failures
+    // A success ends this address's run of failures on the email; the address's count across emails
+    // stays, or a guesser could clear it by logging in to an account of their own.
+    co_await local.redis->del(keys.email_address);
+    co_await local.redis->del(keys.delay);
     if (context_.hasher.needs_rehash(user->password_hash)) {
         // The password is at hand only now: bring its hash to the current parameters.
         auto rehashed = co_await context_.hasher.hash(cmd.password);

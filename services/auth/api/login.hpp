@@ -1,6 +1,6 @@
 #pragma once
-// POST /login {email, password} -> 200 {access_token} (CONTRACT 3), throttled per email and per client
-// address on failed attempts.
+// POST /login {email, password} -> 200 {access_token} (CONTRACT 3), throttled on failed attempts per
+// email and client address, per client address, and slowed down per email (docs/adr/0011).
 #include <string>
 
 #include "api/context.hpp"
@@ -22,9 +22,15 @@ public:
 
 private:
     Task<Result<std::string>> run(const LoginCommand& cmd, const std::string& address);
-    Task<Result<void>> check_throttle(redis::Client& redis, const std::string& email_key,
-                                      const std::string& address_key);
-    Task<void> record_failure(redis::Client& redis, const std::string& email_key, const std::string& address_key);
+    // The Redis keys of one attempt (domain/login_throttle.hpp).
+    struct ThrottleKeys {
+        std::string email_address;
+        std::string address;
+        std::string email;
+        std::string delay;
+    };
+    Task<Result<void>> check_throttle(redis::Client& redis, const ThrottleKeys& keys);
+    Task<void> record_failure(redis::Client& redis, const ThrottleKeys& keys);
     Task<Result<std::optional<User>>> find_user(LoopBackends& local, const std::string& email);
     Context& context_;
 };

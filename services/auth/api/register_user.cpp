@@ -4,12 +4,24 @@
 
 #include "core/log.hpp"
 #include "domain/email.hpp"
+#include "domain/password_policy.hpp"
 #include "events/notifications.hpp"
 #include "http/envelope.hpp"
 #include "http/json_body.hpp"
 #include "http/validation.hpp"
 
 namespace agora::auth_service {
+
+Result<void> validate_credentials(const std::string& email, const std::string& password) {
+    http::Validator v;
+    v.required("email", !email.empty()).email("email", email);
+    v.required("password", !password.empty())
+        .min_length("password", password, 8)
+        .max_length("password", password, 128)
+        .check("password", !is_common_password(password), "password is too common")
+        .check("password", !is_email_local_part(password, email), "password must not be the part of the email before @");
+    return v.result();
+}
 
 Result<RegisterCommand> decode_register(const http::Request& req) {
     auto body = AGORA_TRY(http::json_object(req));
@@ -18,12 +30,7 @@ Result<RegisterCommand> decode_register(const http::Request& req) {
     auto password = fields.text("password");
     if (!fields.ok()) return std::unexpected(fields.error());
     RegisterCommand cmd{normalize_email(email.value_or("")), password.value_or("")};
-    http::Validator v;
-    v.required("email", !cmd.email.empty()).email("email", cmd.email);
-    v.required("password", !cmd.password.empty())
-        .min_length("password", cmd.password, 8)
-        .max_length("password", cmd.password, 128);
-    if (auto done = v.result(); !done) return std::unexpected(done.error());
+    if (auto valid = validate_credentials(cmd.email, cmd.password); !valid) return std::unexpected(valid.error());
     return cmd;
 }
 

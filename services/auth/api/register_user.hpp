@@ -15,6 +15,10 @@ struct RegisterCommand {
 // Decoding and validation alone (no I/O), exposed for tests.
 Result<RegisterCommand> decode_register(const http::Request& req);
 
+// The rules a new account's email (normalised) and password meet, as a validation error naming each
+// failing field; `agora-auth create-admin` applies them too.
+Result<void> validate_credentials(const std::string& email, const std::string& password);
+
 class RegisterUser {
 public:
     explicit RegisterUser(Context& context) : context_(context) {}

@@ -5,10 +5,15 @@
 namespace agora::auth_service {
 namespace {
 
+using std::chrono::milliseconds;
+
+std::chrono::seconds whole_seconds(milliseconds left) {
+    return std::chrono::seconds(std::max<std::int64_t>(1, (left.count() + 999) / 1000));
+}
+
 std::chrono::seconds seconds_left(const WindowCount& count, const ThrottleLimits& limits) {
     if (!count.remaining) return limits.window;  // no expiry seen: assume a whole window
-    auto ms = count.remaining->count();
-    return std::chrono::seconds(std::max<std::int64_t>(1, (ms + 999) / 1000));
+    return whole_seconds(*count.remaining);
 }
 
 std::string_view trim(std::string_view s) {
@@ -26,23 +31,41 @@ bool is_address_text(std::string_view s) {
 
 }  // namespace
 
-ThrottleDecision decide_login(const WindowCount& email, const WindowCount& address, const ThrottleLimits& limits) {
+ThrottleDecision decide_login(const LoginCounts& counts, const ThrottleLimits& limits) {
     ThrottleDecision decision;
-    if (email.failures >= limits.per_email) {
+    auto refuse = [&](std::chrono::seconds wait) {
         decision.allowed = false;
-        decision.retry_after = std::max(decision.retry_after, seconds_left(email, limits));
+        decision.retry_after = std::max(decision.retry_after, wait);
+    };
+    if (counts.email_address.failures >= limits.per_email_address) {
+        refuse(seconds_left(counts.email_address, limits));
     }
-    if (address.failures >= limits.per_address) {
-        decision.allowed = false;
-        decision.retry_after = std::max(decision.retry_after, seconds_left(address, limits));
-    }
+    if (counts.address.failures >= limits.per_address) refuse(seconds_left(counts.address, limits));
+    if (counts.delay && counts.delay->count() > 0) refuse(whole_seconds(*counts.delay));
     return decision;
+}
+
+milliseconds delay_after_failure(std::int64_t failures, const ThrottleLimits& limits) {
+    if (failures < limits.delay_after) return milliseconds(0);
+    milliseconds cap = limits.max_delay;
+    milliseconds delay(1000);
+    for (auto n = limits.delay_after; n < failures && delay < cap; ++n) delay *= 2;
+    return std::min(delay, cap);
+}
+
+// An email has no ':' (the login route validates it first), so the two parts cannot run together.
+std::string email_address_throttle_key(std::string_view email, std::string_view address) {
+    return "login-failures:email:" + std::string(email) + ":from:" + std::string(address);
+}
+
+std::string address_throttle_key(std::string_view address) {
+    return "login-failures:address:" + std::string(address);
 }
 
 std::string email_throttle_key(std::string_view email) { return "login-failures:email:" + std::string(email); }
 
-std::string address_throttle_key(std::string_view address) {
-    return "login-failures:address:" + std::string(address);
+std::string delay_key(std::string_view email, std::string_view address) {
+    return "login-delay:email:" + std::string(email) + ":from:" + std::string(address);
 }
 
 std::string client_address(std::string_view forwarded_for, std::string_view peer) {

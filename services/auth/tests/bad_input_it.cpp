@@ -18,23 +18,25 @@ std::string field_error(const std::string& field, const std::string& message) {
 }
 
 std::vector<Case> common_cases(const std::string& path, const std::string& second_field) {
+    // Valid for every route's second field, so that only the email is wrong.
+    const std::string second = "harbor-lamp-17";
     std::string long_email = std::string(990, 'a') + "@agora.test";
     return {
         {path + " malformed", R"({"email": "a@b.io",)", 400, R"({"message":"invalid JSON syntax"})"},
         {path + " not an object", R"(["a@b.io"])", 400, R"({"message":"invalid JSON syntax"})"},
         {path + " empty body", "", 400, R"({"message":"missing body request"})"},
         {path + " blank body", "   ", 400, R"({"message":"missing body request"})"},
-        {path + " invalid utf-8", "{\"email\":\"a\xff\xfe@b.io\",\"" + second_field + "\":\"12345678\"}", 400,
+        {path + " invalid utf-8", "{\"email\":\"a\xff\xfe@b.io\",\"" + second_field + "\":\"" + second + "\"}", 400,
          R"({"message":"invalid JSON syntax"})"},
-        {path + " email of the wrong type", R"({"email":5,")" + second_field + R"(":"12345678"})", 400,
+        {path + " email of the wrong type", R"({"email":5,")" + second_field + R"(":")" + second + R"("})", 400,
          R"({"message":"invalid value for email"})"},
-        {path + " missing email", R"({")" + second_field + R"(":"12345678"})", 400,
+        {path + " missing email", R"({")" + second_field + R"(":")" + second + R"("})", 400,
          field_error("email", "email is required")},
-        {path + " blank email", R"({"email":"   ",")" + second_field + R"(":"12345678"})", 400,
+        {path + " blank email", R"({"email":"   ",")" + second_field + R"(":")" + second + R"("})", 400,
          field_error("email", "email is required")},
-        {path + " not an email", R"({"email":"not-an-email",")" + second_field + R"(":"12345678"})", 400,
+        {path + " not an email", R"({"email":"not-an-email",")" + second_field + R"(":")" + second + R"("})", 400,
          field_error("email", "email has invalid email format")},
-        {path + " 1000-character email", R"({"email":")" + long_email + R"(",")" + second_field + R"(":"12345678"})",
+        {path + " 1000-character email", R"({"email":")" + long_email + R"(",")" + second_field + R"(":")" + second + R"("})",
          400, field_error("email", "email has invalid email format")},
     };
 }
@@ -58,6 +60,12 @@ TEST_F(AuthIt, BadInputIsRefusedWithoutWritingAnything) {
         field_error("password", "password length or value must be at least 8"));
     add("/register", "129-character password", with_email(R"(,"password":")" + std::string(129, 'p') + "\""),
         field_error("password", "password length or value 128 must be at most"));
+    add("/register", "common password", with_email(R"(,"password":"Password123")"),
+        field_error("password", "password is too common"));
+    std::string local_part = ok_email.substr(0, ok_email.find('@'));
+    for (auto& c : local_part) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    add("/register", "the email's local part as password", with_email(R"(,"password":")" + local_part + "\""),
+        field_error("password", "password must not be the part of the email before @"));
     add("/register", "both missing", "{}",
         R"({"message":"input validation error","errors":[{"field":"email","message":"email is required"},)"
         R"({"field":"password","message":"password is required"}]})");

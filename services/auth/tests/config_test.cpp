@@ -26,9 +26,11 @@ TEST(LoadConfig, LocalDefaults) {
     EXPECT_EQ(c->verification.code_ttl, 600s);
     EXPECT_EQ(c->verification.max_attempts, 5);
     EXPECT_EQ(c->resend_cooldown, 60s);
-    EXPECT_EQ(c->login_throttle.per_email, 5);
+    EXPECT_EQ(c->login_throttle.per_email_address, 5);
     EXPECT_EQ(c->login_throttle.per_address, 50);
     EXPECT_EQ(c->login_throttle.window, 900s);
+    EXPECT_EQ(c->login_throttle.delay_after, 3);
+    EXPECT_EQ(c->login_throttle.max_delay, 8s);
     EXPECT_TRUE(c->bootstrap_admin_email.empty());
 }
 
@@ -38,7 +40,9 @@ TEST(LoadConfig, ReadsTheEnvironment) {
                        {"AUTH_DATABASE_REPLICA_URL", "postgresql://u:p@replica:5433/a"},
                        {"AUTH_REDIS_URL", "redis://cache:6380/2"},
                        {"AUTH_RESEND_COOLDOWN_S", "5"},
-                       {"AUTH_LOGIN_MAX_FAILURES_PER_EMAIL", "7"},
+                       {"AUTH_LOGIN_MAX_FAILURES_PER_EMAIL_AND_ADDRESS", "7"},
+                       {"AUTH_LOGIN_DELAY_AFTER_FAILURES", "10"},
+                       {"AUTH_LOGIN_MAX_DELAY_S", "4"},
                        {"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"},
                        {"AUTH_BOOTSTRAP_ADMIN_PASSWORD", "admin-password"}});
     auto c = load_config(env);
@@ -48,7 +52,9 @@ TEST(LoadConfig, ReadsTheEnvironment) {
     EXPECT_EQ(c->redis.host, "cache");
     EXPECT_EQ(c->redis.db, 2);
     EXPECT_EQ(c->resend_cooldown, 5s);
-    EXPECT_EQ(c->login_throttle.per_email, 7);
+    EXPECT_EQ(c->login_throttle.per_email_address, 7);
+    EXPECT_EQ(c->login_throttle.delay_after, 10);
+    EXPECT_EQ(c->login_throttle.max_delay, 4s);
     EXPECT_EQ(c->bootstrap_admin_password, "admin-password");
     // Secrets are masked in the start-up summary.
     for (const auto& [name, shown] : env.summary()) {
