@@ -260,9 +260,11 @@ prepare_data() {
         -d "$product" "$GATEWAY_URL/products")" || die "cannot create the bench's product through the gateway"
     PRODUCT_ID="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])' <<<"$res")"
     # A catalogue of some hundreds of products for the list pages (created in the table directly: the
-    # pages read only the table, not the events a change through the service also records).
+    # pages read only the table, not the events a change through the service also records). About a
+    # kilobyte of description each, as shops write them: a page of 25 is some 30 KiB.
     bench_sql agora_product "INSERT INTO products (name, description, price, quantity)
-        SELECT 'bench product ' || n, 'one of the catalogue''s products listed by the product-list scenario, number ' || n,
+        SELECT 'bench product ' || n, 'Product number ' || n || ' of the catalogue the product-list scenario pages. '
+            || repeat('Its description runs to about a kilobyte, as a shop''s often does. ', 15),
             (n % 500) + 0.99, 1000 FROM generate_series(1, $BENCH_CATALOGUE) AS n" >/dev/null ||
         die "cannot create the bench's catalogue"
     # pgbench's tables beside the product's, in the same database, one branch per client (fewer would
