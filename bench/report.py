@@ -62,6 +62,7 @@ class Scenario:
         self.id, self.title = sid, title
         self.targets = {}  # name -> Target, in manifest order
         self.rate = None
+        self.connections = None  # wrk's connections and pgbench's clients when the scenario sets its own
         self.memory = {}  # process -> (hwm_kb, rss_kb), the highest peak read during the scenario
         self.target_memory = {}  # (target, process) -> hwm_kb, read while the processes served that target only
         self.spans = {}  # (target, service) -> [exported, dropped], summed over the service's runs
@@ -144,6 +145,8 @@ def read_results(results):
             scenarios[rest[0]].targets[rest[1]] = Target(rest[1], rest[2], rest[3])
         elif kind == "rate":
             scenarios[rest[0]].rate = int(rest[1])
+        elif kind == "connections":
+            scenarios[rest[0]].connections = int(rest[1])
         elif kind == "memory":
             hwm, rss = int(rest[2]), int(rest[3])
             run_peak[rest[1]] = max(hwm, run_peak.get(rest[1], 0))
@@ -254,6 +257,8 @@ def scenario_section(s, config):
     lines = [f"### `{s.id}`: {s.title}", ""]
     if s.delays:
         return lines + delays_section(s)
+    if s.connections is not None and str(s.connections) != config.get("connections"):
+        lines += [f"wrk with {s.connections} connections here (pgbench: as many clients).", ""]
     lines.append(
         f"| target | process | req/s (median of {rounds}) | req/s range | p50 | p99 | "
         "errors | peak RSS of the process |"
@@ -509,11 +514,12 @@ limits off (one generator on one address is what they exist to stop) and its rou
 change: `GET /products/{id}` needs a valid token, so that the product scenario pays for the check.
 The payment deadline and reminders keep their defaults (hours), so no timer fires during a run.
 Prometheus, the exporters, VictoriaLogs and Jaeger are left out, so the services send no traces or
-logs, until `telemetry-cost` adds Jaeger. HAProxy runs beside it with the gateway's `/auth/*` and `/products/*` routes and no token check
-(keep-alive both sides, `maxconn 4000`). `pgbench -i` adds its tables to the product database at a
-scale of one branch per client. The customer is the seeded admin (any valid token may order); the
-product is created with two billion in stock. Everything is stopped at the end, on failure or
-Ctrl-C too. The exit status is non-zero when a target fails.
+logs, until `telemetry-cost` adds Jaeger. HAProxy runs beside it with the gateway's `/auth/*`,
+`/products` and `/products/*` routes and no token check (keep-alive both sides, `maxconn 4000`).
+`pgbench -i` adds its tables to the product database at a scale of one branch per client; the
+catalogue gets `BENCH_CATALOGUE` (300) products for the list pages. The customer is the seeded admin
+(any valid token may order); the product is created with two billion in stock. Everything is
+stopped at the end, on failure or Ctrl-C too. The exit status is non-zero when a target fails.
 
 Other knobs: `BENCH_CONNECTIONS` (16, also pgbench's clients), `BENCH_RATE_SHARE` (0.25),
 `BENCH_LATENCY_CONNECTIONS` (64), `BENCH_THREADS` (1), `BENCH_WARMUP` (2 s), `BENCH_STOCK_RATE`
@@ -524,7 +530,8 @@ and raw outputs, `BENCH_OUT` writes the report elsewhere.
 
 - **req/s**: closed-loop throughput from `wrk` (1 thread, a few keep-alive connections), the
   median of the rounds; for pgbench, its transactions per second (`-M prepared`, `-S` for
-  select-only, TPC-B otherwise) with as many clients as wrk has connections. Rounds take the
+  select-only, `bench/product_list.sql` for the product service's page and count of
+  `product-list`, TPC-B otherwise) with as many clients as wrk has connections. Rounds take the
   targets in turn, so a slow spell on the machine hits all of them. Load generator and servers
   share the same 2 cores, so this is what the whole machine delivers, not what a server would on
   its own.

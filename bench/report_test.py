@@ -200,6 +200,14 @@ class IssueGoalsTest(unittest.TestCase):
         self.assertIn("Overall: PASS (4 goals of scenarios left out not run).", text)
         self.assertNotIn("### `auth-health`", text)
 
+    def test_a_scenario_with_its_own_connections_says_so(self):
+        rc, text = self.run_report(extra=["config\tconnections\t16", "connections\tget\t64",
+                                          "connections\tstock\t16"])
+        self.assertEqual(rc, 0, text)
+        section = text.split("### `get`", 1)[1].split("###", 1)[0]
+        self.assertIn("wrk with 64 connections here (pgbench: as many clients).", section)
+        self.assertEqual(text.count("connections here"), 1, text)
+
     def test_unconfirmed_holds_fail(self):
         rc, text = self.run_report(unconfirmed=2)
         self.assertEqual(rc, 1)

@@ -10,10 +10,11 @@
 # BENCH_THREADS (event-loop threads of every service and HAProxy, 1), BENCH_TELEMETRY_ROUNDS (rounds of
 # the telemetry-cost scenario, 7: its effect is smaller than the order path's drift), BENCH_SWITCH_WARMUP
 # (s of orders after each of its restarts, 10), BENCH_STOCK_RATE (orders/s of the
-# order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_ONLY (scenario ids to run, all when
-# empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
-# directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names, for
-# a tree exported without its history; default: the checkout's HEAD).
+# order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_CATALOGUE (products created for the
+# list pages, 300), BENCH_ONLY (scenario ids to run, all when empty), BENCH_SKIP_BUILD=1 (use the
+# binaries already built), BENCH_KEEP=1 (keep the temporary directory), BENCH_OUT (the report,
+# docs/benchmarks.md), BENCH_COMMIT (the commit the report names, for a tree exported without its
+# history; default: the checkout's HEAD).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +35,7 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 : "${BENCH_SWITCH_WARMUP:=10}"
 : "${BENCH_STOCK_RATE:=100}"
 : "${BENCH_STOCK_DURATION:=20}"
+: "${BENCH_CATALOGUE:=300}"
 : "${BENCH_ONLY:=}"
 : "${BENCH_SKIP_BUILD:=}"
 : "${BENCH_KEEP:=}"
@@ -202,8 +204,8 @@ start_platform() {
 
 start_haproxy() {
     local config="$WORK/haproxy.cfg"
-    # The gateway's routes without its checks: /auth/* to auth with the prefix stripped, /products/* to
-    # product as it is; keep-alive on both sides.
+    # The gateway's routes without its checks: /auth/* to auth with the prefix stripped, /products and
+    # /products/* to product as they are; keep-alive on both sides.
     cat >"$config" <<EOF
 global
     maxconn 4000
@@ -221,7 +223,7 @@ defaults
 frontend bench
     bind 127.0.0.1:$HAPROXY_BENCH_PORT
     use_backend auth if { path_beg /auth/ }
-    use_backend product if { path_beg /products/ }
+    use_backend product if { path /products } || { path_beg /products/ }
 
 backend auth
     http-request replace-path /auth(/.*) \1
@@ -257,6 +259,14 @@ prepare_data() {
     res="$(curl -fsS -m 10 -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
         -d "$product" "$GATEWAY_URL/products")" || die "cannot create the bench's product through the gateway"
     PRODUCT_ID="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])' <<<"$res")"
+    # A catalogue of some hundreds of products for the list pages (created in the table directly: the
+    # pages read only the table, not the events a change through the service also records). About a
+    # kilobyte of description each, as shops write them: a page of 25 is some 30 KiB.
+    bench_sql agora_product "INSERT INTO products (name, description, price, quantity)
+        SELECT 'bench product ' || n, 'Product number ' || n || ' of the catalogue the product-list scenario pages. '
+            || repeat('Its description runs to about a kilobyte, as a shop''s often does. ', 15),
+            (n % 500) + 0.99, 1000 FROM generate_series(1, $BENCH_CATALOGUE) AS n" >/dev/null ||
+        die "cannot create the bench's catalogue"
     # pgbench's tables beside the product's, in the same database, one branch per client (fewer would
     # make TPC-B wait on locks rather than measure the server).
     step "Initialising pgbench in agora_product (scale $BENCH_CONNECTIONS)"
@@ -304,22 +314,29 @@ round_order() {
 }
 
 # pgbench_run <mode> <seconds> : pgbench on the product database, prepared statements, as many
-# clients as wrk has connections, one thread as wrk has. mode: select (-S) or tpcb.
+# clients as wrk has connections, one thread as wrk has. mode: select (-S), tpcb, or list (the product
+# service's list statements, bench/product_list.sql).
 pgbench_run() {
-    local mode=() 
-    [[ "$1" == select ]] && mode=(-S)
-    PGPASSWORD="$DB_PASSWORD" timeout $(($2 + 30)) pgbench -n -M prepared "${mode[@]}" -c "$BENCH_CONNECTIONS" -j 1 \
+    local mode=()
+    case "$1" in
+        select) mode=(-S) ;;
+        tpcb) ;;
+        list) mode=(-f "$BENCH_DIR/product_list.sql") ;;
+        *) die "pgbench_run: no mode $1" ;;
+    esac
+    PGPASSWORD="$DB_PASSWORD" timeout $(($2 + 30)) pgbench -n -M prepared "${mode[@]}" -c "$S_CONNECTIONS" -j 1 \
         -T "$2" -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$DB_ROLE" agora_product
 }
 
 # Options of the scenario being measured (set by scenario from its arguments).
 S_HEADERS=()
 S_ORDERS=""
+S_CONNECTIONS="$BENCH_CONNECTIONS"
 
 # throughput_run <url> <seconds> <out> <prefix> : one closed-loop measure of a target.
 throughput_run() {
     local url="$1" seconds="$2" out="$3" prefix="$4" args=() h
-    args=(-t1 -c"$BENCH_CONNECTIONS" -d"${seconds}s" --timeout 5s)
+    args=(-t1 -c"$S_CONNECTIONS" -d"${seconds}s" --timeout 5s)
     if [[ "$url" == pgbench:* ]]; then
         pgbench_run "${url#pgbench:}" "$seconds" >"$out" 2>&1
         return
@@ -363,9 +380,10 @@ wanted() { [[ -z "$BENCH_ONLY" || " $BENCH_ONLY " == *" $1 "* ]]; }
 # scenario <id> <title> [options] <target> <process> <url> [<target> <process> <url> ...]
 # The first target is the one under test; the others are references measured the same way, in the
 # same rounds. Each round measures every target once, in turn, so drift on the machine hits all alike;
-# the report compares targets round by round. A url pgbench:select or pgbench:tpcb is pgbench on the
-# product database (throughput only). Options:
+# the report compares targets round by round. A url pgbench:select, pgbench:tpcb or pgbench:list is
+# pgbench on the product database (throughput only). Options:
 #   --header <header>        sent with every HTTP request
+#   --connections <n>        wrk's connections and pgbench's clients (default BENCH_CONNECTIONS)
 #   --orders <product id>    POST /orders for one item of the product, a new request_id each time
 #   --rate-of <target> <share>  the open-loop rate is that share of the target's median throughput
 #                            (default: BENCH_RATE_SHARE of the slowest HTTP target's)
@@ -378,9 +396,11 @@ scenario() {
     wanted "$id" || return 0
     S_HEADERS=()
     S_ORDERS=""
+    S_CONNECTIONS="$BENCH_CONNECTIONS"
     while [[ "${1:-}" == --* ]]; do
         case "$1" in
             --header) S_HEADERS+=("$2"); shift 2 ;;
+            --connections) S_CONNECTIONS="$2"; shift 2 ;;
             --orders) S_ORDERS="$2"; shift 2 ;;
             --rate-of) rate_of="$2"; share="$3"; shift 3 ;;
             --before) before="$2"; shift 2 ;;
@@ -398,6 +418,7 @@ scenario() {
     dir="$RESULTS/$id"
     mkdir -p "$dir"
     manifest scenario "$id" "$title"
+    manifest connections "$id" "$S_CONNECTIONS"
     for i in "${!names[@]}"; do
         manifest target "$id" "${names[$i]}" "${procs[$i]}" "${urls[$i]}"
     done

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -298,8 +299,9 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
         // HEAD: the status and headers a GET would get, Content-Length included, and never a body.
         if (req.method() == Verb::head) res.body().clear();
         deadline.expires_after(config.read_timeout);
-        auto bytes = wire_bytes(res);
-        auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(bytes), kTuple);
+        const std::string wire = wire_head(res);
+        std::array<asio::const_buffer, 2> bytes{asio::buffer(wire), asio::buffer(wire_tail(res))};
+        auto [wec, wn] = co_await asio::async_write(socket, bytes, kTuple);
         if (wec || !keep_alive) break;
     }
     boost::system::error_code ignored;

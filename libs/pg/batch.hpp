@@ -1,5 +1,6 @@
 #pragma once
-// Statements of one transaction sent in one round trip (Transaction::run, Transaction::commit). A
+// Statements sent in one round trip: of one transaction (Transaction::run, Transaction::commit) or on
+// their own (Pool::run, where they share one implicit transaction, so reads see one snapshot). A
 // statement whose parameters depend on an earlier one's rows cannot be in the same batch; the server
 // skips the rest of a batch after a failure.
 //
@@ -25,6 +26,7 @@ public:
 
 private:
     friend class Transaction;
+    friend class Pool;
     std::vector<Statement> statements_;
 };
 

@@ -268,6 +268,15 @@ Task<Outcome<Rows>> Pool::run(Query query, Params params) {
     co_return rows;
 }
 
+Task<Outcome<std::vector<Rows>>> Pool::run(Batch batch) {
+    auto span = batch_span(batch.statements_);
+    auto lease = co_await acquire();
+    if (!lease) co_return failed(std::move(lease.error()));
+    auto rows = co_await (*lease)->execute_all(batch.statements_);
+    end_statement(span, rows);
+    co_return rows;
+}
+
 Task<Outcome<Transaction>> Pool::begin() {
     auto lease = co_await acquire();
     if (!lease) co_return failed(std::move(lease.error()));

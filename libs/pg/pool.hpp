@@ -108,6 +108,9 @@ public:
     Task<Outcome<Rows>> query(Query query, const Args&... args) {
         return run(query, make_params(args...));
     }
+    // The batch's statements in one round trip on one connection, as one implicit transaction (reads
+    // see one snapshot); their rows, in order. No result is held while waiting for a connection again.
+    Task<Outcome<std::vector<Rows>>> run(Batch batch);
     Task<Outcome<Transaction>> begin();
     // A connection for the caller alone, within the acquire timeout.
     Task<Outcome<Lease>> acquire();

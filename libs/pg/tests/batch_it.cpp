@@ -79,6 +79,33 @@ TEST_F(BatchIt, ABatchAnswersEachStatementInOrderAndSeesTheEarlierOnes) {
     EXPECT_EQ(count(pool), 3);
 }
 
+// Without a transaction (a page of a list and its count): one round trip on one connection, one
+// snapshot, and the connection idle again afterwards, also after a failure.
+TEST_F(BatchIt, APoolBatchRunsOnOneConnectionAsOneImplicitTransaction) {
+    PoolConfig two = config();
+    two.size = 2;
+    Pool pool(io_, two);
+    ASSERT_TRUE(run(pool.query(kInsert, 1, "a")));
+    Batch batch;
+    batch.add(kBackendPid).add(kNow).add(kPause).add(kNow).add(kBackendPid).add(kNotes, 9);
+    auto rows = run(pool.run(std::move(batch)));
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), 6u);
+    EXPECT_EQ((*rows)[0].front().get<std::int64_t>(0), (*rows)[4].front().get<std::int64_t>(0));
+    EXPECT_EQ((*rows)[1].front().get<std::string>(0), (*rows)[3].front().get<std::string>(0));
+    EXPECT_EQ((*rows)[5].front().get<std::string>(0), "a");
+    EXPECT_EQ(pool.open_connections(), 1);
+    EXPECT_EQ(pool.idle_connections(), 1);
+
+    Batch broken;
+    broken.add(kInsert, 2, "b").add(kBroken);
+    auto refused = run(pool.run(std::move(broken)));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().sqlstate, "42601") << refused.error().message;
+    EXPECT_EQ(count(pool), 1);  // nothing of the failed batch stays
+    EXPECT_EQ(pool.idle_connections(), 1);
+}
+
 TEST_F(BatchIt, CommitWithABatchStoresAllOrNothing) {
     Pool pool(io_, config());
     auto stored = run([&]() -> Task<Outcome<std::vector<Rows>>> {

@@ -70,25 +70,26 @@ Product product_of(const pg::Row& row) {
 }
 
 Task<Result<ProductPage>> ProductStore::list(const SearchFilter& filter, const http::PageRequest& page) {
-    pg::Outcome<pg::Rows> rows, count;
+    // The page and its count in one round trip on one connection: a page's rows are never held while
+    // its request waits for a connection again (64 clients of large pages held 64 results at once).
+    pg::Batch batch;
     if (filter.name && filter.description) {
-        rows = co_await replica_.query(kListByBoth, page.limit, page.offset(), *filter.name, *filter.description);
-        count = co_await replica_.query(kCountByBoth, *filter.name, *filter.description);
+        batch.add(kListByBoth, page.limit, page.offset(), *filter.name, *filter.description)
+            .add(kCountByBoth, *filter.name, *filter.description);
     } else if (filter.name) {
-        rows = co_await replica_.query(kListByName, page.limit, page.offset(), *filter.name);
-        count = co_await replica_.query(kCountByName, *filter.name);
+        batch.add(kListByName, page.limit, page.offset(), *filter.name).add(kCountByName, *filter.name);
     } else if (filter.description) {
-        rows = co_await replica_.query(kListByDescription, page.limit, page.offset(), *filter.description);
-        count = co_await replica_.query(kCountByDescription, *filter.description);
+        batch.add(kListByDescription, page.limit, page.offset(), *filter.description)
+            .add(kCountByDescription, *filter.description);
     } else {
-        rows = co_await replica_.query(kList, page.limit, page.offset());
-        count = co_await replica_.query(kCount);
+        batch.add(kList, page.limit, page.offset()).add(kCount);
     }
+    auto rows = co_await replica_.run(std::move(batch));
     if (!rows) co_return fail(db_error(rows.error()));
-    if (!count) co_return fail(db_error(count.error()));
     ProductPage out;
-    for (auto row : *rows) out.items.push_back(product_of(row));
-    out.total = count->front().get<std::int64_t>(0);
+    out.items.reserve((*rows)[0].size());
+    for (auto row : (*rows)[0]) out.items.push_back(product_of(row));
+    out.total = (*rows)[1].front().get<std::int64_t>(0);
     co_return out;
 }
 
