@@ -166,6 +166,15 @@ service_port() {
     echo "${!var}"
 }
 
+# service_metrics_url <svc> : where Prometheus reads the service's metrics. A service's port is internal
+# (bound to 127.0.0.1), so its metrics stay on it; the gateway's port is public, so its metrics have a
+# port of their own.
+service_metrics_url() {
+    local port
+    if [[ "$1" == gateway ]]; then port="$GATEWAY_METRICS_PORT"; else port="$(service_port "$1")"; fi
+    echo "http://127.0.0.1:$port/metrics"
+}
+
 # infra_address <program> : where a person reaches it, for messages.
 infra_address() {
     case "$1" in
@@ -202,6 +211,8 @@ ready_jaeger() {
 }
 ready_prometheus() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"; }
 ready_service() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$(service_port "$1")/health"; }
+# The gateway serves on two ports: the public one and its metrics port.
+ready_gateway() { ready_service gateway && curl -fs -o /dev/null -m 2 "$(service_metrics_url gateway)"; }
 
 is_ready() {
     if declare -F "ready_$1" >/dev/null; then "ready_$1"; else ready_service "$1"; fi

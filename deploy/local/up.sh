@@ -299,6 +299,7 @@ print_summary() {
         "$POSTGRES_PORT" "${AGORA_DATABASES[*]}"
     printf '    %-12s redis://127.0.0.1:%s/0\n' "Redis" "$REDIS_PORT"
     printf '    %-12s KAFKA_BROKERS=127.0.0.1:%s  (topics: %s)\n' "Kafka" "$KAFKA_PORT" "${KAFKA_TOPICS[*]}"
+    printf '    %-12s %s  (Prometheus scrapes it; not on the public port)\n' "metrics" "$(service_metrics_url gateway)"
     printf '    %-12s http://localhost:%s\n' "supervisor" "$SUPERVISOR_PORT"
     local name
     for name in prometheus jaeger victorialogs; do

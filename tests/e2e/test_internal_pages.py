@@ -1,0 +1,49 @@
+"""Pages for the platform, not for clients: the gateway's public port serves neither its own metrics nor a
+service's probes, metrics or internal routes; Prometheus reads the gateway's metrics on its metrics port
+(docs/operations.md)."""
+import json
+import os
+import time
+import urllib.request
+
+import pytest
+
+from agora_http import call
+
+METRICS_PORT = os.environ.get("GATEWAY_METRICS_PORT", "8005")
+PROMETHEUS = f"http://127.0.0.1:{os.environ.get('PROMETHEUS_PORT', '9090')}"
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/auth/metrics", "/auth/ready", "/auth/health", "/auth/metrics/"])
+def test_the_public_port_serves_no_internal_page(path):
+    res = call("GET", path)
+    assert res.status == 404, res.body
+    assert res.json() == {"message": "route not found"}
+
+
+def test_the_public_probes_and_routes_stay():
+    assert call("GET", "/health").status == 200
+    assert call("GET", "/ready").status == 200
+    assert call("GET", "/auth/.well-known/jwks.json").status == 200
+
+
+def test_the_gateways_metrics_are_on_its_metrics_port():
+    with urllib.request.urlopen(f"http://127.0.0.1:{METRICS_PORT}/metrics", timeout=10) as res:
+        assert res.status == 200
+        assert "agora_gateway_http_requests_total" in res.read().decode()
+
+
+@pytest.mark.skipif("prometheus" in os.environ.get("AGORA_LEAVE_OUT", "").split(),
+                    reason="the platform runs without Prometheus")
+def test_prometheus_scrapes_the_gateway():
+    until = time.monotonic() + 30  # a scrape every 10 s (deploy/local/etc/prometheus.yml)
+    while True:
+        with urllib.request.urlopen(f"{PROMETHEUS}/api/v1/targets?state=active", timeout=10) as res:
+            targets = json.loads(res.read())["data"]["activeTargets"]
+        gateway = [t for t in targets if t["labels"].get("job") == "gateway"]
+        assert len(gateway) == 1, gateway
+        assert gateway[0]["scrapeUrl"] == f"http://127.0.0.1:{METRICS_PORT}/metrics"
+        if gateway[0]["health"] == "up":
+            return
+        assert time.monotonic() < until, f"the gateway's target is {gateway[0]['health']}: {gateway[0]['lastError']}"
+        time.sleep(1)
