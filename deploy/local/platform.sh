@@ -22,7 +22,14 @@ AGORA_LOGS="$AGORA_HOME/logs"
 AGORA_RUN="$AGORA_HOME/run"
 AGORA_ETC="$AGORA_HOME/etc"
 AGORA_SECRETS="$AGORA_HOME/secrets"
+# Holds the programs' settings, passwords among them: mode 600, like the secrets.
 SUPERVISOR_CONF="$AGORA_HOME/supervisord.conf"
+# supervisorctl talks to supervisord over a Unix socket only its owner may open; the web page on
+# SUPERVISOR_PORT asks for this user and the password in SUPERVISOR_PASSWORD_FILE (made by up.sh), and
+# the rendered configuration holds only the password's SHA-1.
+SUPERVISOR_USER=agora
+SUPERVISOR_PASSWORD_FILE="$AGORA_SECRETS/supervisor-password"
+SUPERVISOR_PASSWORD_SHA1=""
 BUILD_DIR="${AGORA_BUILD_DIR:-$AGORA_ROOT/build/release}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 RABBITMQ_LIB="${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}"
@@ -91,7 +98,7 @@ RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGO
     BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
     ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S GATEWAY_RATE_LIMITS GATEWAY_ROUTES_FILE
     KAFKA_AGENT_JAR)
-RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT AGORA_TRACE_SAMPLE_RATIO)
+RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT AGORA_TRACE_SAMPLE_RATIO SUPERVISOR_USER SUPERVISOR_PASSWORD_SHA1)
 mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
 # ---- messages ----------------------------------------------------------------------------------
@@ -128,17 +135,20 @@ render() {
     printf '%s\n' "$out"
 }
 
-# write_if_changed <file> : stdin replaces <file> only when it differs, so an unchanged
+# write_if_changed <file> [mode] : stdin replaces <file> only when it differs, so an unchanged
 # configuration keeps its timestamp and nothing downstream sees a change. Returns 1 when unchanged.
+# The file gets `mode` (644 by default) either way; it is written to a temporary file of mode 600 and
+# renamed, so a file meant for its owner only is never readable by others, not even while written.
 write_if_changed() {
-    local file="$1" tmp
+    local file="$1" mode="${2:-644}" tmp
     tmp="$(mktemp "$file.XXXXXX")"
     cat >"$tmp"
     if [[ -f "$file" ]] && cmp -s "$tmp" "$file"; then
         rm -f "$tmp"
+        chmod "$mode" "$file"
         return 1
     fi
-    chmod 644 "$tmp"
+    chmod "$mode" "$tmp"
     mv -f "$tmp" "$file"
 }
 
