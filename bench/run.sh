@@ -580,7 +580,7 @@ tracing_leave_arm() {
     sleep 1
     record_memory "$TRACING_SCENARIO" "$TRACING_ARM"
     for svc in "${AGORA_SERVICES[@]}"; do
-        page="$(curl -fs -m 5 "http://127.0.0.1:$(service_port "$svc")/metrics")" || page=""
+        page="$(curl -fs -m 5 "$(service_metrics_url "$svc")")" || page=""
         exported="$(awk '$1 ~ /_trace_spans_exported_total$/ {print $2}' <<<"$page")"
         dropped="$(awk '$1 ~ /_trace_spans_dropped_total$/ {print $2}' <<<"$page")"
         if [[ -z "$exported" || -z "$dropped" ]]; then

@@ -10,11 +10,12 @@
 # valid bearer token, $PRODUCT_ID a product with stock for every order, among BENCH_CATALOGUE more.
 
 run_scenarios() {
-    scenario auth-health "GET /auth/health: a call proxied to auth" \
-        gateway gateway "$GATEWAY_URL/auth/health" \
-        haproxy haproxy "$HAPROXY_URL/auth/health" \
-        direct auth "$AUTH_URL/health"
-    goal auth-health gateway haproxy 0.70
+    # The cheapest public call the gateway forwards (it never forwards a service's probes).
+    scenario auth-jwks "GET /auth/.well-known/jwks.json: a call proxied to auth" \
+        gateway gateway "$GATEWAY_URL/auth/.well-known/jwks.json" \
+        haproxy haproxy "$HAPROXY_URL/auth/.well-known/jwks.json" \
+        direct auth "$AUTH_URL/.well-known/jwks.json"
+    goal auth-jwks gateway haproxy 0.70
 
     # Issues 3 and 4: one product read with a valid token, which the gateway checks and HAProxy does not.
     scenario product-get "GET /products/{id} with a valid token" \

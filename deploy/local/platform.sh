@@ -22,7 +22,14 @@ AGORA_LOGS="$AGORA_HOME/logs"
 AGORA_RUN="$AGORA_HOME/run"
 AGORA_ETC="$AGORA_HOME/etc"
 AGORA_SECRETS="$AGORA_HOME/secrets"
+# Holds the programs' settings, passwords among them: mode 600, like the secrets.
 SUPERVISOR_CONF="$AGORA_HOME/supervisord.conf"
+# supervisorctl talks to supervisord over a Unix socket only its owner may open; the web page on
+# SUPERVISOR_PORT asks for this user and the password in SUPERVISOR_PASSWORD_FILE (made by up.sh), and
+# the rendered configuration holds only the password's SHA-1.
+SUPERVISOR_USER=agora
+SUPERVISOR_PASSWORD_FILE="$AGORA_SECRETS/supervisor-password"
+SUPERVISOR_PASSWORD_SHA1=""
 BUILD_DIR="${AGORA_BUILD_DIR:-$AGORA_ROOT/build/release}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 RABBITMQ_LIB="${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}"
@@ -91,7 +98,7 @@ RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGO
     BUILD_DIR PG_BIN PG_USER RABBITMQ_LIB AGORA_LOG_LEVEL AGORA_THREADS DB_ROLE DB_PASSWORD ADMIN_EMAIL
     ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S GATEWAY_RATE_LIMITS GATEWAY_ROUTES_FILE
     KAFKA_AGENT_JAR)
-RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT AGORA_TRACE_SAMPLE_RATIO)
+RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT AGORA_TRACE_SAMPLE_RATIO SUPERVISOR_USER SUPERVISOR_PASSWORD_SHA1)
 mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
 # ---- messages ----------------------------------------------------------------------------------
@@ -128,17 +135,20 @@ render() {
     printf '%s\n' "$out"
 }
 
-# write_if_changed <file> : stdin replaces <file> only when it differs, so an unchanged
+# write_if_changed <file> [mode] : stdin replaces <file> only when it differs, so an unchanged
 # configuration keeps its timestamp and nothing downstream sees a change. Returns 1 when unchanged.
+# The file gets `mode` (644 by default) either way; it is written to a temporary file of mode 600 and
+# renamed, so a file meant for its owner only is never readable by others, not even while written.
 write_if_changed() {
-    local file="$1" tmp
+    local file="$1" mode="${2:-644}" tmp
     tmp="$(mktemp "$file.XXXXXX")"
     cat >"$tmp"
     if [[ -f "$file" ]] && cmp -s "$tmp" "$file"; then
         rm -f "$tmp"
+        chmod "$mode" "$file"
         return 1
     fi
-    chmod 644 "$tmp"
+    chmod "$mode" "$tmp"
     mv -f "$tmp" "$file"
 }
 
@@ -164,6 +174,15 @@ service_binary() { echo "$BUILD_DIR/services/$1/agora-$1"; }
 service_port() {
     local var="${1^^}_PORT"
     echo "${!var}"
+}
+
+# service_metrics_url <svc> : where Prometheus reads the service's metrics. A service's port is internal
+# (bound to 127.0.0.1), so its metrics stay on it; the gateway's port is public, so its metrics have a
+# port of their own.
+service_metrics_url() {
+    local port
+    if [[ "$1" == gateway ]]; then port="$GATEWAY_METRICS_PORT"; else port="$(service_port "$1")"; fi
+    echo "http://127.0.0.1:$port/metrics"
 }
 
 # infra_address <program> : where a person reaches it, for messages.
@@ -202,6 +221,8 @@ ready_jaeger() {
 }
 ready_prometheus() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"; }
 ready_service() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$(service_port "$1")/health"; }
+# The gateway serves on two ports: the public one and its metrics port.
+ready_gateway() { ready_service gateway && curl -fs -o /dev/null -m 2 "$(service_metrics_url gateway)"; }
 
 is_ready() {
     if declare -F "ready_$1" >/dev/null; then "ready_$1"; else ready_service "$1"; fi

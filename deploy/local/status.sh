@@ -31,7 +31,9 @@ done
 for svc in "${AGORA_SERVICES[@]}"; do
     # A service is part of the platform once `make up` found its binary and gave it to supervisor.
     if grep -q "^\[program:$svc\]" "$SUPERVISOR_CONF"; then
-        check "$svc" "http://localhost:$(service_port "$svc")/health"
+        where="http://localhost:$(service_port "$svc")/health"
+        [[ "$svc" == gateway ]] && where+=", metrics $(service_metrics_url gateway)"
+        check "$svc" "$where"
     else
         line "$svc" "-" "not built when make up last ran"
     fi

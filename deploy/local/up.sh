@@ -64,11 +64,21 @@ prepare_secrets() {
         info "generated the JWT signing key $key"
     fi
     if [[ ! -s "$pepper" ]]; then
-        # 32 random bytes as 64 hexadecimal characters.
-        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$pepper")
+        random_hex 32 "$pepper"
         info "generated the verification-code pepper $pepper"
     fi
-    chmod 600 "$key" "$pepper"
+    if [[ ! -s "$SUPERVISOR_PASSWORD_FILE" ]]; then
+        random_hex 16 "$SUPERVISOR_PASSWORD_FILE"
+        info "generated the password of supervisor's web page $SUPERVISOR_PASSWORD_FILE"
+    fi
+    chmod 600 "$key" "$pepper" "$SUPERVISOR_PASSWORD_FILE"
+    SUPERVISOR_PASSWORD_SHA1="$(sha1sum <"$SUPERVISOR_PASSWORD_FILE" | cut -d' ' -f1)"
+}
+
+# random_hex <bytes> <file> : that many random bytes as hexadecimal characters, in a file only its owner
+# may read.
+random_hex() {
+    (umask 077 && od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n' >"$2")
 }
 
 prepare_postgres() {
@@ -196,7 +206,7 @@ write_supervisor_conf() {
             render "$DEPLOY_DIR/programs/$name.conf"
         done
     )" || exit 1
-    if write_if_changed "$SUPERVISOR_CONF" <<<"$conf"; then info "wrote $SUPERVISOR_CONF"; fi
+    if write_if_changed "$SUPERVISOR_CONF" 600 <<<"$conf"; then info "wrote $SUPERVISOR_CONF"; fi
 }
 
 start_supervisord() {
@@ -209,6 +219,11 @@ start_supervisord() {
             sv update >/dev/null
         fi
         ok "supervisord already running (pid $(<"$AGORA_RUN/supervisord.pid"))"
+        # supervisord reads its own sections at start only: one started before its web page asked for a
+        # password still answers without one.
+        if curl -fs -o /dev/null -m 2 "http://127.0.0.1:$SUPERVISOR_PORT/"; then
+            warn "supervisor's web page answers without a password: make down && make up applies it"
+        fi
         return
     fi
     step "Starting supervisord"
@@ -299,7 +314,9 @@ print_summary() {
         "$POSTGRES_PORT" "${AGORA_DATABASES[*]}"
     printf '    %-12s redis://127.0.0.1:%s/0\n' "Redis" "$REDIS_PORT"
     printf '    %-12s KAFKA_BROKERS=127.0.0.1:%s  (topics: %s)\n' "Kafka" "$KAFKA_PORT" "${KAFKA_TOPICS[*]}"
-    printf '    %-12s http://localhost:%s\n' "supervisor" "$SUPERVISOR_PORT"
+    printf '    %-12s %s  (Prometheus scrapes it; not on the public port)\n' "metrics" "$(service_metrics_url gateway)"
+    printf '    %-12s http://localhost:%s  (user %s, password in %s)\n' "supervisor" "$SUPERVISOR_PORT" \
+        "$SUPERVISOR_USER" "$SUPERVISOR_PASSWORD_FILE"
     local name
     for name in prometheus jaeger victorialogs; do
         [[ " ${AGORA_INFRA[*]} " == *" $name "* ]] || continue

@@ -29,6 +29,8 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.server.port = env.port("GATEWAY_PORT", 8000);
     c.server.header_limit = http::kEdgeHeaderLimit;
     c.server.body_limit = static_cast<size_t>(env.integer("GATEWAY_BODY_LIMIT", 1 << 20, 1024, 64 << 20));
+    c.metrics_server.host = env.text("GATEWAY_METRICS_HOST", "127.0.0.1");
+    c.metrics_server.port = env.port("GATEWAY_METRICS_PORT", 8005);
     c.threads = static_cast<int>(env.integer("AGORA_THREADS", 1, 1, 64));
     c.log_level = env.text("AGORA_LOG_LEVEL", "info");
     c.auth = {env.text("GATEWAY_AUTH_URL", "http://127.0.0.1:8002"), env.millis("GATEWAY_AUTH_DEADLINE_MS", std::chrono::milliseconds(5000))};
@@ -60,6 +62,10 @@ Result<GatewayConfig> load_config(config::Env& env) {
         rl.store = store == "redis" ? RateLimitStore::kRedis : RateLimitStore::kLocal;
     } else {
         problems.push_back("GATEWAY_RATE_LIMIT_STORE: expected local or redis, got '" + store + "'");
+    }
+    if (c.metrics_server.port == c.server.port) {
+        problems.push_back("GATEWAY_METRICS_PORT: must differ from GATEWAY_PORT (" + std::to_string(c.server.port) +
+                           "), so that the metrics stay off the public port");
     }
     if (fail_mode == "open" || fail_mode == "closed") {
         rl.fail_open = fail_mode == "open";

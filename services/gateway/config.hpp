@@ -20,6 +20,9 @@ struct UpstreamConfig {
 struct GatewayConfig {
     RouteTable routes = RouteTable::builtin();
     http::ServerConfig server;
+    // The gateway's own metrics, for Prometheus only: on a port of their own, loopback by default, never
+    // on the public port (docs/operations.md).
+    http::ServerConfig metrics_server;
     int threads = 1;
     std::string log_level;
     UpstreamConfig auth, product, order;

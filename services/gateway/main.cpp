@@ -24,20 +24,27 @@ int main() {
     gateway::KeyStore keys(loops.at(0), {.auth_url = config->auth.url, .refresh = config->jwks_refresh});
     gateway::GatewayHandler handler(*config, loops, keys, std::make_shared<prometheus::Registry>());
     http::Server server(loops, config->server, [&](http::Request& req) { return handler.handle(req); });
-    if (auto started = server.start(); !started) {
-        log::error("cannot start", {{"error", started.error().message}});
-        tracing::stop_telemetry();
-        log::flush();
-        return 1;
+    http::Server metrics_server(loops, config->metrics_server,
+                                [&](http::Request& req) { return handler.handle_metrics_port(req); });
+    for (auto* s : {&server, &metrics_server}) {
+        if (auto started = s->start(); !started) {
+            log::error("cannot start", {{"error", started.error().message}});
+            tracing::stop_telemetry();
+            log::flush();
+            return 1;
+        }
     }
     keys.start();
     loops.on_signal([&] {
         log::info("stopping");
         keys.stop();
+        metrics_server.stop();
         server.stop();
         loops.stop();
     });
-    log::info("listening", {{"port", std::to_string(server.port())}, {"threads", std::to_string(loops.size())}});
+    log::info("listening", {{"port", std::to_string(server.port())},
+                            {"metrics_port", std::to_string(metrics_server.port())},
+                            {"threads", std::to_string(loops.size())}});
     loops.run();
     tracing::stop_telemetry();
     log::flush();

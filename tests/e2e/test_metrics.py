@@ -14,8 +14,8 @@ from test_orders import new_product, wait_until
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-# Port variables of deploy/local/ports.env, set by run.sh.
-SERVICES = {"gateway": "GATEWAY_PORT", "auth": "AUTH_PORT", "product": "PRODUCT_PORT", "order": "ORDER_PORT",
+# Port variables of deploy/local/ports.env, set by run.sh. The gateway's metrics are on a port of their own.
+SERVICES = {"gateway": "GATEWAY_METRICS_PORT", "auth": "AUTH_PORT", "product": "PRODUCT_PORT", "order": "ORDER_PORT",
             "mail": "MAIL_PORT"}
 EXPORTERS = {"postgres": "PG_EXPORTER_PORT", "redis": "REDIS_EXPORTER_PORT", "rabbitmq": "RABBITMQ_METRICS_PORT",
              "kafka": "KAFKA_METRICS_PORT"}

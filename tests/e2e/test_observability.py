@@ -32,8 +32,9 @@ JAEGER = f"http://127.0.0.1:{os.environ.get('JAEGER_UI_PORT', '16686')}"
 OTLP = f"http://127.0.0.1:{os.environ.get('JAEGER_OTLP_HTTP_PORT', '4318')}"
 VICTORIALOGS = f"http://127.0.0.1:{os.environ.get('VICTORIALOGS_PORT', '9428')}"
 PROMETHEUS = f"http://127.0.0.1:{os.environ.get('PROMETHEUS_PORT', '9090')}"
-SERVICE_PORTS = {"gateway": "GATEWAY_PORT", "product": "PRODUCT_PORT", "order": "ORDER_PORT"}
-SERVICE_DEFAULTS = {"gateway": "8000", "product": "8001", "order": "8003"}
+# Where each service's /metrics is: the gateway's on its metrics port, not on its public one.
+SERVICE_PORTS = {"gateway": "GATEWAY_METRICS_PORT", "product": "PRODUCT_PORT", "order": "ORDER_PORT"}
+SERVICE_DEFAULTS = {"gateway": "8005", "product": "8001", "order": "8003"}
 
 # Spans are exported in batches every 500 ms and log lines likewise; Prometheus scrapes every 10 s
 # (deploy/local/etc/prometheus.yml). These bound the waits.

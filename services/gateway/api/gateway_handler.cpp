@@ -272,7 +272,8 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
     if (credentials.first != credentials.second && std::next(credentials.first) != credentials.second) {
         co_return http::error(Error::of(ErrorKind::kBadRequest, "duplicate Authorization header"));
     }
-    if (path == "/health" || path == "/ready" || path == "/metrics" || path == "/openapi.yaml" || path == "/docs") {
+    // The gateway's own pages; its metrics are served on the metrics port only (handle_metrics_port).
+    if (path == "/health" || path == "/ready" || path == "/openapi.yaml" || path == "/docs") {
         route_label = std::string(path);
         if (req.method() != http::Verb::get && req.method() != http::Verb::head) {
             auto res = http::error(Error::of(ErrorKind::kMethodNotAllowed));
@@ -282,7 +283,6 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
         if (path == "/ready" && !keys_.ready()) {
             co_return http::error(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
         }
-        if (path == "/metrics") co_return metrics_page();
         if (path == "/openapi.yaml") co_return document(apidoc::openapi_yaml(), apidoc::kYamlContentType);
         if (path == "/docs") co_return document(apidoc::docs_html(), apidoc::kHtmlContentType);
         co_return http::message("status UP");
@@ -372,6 +372,16 @@ Task<http::Response> GatewayHandler::forward(http::Request& req, const RouteDeci
         upstream.breaker.success();
     }
     co_return client_response(std::move(*res));
+}
+
+Task<http::Response> GatewayHandler::handle_metrics_port(http::Request& req) {
+    if (req.path() != "/metrics") co_return http::error(Error::of(ErrorKind::kRouteNotFound));
+    if (req.method() != http::Verb::get) {
+        auto res = http::error(Error::of(ErrorKind::kMethodNotAllowed));
+        res.set(http::Field::allow, "GET");
+        co_return res;
+    }
+    co_return metrics_page();
 }
 
 http::Response GatewayHandler::metrics_page() {

@@ -28,7 +28,10 @@ public:
                    std::shared_ptr<prometheus::Registry> registry);
     // Destroy only once the loops have stopped: a Redis rate-limit store belongs to their threads.
     ~GatewayHandler();
+    // The public port.
     Task<http::Response> handle(http::Request& req);
+    // The metrics port (GATEWAY_METRICS_PORT): GET /metrics for Prometheus, nothing else.
+    Task<http::Response> handle_metrics_port(http::Request& req);
 
 private:
     static constexpr std::size_t kUpstreams = 3;

@@ -19,6 +19,16 @@ bool clean(std::string_view path) {
     return true;
 }
 
+// A service's probes, metrics and internal routes are for the platform, never for clients
+// (docs/operations.md): no route reaches them, whatever the route file says. Compared by segments as
+// the services' routers compare them, so "/metrics/" is caught too.
+bool internal_to_the_platform(std::string_view path) {
+    auto parts = http::split_path(path);
+    if (parts.empty()) return false;
+    if (parts.front() == "internal") return true;
+    return parts.size() == 1 && (parts.front() == "health" || parts.front() == "ready" || parts.front() == "metrics");
+}
+
 std::optional<Upstream> parse_upstream(std::string_view s) {
     if (s == "auth") return Upstream::kAuth;
     if (s == "product") return Upstream::kProduct;
@@ -149,6 +159,7 @@ std::optional<RouteDecision> RouteTable::route(http::Verb method, std::string_vi
         if (!matches(rule, method, parts)) continue;
         std::string forwarded(path.substr(rule.strip.size()));
         if (forwarded.empty()) forwarded = "/";
+        if (internal_to_the_platform(forwarded)) return std::nullopt;
         return RouteDecision{rule.upstream, rule.access, rule.rate, rule.deadline, rule.retries,
                              forwarded + std::string(query), rule.pattern};
     }

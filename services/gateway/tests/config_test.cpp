@@ -15,10 +15,25 @@ TEST(GatewayConfigTest, DefaultsUseTheBuiltInRoutes) {
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8000);
+    EXPECT_EQ(c->metrics_server.host, "127.0.0.1");
+    EXPECT_EQ(c->metrics_server.port, 8005);
     EXPECT_EQ(c->routes.size(), RouteTable::builtin().size());
     EXPECT_TRUE(c->rate_limit.enabled);
     EXPECT_EQ(c->rate_limit.store, RateLimitStore::kLocal);
     EXPECT_TRUE(c->rate_limit.fail_open);
+}
+
+TEST(GatewayConfigTest, TheMetricsPortMustDifferFromThePublicPort) {
+    auto env = config::Env::from_values({{"GATEWAY_PORT", "9000"}, {"GATEWAY_METRICS_PORT", "9000"}});
+    auto c = load_config(env);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("GATEWAY_METRICS_PORT: must differ from GATEWAY_PORT (9000)"), std::string::npos)
+        << c.error().message;
+    auto env2 = config::Env::from_values({{"GATEWAY_METRICS_HOST", "10.0.0.2"}, {"GATEWAY_METRICS_PORT", "9100"}});
+    auto c2 = load_config(env2);
+    ASSERT_TRUE(c2) << c2.error().message;
+    EXPECT_EQ(c2->metrics_server.host, "10.0.0.2");
+    EXPECT_EQ(c2->metrics_server.port, 9100);
 }
 
 TEST(GatewayConfigTest, ABadRouteFileFailsStartUpNamingTheLine) {

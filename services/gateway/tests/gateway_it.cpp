@@ -46,7 +46,9 @@ protected:
             res.set("Access-Control-Allow-Origin", "*");  // the gateway must not pass this on
             co_return res;
         };
-        for (auto p : {"/products", "/products/{id}", "/products/{id}/history", "/orders", "/orders/{id}", "/login"}) {
+        // The upstream's probes, metrics and internal routes too, which the gateway must never reach.
+        for (auto p : {"/products", "/products/{id}", "/products/{id}/history", "/orders", "/orders/{id}", "/login",
+                       "/health", "/ready", "/metrics", "/internal/orders/{id}"}) {
             upstream_router_.add(http::Verb::get, p, echo).add(http::Verb::post, p, echo);
         }
         upstream_router_.get("/orders/slow/{ms}", [](http::Request& req) -> Task<http::Response> {
@@ -73,6 +75,9 @@ protected:
         gateway_ = std::make_unique<http::Server>(gateway_loops_, edge,
                                                   [this](http::Request& r) { return handler_->handle(r); });
         ASSERT_TRUE(gateway_->start());
+        metrics_server_ = std::make_unique<http::Server>(
+            gateway_loops_, http::ServerConfig{}, [this](http::Request& r) { return handler_->handle_metrics_port(r); });
+        ASSERT_TRUE(metrics_server_->start());
         keys_->start();
         gateway_thread_ = std::thread([this] { gateway_loops_.run(); });
         ASSERT_TRUE(testing::wait_until([&] { return keys_->ready(); }, 5s));
@@ -81,6 +86,7 @@ protected:
     void TearDown() override {
         keys_->stop();
         gateway_->stop();
+        metrics_server_->stop();
         gateway_loops_.stop();
         gateway_thread_.join();
         upstream_->stop();
@@ -108,6 +114,13 @@ protected:
         http::RawRequest req{http::Verb::get, target, 11};
         if (!bearer.empty()) req.set(http::Field::authorization, "Bearer " + bearer);
         return call(std::move(req));
+    }
+
+    // The gateway's metrics page, from its metrics port.
+    std::string metrics() {
+        auto res = call_port(metrics_server_->port(), http::RawRequest{http::Verb::get, "/metrics", 11});
+        EXPECT_EQ(res.result_int(), 200);
+        return res.body();
     }
 
     static json::object seen(const http::Response& res) { return json::parse(res.body()).at("data").as_object(); }
@@ -141,7 +154,7 @@ protected:
 
     runtime::EventLoops upstream_loops_{1}, gateway_loops_{1};
     http::Router upstream_router_;
-    std::unique_ptr<http::Server> upstream_, gateway_;
+    std::unique_ptr<http::Server> upstream_, gateway_, metrics_server_;
     std::thread upstream_thread_, gateway_thread_;
     auth::SigningKey key_ = *auth::SigningKey::generate();
     std::mutex jwks_mutex_;
@@ -161,12 +174,38 @@ TEST_F(GatewayTest, HealthAndReadiness) {
 TEST_F(GatewayTest, MetricsCountRequestsByRouteGroup) {
     get("/products/1");
     get("/orders", "bad-token");
-    auto text = get("/metrics").body();
+    auto text = metrics();
     EXPECT_NE(text.find(R"(agora_gateway_http_requests_total{method="GET",route="product",status="200"} 1)"),
               std::string::npos) << text;
     EXPECT_NE(text.find(R"(agora_gateway_http_requests_total{method="GET",route="order",status="401"} 1)"),
               std::string::npos);
     EXPECT_NE(text.find(R"(agora_gateway_token_rejections_total{reason=)"), std::string::npos);
+}
+
+TEST_F(GatewayTest, MetricsAreServedOnTheMetricsPortOnly) {
+    auto public_page = get("/metrics");
+    EXPECT_EQ(public_page.result_int(), 404);
+    EXPECT_EQ(public_page.body(), R"({"message":"route not found"})");
+    auto page = call_port(metrics_server_->port(), http::RawRequest{http::Verb::get, "/metrics", 11});
+    EXPECT_EQ(page.result_int(), 200);
+    EXPECT_TRUE(page[http::Field::content_type].starts_with("text/plain")) << page[http::Field::content_type];
+    EXPECT_NE(page.body().find("agora_gateway_http_requests_total"), std::string::npos);
+    // Nothing else is served there: it is no second door to the routes.
+    EXPECT_EQ(call_port(metrics_server_->port(), http::RawRequest{http::Verb::get, "/products", 11}).result_int(), 404);
+    EXPECT_EQ(call_port(metrics_server_->port(), http::RawRequest{http::Verb::post, "/metrics", 11}).result_int(), 405);
+}
+
+TEST_F(GatewayTest, AServicesProbesMetricsAndInternalRoutesAreNotReachable) {
+    // The prefixes of product and order are not stripped: /products/metrics is a product id there.
+    for (auto target : {"/auth/metrics", "/auth/ready", "/auth/health", "/auth/metrics/", "/auth/internal/orders/1"}) {
+        auto res = get(target);
+        EXPECT_EQ(res.result_int(), 404) << target << ": " << res.body();
+        EXPECT_EQ(res.body(), R"({"message":"route not found"})") << target;
+    }
+    // The routes around them still reach the upstream.
+    auto login = get("/auth/login");
+    EXPECT_EQ(login.result_int(), 200);
+    EXPECT_EQ(seen(login).at("target").as_string(), "/login");
 }
 
 TEST_F(GatewayTest, ServesTheApiDescriptionAndItsPage) {
@@ -368,7 +407,7 @@ TEST_F(GatewayTest, SignUpTrafficIsRateLimitedPerClientAndRecovers) {
 TEST_F(GatewayTest, VerifiedTokensAreServedFromTheCache) {
     auto t = token(7, auth::Role::kCustomer);
     for (int i = 0; i < 5; ++i) ASSERT_EQ(get("/orders", t).result_int(), 200);
-    auto text = get("/metrics").body();
+    auto text = metrics();
     EXPECT_NE(text.find(R"(agora_gateway_token_cache_total{result="miss"} 1)"), std::string::npos) << text;
     EXPECT_NE(text.find(R"(agora_gateway_token_cache_total{result="hit"} 4)"), std::string::npos);
 }
@@ -403,7 +442,7 @@ TEST_F(GatewayTest, BreakerOpensOnADeadUpstreamAnswersFastAndClosesAfterRecovery
     EXPECT_EQ(open.result_int(), 503);
     EXPECT_EQ(open[http::Field::retry_after], "1");
     EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms);
-    auto text = get("/metrics").body();
+    auto text = metrics();
     EXPECT_NE(text.find(R"(kind="circuit_open",upstream="order"} 1)"), std::string::npos) << text;
 
     // The upstream comes back on the same port; after the open period a probe closes the breaker.

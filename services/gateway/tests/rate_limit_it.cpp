@@ -27,19 +27,24 @@ public:
         : config_(std::move(config)),
           keys_(loops_.at(0), KeyStoreConfig{.auth_url = config_.auth.url}),
           handler_(config_, loops_, keys_, std::make_shared<prometheus::Registry>()),
-          server_(loops_, http::ServerConfig{}, [this](http::Request& r) { return handler_.handle(r); }) {
+          server_(loops_, http::ServerConfig{}, [this](http::Request& r) { return handler_.handle(r); }),
+          metrics_server_(loops_, http::ServerConfig{},
+                          [this](http::Request& r) { return handler_.handle_metrics_port(r); }) {
         EXPECT_TRUE(server_.start());
+        EXPECT_TRUE(metrics_server_.start());
         thread_ = std::thread([this] { loops_.run(); });
     }
     ~Replica() {
         server_.stop();
+        metrics_server_.stop();
         loops_.stop();
         thread_.join();
     }
 
-    http::Response send(http::RawRequest req) {
+    http::Response send(http::RawRequest req) { return send_to(server_.port(), std::move(req)); }
+    http::Response send_to(int port, http::RawRequest req) {
         asio::io_context io;
-        http::Client client(io, "http://127.0.0.1:" + std::to_string(server_.port()));
+        http::Client client(io, "http://127.0.0.1:" + std::to_string(port));
         std::optional<Result<http::Response>> out;
         asio::co_spawn(io, [&]() -> Task<> { out = co_await client.send(std::move(req), 5s); }, asio::detached);
         io.run();
@@ -53,9 +58,9 @@ public:
     }
     http::Response browse() { return send(http::RawRequest{http::Verb::get, "/products", 11}); }
 
-    // The value of one series of /metrics, 0 when absent.
+    // The value of one series of /metrics (on the metrics port), 0 when absent.
     double metric(const std::string& series) {
-        auto text = send(http::RawRequest{http::Verb::get, "/metrics", 11}).body();
+        auto text = send_to(metrics_server_.port(), http::RawRequest{http::Verb::get, "/metrics", 11}).body();
         auto at = text.find("\n" + series + " ");
         return at == std::string::npos ? 0 : std::atof(text.c_str() + at + series.size() + 2);
     }
@@ -78,6 +83,7 @@ private:
     KeyStore keys_;
     GatewayHandler handler_;
     http::Server server_;
+    http::Server metrics_server_;
     std::thread thread_;
 };
 

@@ -53,9 +53,32 @@ TEST(RouteTableTest, UnknownAndTrickyPathsAreNotRouted) {
 
 TEST(RouteTableTest, SignUpAndLoginAreInTheStrictRateGroup) {
     EXPECT_EQ(route(Verb::post, "/auth/login")->rate, RateGroup::kAuth);
-    EXPECT_EQ(route(Verb::get, "/auth/health")->rate, RateGroup::kApi);
+    EXPECT_EQ(route(Verb::get, "/auth/.well-known/jwks.json")->rate, RateGroup::kApi);
     EXPECT_EQ(route(Verb::get, "/products/1")->retries, 1);
     EXPECT_EQ(route(Verb::post, "/orders")->retries, 0);
+}
+
+TEST(RouteTableTest, NoRouteReachesAServicesProbesMetricsOrInternalRoutes) {
+    for (auto target : {"/auth/metrics", "/auth/metrics/", "/auth/metrics?x=1", "/auth/ready", "/auth/health",
+                        "/auth/internal/users/1", "/auth/internal"}) {
+        for (auto method : {Verb::get, Verb::post}) {
+            EXPECT_FALSE(route(method, target)) << target;
+        }
+    }
+    // Only the exact pages: a longer path is the service's business.
+    EXPECT_EQ(route(Verb::get, "/auth/metrics/x")->target, "/metrics/x");
+    EXPECT_EQ(route(Verb::get, "/auth/internals")->target, "/internals");
+}
+
+TEST(RouteFileTest, NoRouteFileReachesAServicesProbesMetricsOrInternalRoutes) {
+    auto table = RouteTable::parse("* /svc/** product strip=/svc\n* /** order\n", "t.conf");
+    ASSERT_TRUE(table) << table.error().message;
+    for (auto target : {"/svc/metrics", "/svc/ready", "/svc/health", "/svc/internal/reservations", "/metrics",
+                        "/ready/", "/health", "/internal/orders/1"}) {
+        EXPECT_FALSE(table->route(Verb::get, target)) << target;
+    }
+    EXPECT_EQ(table->route(Verb::get, "/svc/products")->target, "/products");
+    EXPECT_EQ(table->route(Verb::get, "/orders/1")->target, "/orders/1");
 }
 
 TEST(RouteFileTest, OptionsAreRead) {
