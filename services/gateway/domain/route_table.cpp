@@ -145,6 +145,8 @@ std::optional<RouteDecision> RouteTable::route(http::Verb method, std::string_vi
         if (!matches(rule, method, parts)) continue;
         std::string forwarded(path.substr(rule.strip.size()));
         if (forwarded.empty()) forwarded = "/";
+        // The services' routes for each other are never reachable from outside, whatever the table says.
+        if (forwarded.starts_with(http::kInternalPrefix) || forwarded == "/internal") return std::nullopt;
         return RouteDecision{rule.upstream, rule.access, rule.rate, rule.deadline, rule.retries,
                              forwarded + std::string(query), rule.pattern};
     }

@@ -34,7 +34,8 @@ public:
     // The table compiled into the gateway.
     static const RouteTable& builtin();
 
-    // nullopt: no such route (404 "route not found"). Paths with empty or dot segments never match.
+    // nullopt: no such route (404 "route not found"). Paths with empty or dot segments never match, nor
+    // any that would reach an upstream's /internal/ routes.
     std::optional<RouteDecision> route(http::Verb method, std::string_view target) const;
     std::size_t size() const { return rules_.size(); }
 
