@@ -59,6 +59,7 @@ prepare_secrets() {
     mkdir -p "$AGORA_SECRETS"
     chmod 700 "$AGORA_SECRETS"
     local key="$AGORA_SECRETS/jwt-ed25519.pem" pepper="$AGORA_SECRETS/code-pepper"
+    local internal="$AGORA_SECRETS/internal-key"
     if [[ ! -s "$key" ]]; then
         (umask 077 && openssl genpkey -algorithm ed25519 -out "$key")
         info "generated the JWT signing key $key"
@@ -68,7 +69,12 @@ prepare_secrets() {
         (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$pepper")
         info "generated the verification-code pepper $pepper"
     fi
-    chmod 600 "$key" "$pepper"
+    if [[ ! -s "$internal" ]]; then
+        # The key the gateway and the services sign their calls to each other with (docs/adr/0010).
+        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$internal")
+        info "generated the internal signing key $internal"
+    fi
+    chmod 600 "$key" "$pepper" "$internal"
 }
 
 prepare_postgres() {
