@@ -59,6 +59,7 @@ prepare_secrets() {
     mkdir -p "$AGORA_SECRETS"
     chmod 700 "$AGORA_SECRETS"
     local key="$AGORA_SECRETS/jwt-ed25519.pem" pepper="$AGORA_SECRETS/code-pepper"
+    local internal="$AGORA_SECRETS/internal-key"
     if [[ ! -s "$key" ]]; then
         (umask 077 && openssl genpkey -algorithm ed25519 -out "$key")
         info "generated the JWT signing key $key"
@@ -71,7 +72,12 @@ prepare_secrets() {
         random_hex 16 "$SUPERVISOR_PASSWORD_FILE"
         info "generated the password of supervisor's web page $SUPERVISOR_PASSWORD_FILE"
     fi
-    chmod 600 "$key" "$pepper" "$SUPERVISOR_PASSWORD_FILE"
+    if [[ ! -s "$internal" ]]; then
+        # The key the gateway and the services sign their calls to each other with (docs/adr/0010).
+        random_hex 32 "$internal"
+        info "generated the internal signing key $internal"
+    fi
+    chmod 600 "$key" "$pepper" "$SUPERVISOR_PASSWORD_FILE" "$internal"
     SUPERVISOR_PASSWORD_SHA1="$(sha1sum <"$SUPERVISOR_PASSWORD_FILE" | cut -d' ' -f1)"
 }
 

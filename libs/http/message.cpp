@@ -51,6 +51,7 @@ Result<std::int64_t> Request::id_param(std::string_view name) const {
 }
 
 Result<Caller> Request::caller() const {
+    if (signer_.empty()) return fail(ErrorKind::kUnauthorized);
     std::string_view id = header(kUserIdHeader);
     Caller c;
     auto [ptr, ec] = std::from_chars(id.data(), id.data() + id.size(), c.user_id);

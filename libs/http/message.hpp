@@ -20,14 +20,18 @@ using Response = beast_http::response<beast_http::string_body>;
 using Verb = beast_http::verb;
 using Field = beast_http::field;
 
-// Identity headers the gateway sets after verifying a token (CONTRACT 1.5). Services trust them
-// because only the gateway can reach them and it strips any copy a client sends.
+// Identity headers the gateway sets after verifying a token (CONTRACT 1.5). Services trust them only
+// under the gateway's signature (http/internal_signature.hpp): the router refuses them unsigned.
 inline constexpr std::string_view kUserIdHeader = "X-User-ID";
 inline constexpr std::string_view kEmailHeader = "X-Email";
 inline constexpr std::string_view kRoleHeader = "X-User-Role";
 inline constexpr std::string_view kRequestIdHeader = "X-Request-ID";
+inline constexpr std::string_view kForwardedForHeader = "X-Forwarded-For";
 inline constexpr std::string_view kTraceparentHeader = "traceparent";
 inline constexpr std::string_view kTracestateHeader = "tracestate";
+// Routes under this prefix serve the services' calls to each other: never routed by the gateway, and
+// taken only with a service's signature.
+inline constexpr std::string_view kInternalPrefix = "/internal/";
 
 struct Caller {
     std::int64_t user_id = 0;
@@ -68,7 +72,12 @@ public:
     const std::string& request_id() const { return request_id_; }
     void set_request_id(std::string id) { request_id_ = std::move(id); }
 
-    // The caller the gateway asserted, or 401 when the identity headers are missing or malformed.
+    // Who signed the request, set by the router once the signature is verified; empty when it was not
+    // signed or did not need to be.
+    const std::string& signer() const { return signer_; }
+    void set_signer(std::string signer) { signer_ = std::move(signer); }
+
+    // The caller the gateway asserted, or 401 when the identity headers are missing, malformed or unsigned.
     Result<Caller> caller() const;
 
 private:
@@ -77,6 +86,7 @@ private:
     std::string request_id_;
     std::string remote_address_;
     std::string route_;
+    std::string signer_;
 };
 
 }  // namespace agora::http

@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include "core/log.hpp"
 #include "http/envelope.hpp"
 
 namespace agora::http {
@@ -61,11 +62,31 @@ Router::Match Router::match(Verb method, std::string_view path) const {
     return m;
 }
 
+bool Router::admit(Request& req) const {
+    bool internal = req.path().starts_with(kInternalPrefix);
+    bool asserts_identity =
+        !req.header(kUserIdHeader).empty() || !req.header(kEmailHeader).empty() || !req.header(kRoleHeader).empty();
+    // Public routes asked without an identity need no proof: they cost no HMAC.
+    if (!internal && !asserts_identity) return true;
+    std::string_view reason = "no trusted key";
+    if (signature_) {
+        auto signer = signature_->verify(req.raw());
+        if (signer && !(internal && *signer == kGatewaySigner)) {
+            req.set_signer(std::string(*signer));
+            return true;
+        }
+        reason = signer ? "gateway signature on an internal route" : rejection_name(signer.error());
+    }
+    log::info("request signature refused", {{"reason", std::string(reason)}, {"route", req.route()}});
+    return false;
+}
+
 Task<Response> Router::dispatch(Request& req) const {
     auto m = match(req.method(), req.path());
     if (m.handler) {
         req.set_params(std::move(m.params));
         req.set_route(*m.pattern);
+        if (!admit(req)) co_return error(Error::of(ErrorKind::kUnauthorized));
         co_return co_await (*m.handler)(req);
     }
     if (!m.allow.empty()) {

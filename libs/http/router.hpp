@@ -2,11 +2,16 @@
 // Routes by method and path pattern ("/products/{id}"). A path with one trailing slash is the same
 // route ("/products/" is "/products", CONTRACT 2). Unknown paths are 404 "route not found"; known paths
 // with another method are 405 with an Allow header.
+//
+// A request that asserts an identity (the gateway's identity headers) or calls an /internal/ route must
+// carry a valid internal signature (docs/adr/0010), an internal route a service's rather than the
+// gateway's; anything else is 401 before the handler runs. A router without trust() accepts none.
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "http/internal_signature.hpp"
 #include "http/message.hpp"
 #include "runtime/asio.hpp"
 
@@ -21,6 +26,11 @@ public:
     Router& post(std::string_view pattern, Handler h) { return add(Verb::post, pattern, std::move(h)); }
     Router& put(std::string_view pattern, Handler h) { return add(Verb::put, pattern, std::move(h)); }
     Router& del(std::string_view pattern, Handler h) { return add(Verb::delete_, pattern, std::move(h)); }
+    // The signatures this router accepts; `signature` must outlive it.
+    Router& trust(const InternalSignature& signature) {
+        signature_ = &signature;
+        return *this;
+    }
 
     struct Match {
         const Handler* handler = nullptr;                          // set when found
@@ -42,7 +52,10 @@ private:
     };
     static bool matches(const Route& r, const std::vector<std::string_view>& parts,
                         std::vector<std::pair<std::string, std::string>>& params);
+    // Records who signed the request; false when it needed a signature it does not validly carry.
+    bool admit(Request& req) const;
     std::vector<Route> routes_;
+    const InternalSignature* signature_ = nullptr;
 };
 
 // Splits "/a/b/" into {"a","b"}; the root is {}.

@@ -58,6 +58,11 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.token_cache_size = static_cast<size_t>(env.integer("GATEWAY_TOKEN_CACHE", 4096, 0, 10'000'000));
     std::string routes_file = env.text("GATEWAY_ROUTES_FILE", "");
     std::vector<std::string> problems;
+    if (auto keys = http::load_internal_keys(env)) {
+        c.internal_keys = std::move(*keys);
+    } else {
+        problems.push_back(keys.error().message);
+    }
     if (store == "local" || store == "redis") {
         rl.store = store == "redis" ? RateLimitStore::kRedis : RateLimitStore::kLocal;
     } else {

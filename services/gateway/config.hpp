@@ -6,6 +6,7 @@
 
 #include "core/config.hpp"
 #include "domain/route_table.hpp"
+#include "http/internal_signature.hpp"
 #include "http/server.hpp"
 #include "limits/rate_limiter.hpp"
 #include "resilience/circuit_breaker.hpp"
@@ -33,6 +34,7 @@ struct GatewayConfig {
     resilience::BreakerConfig breaker;
     int max_in_flight = 1000;             // per upstream
     std::size_t token_cache_size = 4096;  // per event loop
+    http::InternalKeys internal_keys;     // AGORA_INTERNAL_KEY_FILE: signs what the gateway forwards
 };
 
 // Reads every variable; fails listing each invalid one.

@@ -44,11 +44,13 @@ struct OrderService::Parts {
     explicit Parts(const OrderConfig& config)
         : metrics(*registry),
           breaker({.failure_threshold = config.breaker_failures, .open_for = config.breaker_cool_down}),
+          signature("order", config.internal_keys),
           serving(config.threads) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     OrderMetrics metrics;
     resilience::CircuitBreaker breaker;
+    http::InternalSignature signature;  // checks the requests the router takes, signs the calls to product
     http::Serving serving;
     std::unique_ptr<kafka::Producer> kafka;
     std::unique_ptr<amqp::Publisher> rabbitmq;
@@ -109,7 +111,7 @@ Result<void> OrderService::start() {
         b->redis = std::make_unique<redis::Client>(io, config_.redis);
         b->product = std::make_unique<http::Client>(io, config_.product_url);
         b->reservations = std::make_unique<ReservationClient>(
-            *b->product, p.breaker, config_.reserve_timeout,
+            *b->product, p.signature, p.breaker, config_.reserve_timeout,
             [metrics = &p.metrics](RefusalReason reason) { metrics->refused(reason); });
         b->orders = std::make_unique<OrderStore>(*b->primary, *b->replica, creation_deadline(config_));
         b->products = std::make_unique<ProductStore>(*b->primary);
@@ -130,7 +132,8 @@ Result<void> OrderService::start() {
     p.cancel_order = std::make_unique<CancelOrder>(*p.context);
     p.internal_status = std::make_unique<InternalOrderStatus>(*p.context);
     p.probes = std::make_unique<Probes>(*p.context);
-    p.router.post("/orders", [&p](http::Request& r) { return p.create_order->handle(r); })
+    p.router.trust(p.signature)
+        .post("/orders", [&p](http::Request& r) { return p.create_order->handle(r); })
         .get("/orders", [&p](http::Request& r) { return p.list_orders->handle(r); })
         .get("/orders/{id}", [&p](http::Request& r) { return p.get_order->handle(r); })
         .post("/orders/pay", [&p](http::Request& r) { return p.pay_order->handle(r); })

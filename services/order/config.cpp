@@ -92,6 +92,11 @@ Result<OrderConfig> load_config(config::Env& env) {
     c.lock_ttl = env.millis("ORDER_LOCK_TTL_MS", std::chrono::milliseconds(7000));
     c.relay_poll = env.millis("ORDER_OUTBOX_POLL_MS", std::chrono::milliseconds(1000));
     c.product_precheck = env.flag("ORDER_PRODUCT_PRECHECK", true);
+    if (auto keys = http::load_internal_keys(env)) {
+        c.internal_keys = std::move(*keys);
+    } else {
+        problems.push_back("  " + keys.error().message);
+    }
 
     auto checked = env.check();
     if (!checked || !problems.empty()) {

@@ -8,6 +8,7 @@
 
 #include "amqp/config.hpp"
 #include "core/config.hpp"
+#include "http/internal_signature.hpp"
 #include "http/server.hpp"
 #include "kafka/config.hpp"
 #include "pg/pool.hpp"
@@ -47,6 +48,10 @@ struct OrderConfig {
     std::chrono::milliseconds relay_poll{1000};
     // Refuse products the read model does not know without asking the product service.
     bool product_precheck = true;
+
+    // AGORA_INTERNAL_KEY_FILE (and _SECOND_): checks the gateway's identities and the product service's
+    // calls, signs the calls to the product service (docs/adr/0010).
+    http::InternalKeys internal_keys;
 };
 
 // How long after its insert an order may still be committed: the create deadline, and never more than

@@ -54,10 +54,12 @@ Result<void> prepare_database(const ProductConfig& config) {
 
 // Members are destroyed in reverse order: everything that lives on the loops goes before the loops.
 struct ProductService::Parts {
-    explicit Parts(const ProductConfig& config) : metrics(*registry), serving(config.threads) {}
+    explicit Parts(const ProductConfig& config)
+        : metrics(*registry), signature("product", config.internal_keys), serving(config.threads) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     ProductMetrics metrics;
+    http::InternalSignature signature;  // checks the requests the router takes, signs the calls to order
     http::Serving serving;
     std::unique_ptr<kafka::Producer> producer;
     std::unique_ptr<messaging::OutboxRelay> relay;
@@ -125,7 +127,7 @@ Result<void> ProductService::start() {
     auto& loop0 = *p.context->loops.front();
 
     p.order_client = std::make_unique<http::Client>(*loop0.io, config_.order_url);
-    p.expiry = std::make_unique<HoldExpiry>(*loop0.reservations, *p.order_client, p.metrics, *p.relay,
+    p.expiry = std::make_unique<HoldExpiry>(*loop0.reservations, *p.order_client, p.signature, p.metrics, *p.relay,
                                             config_.expiry_interval, config_.order_timeout);
     p.order_events = std::make_unique<OrderEventHandler>(*loop0.primary, *loop0.reservations, p.metrics, *p.relay);
 
@@ -138,7 +140,8 @@ Result<void> ProductService::start() {
     p.reserve = std::make_unique<ReserveStock>(*p.context);
     p.release = std::make_unique<ReleaseStock>(*p.context);
     p.reservation = std::make_unique<GetReservation>(*p.context);
-    p.router.get("/products", [&p](http::Request& r) { return p.list->handle(r); })
+    p.router.trust(p.signature)
+        .get("/products", [&p](http::Request& r) { return p.list->handle(r); })
         .post("/products", [&p](http::Request& r) { return p.create->handle(r); })
         .get("/products/{id}", [&p](http::Request& r) { return p.get->handle(r); })
         .put("/products/{id}", [&p](http::Request& r) { return p.update->handle(r); })

@@ -35,6 +35,11 @@ Result<ProductConfig> load_config(config::Env& env) {
     c.hold = std::chrono::seconds(env.integer("PRODUCT_HOLD_S", 120, 1, 86400));
     c.expiry_interval = env.millis("PRODUCT_EXPIRY_INTERVAL_MS", std::chrono::milliseconds(5000));
     c.seed_demo = env.flag("PRODUCT_SEED_DEMO", false);
+    if (auto keys = http::load_internal_keys(env)) {
+        c.internal_keys = std::move(*keys);
+    } else {
+        problems.push_back("  " + keys.error().message);
+    }
 
     auto checked = env.check();
     std::string message;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "http/internal_signature.hpp"
 #include "http/server.hpp"
 #include "kafka/config.hpp"
 #include "pg/pool.hpp"
@@ -31,6 +32,10 @@ struct ProductConfig {
     std::chrono::milliseconds expiry_interval{5000};  // PRODUCT_EXPIRY_INTERVAL_MS
 
     bool seed_demo = false;  // PRODUCT_SEED_DEMO: create a demo catalogue when there has never been one
+
+    // AGORA_INTERNAL_KEY_FILE (and _SECOND_): checks the gateway's identities and the order service's
+    // calls, signs the calls to the order service (docs/adr/0010).
+    http::InternalKeys internal_keys;
 };
 
 Result<ProductConfig> load_config(config::Env& env);

@@ -29,6 +29,7 @@ std::string status_of(const std::string& body) {
 Task<std::pair<HoldExpiry::Answer, std::string>> HoldExpiry::ask_order(std::int64_t id) {
     http::RawRequest request{http::Verb::get, "/internal/orders/" + std::to_string(id), 11};
     request.set(http::Field::accept, "application/json");
+    signature_.sign(request);
     auto response = co_await orders_.send(std::move(request), timeout_);
     if (!response) co_return std::pair{Answer::kNoAnswer, std::string()};
     auto status = response->result_int();

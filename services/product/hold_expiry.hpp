@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "http/client.hpp"
+#include "http/internal_signature.hpp"
 #include "messaging/outbox.hpp"
 #include "product_metrics.hpp"
 #include "store/reservation_store.hpp"
@@ -16,10 +17,12 @@ namespace agora::product {
 
 class HoldExpiry {
 public:
-    HoldExpiry(ReservationStore& reservations, http::Client& orders, ProductMetrics& metrics,
-               messaging::OutboxRelay& relay, std::chrono::milliseconds interval, std::chrono::milliseconds timeout)
-        : reservations_(reservations), orders_(orders), metrics_(metrics), relay_(relay), interval_(interval),
-          timeout_(timeout) {}
+    // The order service is asked with the product service's signature (docs/adr/0010).
+    HoldExpiry(ReservationStore& reservations, http::Client& orders, const http::InternalSignature& signature,
+               ProductMetrics& metrics, messaging::OutboxRelay& relay, std::chrono::milliseconds interval,
+               std::chrono::milliseconds timeout)
+        : reservations_(reservations), orders_(orders), signature_(signature), metrics_(metrics), relay_(relay),
+          interval_(interval), timeout_(timeout) {}
 
     // Runs until stop(); spawn it on the io_context of the store's pool and the client.
     Task<void> run();
@@ -35,6 +38,7 @@ private:
 
     ReservationStore& reservations_;
     http::Client& orders_;
+    const http::InternalSignature& signature_;
     ProductMetrics& metrics_;
     messaging::OutboxRelay& relay_;
     std::chrono::milliseconds interval_;

@@ -8,6 +8,9 @@ import urllib.request
 
 GATEWAY = os.environ.get("AGORA_GATEWAY_URL", "http://127.0.0.1:8000")
 MAILPIT = os.environ.get("AGORA_MAILPIT_URL", "http://127.0.0.1:8025")
+# The services' own ports (deploy/local/ports.env, moved by run.sh), for tests that bypass the gateway.
+PRODUCT = f"http://127.0.0.1:{os.environ.get('PRODUCT_PORT', '8001')}"
+ORDER = f"http://127.0.0.1:{os.environ.get('ORDER_PORT', '8003')}"
 
 
 class Response:
@@ -20,9 +23,9 @@ class Response:
         return json.loads(self.body)
 
 
-def call(method, path, body=None, token=None, headers=None, raw=None):
+def call(method, path, body=None, token=None, headers=None, raw=None, base=GATEWAY):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(GATEWAY + path, data=data, method=method)
+    req = urllib.request.Request(base + path, data=data, method=method)
     if body is not None:
         req.add_header("Content-Type", "application/json")
     if token:

@@ -148,6 +148,7 @@ GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops&
       http_metrics_(*registry_, "gateway"),
       metrics_(std::make_unique<Metrics>(*registry_)),
       keys_(keys),
+      signature_(std::string(http::kGatewaySigner), config.internal_keys),
       cors_(config.cors_origins) {
     upstreams_[index(Upstream::kAuth)] = std::make_unique<UpstreamState>(config.auth, "auth", config.breaker);
     upstreams_[index(Upstream::kProduct)] = std::make_unique<UpstreamState>(config.product, "product", config.breaker);
@@ -303,6 +304,7 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
     ctx.request_id = req.request_id();
     ctx.traceparent = forwarded_traceparent(trace::current());
     ctx.client_address = req.remote_address();
+    ctx.signature = &signature_;
 
     // Known callers are limited per user; everyone else per address, before any signature is checked,
     // so a flood of forged tokens is throttled too. A token is looked up in the cache once.

@@ -60,6 +60,7 @@ private:
     telemetry::HttpMetrics http_metrics_;
     std::unique_ptr<Metrics> metrics_;
     KeyStore& keys_;
+    http::InternalSignature signature_;
     CorsPolicy cors_;
     std::atomic<std::int64_t> store_log_after_{0};  // steady-clock ns: store failures are logged sparingly
     std::atomic<std::int64_t> store_failures_unlogged_{0};

@@ -78,6 +78,12 @@ http::RawRequest upstream_request(const http::Request& client, const ForwardCont
     }
     out.keep_alive(true);
     out.prepare_payload();
+    // Last: the signature covers the request as it leaves, and replaces any a client sent.
+    if (context.signature) {
+        context.signature->sign(out);
+    } else {
+        out.erase(http::kSignatureHeader);
+    }
     return out;
 }
 

@@ -1,12 +1,14 @@
 #pragma once
 // How a client's request becomes the upstream's and back (CONTRACT 1.5). The identity and request-id
 // headers a client sends are never forwarded: the gateway sets its own, on a request object built
-// anew for each call, so nothing of one request can reach another's (defect 3 of CONTRACT 10).
+// anew for each call, so nothing of one request can reach another's (defect 3 of CONTRACT 10), and
+// signs them (docs/adr/0010) so that the services can tell them from a forgery.
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/scope.hpp"
+#include "http/internal_signature.hpp"
 #include "http/message.hpp"
 
 namespace agora::gateway {
@@ -23,6 +25,7 @@ struct ForwardContext {
     std::string request_id;
     std::string traceparent;                // already validated or newly made
     std::string client_address;
+    const http::InternalSignature* signature = nullptr;  // the gateway's; none: the request goes unsigned
 };
 
 http::RawRequest upstream_request(const http::Request& client, const ForwardContext& context);

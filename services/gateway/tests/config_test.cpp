@@ -5,13 +5,19 @@
 #include <map>
 
 #include "config.hpp"
+#include "testing/internal_calls.hpp"
 
 namespace agora::gateway {
 namespace {
 
+// The values with the internal key every configuration needs.
+config::Env env_of(std::map<std::string, std::string> values) {
+    values.emplace("AGORA_INTERNAL_KEY_FILE", testing::internal_key_file().string());
+    return config::Env::from_values(std::move(values));
+}
 
 TEST(GatewayConfigTest, DefaultsUseTheBuiltInRoutes) {
-    auto env = config::Env::from_values({});
+    auto env = env_of({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8000);
@@ -21,6 +27,14 @@ TEST(GatewayConfigTest, DefaultsUseTheBuiltInRoutes) {
     EXPECT_TRUE(c->rate_limit.enabled);
     EXPECT_EQ(c->rate_limit.store, RateLimitStore::kLocal);
     EXPECT_TRUE(c->rate_limit.fail_open);
+    EXPECT_EQ(c->internal_keys.key, testing::internal_keys().key);
+}
+
+TEST(GatewayConfigTest, WithoutTheInternalKeyStartUpFailsNamingIt) {
+    auto env = config::Env::from_values({{"AGORA_INTERNAL_KEY_FILE", ::testing::TempDir() + "no-such-key"}});
+    auto c = load_config(env);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("AGORA_INTERNAL_KEY_FILE"), std::string::npos) << c.error().message;
 }
 
 TEST(GatewayConfigTest, TheMetricsPortMustDifferFromThePublicPort) {
@@ -39,7 +53,7 @@ TEST(GatewayConfigTest, TheMetricsPortMustDifferFromThePublicPort) {
 TEST(GatewayConfigTest, ABadRouteFileFailsStartUpNamingTheLine) {
     std::string path = ::testing::TempDir() + "agora-routes.conf";
     std::ofstream(path) << "GET /products product\nGET /orders ordr access=customer\n";
-    auto env = config::Env::from_values({{"GATEWAY_ROUTES_FILE", path}});
+    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find(path + ":2: unknown upstream 'ordr'"), std::string::npos) << c.error().message;
@@ -49,7 +63,7 @@ TEST(GatewayConfigTest, ABadRouteFileFailsStartUpNamingTheLine) {
 TEST(GatewayConfigTest, ARouteFileReplacesTheTable) {
     std::string path = ::testing::TempDir() + "agora-routes-ok.conf";
     std::ofstream(path) << "GET /products product\n";
-    auto env = config::Env::from_values({{"GATEWAY_ROUTES_FILE", path}});
+    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->routes.size(), 1u);
@@ -58,16 +72,16 @@ TEST(GatewayConfigTest, ARouteFileReplacesTheTable) {
 }
 
 TEST(GatewayConfigTest, StarOriginsAndBadNumbersAreRefused) {
-    auto env = config::Env::from_values({{"GATEWAY_CORS_ORIGINS", "*"}});
+    auto env = env_of({{"GATEWAY_CORS_ORIGINS", "*"}});
     EXPECT_FALSE(load_config(env));
-    auto env2 = config::Env::from_values({{"GATEWAY_API_RATE_BURST", "lots"}});
+    auto env2 = env_of({{"GATEWAY_API_RATE_BURST", "lots"}});
     auto c = load_config(env2);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("GATEWAY_API_RATE_BURST"), std::string::npos);
 }
 
 TEST(GatewayConfigTest, TheRedisStoreIsChosenWithItsAddressDeadlineAndPolicy) {
-    auto env = config::Env::from_values({{"GATEWAY_RATE_LIMIT_STORE", "redis"},
+    auto env = env_of({{"GATEWAY_RATE_LIMIT_STORE", "redis"},
                                          {"GATEWAY_REDIS_URL", "redis://:pw@10.0.0.5:6380/2"},
                                          {"GATEWAY_REDIS_DEADLINE_MS", "20"},
                                          {"GATEWAY_RATE_LIMIT_FAIL", "closed"}});
@@ -84,7 +98,7 @@ TEST(GatewayConfigTest, TheRedisStoreIsChosenWithItsAddressDeadlineAndPolicy) {
 }
 
 TEST(GatewayConfigTest, BadRateLimitSettingsAreEachNamed) {
-    auto env = config::Env::from_values({{"GATEWAY_RATE_LIMIT_STORE", "memcached"},
+    auto env = env_of({{"GATEWAY_RATE_LIMIT_STORE", "memcached"},
                                          {"GATEWAY_RATE_LIMIT_FAIL", "sometimes"},
                                          {"GATEWAY_REDIS_URL", "http://127.0.0.1:6379"},
                                          {"GATEWAY_REDIS_DEADLINE_MS", "0"}});

@@ -34,6 +34,23 @@ TEST(ForwardingTest, ClientIdentityHeadersNeverPass) {
     EXPECT_EQ(out.body(), "{}");
 }
 
+TEST(ForwardingTest, TheForwardedRequestIsSignedAsItLeaves) {
+    http::InternalSignature gateway(std::string(http::kGatewaySigner), {"forwarding-test-key-0123456789abcdef", ""});
+    auto sent = client_request();
+    // A client's own signature, copied from some other call, never passes.
+    sent.raw().set(http::kSignatureHeader, "v1 order 1750000000 " + std::string(64, 'a'));
+    ForwardContext ctx{"/orders", Identity{42, "me@a.io", "customer"}, "rid",
+                       trace::TraceContext::root(true).traceparent(), "127.0.0.9", &gateway};
+    auto out = upstream_request(sent, ctx);
+    EXPECT_EQ(out.count(http::kSignatureHeader), 1u);
+    auto signer = gateway.verify(out);
+    ASSERT_TRUE(signer) << http::rejection_name(signer.error());
+    EXPECT_EQ(*signer, "gateway");
+
+    ctx.signature = nullptr;
+    EXPECT_EQ(upstream_request(sent, ctx).count(http::kSignatureHeader), 0u);
+}
+
 TEST(ForwardingTest, TraceIsForwardedWithoutItsBody) {
     // A TRACE with a body made Beast throw while preparing the upstream request: a 500 instead of the 405.
     http::RawRequest raw{http::Verb::trace, "/auth/register", 11};

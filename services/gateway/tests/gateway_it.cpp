@@ -16,6 +16,7 @@
 #include "http/envelope.hpp"
 #include "http/server.hpp"
 #include "testing/http_exchange.hpp"
+#include "testing/internal_calls.hpp"
 #include "testing/server_process.hpp"
 
 namespace agora::gateway {
@@ -30,13 +31,18 @@ protected:
         key_ = *auth::SigningKey::generate();
         jwks_ = auth::to_jwks({key_.public_key()});
 
+        // The upstream trusts the gateway's signature, as the services do.
+        upstream_router_.trust(upstream_signature_);
         upstream_router_.get("/.well-known/jwks.json", [this](http::Request&) -> Task<http::Response> {
             std::lock_guard lock(jwks_mutex_);
             ++jwks_fetches_;
             co_return http::json_response(200, jwks_);
         });
-        auto echo = [](http::Request& req) -> Task<http::Response> {
+        auto echo = [this](http::Request& req) -> Task<http::Response> {
             json::object seen;
+            auto signer = upstream_signature_.verify(req.raw());
+            seen["signed_by"] =
+                signer ? std::string(*signer) : "refused: " + std::string(http::rejection_name(signer.error()));
             for (auto name : {"X-User-ID", "X-Email", "X-User-Role", "X-Request-ID", "traceparent", "Authorization",
                               "X-Forwarded-For", "Expect"}) {
                 if (auto v = req.header(name); !v.empty()) seen[name] = v;
@@ -48,7 +54,8 @@ protected:
         };
         // The upstream's probes, metrics and internal routes too, which the gateway must never reach.
         for (auto p : {"/products", "/products/{id}", "/products/{id}/history", "/orders", "/orders/{id}", "/login",
-                       "/health", "/ready", "/metrics", "/internal/orders/{id}"}) {
+                       "/health", "/ready", "/metrics", "/internal/orders/{id}", "/internal/reservations",
+                       "/internal/reservations/{id}/release"}) {
             upstream_router_.add(http::Verb::get, p, echo).add(http::Verb::post, p, echo);
         }
         upstream_router_.get("/orders/slow/{ms}", [](http::Request& req) -> Task<http::Response> {
@@ -67,6 +74,7 @@ protected:
         config_.order = {up, 300ms};
         config_.issuer = "agora";
         config_.cors_origins = {"http://shop.local"};
+        config_.internal_keys = testing::internal_keys();
         keys_ = std::make_unique<KeyStore>(gateway_loops_.at(0),
                                            KeyStoreConfig{.auth_url = up, .retry = 100ms, .min_refetch = 1s});
         handler_ = std::make_unique<GatewayHandler>(config_, gateway_loops_, *keys_, registry_);
@@ -157,6 +165,7 @@ protected:
     std::unique_ptr<http::Server> upstream_, gateway_, metrics_server_;
     std::thread upstream_thread_, gateway_thread_;
     auth::SigningKey key_ = *auth::SigningKey::generate();
+    http::InternalSignature upstream_signature_{"product", testing::internal_keys()};
     std::mutex jwks_mutex_;
     std::string jwks_;
     int jwks_fetches_ = 0;
@@ -284,6 +293,40 @@ TEST_F(GatewayTest, IdentityComesOnlyFromTheToken) {
     EXPECT_FALSE(s.contains("Authorization"));
     EXPECT_TRUE(s.contains("traceparent"));
     EXPECT_EQ(s.at("X-Request-ID").as_string(), res["X-Request-ID"]);
+}
+
+TEST_F(GatewayTest, EveryForwardedRequestCarriesTheGatewaysValidSignature) {
+    http::RawRequest req{http::Verb::post, "/orders/pay?x=1", 11};
+    req.set(http::Field::authorization, "Bearer " + token(7, auth::Role::kCustomer));
+    // A client's own signature header is replaced, never passed on.
+    req.set(http::kSignatureHeader, "v1 order 1750000000 " + std::string(64, 'a'));
+    req.body() = R"({"order_id":1})";
+    auto res = call(req);
+    ASSERT_EQ(res.result_int(), 200);
+    EXPECT_EQ(seen(res).at("signed_by").as_string(), "gateway");
+    EXPECT_EQ(seen(get("/products/5")).at("signed_by").as_string(), "gateway");
+    http::RawRequest login{http::Verb::post, "/auth/login", 11};
+    login.body() = "{}";
+    EXPECT_EQ(seen(call(login)).at("signed_by").as_string(), "gateway");
+}
+
+TEST_F(GatewayTest, InternalRoutesAreNeverForwarded) {
+    // The upstream answers these paths (200) if they ever reach it; the gateway itself must say 404.
+    auto customer = token(7, auth::Role::kCustomer);
+    auto admin = token(1, auth::Role::kAdmin);
+    for (auto target : {"/internal/orders/1", "/internal/reservations", "/auth/internal/orders/1",
+                        "/auth/internal/reservations", "/auth/internal/reservations/1/release"}) {
+        for (auto verb : {http::Verb::get, http::Verb::post}) {
+            for (const auto& bearer : {std::string(), customer, admin}) {
+                http::RawRequest req{verb, target, 11};
+                if (!bearer.empty()) req.set(http::Field::authorization, "Bearer " + bearer);
+                if (verb == http::Verb::post) req.body() = "{}";
+                auto res = call(req);
+                EXPECT_EQ(res.result_int(), 404) << target << " " << res.body();
+                EXPECT_EQ(res.body(), R"({"message":"route not found"})") << target;
+            }
+        }
+    }
 }
 
 TEST_F(GatewayTest, PublicBrowsingCarriesNoIdentityEvenWhenSpoofed) {
@@ -416,7 +459,7 @@ TEST_F(GatewayTest, BreakerOpensOnADeadUpstreamAnswersFastAndClosesAfterRecovery
     // An order upstream of our own that we can stop and start on the same port.
     runtime::EventLoops order_loops(1);
     http::Router order_router;
-    order_router.get("/orders", [](http::Request&) -> Task<http::Response> { co_return http::message("orders"); });
+    order_router.trust(upstream_signature_).get("/orders", [](http::Request&) -> Task<http::Response> { co_return http::message("orders"); });
     auto order_server = std::make_unique<http::Server>(order_loops, http::ServerConfig{},
                                                        [&](http::Request& r) { return order_router.dispatch(r); });
     ASSERT_TRUE(order_server->start());

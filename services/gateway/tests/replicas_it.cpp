@@ -7,6 +7,7 @@
 
 #include "http/client.hpp"
 #include "http/envelope.hpp"
+#include "testing/internal_calls.hpp"
 #include "http/server.hpp"
 #include "runtime/event_loops.hpp"
 #include "testing/redis_server.hpp"
@@ -43,7 +44,8 @@ protected:
                        {"GATEWAY_PORT=" + std::to_string(port), "GATEWAY_AUTH_URL=" + upstream,
                         "GATEWAY_PRODUCT_URL=" + upstream, "GATEWAY_ORDER_URL=" + upstream,
                         "GATEWAY_RATE_LIMIT_STORE=" + store, "GATEWAY_REDIS_URL=" + redis_.url(),
-                        "GATEWAY_AUTH_RATE_BURST=10", "GATEWAY_AUTH_RATE_PER_MIN=1", "AGORA_LOG_LEVEL=warn"});
+                        "GATEWAY_AUTH_RATE_BURST=10", "GATEWAY_AUTH_RATE_PER_MIN=1", "AGORA_LOG_LEVEL=warn",
+                        "AGORA_INTERNAL_KEY_FILE=" + testing::internal_key_file().string()});
         gateways_.push_back(std::move(process));
         EXPECT_TRUE(testing::wait_until([&] { return testing::port_open(port); }, 20s));
         return port;

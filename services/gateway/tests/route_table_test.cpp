@@ -51,6 +51,22 @@ TEST(RouteTableTest, UnknownAndTrickyPathsAreNotRouted) {
     EXPECT_FALSE(route(Verb::get, "/"));
 }
 
+TEST(RouteTableTest, NoPathReachesAnUpstreamsInternalRoutes) {
+    EXPECT_FALSE(route(Verb::get, "/internal/orders/1"));
+    EXPECT_FALSE(route(Verb::post, "/internal/reservations"));
+    // Stripping /auth would leave /internal/...: still not routed.
+    EXPECT_FALSE(route(Verb::get, "/auth/internal/orders/1"));
+    EXPECT_FALSE(route(Verb::post, "/auth/internal/reservations?x=1"));
+    EXPECT_FALSE(route(Verb::get, "/auth/internal"));
+    // Nor by a table that routes everything.
+    auto all = RouteTable::parse("* /api/** order strip=/api\n* /** product\n", "open.conf");
+    ASSERT_TRUE(all) << all.error().message;
+    EXPECT_FALSE(all->route(Verb::post, "/internal/reservations"));
+    EXPECT_FALSE(all->route(Verb::get, "/api/internal/orders/7"));
+    EXPECT_TRUE(all->route(Verb::get, "/products/internal"));
+    EXPECT_TRUE(all->route(Verb::get, "/internals"));
+}
+
 TEST(RouteTableTest, SignUpAndLoginAreInTheStrictRateGroup) {
     EXPECT_EQ(route(Verb::post, "/auth/login")->rate, RateGroup::kAuth);
     EXPECT_EQ(route(Verb::get, "/auth/.well-known/jwks.json")->rate, RateGroup::kApi);

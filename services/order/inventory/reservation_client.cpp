@@ -8,15 +8,6 @@
 namespace agora::order_service {
 namespace {
 
-http::RawRequest post(std::string target, std::string body, const std::string& host) {
-    http::RawRequest req{http::Verb::post, target, 11};
-    req.set(http::Field::host, host);
-    req.set(http::Field::content_type, "application/json");
-    req.body() = std::move(body);
-    req.prepare_payload();
-    return req;
-}
-
 std::chrono::seconds at_least_one_second(std::chrono::milliseconds ms) {
     return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(ms));
 }
@@ -59,6 +50,16 @@ std::string_view reason_label(RefusalReason reason) {
     return "unavailable";
 }
 
+http::RawRequest ReservationClient::post(std::string target, std::string body) const {
+    http::RawRequest req{http::Verb::post, target, 11};
+    req.set(http::Field::host, client_.host() + ":" + std::to_string(client_.port()));
+    req.set(http::Field::content_type, "application/json");
+    req.body() = std::move(body);
+    req.prepare_payload();
+    signature_.sign(req);
+    return req;
+}
+
 Error ReservationClient::refuse(RefusalReason reason, Error error) {
     if (on_refusal_) on_refusal_(reason);
     return error;
@@ -77,8 +78,7 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
     }
     auto body = boost::json::serialize(
         boost::json::object{{"reservation_id", order_id}, {"items", std::move(lines)}, {"hold_s", hold.count()}});
-    auto host = client_.host() + ":" + std::to_string(client_.port());
-    auto response = co_await client_.send(post("/internal/reservations", std::move(body), host), deadline_);
+    auto response = co_await client_.send(post("/internal/reservations", std::move(body)), deadline_);
     auto unavailable = [&](std::string why) {
         breaker_.failure();
         log::warn("reservation outcome unknown", {{"order_id", std::to_string(order_id)}, {"error", why}});
@@ -106,9 +106,8 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
 }
 
 Task<Result<void>> ReservationClient::release(std::int64_t order_id) {
-    auto host = client_.host() + ":" + std::to_string(client_.port());
     auto target = "/internal/reservations/" + std::to_string(order_id) + "/release";
-    auto response = co_await client_.send(post(target, "{}", host), deadline_);
+    auto response = co_await client_.send(post(target, "{}"), deadline_);
     if (!response) co_return fail(response.error());
     if (response->result_int() != 200 && response->result_int() != 404) {
         co_return fail(ErrorKind::kUnavailable, "release answered " + std::to_string(response->result_int()));

@@ -1,7 +1,8 @@
 #pragma once
 // The order side of the product service's inventory API (ADR 6): reserve stock for an order id and
 // release it. Calls go through one event loop's http::Client with a deadline, behind the circuit breaker
-// every loop shares: while it is open, reserve() fails at once with 503 and a Retry-After.
+// every loop shares: while it is open, reserve() fails at once with 503 and a Retry-After. Every call
+// carries the order service's signature (docs/adr/0010).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -10,6 +11,7 @@
 #include "api/requests.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "http/client.hpp"
+#include "http/internal_signature.hpp"
 #include "store/order_store.hpp"
 
 namespace agora::order_service {
@@ -26,9 +28,11 @@ class ReservationClient {
 public:
     using RefusalObserver = std::function<void(RefusalReason)>;
 
-    ReservationClient(http::Client& client, resilience::CircuitBreaker& breaker, std::chrono::milliseconds deadline,
+    ReservationClient(http::Client& client, const http::InternalSignature& signature,
+                      resilience::CircuitBreaker& breaker, std::chrono::milliseconds deadline,
                       RefusalObserver on_refusal)
-        : client_(client), breaker_(breaker), deadline_(deadline), on_refusal_(std::move(on_refusal)) {}
+        : client_(client), signature_(signature), breaker_(breaker), deadline_(deadline),
+          on_refusal_(std::move(on_refusal)) {}
 
     // 404 "product not found", 409 "insufficient product stock", or 503 with Retry-After when the product
     // service is unreachable, too slow, failing or behind an open circuit (the outcome is then unknown).
@@ -39,7 +43,9 @@ public:
 
 private:
     Error refuse(RefusalReason reason, Error error);
+    http::RawRequest post(std::string target, std::string body) const;
     http::Client& client_;
+    const http::InternalSignature& signature_;
     resilience::CircuitBreaker& breaker_;
     std::chrono::milliseconds deadline_;
     RefusalObserver on_refusal_;

@@ -3,15 +3,31 @@
 #include <map>
 
 #include "config.hpp"
+#include "testing/internal_calls.hpp"
 
 namespace agora::order_service {
 namespace {
 
+// The values with the internal key every configuration needs.
+config::Env env_of(std::map<std::string, std::string> values) {
+    values.emplace("AGORA_INTERNAL_KEY_FILE", testing::internal_key_file().string());
+    return config::Env::from_values(std::move(values));
+}
+
 using namespace std::chrono_literals;
 
 
+TEST(OrderConfig, TheInternalKeyIsReadAndWithoutItStartUpFailsNamingIt) {
+    auto env = env_of({});
+    EXPECT_EQ(load_config(env)->internal_keys.key, testing::internal_keys().key);
+    auto missing = config::Env::from_values({{"AGORA_INTERNAL_KEY_FILE", ::testing::TempDir() + "no-such-key"}});
+    auto c = load_config(missing);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("AGORA_INTERNAL_KEY_FILE"), std::string::npos) << c.error().message;
+}
+
 TEST(OrderConfig, Defaults) {
-    auto env = config::Env::from_values({});
+    auto env = env_of({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8003);
@@ -22,7 +38,7 @@ TEST(OrderConfig, Defaults) {
 }
 
 TEST(OrderConfig, ReadsTheEnvironment) {
-    auto env = config::Env::from_values({{"ORDER_PORT", "9100"},
+    auto env = env_of({{"ORDER_PORT", "9100"},
                        {"ORDER_PAYMENT_TIMEOUT_S", "2"},
                        {"ORDER_REMINDER_OFFSETS_S", "1, 2,3"},
                        {"ORDER_PUBLIC_URL", "https://shop.example/"},
@@ -37,7 +53,7 @@ TEST(OrderConfig, ReadsTheEnvironment) {
 }
 
 TEST(OrderConfig, NamesEveryBadVariable) {
-    auto env = config::Env::from_values({{"ORDER_REMINDER_OFFSETS_S", "1,x"}, {"ORDER_REDIS_URL", "http://nope"}});
+    auto env = env_of({{"ORDER_REMINDER_OFFSETS_S", "1,x"}, {"ORDER_REDIS_URL", "http://nope"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("ORDER_REMINDER_OFFSETS_S"), std::string::npos);

@@ -34,7 +34,8 @@ TEST(OrderExecutable, ServesAndStopsOnSigterm) {
     process.start({AGORA_ORDER_BINARY}, dir.path() / "order.log",
                   {"ORDER_PORT=" + std::to_string(port), "ORDER_DATABASE_URL=" + i.database_url,
                    "ORDER_REDIS_URL=" + i.redis_url, "ORDER_AMQP_URL=" + i.amqp_url,
-                   "ORDER_KAFKA_BROKERS=" + i.kafka_brokers, "ORDER_CONSUMER_GROUP=order-exe"});
+                   "ORDER_KAFKA_BROKERS=" + i.kafka_brokers, "ORDER_CONSUMER_GROUP=order-exe",
+                   "AGORA_INTERNAL_KEY_FILE=" + testing::internal_key_file().string()});
     ASSERT_TRUE(testing::wait_until([&] { return call(port, "GET", "/health").status == 200; }, 30s))
         << read_file(dir.path() / "order.log");
     EXPECT_EQ(call(port, "GET", "/ready").status, 200);

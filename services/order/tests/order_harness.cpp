@@ -36,13 +36,32 @@ Customer new_customer() {
 }
 
 HttpReply call(int port, const std::string& method, const std::string& path, const std::string& body,
-               const Customer* customer, const std::vector<std::string>& extra_headers) {
+               const Customer* customer, const std::vector<std::string>& extra_headers, Signed sign) {
     std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    testing::HeaderList headers;
     if (customer) {
-        req += "X-User-ID: " + std::to_string(customer->id) + "\r\nX-Email: " + customer->email +
-               "\r\nX-User-Role: " + customer->role + "\r\n";
+        headers = {{"X-User-ID", std::to_string(customer->id)}, {"X-Email", customer->email},
+                   {"X-User-Role", customer->role}};
     }
-    for (const auto& header : extra_headers) req += header + "\r\n";
+    // Extra headers are lines, some of several: each "Name: value" counts for the signature.
+    for (const auto& lines : extra_headers) {
+        std::size_t start = 0;
+        while (start < lines.size()) {
+            auto end = std::min(lines.find("\r\n", start), lines.size());
+            auto line = lines.substr(start, end - start);
+            if (auto colon = line.find(':'); colon != std::string::npos) {
+                auto value = line.substr(colon + 1);
+                while (!value.empty() && value.front() == ' ') value.erase(value.begin());
+                headers.emplace_back(line.substr(0, colon), value);
+            }
+            start = end + 2;
+        }
+    }
+    for (const auto& [name, value] : headers) req += name + ": " + value + "\r\n";
+    if (sign == Signed::kYes) {
+        std::string_view signer = path.starts_with(http::kInternalPrefix) ? "product" : http::kGatewaySigner;
+        req += testing::signature_line(signer, method, path, headers, body) + "\r\n";
+    }
     if (method != "GET") {
         req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     }
@@ -53,7 +72,8 @@ HttpReply call(int port, const std::string& method, const std::string& path, con
 // ---- FakeInventory ----
 
 FakeInventory::FakeInventory() {
-    router_
+    // Only the order service's signed calls are answered, as by the product service.
+    router_.trust(signature_)
         .post("/internal/reservations",
               [this](http::Request& r) -> Task<http::Response> {
                   std::chrono::milliseconds delay;
@@ -319,6 +339,7 @@ OrderConfig test_config() {
     c.scheduler_poll = 100ms;
     c.relay_poll = 100ms;
     c.product_precheck = false;
+    c.internal_keys = testing::internal_keys();
     return c;
 }
 

@@ -23,6 +23,7 @@
 #include "runtime/event_loops.hpp"
 
 #include "testing/http_exchange.hpp"
+#include "testing/internal_calls.hpp"
 
 namespace agora::order_service::test {
 
@@ -39,9 +40,13 @@ struct Customer {
 // A fresh customer id and email for this test.
 Customer new_customer();
 
-// One request on a fresh connection, as the gateway would send it for `customer` (none: no identity).
+using testing::Signed;
+
+// One request on a fresh connection, as the gateway would send it for `customer` (none: no identity),
+// signed as the gateway, or as the product service on /internal/ routes.
 HttpReply call(int port, const std::string& method, const std::string& path, const std::string& body = "",
-               const Customer* customer = nullptr, const std::vector<std::string>& extra_headers = {});
+               const Customer* customer = nullptr, const std::vector<std::string>& extra_headers = {},
+               Signed sign = Signed::kYes);
 
 // The inventory API of ADR 6 over a map: reservations all-or-nothing, idempotent by reservation id,
 // release idempotent.
@@ -79,6 +84,7 @@ private:
     std::chrono::milliseconds delay_{0};
     std::vector<std::int64_t> release_requests_;
     runtime::EventLoops loops_{1};
+    http::InternalSignature signature_{"product", testing::internal_keys()};
     http::Router router_;
     std::unique_ptr<http::Server> server_;
     std::thread thread_;

@@ -1,5 +1,6 @@
 // Create, read, pay and cancel through HTTP against the real backends (CONTRACT 5, ADR 6).
 #include <atomic>
+#include <tuple>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -64,6 +65,77 @@ TEST_F(OrderServiceIt, CreatesAnOrderWithSeveralItems) {
     auto internal = call(port(), "GET", "/internal/orders/" + std::to_string(id));
     ASSERT_EQ(internal.status, 200);
     EXPECT_EQ(internal.data().at("status").as_string(), "PENDING");
+}
+
+// The order service believed X-User-ID from whoever connected, so naming a customer's id read, paid or
+// cancelled their orders. An identity now counts only under the gateway's valid signature
+// (docs/adr/0010): anything else is 401 and changes nothing.
+TEST_F(OrderServiceIt, AnIdentityWithoutTheGatewaysValidSignatureIsRefused) {
+    auto owner = new_customer();
+    auto other = new_customer();
+    auto a = product(10, "5");
+    auto created = create_order(port(), owner, "forge-1", {{a, 1}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto id = std::to_string(created.data().at("id").as_int64());
+    auto identity = [](const Customer& c) {
+        return testing::HeaderList{{"X-User-ID", std::to_string(c.id)}, {"X-Email", c.email}, {"X-User-Role", c.role}};
+    };
+    const http::InternalKeys other_key{"some-other-internal-key-0123456789abcdef", ""};
+    auto now = http::InternalSignature::unix_now();
+    auto reserves = infra().inventory.reserve_calls();
+    const std::vector<std::tuple<std::string, std::string, std::string>> requests{
+        {"GET", "/orders", ""},
+        {"GET", "/orders/" + id, ""},
+        {"POST", "/orders", R"({"request_id":"forge-2","items":[{"product_id":)" + std::to_string(a) +
+                                R"(,"quantity":1}]})"},
+        {"POST", "/orders/pay", R"({"request_id":"forge-pay","order_id":)" + id + "}"},
+        {"POST", "/orders/cancel", R"({"request_id":"forge-cancel","order_id":)" + id + "}"}};
+    for (const auto& [method, path, body] : requests) {
+        std::vector<std::pair<std::string, std::vector<std::string>>> forgeries{
+            {"unsigned", {}},
+            {"made up", {"X-Agora-Signature: v1 gateway " + std::to_string(now) + " " + std::string(64, '0')}},
+            {"another key", {testing::signature_line("gateway", method, path, identity(owner), body, other_key)}},
+            {"expired", {testing::signature_line("gateway", method, path, identity(owner), body,
+                                                 testing::internal_keys(), now - 120)}},
+            // Another customer's signed identity, sent with the owner's.
+            {"tampered", {testing::signature_line("gateway", method, path, identity(other), body)}},
+            {"another body", {testing::signature_line("gateway", method, path, identity(owner), "{}")}},
+        };
+        for (const auto& [what, extra] : forgeries) {
+            auto reply = call(port(), method, path, body, &owner, extra, Signed::kNo);
+            EXPECT_EQ(reply.status, 401) << what << ": " << method << " " << path << " " << reply.body;
+            EXPECT_EQ(reply.body, R"({"message":"unauthorized"})") << what;
+        }
+    }
+    EXPECT_EQ(infra().inventory.reserve_calls(), reserves);
+    auto mine = call(port(), "GET", "/orders", "", &owner);
+    ASSERT_EQ(mine.status, 200) << mine.body;
+    ASSERT_EQ(mine.json().at("data").as_array().size(), 1u);
+    EXPECT_EQ(mine.json().at("data").as_array()[0].at("status").as_string(), "PENDING");
+}
+
+// GET /internal/orders/{id} answered anyone: it now takes only a service's signed call.
+TEST_F(OrderServiceIt, TheInternalRouteTakesOnlyAServicesSignature) {
+    auto customer = new_customer();
+    auto created = create_order(port(), customer, "internal-1", {{product(5, "1"), 1}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto path = "/internal/orders/" + std::to_string(created.data().at("id").as_int64());
+    auto now = http::InternalSignature::unix_now();
+    const http::InternalKeys other_key{"some-other-internal-key-0123456789abcdef", ""};
+    std::vector<std::pair<std::string, std::vector<std::string>>> refused{
+        {"unsigned", {}},
+        {"the gateway's", {testing::signature_line("gateway", "GET", path, {}, "")}},
+        {"another key", {testing::signature_line("product", "GET", path, {}, "", other_key)}},
+        {"expired", {testing::signature_line("product", "GET", path, {}, "", testing::internal_keys(), now - 120)}},
+    };
+    for (const auto& [what, extra] : refused) {
+        auto reply = call(port(), "GET", path, "", nullptr, extra, Signed::kNo);
+        EXPECT_EQ(reply.status, 401) << what << ": " << reply.body;
+        EXPECT_EQ(reply.body, R"({"message":"unauthorized"})") << what;
+    }
+    auto answered = call(port(), "GET", path);
+    ASSERT_EQ(answered.status, 200) << answered.body;
+    EXPECT_EQ(answered.data().at("status").as_string(), "PENDING");
 }
 
 TEST_F(OrderServiceIt, ReplayedRequestIdReturnsTheSameOrder) {

@@ -150,10 +150,17 @@ TEST_F(OrderRegressionsIt, Defect13_PagingLinksIgnoreTheHostHeader) {
     for (int i = 0; i < 3; ++i) {
         ASSERT_EQ(create_order(port(), customer, "d13-" + std::to_string(i), {{a, 1}}).status, 201);
     }
-    std::string request = "GET /orders?status=PENDING&page=2&limit=1 HTTP/1.1\r\nHost: evil.example\r\n"
+    const std::string target = "/orders?status=PENDING&page=2&limit=1";
+    std::string request = "GET " + target + " HTTP/1.1\r\nHost: evil.example\r\n"
                           "X-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Prefix: /x\r\n"
                           "Connection: close\r\nX-User-ID: " + std::to_string(customer.id) +
-                          "\r\nX-Email: " + customer.email + "\r\nX-User-Role: customer\r\n\r\n";
+                          "\r\nX-Email: " + customer.email + "\r\nX-User-Role: customer\r\n" +
+                          testing::signature_line("gateway", "GET", target,
+                                                  {{"X-User-ID", std::to_string(customer.id)},
+                                                   {"X-Email", customer.email},
+                                                   {"X-User-Role", "customer"}},
+                                                  "") +
+                          "\r\n\r\n";
     auto reply = testing::http_exchange(port(), request);
     ASSERT_EQ(reply.status, 200) << reply.body;
     EXPECT_EQ(boost::json::serialize(reply.json().at("paging")),

@@ -17,6 +17,7 @@ product::ProductConfig product_config(int port, int order_port, const std::strin
     pc.relay_poll = 100ms;
     pc.order_url = "http://127.0.0.1:" + std::to_string(order_port);
     pc.expiry_interval = 200ms;
+    pc.internal_keys = testing::internal_keys();
     return pc;
 }
 

@@ -4,15 +4,31 @@
 #include <memory>
 
 #include "config.hpp"
+#include "testing/internal_calls.hpp"
 
 namespace agora::product {
 namespace {
 
+// The values with the internal key every configuration needs.
+config::Env env_of(std::map<std::string, std::string> values) {
+    values.emplace("AGORA_INTERNAL_KEY_FILE", testing::internal_key_file().string());
+    return config::Env::from_values(std::move(values));
+}
+
 using namespace std::chrono_literals;
 
 
+TEST(LoadConfig, TheInternalKeyIsReadAndWithoutItStartUpFailsNamingIt) {
+    auto env = env_of({});
+    EXPECT_EQ(load_config(env)->internal_keys.key, testing::internal_keys().key);
+    auto missing = config::Env::from_values({{"AGORA_INTERNAL_KEY_FILE", ::testing::TempDir() + "no-such-key"}});
+    auto c = load_config(missing);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("AGORA_INTERNAL_KEY_FILE"), std::string::npos) << c.error().message;
+}
+
 TEST(LoadConfig, LocalDefaults) {
-    auto env = config::Env::from_values({});
+    auto env = env_of({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8001);
@@ -27,7 +43,7 @@ TEST(LoadConfig, LocalDefaults) {
 }
 
 TEST(LoadConfig, ReadsTheServiceVariablesFirst) {
-    auto env = config::Env::from_values({{"PRODUCT_PORT", "9101"},
+    auto env = env_of({{"PRODUCT_PORT", "9101"},
                        {"PRODUCT_PUBLIC_URL", "https://shop.example/"},
                        {"KAFKA_BROKERS", "k1:9092"},
                        {"PRODUCT_HOLD_S", "30"},
@@ -42,12 +58,12 @@ TEST(LoadConfig, ReadsTheServiceVariablesFirst) {
     EXPECT_EQ(c->expiry_interval, 250ms);
     EXPECT_TRUE(c->seed_demo);
 
-    auto both = config::Env::from_values({{"KAFKA_BROKERS", "k1:9092"}, {"PRODUCT_KAFKA_BROKERS", "k2:9093"}});
+    auto both = env_of({{"KAFKA_BROKERS", "k1:9092"}, {"PRODUCT_KAFKA_BROKERS", "k2:9093"}});
     EXPECT_EQ(load_config(both)->kafka.brokers, "k2:9093");
 }
 
 TEST(LoadConfig, NamesEveryBadVariable) {
-    auto env = config::Env::from_values({{"PRODUCT_PORT", "http"}, {"PRODUCT_HOLD_S", "0"}, {"PRODUCT_KAFKA_BROKERS", "no-port"}});
+    auto env = env_of({{"PRODUCT_PORT", "http"}, {"PRODUCT_HOLD_S", "0"}, {"PRODUCT_KAFKA_BROKERS", "no-port"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("PRODUCT_PORT"), std::string::npos) << c.error().message;

@@ -125,7 +125,8 @@ class StubOrders {
 public:
     explicit StubOrders(std::map<std::int64_t, std::pair<int, std::string>> replies)
         : replies_(std::move(replies)), loops_(1) {
-        router_.get("/internal/orders/{id}", [this](http::Request& req) -> Task<http::Response> {
+        // Only the product service's signed calls are answered, as by the order service.
+        router_.trust(signature_).get("/internal/orders/{id}", [this](http::Request& req) -> Task<http::Response> {
             auto id = req.id_param("id").value_or(0);
             {
                 std::lock_guard lock(mutex_);
@@ -161,6 +162,7 @@ private:
     std::mutex mutex_;
     std::map<std::int64_t, int> asked_;
     runtime::EventLoops loops_;
+    http::InternalSignature signature_{"order", testing::internal_keys()};
     http::Router router_;
     std::unique_ptr<http::Server> server_;
     std::thread thread_;

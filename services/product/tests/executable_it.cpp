@@ -23,7 +23,8 @@ protected:
         return {"PRODUCT_DATABASE_URL=" + servers().postgres.url(db_),
                 "PRODUCT_KAFKA_BROKERS=" + (servers().kafka ? servers().kafka->brokers() : "127.0.0.1:1"),
                 "PRODUCT_KAFKA_GROUP=" + group_, "PRODUCT_SEED_DEMO=true",
-                "PRODUCT_PUBLIC_URL=http://shop.test"};
+                "PRODUCT_PUBLIC_URL=http://shop.test",
+                "AGORA_INTERNAL_KEY_FILE=" + testing::internal_key_file().string()};
     }
     std::filesystem::path log() { return dir_.path() / "agora-product.log"; }
     testing::TempDir dir_{"agora-product-exe"};

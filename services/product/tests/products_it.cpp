@@ -84,6 +84,47 @@ TEST_F(ProductIt, OnlyAnAdminChangesProducts) {
     EXPECT_EQ(query("SELECT count(*) FROM product_events"), "1");
 }
 
+// The product service took X-User-ID and X-User-Role from whoever connected: an identity now counts only
+// under the gateway's valid signature (docs/adr/0010), and anything else is 401 with nothing written.
+TEST_F(ProductIt, AnIdentityWithoutTheGatewaysValidSignatureIsRefused) {
+    auto s = start();
+    auto id = std::to_string(create(*s, "Pen", "Blue", "10", 1));
+    const std::string body = R"({"name":"Forged","description":"Y","price":1,"quantity":1})";
+    const http::InternalKeys other_key{"some-other-internal-key-0123456789abcdef", ""};
+    auto now = http::InternalSignature::unix_now();
+    for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+             {"POST", "/products"}, {"PUT", "/products/" + id}, {"DELETE", "/products/" + id},
+             {"GET", "/products/" + id + "/history"}, {"GET", "/products"}}) {
+        auto sent_body = method == "GET" || method == "DELETE" ? "" : body;
+        auto with = [&](std::string line) {
+            auto headers = kAdmin;
+            auto colon = line.find(": ");
+            headers.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+            return headers;
+        };
+        std::vector<std::pair<std::string, Headers>> forgeries{
+            {"unsigned", kAdmin},
+            {"made up", with("X-Agora-Signature: v1 gateway " + std::to_string(now) + " " + std::string(64, '0'))},
+            {"another key", with(testing::signature_line("gateway", method, path, kAdmin, sent_body, other_key))},
+            {"expired", with(testing::signature_line("gateway", method, path, kAdmin, sent_body,
+                                                     testing::internal_keys(), now - 120))},
+            // A customer's signed identity with the role changed on the way.
+            {"tampered", with(testing::signature_line("gateway", method, path, kCustomer, sent_body))},
+            {"another body", with(testing::signature_line("gateway", method, path, kAdmin, "{}"))},
+        };
+        for (const auto& [what, headers] : forgeries) {
+            auto reply = s->call(method, path, sent_body, headers, Signed::kNo);
+            EXPECT_EQ(reply.status, 401) << what << ": " << method << " " << path;
+            EXPECT_EQ(reply.body, R"({"message":"unauthorized"})") << what;
+        }
+    }
+    EXPECT_EQ(query("SELECT count(*) FROM products"), "1");
+    EXPECT_EQ(query("SELECT name FROM products"), "Pen");
+    EXPECT_EQ(query("SELECT count(*) FROM product_events"), "1");
+    // Browsing without an identity needs no signature.
+    EXPECT_EQ(s->call("GET", "/products/" + id, "", {}, Signed::kNo).status, 200);
+}
+
 TEST_F(ProductIt, SearchTakesWildcardsAndQuotesLiterally) {
     auto s = start();
     create(*s, "100% cotton", "Shirt", "10", 1);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <optional>
+#include <tuple>
 
 #include "store/reservation_store.hpp"
 #include "testing/run_task.hpp"
@@ -166,6 +167,49 @@ TEST_F(ProductIt, ReservationsAreIdempotentAndAnswerPrices) {
     EXPECT_EQ(seen.status, 200);
     EXPECT_EQ(seen.json().at("data").at("status").as_string(), "REFUSED");
     EXPECT_EQ(s->call("GET", "/internal/reservations/1").status, 404);
+}
+
+// The internal API took calls from anyone who connected: it now takes only the order service's (or another
+// service's) signed calls, not the gateway's nor unsigned ones, and a refused call changes nothing.
+TEST_F(ProductIt, InternalRoutesTakeOnlyAServicesSignature) {
+    auto s = start();
+    auto p = create(*s, "P", "p", "2", 10);
+    auto id = std::to_string(reservation_id(1));
+    const std::vector<std::tuple<std::string, std::string, std::string>> calls{
+        {"POST", "/internal/reservations", reserve_body(reservation_id(1), {{p, 3}})},
+        {"GET", "/internal/reservations/" + id, ""},
+        {"POST", "/internal/reservations/" + id + "/release", ""}};
+    const http::InternalKeys other_key{"some-other-internal-key-0123456789abcdef", ""};
+    for (const auto& call : calls) {
+        const auto& [method, path, body] = call;
+        auto line = [&, &method = method, &path = path, &body = body](
+                        std::string_view signer, const Headers& headers, const http::InternalKeys& keys,
+                        std::int64_t at) {
+            auto signed_line = testing::signature_line(signer, method, path, headers, body, keys, at);
+            auto colon = signed_line.find(": ");
+            auto all = headers;
+            all.emplace_back(signed_line.substr(0, colon), signed_line.substr(colon + 2));
+            return all;
+        };
+        auto now = http::InternalSignature::unix_now();
+        std::vector<std::pair<std::string, Headers>> refused{
+            {"unsigned", {}},
+            {"unsigned admin", kAdmin},
+            {"the gateway's", line("gateway", {}, testing::internal_keys(), now)},
+            {"the gateway's, for an admin", line("gateway", kAdmin, testing::internal_keys(), now)},
+            {"another key", line("order", {}, other_key, now)},
+            {"expired", line("order", {}, testing::internal_keys(), now - 120)},
+        };
+        for (const auto& [what, headers] : refused) {
+            auto reply = s->call(method, path, body, headers, Signed::kNo);
+            EXPECT_EQ(reply.status, 401) << what << ": " << method << " " << path;
+            EXPECT_EQ(reply.body, R"({"message":"unauthorized"})") << what;
+        }
+    }
+    EXPECT_EQ(query("SELECT count(*) FROM reservations"), "0");
+    EXPECT_EQ(query("SELECT quantity FROM products WHERE id = " + std::to_string(p)), "10");
+    // The order service's signature is taken.
+    EXPECT_EQ(s->call("POST", "/internal/reservations", reserve_body(reservation_id(1), {{p, 3}})).status, 201);
 }
 
 TEST_F(ProductIt, ReleaseGivesStockBackExactlyOnce) {

@@ -40,9 +40,13 @@ Servers& servers() {
 }
 
 HttpReply http_call(int port, const std::string& method, const std::string& target, const std::string& body,
-                    const Headers& headers) {
+                    const Headers& headers, Signed sign) {
     std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     for (const auto& [name, value] : headers) req += name + ": " + value + "\r\n";
+    if (sign == Signed::kYes) {
+        std::string_view signer = target.starts_with(http::kInternalPrefix) ? "order" : http::kGatewaySigner;
+        req += testing::signature_line(signer, method, target, headers, body) + "\r\n";
+    }
     if (method != "GET") {
         req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     }
@@ -96,6 +100,7 @@ std::unique_ptr<RunningService> ProductIt::start(const std::function<void(Produc
     c.order_url = "http://127.0.0.1:" + std::to_string(testing::free_port());
     c.order_timeout = 500ms;
     c.expiry_interval = 200ms;
+    c.internal_keys = testing::internal_keys();
     if (tweak) tweak(c);
     auto service = std::make_unique<RunningService>(c);
     auto started = service->start();

@@ -19,6 +19,7 @@
 #include "testing/server_process.hpp"
 
 #include "testing/http_exchange.hpp"
+#include "testing/internal_calls.hpp"
 
 namespace agora::product::test {
 
@@ -27,9 +28,12 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 using testing::HttpReply;
 
-// One request on a fresh connection (Connection: close), read until the server closes.
+using testing::Signed;
+
+// One request on a fresh connection (Connection: close), read until the server closes; signed as the
+// order service on /internal/ routes, else as the gateway.
 HttpReply http_call(int port, const std::string& method, const std::string& target, const std::string& body,
-                    const Headers& headers = {});
+                    const Headers& headers = {}, Signed sign = Signed::kYes);
 
 inline const Headers kAdmin{{"X-User-ID", "1"}, {"X-User-Role", "admin"}};
 inline const Headers kCustomer{{"X-User-ID", "2"}, {"X-User-Role", "customer"}};
@@ -60,8 +64,8 @@ public:
     ProductService& service() { return service_; }
 
     HttpReply call(const std::string& method, const std::string& target, const std::string& body = "",
-                   const Headers& headers = {}) {
-        return http_call(port(), method, target, body, headers);
+                   const Headers& headers = {}, Signed sign = Signed::kYes) {
+        return http_call(port(), method, target, body, headers, sign);
     }
 
 private:

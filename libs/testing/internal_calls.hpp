@@ -1,0 +1,31 @@
+#pragma once
+// Signed internal calls (http/internal_signature.hpp) for services that tests run: the key they all share,
+// and the header line that signs a raw request as the gateway or a service would.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/internal_signature.hpp"
+
+namespace agora::testing {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// Whether a test request carries the signature of the caller its route expects (a service on /internal/
+// routes, else the gateway), as every request reaching a service in production does.
+enum class Signed { kYes, kNo };
+
+// The keys every service under test is given.
+http::InternalKeys internal_keys();
+// A file holding internal_keys().key, for service executables (AGORA_INTERNAL_KEY_FILE); made once per process.
+const std::filesystem::path& internal_key_file();
+
+// "X-Agora-Signature: ..." for a request of this method, target, headers and body, signed by `signer` with
+// `keys` at `at` (unix seconds; 0: now).
+std::string signature_line(std::string_view signer, std::string_view method, std::string_view target,
+                           const HeaderList& headers, std::string_view body,
+                           const http::InternalKeys& keys = internal_keys(), std::int64_t at = 0);
+
+}  // namespace agora::testing
