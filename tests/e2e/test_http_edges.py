@@ -9,7 +9,7 @@ import threading
 import urllib.parse
 
 from agora_http import GATEWAY, call
-from test_signup import signed_up_user
+from test_signup import PASSWORD, signed_up_user
 
 URL = urllib.parse.urlparse(GATEWAY)
 
@@ -51,7 +51,7 @@ class Raw:
 
 
 def login_request(email, extra=""):
-    body = json.dumps({"email": email, "password": "secret123"}).encode()
+    body = json.dumps({"email": email, "password": PASSWORD}).encode()
     return (f"POST /auth/login HTTP/1.1\r\nHost: {URL.netloc}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n{extra}\r\n").encode(), body
 
