@@ -68,8 +68,8 @@ def test_prometheus_scrapes_the_gateway():
 def test_supervisors_configuration_and_password_are_the_owners_only():
     conf = os.path.join(AGORA_HOME, "supervisord.conf")
     password_file = os.path.join(AGORA_HOME, "secrets", "supervisor-password")
-    assert stat.S_IMODE(os.stat(conf).st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(password_file).st_mode) == 0o600
+    assert oct(stat.S_IMODE(os.stat(conf).st_mode)) == "0o600"
+    assert oct(stat.S_IMODE(os.stat(password_file).st_mode)) == "0o600"
     with open(password_file) as f:
         password = f.read()
     with open(conf) as f:
