@@ -4,6 +4,8 @@
 #include <boost/json/serialize.hpp>
 #include <cmath>
 
+#include "http/validation.hpp"
+
 namespace agora::http {
 namespace {
 
@@ -62,7 +64,10 @@ void Fields::wrong(std::string_view name) {
     if (!wrong_) wrong_ = std::string(name);
 }
 
-Error Fields::error() const { return Error::of(ErrorKind::kWrongType, "invalid value for " + wrong_.value_or("")); }
+Error Fields::error() const {
+    if (!wrong_ && !not_text_.empty()) return Error::validation(not_text_);
+    return Error::of(ErrorKind::kWrongType, "invalid value for " + wrong_.value_or(""));
+}
 
 std::optional<std::string> Fields::text(std::string_view name) {
     const auto* v = find(name);
@@ -71,7 +76,12 @@ std::optional<std::string> Fields::text(std::string_view name) {
         wrong(name);
         return std::nullopt;
     }
-    return std::string(v->as_string());
+    std::string_view value = v->as_string();
+    if (!is_text(value)) {
+        not_text_.push_back({std::string(name), "invalid input"});
+        return std::nullopt;
+    }
+    return std::string(value);
 }
 
 std::optional<std::int64_t> Fields::integer(std::string_view name) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "http/message.hpp"
@@ -22,6 +23,8 @@ class Fields {
 public:
     explicit Fields(const boost::json::object& object) : object_(object) {}
 
+    // A string holding U+0000 reads as nullopt and is remembered: no route can keep it (see is_text()),
+    // so error() refuses it as "invalid input" before any other rule runs, on every route at once.
     std::optional<std::string> text(std::string_view name);
     std::optional<std::int64_t> integer(std::string_view name);
     // Money: a JSON number or numeric string, returned as its decimal text ("25000.50").
@@ -29,8 +32,9 @@ public:
     const boost::json::array* array(std::string_view name);
     const boost::json::object* object(std::string_view name);
 
-    bool ok() const { return !wrong_.has_value(); }
-    // 400 "invalid value for <field>" for the first field of a wrong type.
+    bool ok() const { return !wrong_.has_value() && not_text_.empty(); }
+    // 400 "invalid value for <field>" for the first field of a wrong type, else 400 "input validation
+    // error" naming each string that is not text, in the order they were read.
     Error error() const;
 
 private:
@@ -39,6 +43,7 @@ private:
 
     const boost::json::object& object_;
     std::optional<std::string> wrong_;
+    std::vector<FieldError> not_text_;
 };
 
 }  // namespace agora::http

@@ -1,6 +1,7 @@
 #include "http/validation.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace agora::http {
 
@@ -32,6 +33,43 @@ bool is_email(std::string_view v) {
             if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
         }
         start = end + 1;
+    }
+    return true;
+}
+
+bool is_text(std::string_view value) {
+    size_t i = 0;
+    while (i < value.size()) {
+        auto c = static_cast<unsigned char>(value[i]);
+        if (c == 0) return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t length = 0;
+        std::uint32_t code = 0;
+        if ((c & 0xE0) == 0xC0) {
+            length = 2;
+            code = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            length = 3;
+            code = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            length = 4;
+            code = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + length > value.size()) return false;
+        for (size_t k = 1; k < length; ++k) {
+            auto next = static_cast<unsigned char>(value[i + k]);
+            if ((next & 0xC0) != 0x80) return false;
+            code = (code << 6) | (next & 0x3F);
+        }
+        // Overlong forms, surrogates and code points past Unicode are not UTF-8.
+        static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (code < kMinimum[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return false;
+        i += length;
     }
     return true;
 }
@@ -87,6 +125,11 @@ Validator& Validator::one_of(std::string_view field, std::string_view value,
     if (!failed(field) && std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
         add(field, "invalid input");
     }
+    return *this;
+}
+
+Validator& Validator::text(std::string_view field, std::string_view value) {
+    if (!failed(field) && !is_text(value)) add(field, "invalid input");
     return *this;
 }
 

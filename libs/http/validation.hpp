@@ -21,6 +21,8 @@ public:
     Validator& at_least(std::string_view field, std::int64_t value, std::int64_t min);  // "greater than or equal to"
     Validator& at_most(std::string_view field, std::int64_t value, std::int64_t max);   // "lower than or equal to"
     Validator& one_of(std::string_view field, std::string_view value, const std::vector<std::string_view>& allowed);
+    // Client text that is kept or searched for: "invalid input" unless is_text().
+    Validator& text(std::string_view field, std::string_view value);
     // Any other rule: a failed check gives `message` (or "invalid input").
     Validator& check(std::string_view field, bool ok, std::string message = "invalid input");
 
@@ -36,5 +38,8 @@ private:
 
 std::size_t code_points(std::string_view utf8);
 bool is_email(std::string_view value);
+// Whether a client's string is text Agora can keep: well-formed UTF-8 without U+0000, which a PostgreSQL
+// `text` value cannot hold (and which a C string would cut short).
+bool is_text(std::string_view value);
 
 }  // namespace agora::http

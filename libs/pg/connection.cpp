@@ -198,6 +198,7 @@ Task<Outcome<detail::ResultPtr>> Connection::read_results() {
 
 Task<Outcome<Rows>> Connection::execute(Query query, const Params& params) {
     if (state() == State::kBroken) co_return failed(Failure::lost("connection is broken"));
+    if (auto refused = refuse_nul(params)) co_return failed(std::move(*refused));
     std::string name(query.name);
     if (!prepared_.contains(name)) {
         std::string sql(query.sql);
@@ -210,8 +211,7 @@ Task<Outcome<Rows>> Connection::execute(Query query, const Params& params) {
         prepared_.insert(name);
     }
     std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    c_strings(params, values);
     if (!PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr,
                              0)) {
         co_return failed(lost("send"));
@@ -233,6 +233,10 @@ Task<Outcome<Rows>> Connection::execute(std::string sql) {
 
 Task<Outcome<std::vector<Rows>>> Connection::execute_all(const std::vector<Statement>& statements) {
     if (state() == State::kBroken) co_return failed(Failure::lost("connection is broken"));
+    // Refused before pipeline mode begins: nothing of the batch is sent and the connection stays usable.
+    for (const auto& statement : statements) {
+        if (auto refused = refuse_nul(statement.params)) co_return failed(std::move(*refused));
+    }
     // A connection left in pipeline mode by an error below is broken, so never used again.
     if (PQenterPipelineMode(conn_) != 1) co_return failed(lost("pipeline mode"));
     struct Sent {
@@ -253,8 +257,7 @@ Task<Outcome<std::vector<Rows>>> Connection::execute_all(const std::vector<State
             preparing.insert(name);
             sent.push_back(Sent{true, name});
         }
-        values.clear();
-        for (const auto& p : statement.params) values.push_back(p ? p->c_str() : nullptr);
+        c_strings(statement.params, values);
         if (!PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
                                  nullptr, 0)) {
             co_return failed(lost("send"));

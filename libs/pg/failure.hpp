@@ -12,6 +12,7 @@ struct Failure {
     std::string sqlstate;  // five characters from the server; empty when the client side failed
     std::string message;   // detail for logs, never for clients
     bool connection_lost = false;
+    bool refused = false;  // never sent: the client side refused it (see refuse_nul())
 
     bool is_unique_violation() const { return sqlstate == "23505"; }
     bool is_foreign_key_violation() const { return sqlstate == "23503"; }
@@ -22,6 +23,7 @@ struct Failure {
 
     static Failure lost(std::string message) { return Failure{{}, std::move(message), true}; }
     static Failure client(std::string message) { return Failure{{}, std::move(message), false}; }
+    static Failure refusal(std::string message) { return Failure{{}, std::move(message), false, true}; }
 };
 
 template <class T>

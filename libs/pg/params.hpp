@@ -10,9 +10,19 @@
 #include <type_traits>
 #include <vector>
 
+#include "pg/failure.hpp"
+
 namespace agora::pg {
 
 using Params = std::vector<std::optional<std::string>>;
+
+// libpq sends text parameters as C strings: a value holding a NUL byte would reach the server cut short
+// ("abc\0def" stored as "abc", two keys differing after the NUL taken as one). PostgreSQL text cannot hold
+// U+0000 anyway, so a statement with such a value is refused before anything of it is sent.
+std::optional<Failure> refuse_nul(const Params& params);
+
+// The C strings libpq sends for `params` (null for NULL), once refuse_nul() let them through.
+void c_strings(const Params& params, std::vector<const char*>& out);
 
 namespace detail {
 

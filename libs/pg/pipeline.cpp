@@ -132,8 +132,7 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
                 prepared.insert(name);
                 sent.push_back(Sent{Sent::Kind::kPrepare, name, nullptr, nullptr, std::nullopt});
             }
-            values.clear();
-            for (const auto& p : request->params) values.push_back(p ? p->c_str() : nullptr);
+            c_strings(request->params, values);
             if (!PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
                                      nullptr, 0)) {
                 queued.push_front(std::move(request));
@@ -323,6 +322,8 @@ std::size_t Pipeline::in_flight() const {
 std::size_t Pipeline::queued() const { return state_->queued.size(); }
 
 Task<Outcome<Rows>> Pipeline::run(Query query, Params params) {
+    // Refused alone, before it could join (and fail) a batch of other statements.
+    if (auto refused = refuse_nul(params)) co_return failed(std::move(*refused));
     auto request = std::make_shared<State::Request>(state_->io);
     request->query = query;
     request->params = std::move(params);

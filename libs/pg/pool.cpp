@@ -287,10 +287,12 @@ Task<Outcome<std::vector<Rows>>> Transaction::send(std::vector<Statement> statem
     if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
     bool opens = !begun_;
     if (opens) statements.insert(statements.begin(), Statement{kBegin, {}});
-    begun_ = true;
     auto span = batch_span(statements);
     auto rows = co_await lease_->execute_all(statements);
     end_statement(span, rows);
+    // A batch refused before it was sent opened nothing.
+    begun_ = begun_ || lease_->state() != Connection::State::kIdle || rows;
+    refused_ = refused_ || (!rows && rows.error().refused);
     if (rows && opens) rows->erase(rows->begin());
     co_return rows;
 }
@@ -307,6 +309,7 @@ Task<Outcome<Rows>> Transaction::run_one(Query query, Params params) {
     auto span = statement_span(query.name, query.sql);
     auto rows = co_await lease_->execute(query, params);
     end_statement(span, rows);
+    refused_ = refused_ || (!rows && rows.error().refused);
     co_return rows;
 }
 
@@ -323,15 +326,19 @@ Task<Outcome<void>> Transaction::execute(std::string sql) {
 
 Task<Outcome<void>> Transaction::commit() {
     if (!lease_) co_return failed(Failure::client("the transaction is already finished"));
+    if (refused_ || lease_->state() == Connection::State::kFailedTransaction) {
+        // The server would answer COMMIT with a silent ROLLBACK; say so instead. A statement refused
+        // before it was sent fails the transaction the same way, though the server never saw it.
+        if (begun_) {
+            auto rolled_back = co_await finish("ROLLBACK");
+            if (!rolled_back) co_return rolled_back;
+        }
+        lease_.reset();
+        co_return failed(Failure{"25P02", "a statement failed; the transaction was rolled back", false});
+    }
     if (!begun_) {
         lease_.reset();  // nothing ran: nothing to commit
         co_return Outcome<void>{};
-    }
-    if (lease_->state() == Connection::State::kFailedTransaction) {
-        // The server would answer COMMIT with a silent ROLLBACK; say so instead.
-        auto rolled_back = co_await finish("ROLLBACK");
-        if (!rolled_back) co_return rolled_back;
-        co_return failed(Failure{"25P02", "a statement failed; the transaction was rolled back", false});
     }
     co_return co_await finish("COMMIT");
 }

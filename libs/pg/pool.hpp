@@ -95,6 +95,7 @@ private:
     Task<Outcome<void>> finish(std::string sql);
     Lease lease_;
     bool begun_ = false;
+    bool refused_ = false;  // a statement was refused before it was sent (Failure::refused)
 };
 
 class Pool {

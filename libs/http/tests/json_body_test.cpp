@@ -63,6 +63,28 @@ TEST(FieldsTest, NullAndAbsentReadAsMissing) {
     EXPECT_TRUE(f.ok());
 }
 
+// U+0000 arrives as the JSON escape \u0000; no route can keep it, so reading it refuses the body.
+TEST(FieldsTest, StringsHoldingNulAreRefusedAsInvalidInputInReadingOrder) {
+    auto obj = *json_object(post(R"({"name":"abc\u0000def","note":"fine","description":"\u0000"})"));
+    Fields f(obj);
+    EXPECT_FALSE(f.text("name"));
+    EXPECT_EQ(f.text("note"), "fine");
+    EXPECT_FALSE(f.text("description"));
+    ASSERT_FALSE(f.ok());
+    auto e = f.error();
+    EXPECT_EQ(e.kind, ErrorKind::kValidation);
+    std::vector<FieldError> expected{{"name", "invalid input"}, {"description", "invalid input"}};
+    EXPECT_EQ(e.fields, expected);
+}
+
+TEST(FieldsTest, AWrongTypeIsReportedBeforeNul) {
+    auto obj = *json_object(post(R"({"name":"a\u0000","price":true})"));
+    Fields f(obj);
+    EXPECT_FALSE(f.text("name"));
+    EXPECT_FALSE(f.decimal("price"));
+    EXPECT_EQ(public_message(f.error()), "invalid value for price");
+}
+
 TEST(FieldsTest, DecimalsFromNumbersAndStrings) {
     auto obj = *json_object(post(R"({"a":25000,"b":"12.50","c":"12x","d":1.5})"));
     Fields f(obj);

@@ -40,6 +40,22 @@ TEST(ValidationTest, LengthsCountCodePoints) {
     EXPECT_TRUE(v.ok());
 }
 
+TEST(ValidationTest, TextIsWellFormedUtf8WithoutNul) {
+    EXPECT_TRUE(is_text(""));
+    EXPECT_TRUE(is_text("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+    EXPECT_FALSE(is_text(std::string_view("a\0b", 3)));
+    EXPECT_FALSE(is_text(std::string_view("\0", 1)));
+    EXPECT_FALSE(is_text("\xFF"));
+    EXPECT_FALSE(is_text("\xC3"));          // truncated
+    EXPECT_FALSE(is_text("\xC0\xAF"));      // overlong
+    EXPECT_FALSE(is_text("\xC0\x80"));      // overlong NUL ("modified UTF-8")
+    EXPECT_FALSE(is_text("\xED\xA0\x80"));  // surrogate
+    Validator v;
+    v.text("name", "plain").text("description", std::string_view("abc\0def", 7));
+    std::vector<FieldError> expected{{"description", "invalid input"}};
+    EXPECT_EQ(fields(v), expected);
+}
+
 TEST(ValidationTest, Emails) {
     EXPECT_TRUE(is_email("a@b.io"));
     EXPECT_TRUE(is_email("admin@agora.local"));

@@ -203,5 +203,37 @@ TEST_F(BatchIt, ArrayLiteralsCarryAnyValueThroughUnnest) {
     EXPECT_TRUE(empty->empty());
 }
 
+// A batch with a value holding NUL (libpq would send it cut short at the NUL) is refused whole before
+// anything is sent: nothing stored, the transaction over, the connection usable. An array literal
+// holding NUL is refused the same way.
+TEST_F(BatchIt, ABatchWithAValueHoldingNulIsRefusedWholeBeforeItIsSent) {
+    Pool pool(io_, config());
+    auto refused = run([&]() -> Task<Outcome<std::vector<Rows>>> {
+        auto tx = co_await pool.begin();
+        Batch batch;
+        batch.add(kInsert, 1, "a").add(kInsert, 2, std::string("b\0c", 3)).add(kInsert, 3, "d");
+        auto out = co_await tx->commit(std::move(batch));
+        EXPECT_FALSE(tx->active());
+        co_return out;
+    }());
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(refused.error().refused);
+    EXPECT_EQ(count(pool), 0);
+
+    const std::vector<std::string> texts{"x", std::string("y\0z", 3)};
+    auto array = run(pool.query(kUnnest, array_of(std::vector<std::int64_t>{1, 2}), array_of(texts)));
+    ASSERT_FALSE(array);
+    EXPECT_TRUE(array.error().refused);
+
+    auto stored = run([&]() -> Task<Outcome<std::vector<Rows>>> {
+        auto tx = co_await pool.begin();
+        Batch batch;
+        batch.add(kInsert, 1, "a");
+        co_return co_await tx->commit(std::move(batch));
+    }());
+    ASSERT_TRUE(stored) << stored.error().message;
+    EXPECT_EQ(count(pool), 1);
+}
+
 }  // namespace
 }  // namespace agora::pg

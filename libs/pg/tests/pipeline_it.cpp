@@ -85,6 +85,24 @@ TEST_F(PipelineIt, AFailingStatementFailsAloneAndItsBatchIsSentAgain) {
     }
 }
 
+// A value holding NUL would reach the server cut short: that statement alone is refused, and the others
+// sent in the same turn of the loop answer as usual.
+TEST_F(PipelineIt, AValueHoldingNulIsRefusedAloneNeverCutShort) {
+    Pipeline pipeline(io_, options());
+    constexpr Query kLength{"length", "SELECT octet_length($1::text)"};
+    auto answers = together(10, [&](int i) {
+        return pipeline.query(kLength, i == 4 ? std::string("abc\0def", 7) : std::string(i, 'x'));
+    });
+    ASSERT_FALSE(answers[4]);
+    EXPECT_TRUE(answers[4].error().refused);
+    EXPECT_FALSE(answers[4].error().connection_lost);
+    for (int i = 0; i < 10; ++i) {
+        if (i == 4) continue;
+        ASSERT_TRUE(answers[i]) << i << ": " << answers[i].error().message;
+        EXPECT_EQ(answers[i]->front().get<int>(0), i);
+    }
+}
+
 TEST_F(PipelineIt, AStatementThatCannotBePreparedGetsTheServersAnswer) {
     Pipeline pipeline(io_, options());
     auto answers = together(4, [&](int i) {

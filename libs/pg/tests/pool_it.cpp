@@ -126,6 +126,75 @@ TEST_F(PoolIt, UniqueViolationIsRecognisedAndCommitAfterAFailureRollsBack) {
     EXPECT_EQ(count(pool, {"count_dup_items", "SELECT count(*) FROM dup_items"}), 1);
 }
 
+// libpq sends a text parameter up to its first NUL byte: such a value must be refused, never stored cut
+// short ("abc") nor matched as its prefix (two keys differing after the NUL taken for one).
+TEST_F(PoolIt, AValueHoldingNulIsRefusedNeverCutShort) {
+    make_table("nul_items");
+    constexpr Query kInsert{"nul_insert", "INSERT INTO nul_items (id, note) VALUES ($1, $2)"};
+    constexpr Query kFind{"nul_find", "SELECT count(*) FROM nul_items WHERE note = $1"};
+    constexpr Query kCount{"nul_count", "SELECT count(*) FROM nul_items"};
+    Pool pool(io_, config(1));
+    const std::string cut("abc\0def", 7);
+
+    auto refused = run(pool.query(kInsert, 1, cut));
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(refused.error().refused);
+    EXPECT_FALSE(refused.error().connection_lost);
+    EXPECT_NE(refused.error().message.find("$2"), std::string::npos) << refused.error().message;
+    EXPECT_EQ(to_error(refused.error()).kind, ErrorKind::kInternal);
+    EXPECT_EQ(count(pool, kCount), 0);
+
+    // The one connection stays usable, and "abc" is not what a lookup with "abc\0def" finds.
+    ASSERT_TRUE(run(pool.query(kInsert, 2, "abc")));
+    EXPECT_EQ(count(pool, {"nul_find_abc", "SELECT count(*) FROM nul_items WHERE note = 'abc'"}), 1);
+    auto lookup = run(pool.query(kFind, cut));
+    ASSERT_FALSE(lookup);
+    EXPECT_TRUE(lookup.error().refused);
+    EXPECT_EQ(count(pool, kCount), 1);
+}
+
+// A statement refused before it was sent fails its transaction as a failing statement would: COMMIT
+// answers 25P02 and keeps nothing, whether the refusal came first or after other statements.
+TEST_F(PoolIt, ARefusedStatementRollsItsTransactionBack) {
+    make_table("nul_tx_items");
+    constexpr Query kInsert{"nul_tx_insert", "INSERT INTO nul_tx_items (id, note) VALUES ($1, $2)"};
+    constexpr Query kCount{"nul_tx_count", "SELECT count(*) FROM nul_tx_items"};
+    Pool pool(io_, config(1));
+    const std::string nul("a\0b", 3);
+    auto after = run([&]() -> Task<Outcome<void>> {
+        auto tx = co_await pool.begin();
+        EXPECT_TRUE(co_await tx->query(kInsert, 1, "before"));
+        auto refused = co_await tx->query(kInsert, 2, nul);
+        EXPECT_TRUE(!refused && refused.error().refused);
+        EXPECT_TRUE(co_await tx->query(kInsert, 3, "after"));
+        co_return co_await tx->commit();
+    }());
+    ASSERT_FALSE(after);
+    EXPECT_EQ(after.error().sqlstate, "25P02");
+    EXPECT_EQ(count(pool, kCount), 0);
+
+    // Refused first: BEGIN still goes out with the next statement, so nothing after it is kept either.
+    auto first = run([&]() -> Task<Outcome<void>> {
+        auto tx = co_await pool.begin();
+        auto refused = co_await tx->query(kInsert, 4, nul);
+        EXPECT_TRUE(!refused && refused.error().refused);
+        EXPECT_TRUE(co_await tx->query(kInsert, 5, "after"));
+        co_return co_await tx->commit();
+    }());
+    ASSERT_FALSE(first);
+    EXPECT_EQ(first.error().sqlstate, "25P02");
+    EXPECT_EQ(count(pool, kCount), 0);
+
+    // The connection is clean for the next transaction.
+    auto clean = run([&]() -> Task<Outcome<void>> {
+        auto tx = co_await pool.begin();
+        EXPECT_TRUE(co_await tx->query(kInsert, 6, "kept"));
+        co_return co_await tx->commit();
+    }());
+    ASSERT_TRUE(clean) << clean.error().message;
+    EXPECT_EQ(count(pool, kCount), 1);
+}
+
 TEST_F(PoolIt, AcquireTimesOutWhenThePoolIsExhausted) {
     Pool pool(io_, config(1));
     run([&]() -> Task<void> {

@@ -75,6 +75,22 @@ TEST_F(RedisClientIt, ValuesAreBinarySafe) {
     EXPECT_EQ(run(client.get(k)).value(), value);
 }
 
+// Keys and script arguments go with their lengths: two keys differing only after a NUL are two keys
+// (a request lock for one never answers for the other), and a script compares whole values.
+TEST_F(RedisClientIt, KeysDifferingAfterANulStayApart) {
+    Client client(io_, config());
+    ASSERT_TRUE(run(client.connect()));
+    std::string first = key(std::string("lock:a\0b", 8)), second = key(std::string("lock:a\0c", 8));
+    EXPECT_TRUE(run(client.set_nx_px(first, "one", 5s)).value());
+    EXPECT_TRUE(run(client.set_nx_px(second, "two", 5s)).value());
+    EXPECT_EQ(run(client.get(first)).value(), "one");
+    EXPECT_EQ(run(client.get(second)).value(), "two");
+    EXPECT_FALSE(run(client.get(key("lock:a"))).value().has_value());
+    EXPECT_FALSE(run(client.compare_and_delete(first, std::string("one\0x", 5))).value());
+    EXPECT_TRUE(run(client.compare_and_delete(first, "one")).value());
+    EXPECT_EQ(run(client.get(second)).value(), "two");
+}
+
 TEST_F(RedisClientIt, LargeRepliesArriveWhole) {
     Client client(io_, config());
     ASSERT_TRUE(run(client.connect()));

@@ -38,6 +38,9 @@ std::vector<Case> common_cases(const std::string& path, const std::string& secon
          field_error("email", "email has invalid email format")},
         {path + " 1000-character email", R"({"email":")" + long_email + R"(",")" + second_field + R"(":")" + second + R"("})",
          400, field_error("email", "email has invalid email format")},
+        // U+0000 is text no route can keep: "invalid input", not a format or lookup answer.
+        {path + " NUL in the email", R"({"email":"a\u0000@b.io",")" + second_field + R"(":"12345678"})", 400,
+         field_error("email", "invalid input")},
     };
 }
 
@@ -74,6 +77,15 @@ TEST_F(AuthIt, BadInputIsRefusedWithoutWritingAnything) {
     add("/verify", "missing token", with_email(""),
         field_error("verification_token", "verification_token is required"));
     add("/login", "missing password", with_email(""), field_error("password", "password is required"));
+    add("/register", "NUL in the password", with_email(R"(,"password":"12345678\u0000tail")"),
+        field_error("password", "invalid input"));
+    add("/register", "NUL in both fields", R"({"email":"\u0000","password":"\u0000"})",
+        R"({"message":"input validation error","errors":[{"field":"email","message":"invalid input"},)"
+        R"({"field":"password","message":"invalid input"}]})");
+    add("/verify", "NUL in the token", with_email(R"(,"verification_token":"123456\u0000")"),
+        field_error("verification_token", "invalid input"));
+    add("/login", "NUL in the password", with_email(R"(,"password":"12345678\u0000tail")"),
+        field_error("password", "invalid input"));
 
     for (const auto& [path, c] : cases) {
         auto reply = s->post(path, c.body);

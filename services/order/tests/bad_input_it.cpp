@@ -100,6 +100,14 @@ TEST_F(OrderBadInputIt, CreateRowsAnswer400AndWriteNothing) {
          one_error("request_id", "request_id is required")},
         {"POST", "/orders", R"({"request_id":null,"items":)" + item + "}", 400,
          one_error("request_id", "request_id is required")},
+        // U+0000 is text no order can keep (it failed every order of a group-commit batch with 500).
+        {"POST", "/orders", R"({"request_id":"a\u0000b","items":)" + item + "}", 400,
+         one_error("request_id", "invalid input")},
+        {"POST", "/orders", R"({"request_id":"a","description":"d\u0000","items":)" + item + "}", 400,
+         one_error("description", "invalid input")},
+        {"POST", "/orders", R"({"request_id":"\u0000","description":"\u0000","items":)" + item + "}", 400,
+         kValidationErrors + R"({"field":"request_id","message":"invalid input"},)"
+                             R"({"field":"description","message":"invalid input"}]})"},
         // Several faults: every field named, in field order.
         {"POST", "/orders", R"({"items":[{"product_id":0,"quantity":10001}]})", 400,
          kValidationErrors + R"({"field":"request_id","message":"request_id is required"},)"
@@ -149,6 +157,11 @@ TEST_F(OrderBadInputIt, PayAndCancelRowsAnswer4xxAndChangeNothing) {
             {"POST", path, R"({"order_id":)" + id + "}", 400, one_error("request_id", "request_id is required")},
             {"POST", path, R"({"request_id":")" + long_id + R"(","order_id":)" + id + "}", 400,
              one_error("request_id", "request_id length or value 255 must be at most")},
+            // Two request ids differing only after a NUL must not be taken for one: neither is text.
+            {"POST", path, R"({"request_id":"c\u0000d","order_id":)" + id + "}", 400,
+             one_error("request_id", "invalid input")},
+            {"POST", path, R"({"request_id":"c\u0000e","order_id":)" + id + "}", 400,
+             one_error("request_id", "invalid input")},
             // A well-formed command for an order that does not exist writes nothing either.
             {"POST", path, R"({"request_id":"c","order_id":987654321})", 404, R"({"message":"order not found"})"},
         };
@@ -193,6 +206,15 @@ TEST_F(OrderBadInputIt, ReadRowsAnswer4xx) {
         {"GET", "/orders?status=ABORTED", "", 400, one_error("status", "invalid input")},
         {"GET", "/orders?status=%25", "", 400, one_error("status", "invalid input")},
         {"GET", "/orders?status=PENDING%27%20OR%20%271%27%3D%271", "", 400, one_error("status", "invalid input")},
+        // NUL in any query value.
+        {"GET", "/orders?status=PENDING%00", "", 400, one_error("status", "invalid input")},
+        {"GET", "/orders?start-date=01-01-2025%00", "", 400,
+         one_error("start-date", "please send time in format of DD-MM-YYYY")},
+        {"GET", "/orders?end-date=01-01-202%00", "", 400,
+         one_error("end-date", "please send time in format of DD-MM-YYYY")},
+        {"GET", "/orders?limit=1%00", "", 400, one_error("limit", "invalid input")},
+        {"GET", "/orders?page=%00", "", 400, one_error("page", "invalid input")},
+        {"GET", "/orders/1%00", "", 400, R"({"message":"expected a numeric value but got '1%00'"})"},
     };
     expect_rows(rows, &customer);
     // The same day twice is a valid range.

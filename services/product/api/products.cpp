@@ -35,8 +35,8 @@ Result<SearchFilter> filter_of(const http::Request& req) {
     auto name = req.query("name");
     auto description = req.query("description");
     http::Validator v;
-    if (name) v.check("name", is_searchable(*name));
-    if (description) v.check("description", is_searchable(*description));
+    if (name) v.text("name", *name);
+    if (description) v.text("description", *description);
     if (auto valid = v.result(); !valid) return std::unexpected(valid.error());
     if (name && !name->empty()) f.name = contains_pattern(*name);
     if (description && !description->empty()) f.description = contains_pattern(*description);

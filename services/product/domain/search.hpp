@@ -11,9 +11,6 @@ namespace agora::product {
 // for a search term.
 std::string contains_pattern(std::string_view term);
 
-// Whether a term can be searched for: well-formed UTF-8 without NUL, which PostgreSQL text cannot hold.
-bool is_searchable(std::string_view term);
-
 struct SearchFilter {
     std::optional<std::string> name;         // ILIKE pattern, when searched
     std::optional<std::string> description;  // ILIKE pattern, when searched

@@ -66,6 +66,11 @@ TEST_F(ProductBadInputIt, PutRowsAnswer4xxAndChangeNothing) {
          one_error("name", "name length or value 255 must be at most")},
         {"PUT", path, R"({"description":"d","price":1})", 400, one_error("name", "name is required")},
         {"PUT", path, R"({"name":"n","description":"d","price":null})", 400, one_error("price", "price is required")},
+        // U+0000 is text no product can keep ("abc\0def" was stored as "abc"): refused as invalid input.
+        {"PUT", path, body_with("1", "1", R"("abc\u0000def")"), 400, one_error("name", "invalid input")},
+        {"PUT", path, R"({"name":"n","description":"\u0000","price":1})", 400,
+         one_error("description", "invalid input")},
+        {"PUT", path, body_with(R"("1\u0000")"), 400, R"({"message":"invalid value for price"})"},
         {"PUT", "/products/abc", body_with("1"), 400, R"({"message":"expected a numeric value but got 'abc'"})"},
         {"PUT", "/products/99999999999999999999", body_with("1"), 400,
          R"({"message":"expected a numeric value but got '99999999999999999999'"})"},
@@ -95,6 +100,10 @@ TEST_F(ProductBadInputIt, PostRowsAnswer400AndCreateNothing) {
          one_error("quantity", "quantity must be lower than or equal to 2147483647")},
         {"POST", "/products", body_with("1", "1", "\"" + std::string(256, 'n') + "\""), 400,
          one_error("name", "name length or value 255 must be at most")},
+        {"POST", "/products", body_with("1", "1", R"("abc\u0000def")"), 400, one_error("name", "invalid input")},
+        {"POST", "/products", R"({"name":"\u0000","description":"d\u0000","price":1})", 400,
+         kValidationErrors + R"({"field":"name","message":"invalid input"},)"
+                             R"({"field":"description","message":"invalid input"}]})"},
     };
     expect_rows(*s, rows);
     EXPECT_EQ(state(), before);
@@ -128,6 +137,11 @@ TEST_F(ProductBadInputIt, IdAndQueryRowsOnTheOtherRoutes) {
         {"GET", "/products?limit=1e3", "", 400, one_error("limit", "invalid input")},
         {"GET", "/products?page=-1", "", 400, one_error("page", "page must be greater than or equal to 1")},
         {"GET", "/products?page=99999999999999999999", "", 400, one_error("page", "invalid input")},
+        {"GET", "/products?name=abc%00def", "", 400, one_error("name", "invalid input")},
+        {"GET", "/products?description=%00", "", 400, one_error("description", "invalid input")},
+        {"GET", "/products?limit=1%00", "", 400, one_error("limit", "invalid input")},
+        {"GET", "/products?page=%001", "", 400, one_error("page", "invalid input")},
+        {"GET", "/products/1%00", "", 400, R"({"message":"expected a numeric value but got '1%00'"})"},
         {"GET", "/products?limit=x&page=y", "", 400,
          kValidationErrors +
              R"({"field":"limit","message":"invalid input"},{"field":"page","message":"invalid input"}]})"},
