@@ -104,6 +104,17 @@ void serve_in_step(int fd, int connection) {
     while (!read_request(fd).empty()) send_all(fd, ok("conn " + std::to_string(connection)));
 }
 
+// The first connection's first request gets `answer` (whatever it holds); everything after is in step.
+ScriptedUpstream::Script answer_first_with(std::string answer) {
+    return [answer](int fd, int n) {
+        if (n == 0) {
+            read_request(fd);
+            send_all(fd, answer);
+        }
+        serve_in_step(fd, n);
+    };
+}
+
 class ClientPool : public ::testing::Test {
   protected:
     // Sends the requests one after another through one client (one pool), returning each outcome.
@@ -125,13 +136,8 @@ class ClientPool : public ::testing::Test {
 };
 
 TEST_F(ClientPool, AnInterimAnswerIsSkippedAndItsConnectionNotReused) {
-    ScriptedUpstream upstream([](int fd, int n) {
-        if (n == 0) {
-            read_request(fd);
-            send_all(fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + ok("final"));
-        }
-        serve_in_step(fd, n);
-    });
+    ScriptedUpstream upstream(
+        answer_first_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + ok("final")));
     auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
     ASSERT_TRUE(out[0]) << out[0].error().message;
     EXPECT_EQ(out[0]->result_int(), 200);
@@ -142,14 +148,8 @@ TEST_F(ClientPool, AnInterimAnswerIsSkippedAndItsConnectionNotReused) {
 }
 
 TEST_F(ClientPool, ASwitchOfProtocolBreaksTheExchange) {
-    ScriptedUpstream upstream([](int fd, int n) {
-        if (n == 0) {
-            read_request(fd);
-            send_all(fd,
-                     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n" + ok("smuggled"));
-        }
-        serve_in_step(fd, n);
-    });
+    ScriptedUpstream upstream(answer_first_with(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n" + ok("smuggled")));
     auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
     ASSERT_FALSE(out[0]);
     EXPECT_EQ(out[0].error().kind, ErrorKind::kUnavailable);
@@ -158,13 +158,7 @@ TEST_F(ClientPool, ASwitchOfProtocolBreaksTheExchange) {
 }
 
 TEST_F(ClientPool, BytesPastTheResponseCloseTheConnection) {
-    ScriptedUpstream upstream([](int fd, int n) {
-        if (n == 0) {
-            read_request(fd);
-            send_all(fd, ok("first") + ok("answer to nothing"));
-        }
-        serve_in_step(fd, n);
-    });
+    ScriptedUpstream upstream(answer_first_with(ok("first") + ok("answer to nothing")));
     auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
     ASSERT_TRUE(out[0] && out[1]);
     EXPECT_EQ(out[0]->body(), "first");
@@ -202,13 +196,8 @@ TEST_F(ClientPool, BytesArrivingOnAnIdleConnectionRetireIt) {
 }
 
 TEST_F(ClientPool, AFramingErrorFailsTheCallAndTheConnection) {
-    ScriptedUpstream upstream([](int fd, int n) {
-        if (n == 0) {
-            read_request(fd);
-            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 9\r\n\r\nhello");
-        }
-        serve_in_step(fd, n);
-    });
+    ScriptedUpstream upstream(
+        answer_first_with("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 9\r\n\r\nhello"));
     auto out = send_in_turn(upstream.url(), {get("/a"), get("/b")});
     ASSERT_FALSE(out[0]);
     EXPECT_EQ(out[0].error().kind, ErrorKind::kUnavailable);
