@@ -73,7 +73,7 @@ Result<OrderConfig> load_config(config::Env& env) {
     c.product_url = env.text("ORDER_PRODUCT_URL", "http://127.0.0.1:8001");
     c.reserve_timeout = env.millis("ORDER_RESERVE_TIMEOUT_MS", std::chrono::milliseconds(2000));
     c.reservation_hold = seconds(env.integer("ORDER_RESERVATION_HOLD_S", 600, 2, 86400));
-    c.create_deadline = env.millis("ORDER_CREATE_DEADLINE_MS", std::chrono::milliseconds(8000));
+    c.create_deadline = env.millis("ORDER_CREATE_DEADLINE_MS", std::chrono::milliseconds(6000));
     if (c.create_deadline <= c.reserve_timeout) {
         problems.push_back("  ORDER_CREATE_DEADLINE_MS: must be longer than ORDER_RESERVE_TIMEOUT_MS (" +
                            std::to_string(c.reserve_timeout.count()) + " ms), or no slow reservation commits");

@@ -36,7 +36,7 @@ struct OrderConfig {
     std::chrono::seconds reservation_hold{600};  // asked of the product service; commit within half of it
     // A new order is committed within this long of its insert or never (ADR 6): the sweeper aborts one
     // left CREATING (by a crash) soon after, so a retry of its request_id is not kept out for long.
-    std::chrono::milliseconds create_deadline{8000};
+    std::chrono::milliseconds create_deadline{6000};
     int breaker_failures = 5;
     std::chrono::milliseconds breaker_cool_down{5000};
 

@@ -76,8 +76,8 @@ def wait_restarted(name, old_pid, deadline=45.0):
 @contextlib.contextmanager
 def program_setting(name, variable, value):
     """Runs the program with one environment variable of its supervisor section set to `value`, as `make up`
-    does when a setting changed (supervisor's configuration rewritten, `supervisorctl update` restarts the
-    program), and puts the old value back afterwards."""
+    does when a setting changed (supervisor's configuration rewritten, `supervisorctl update` and `start`
+    restart the program), and puts the old value back afterwards."""
     with open(SUPERVISOR_CONF) as f:
         original = f.read()
     section = re.search(rf"^\[program:{re.escape(name)}\]\n(?:(?!^\[).*\n?)*", original, re.M)
@@ -92,6 +92,7 @@ def program_setting(name, variable, value):
             f.write(conf)
         supervisorctl("reread")
         supervisorctl("update", name)
+        supervisorctl("start", name)  # the platform's programs do not autostart: up.sh starts them
         wait_restarted(name, pid)
 
     if changed == section.group(0):

@@ -2,7 +2,7 @@
 the middle of a burst of orders, let supervisor restart it, and check once the platform has settled that every
 order the client saw exists, no other does, stock is the initial stock less the live orders' quantities, and
 no event was applied twice. A half-placed order is resolved by the order service's sweeper (its creation
-deadline, 8 s, + 1 s after its insert); the run.sh platform holds stock for 20 s, so a release the order
+deadline, 6 s, + 1 s after its insert); the run.sh platform holds stock for 20 s, so a release the order
 service could not deliver while the product service was down is made by the product service's expiry check
 (20 s + 5 s) within the settle bound."""
 import threading

@@ -29,7 +29,7 @@ std::vector<Result<T>> submit_together(asio::io_context& io, int count,
 }
 
 struct StoreOnItsOwnLoop {
-    StoreOnItsOwnLoop() : pool(io, config()), store(pool, pool, 8s) {}
+    StoreOnItsOwnLoop() : pool(io, config()), store(pool, pool, 6s) {}
     static pg::PoolConfig config() {
         pg::PoolConfig c;
         c.conninfo = infra().database_url;

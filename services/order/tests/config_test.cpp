@@ -66,8 +66,8 @@ TEST(OrderConfig, CreationDeadlineIsTheCreateDeadlineCappedAtHalfTheHold) {
     auto env = config::Env::from_values({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
-    EXPECT_EQ(c->create_deadline, 8000ms);
-    EXPECT_EQ(creation_deadline(*c), 8000ms);
+    EXPECT_EQ(c->create_deadline, 6000ms);
+    EXPECT_EQ(creation_deadline(*c), 6000ms);
     auto short_hold =
         config::Env::from_values({{"ORDER_RESERVATION_HOLD_S", "6"}, {"ORDER_CREATE_DEADLINE_MS", "5000"}});
     auto s = load_config(short_hold);
