@@ -30,7 +30,9 @@ FIELD_SHAPES = [r"(?P<f>[a-z_-]+) is required", r"(?P<f>[a-z_-]+) length or valu
                 r"(?P<f>[a-z_-]+) must be greater than or equal to \S+",
                 r"(?P<f>[a-z_-]+) must be lower than or equal to \S+", r"(?P<f>[a-z_-]+) must be greater than to \S+",
                 r"(?P<f>[a-z_-]+) has invalid email format", r"please send time in format of DD-MM-YYYY",
-                r"invalid input"]
+                r"invalid input",
+                # Agora's own password rules (docs/adr/0011): listed weak passwords and the email's local part.
+                r"(?P<f>[a-z_-]+) is too common", r"(?P<f>[a-z_-]+) must not be the part of the email before @"]
 
 
 def resolve(spec, node):

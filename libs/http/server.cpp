@@ -285,12 +285,7 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
         bool keep_alive = req.raw().keep_alive() && !loop.stopping;
 
         auto span = begin_request(req, *scope, remote);
-        Response res;  // not a conditional expression: g++ 12 mishandles a co_await inside `?:`
-        if (req.method() == Verb::unknown) {
-            res = error(Error::of(ErrorKind::kNotImplemented));
-        } else {
-            res = co_await answer(*loop.handler, req);
-        }
+        Response res = co_await answer(*loop.handler, req);
         if (res.result_int() >= 500) log_failure(req, res, *scope);
         end_request(span, req, res, *scope);
         res.set(kRequestIdHeader, req.request_id());

@@ -11,7 +11,7 @@ namespace {
 
 // CONTRACT 2 to 5: every public route of the gateway, and the two that serve this description.
 constexpr std::array kPaths = {
-    "/health", "/ready", "/metrics", "/openapi.yaml", "/docs",
+    "/health", "/ready", "/openapi.yaml", "/docs",
     "/auth/register", "/auth/verify", "/auth/resend-verification", "/auth/login", "/auth/.well-known/jwks.json",
     "/products", "/products/{id}", "/products/{id}/history",
     "/orders", "/orders/{id}", "/orders/pay", "/orders/cancel",

@@ -289,6 +289,9 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
         co_return http::message("status UP");
     }
 
+    // A method no route knows is never forwarded (it has no name to send): 405 with the methods the
+    // path has, or 404 when it has none.
+    if (req.method() == http::Verb::unknown) co_return unknown_method(req.raw().target());
     auto decision = config_.routes.route(req.method(), req.raw().target());
     if (!decision) {
         route_label = "unmatched";
@@ -384,6 +387,20 @@ Task<http::Response> GatewayHandler::handle_metrics_port(http::Request& req) {
         co_return res;
     }
     co_return metrics_page();
+}
+
+http::Response GatewayHandler::unknown_method(std::string_view target) const {
+    std::string allow;
+    for (auto verb : {http::Verb::get, http::Verb::head, http::Verb::post, http::Verb::put, http::Verb::patch,
+                      http::Verb::delete_}) {
+        if (!config_.routes.route(verb, target)) continue;
+        auto name = http::beast_http::to_string(verb);
+        allow += (allow.empty() ? "" : ", ") + std::string(name.data(), name.size());
+    }
+    if (allow.empty()) return http::error(Error::of(ErrorKind::kRouteNotFound));
+    auto res = http::error(Error::of(ErrorKind::kMethodNotAllowed));
+    res.set(http::Field::allow, allow);
+    return res;
 }
 
 http::Response GatewayHandler::metrics_page() {

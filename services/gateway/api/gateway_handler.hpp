@@ -53,6 +53,8 @@ private:
     Task<http::Response> forward(http::Request& req, const RouteDecision& decision, ForwardContext ctx,
                                  LoopState& loop);
     LoopState& loop_state(asio::io_context& io);
+    // The answer to a method no route knows (see route_request).
+    http::Response unknown_method(std::string_view target) const;
     http::Response metrics_page();
 
     const GatewayConfig& config_;

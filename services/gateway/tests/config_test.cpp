@@ -38,12 +38,12 @@ TEST(GatewayConfigTest, WithoutTheInternalKeyStartUpFailsNamingIt) {
 }
 
 TEST(GatewayConfigTest, TheMetricsPortMustDifferFromThePublicPort) {
-    auto env = config::Env::from_values({{"GATEWAY_PORT", "9000"}, {"GATEWAY_METRICS_PORT", "9000"}});
+    auto env = env_of({{"GATEWAY_PORT", "9000"}, {"GATEWAY_METRICS_PORT", "9000"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("GATEWAY_METRICS_PORT: must differ from GATEWAY_PORT (9000)"), std::string::npos)
         << c.error().message;
-    auto env2 = config::Env::from_values({{"GATEWAY_METRICS_HOST", "10.0.0.2"}, {"GATEWAY_METRICS_PORT", "9100"}});
+    auto env2 = env_of({{"GATEWAY_METRICS_HOST", "10.0.0.2"}, {"GATEWAY_METRICS_PORT", "9100"}});
     auto c2 = load_config(env2);
     ASSERT_TRUE(c2) << c2.error().message;
     EXPECT_EQ(c2->metrics_server.host, "10.0.0.2");

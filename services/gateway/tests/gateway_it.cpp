@@ -560,10 +560,14 @@ TEST_F(GatewayTest, TwoAuthorizationHeadersAreRefused) {
     EXPECT_EQ(reply.json().at("message"), "duplicate Authorization header");
 }
 
-TEST_F(GatewayTest, AnUnknownMethodIs501) {
-    auto reply =
+TEST_F(GatewayTest, AnUnknownMethodIsNeverForwarded) {
+    auto known =
         testing::http_exchange(gateway_->port(), "BREW /products HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5s);
-    EXPECT_EQ(reply.status, 501);
+    EXPECT_EQ(known.status, 405);
+    EXPECT_NE(known.header("allow").find("GET"), std::string::npos) << known.header("allow");
+    auto unknown =
+        testing::http_exchange(gateway_->port(), "BREW /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5s);
+    EXPECT_EQ(unknown.status, 404);
 }
 
 TEST_F(GatewayTest, WhatTheGatewayAcceptsTheServiceBehindItAccepts) {
