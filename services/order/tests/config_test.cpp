@@ -63,20 +63,19 @@ TEST(OrderConfig, NamesEveryBadVariable) {
 // ADR 6: an order is committed within the create deadline of its insert, and never later than half the
 // hold, whichever is shorter.
 TEST(OrderConfig, CreationDeadlineIsTheCreateDeadlineCappedAtHalfTheHold) {
-    auto env = config::Env::from_values({});
+    auto env = env_of({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->create_deadline, 6000ms);
     EXPECT_EQ(creation_deadline(*c), 6000ms);
-    auto short_hold =
-        config::Env::from_values({{"ORDER_RESERVATION_HOLD_S", "6"}, {"ORDER_CREATE_DEADLINE_MS", "5000"}});
+    auto short_hold = env_of({{"ORDER_RESERVATION_HOLD_S", "6"}, {"ORDER_CREATE_DEADLINE_MS", "5000"}});
     auto s = load_config(short_hold);
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(creation_deadline(*s), 3000ms);
 }
 
 TEST(OrderConfig, RefusesACreateDeadlineNoLongerThanTheReservationDeadline) {
-    auto env = config::Env::from_values({{"ORDER_CREATE_DEADLINE_MS", "2000"}});
+    auto env = env_of({{"ORDER_CREATE_DEADLINE_MS", "2000"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("ORDER_CREATE_DEADLINE_MS"), std::string::npos);
