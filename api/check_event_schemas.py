@@ -14,7 +14,7 @@ except ImportError:
     sys.exit("python3-jsonschema is missing (deploy/local/packages.txt; `make install` installs it)")
 
 EVENTS = pathlib.Path(__file__).resolve().parent / "events"
-# CONTRACT 6: the Kafka topics and the RabbitMQ routing keys.
+# The Kafka topics and the RabbitMQ routing keys the services use (docs/architecture.md, Events).
 KAFKA_TOPICS = ["product-created", "product-updated", "product-deleted", "order-created", "order-cancelled"]
 ROUTING_KEYS = ["send.verification", "account.verified", "send.payment.reminder", "send.order.success",
                 "send.cancel.notification"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Checks that api/openapi.yaml documents every answer the contract gives each route (CONTRACT 1.2):
-what the redocly lint cannot know. Every error answer uses the ErrorEnvelope and its example messages
-are the contract's own words."""
+"""Checks that api/openapi.yaml documents every answer each route gives, which the redocly lint
+cannot know. Every error answer uses the ErrorEnvelope and its example messages are the public
+messages the services send."""
 import pathlib
 import re
 import sys
@@ -11,7 +11,7 @@ import yaml
 SPEC = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent / "openapi.yaml")
 # Answered by the gateway itself, with no upstream and no rate limit.
 PROBES = {"/health", "/ready", "/openapi.yaml", "/docs"}
-# The messages of CONTRACT 1.2 to 5, and the validation message shapes of 1.3.
+# The public error messages (api/openapi.yaml) and the shapes of the validation messages.
 MESSAGES = {
     "input validation error", "invalid JSON syntax", "missing body request", "unauthorized", "forbidden",
     "route not found", "method not allowed", "failed to process request in time, please try again",

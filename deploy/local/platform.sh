@@ -71,7 +71,7 @@ DB_ROLE=agora
 DB_PASSWORD=agora
 ADMIN_EMAIL=admin@agora.local
 ADMIN_PASSWORD=admin-password
-# Kafka topics of CONTRACT 6, each with KAFKA_PARTITIONS partitions.
+# The Kafka topics the services use (docs/architecture.md, Events), each with KAFKA_PARTITIONS partitions.
 KAFKA_TOPICS=(product-created product-updated product-deleted order-created order-cancelled)
 KAFKA_PARTITIONS=3
 KAFKA_LIBS="$AGORA_HOME/kafka/libs"

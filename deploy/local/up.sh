@@ -141,7 +141,7 @@ prepare_kafka() {
         >"$AGORA_LOGS/kafka-format.log" 2>&1 || die "formatting Kafka's storage failed; see $AGORA_LOGS/kafka-format.log"
 }
 
-# Creates the topics of CONTRACT 6 that do not exist yet; one listing when all are there.
+# Creates the Kafka topics the services use that do not exist yet; one listing when all are there.
 ensure_kafka_topics() {
     local bootstrap="127.0.0.1:$KAFKA_PORT" existing topic missing=()
     existing="$(kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --list 2>>"$AGORA_LOGS/kafka-topics.log")" ||
