@@ -9,7 +9,7 @@ JOBS ?= 2
 # One program for `make logs`, e.g. `make logs S=auth`.
 S ?=
 
-.PHONY: help up down status logs install build test bench clean reset format
+.PHONY: help up down status logs install install-test-tools build test bench clean reset format
 
 help: ## List the targets
 	@echo "Agora — make <target>:"
@@ -31,13 +31,16 @@ logs: ## Follow all logs (S=auth for one program)
 install: ## Install the Debian packages and Go-built tools (quick when nothing is missing)
 	@$(DEPLOY)/install.sh
 
+install-test-tools: ## install, plus the tools of the tests and benchmarks (npm, PyPI)
+	@$(DEPLOY)/install.sh --test
+
 build: ## Release build into build/release
 	@echo "==> Configuring build/release"
 	@cmake --preset release >/dev/null
 	@echo "==> Building (release, $(JOBS) jobs)"
 	@cmake --build --preset release --parallel $(JOBS)
 
-test: install ## Debug build with sanitizers, unit and integration tests, then the end-to-end suite
+test: install-test-tools ## Debug build with sanitizers, unit and integration tests, then the end-to-end suite
 	@echo "==> Configuring build/debug"
 	@cmake --preset debug >/dev/null
 	@echo "==> Building (debug with AddressSanitizer and UBSan, $(JOBS) jobs)"
@@ -50,7 +53,7 @@ test: install ## Debug build with sanitizers, unit and integration tests, then t
 		echo "==> No end-to-end suite yet (tests/e2e/run.sh)"; \
 	fi
 
-bench: install ## Run the load scenarios (bench/run.sh) and write docs/benchmarks.md (not part of test)
+bench: install-test-tools ## Run the load scenarios (bench/run.sh) and write docs/benchmarks.md (not part of test)
 	@JOBS=$(JOBS) bench/run.sh
 
 clean: ## Remove the debug and release builds (the platform's data stays)

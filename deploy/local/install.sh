@@ -1,11 +1,32 @@
 #!/usr/bin/env bash
-# Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages.txt
-# the Go-built tools of go-tools.txt (into $AGORA_HOME/bin), the npm tools of node-tools.txt (into
-# $AGORA_HOME/node), the Python tools of python-tools.txt (into the virtualenv $AGORA_HOME/python)
-# and the Kafka broker's jars and metrics agent from Maven Central (kafka/, into $AGORA_HOME/kafka).
-# Quick when nothing is missing.
+# Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages.txt,
+# the Go-built tools of go-tools.txt (into $AGORA_HOME/bin), the Kafka broker's jars and metrics agent
+# from Maven Central (kafka/, into $AGORA_HOME/kafka) and, with --test, the npm tools of
+# node/package-lock.json (into $AGORA_HOME/node) and the Python tools of python-tools.txt (into the
+# virtualenv $AGORA_HOME/python). Every fetched artefact is pinned and checked against its hash.
+# Quick when nothing is missing. The npm and Python tools serve only the tests and benchmarks, so
+# they are installed with --test (make test, make bench), not by make up. The tools' own output goes
+# to $AGORA_HOME/logs/install.log; the terminal gets one line per step with its time.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
+
+INSTALL_LOG="$AGORA_LOGS/install.log"
+
+# quietly <what> <command...> : runs the command with its output appended to the install log. When it
+# fails, shows the log's last lines and its path, and returns the command's status.
+quietly() {
+    local what="$1" rc=0 start
+    shift
+    mkdir -p "$AGORA_LOGS"
+    printf '\n==> %s (%s)\n' "$what" "$(date -u +%FT%TZ)" >>"$INSTALL_LOG"
+    start=$(($(wc -l <"$INSTALL_LOG") + 1))
+    "$@" >>"$INSTALL_LOG" 2>&1 || rc=$?
+    if ((rc != 0)); then
+        tail -n "+$start" "$INSTALL_LOG" | tail -n 25 | sed 's/^/    | /' >&2
+        printf '    %s failed (exit %d); the whole output is in %s\n' "$what" "$rc" "$INSTALL_LOG" >&2
+    fi
+    return $rc
+}
 
 # VictoriaLogs needs Go 1.26.5 or newer (Mailpit 1.24.3); Debian 12 ships 1.19. When no recent Go is
 # on the machine we fetch this toolchain through the Go module proxy, where it is published as a module.
@@ -56,15 +77,16 @@ install_packages() {
         as_root mkdir -p /etc/postgresql-common
         as_root sh -c "echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf"
     fi
-    local rc=0
+    local rc=0 t0=$SECONDS
     {
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-                -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+        quietly "apt-get update" as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+            quietly "apt-get install" as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+                --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+                "${missing[@]}"
     } || rc=$?
     [[ -n $made_policy ]] && as_root rm -f "$policy"
     ((rc == 0)) || die "apt-get failed (exit $rc) installing: ${missing[*]}"
-    ok "installed ${missing[*]}"
+    ok "installed ${#missing[@]} packages ($((SECONDS - t0)) s)"
 }
 
 # ---- Go ----------------------------------------------------------------------------------------
@@ -98,7 +120,7 @@ fetch_go_toolchain() {
     step "Fetching Go $GO_TOOLCHAIN_VERSION as a module (no Go >= $GO_MIN_VERSION on this machine)" >&2
     old_go="$(command -v go || true)"
     if [[ -z "$old_go" ]]; then
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q golang-go >&2 ||
+        quietly "apt-get install golang-go" as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q golang-go ||
             die "no Go found and golang-go could not be installed; install Go >= $GO_MIN_VERSION or set AGORA_GO"
         old_go=/usr/bin/go
     fi
@@ -106,7 +128,7 @@ fetch_go_toolchain() {
     rm -rf "$dir/go" "$dir/fetch"
     mkdir -p "$dir/fetch"
     (cd "$dir/fetch" && printf 'module fetch\n\ngo 1.19\n' >go.mod &&
-        GOFLAGS=-modcacherw GOPATH="$dir/gopath" "$old_go" mod download "$module") >&2 ||
+        quietly "go mod download $module" env GOFLAGS=-modcacherw GOPATH="$dir/gopath" "$old_go" mod download "$module") ||
         die "could not download $module through the Go module proxy"
     cp -r "$dir/gopath/pkg/mod/$module" "$dir/go"
     chmod -R u+w "$dir/go" && chmod +x "$dir/go/bin/"* "$dir/go/pkg/tool/"*/*
@@ -139,15 +161,20 @@ install_go_tools() {
             ok "$name not built (AGORA_LEAVE_OUT)"
             continue
         fi
-        [[ -n "$go" ]] || go="$(find_go)"
+        if [[ -z "$go" ]]; then
+            go="$(find_go)"
+            # Every module is checked against Go's checksum database; refuse to build with it off.
+            [[ "$(GOTOOLCHAIN=local "$go" env GOSUMDB)" != off && -z "$(GOTOOLCHAIN=local "$go" env GONOSUMDB)" ]] ||
+                die "GOSUMDB is off or GONOSUMDB is set: the Go tools are built only from verified modules"
+        fi
         step "Building $name $version with $("$go" version | cut -d' ' -f3) (one to several minutes the first time)"
         t0=$SECONDS
         if [[ -n "$module" ]]; then
-            build_in_module "$go" "$module" "$package" "$version" "$AGORA_BIN/$name" ||
+            quietly "go build $name" build_in_module "$go" "$module" "$package" "$version" "$AGORA_BIN/$name" ||
                 die "could not build $name ($package of $module@$version)"
         else
             # From / so that no go.mod or go.work around us takes part.
-            (cd / && GOBIN="$AGORA_BIN" GOTOOLCHAIN=local "$go" install "$package@$version") ||
+            (cd / && quietly "go install $name" env GOBIN="$AGORA_BIN" GOTOOLCHAIN=local "$go" install "$package@$version") ||
                 die "could not build $name ($package@$version)"
         fi
         echo "$version" >"$stamp"
@@ -155,65 +182,59 @@ install_go_tools() {
     done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$DEPLOY_DIR/go-tools.txt")
 }
 
-# ---- tools from npm ----------------------------------------------------------------------------
-# The API lint (redocly) runs on Node; the packages go into $AGORA_HOME/node at the exact versions
-# of node-tools.txt, checked against each installed package.json so the next run is a no-op.
+# ---- tools of the tests, from npm --------------------------------------------------------------
+# The API lint (redocly) runs on Node. node/package-lock.json pins every package with its integrity
+# hash; `npm ci` installs exactly that into $AGORA_HOME/node and refuses a package whose hash differs.
+# A stamp holding the lock file's checksum makes the next run a no-op.
 AGORA_NODE="$AGORA_HOME/node"
+NODE_LOCK="$DEPLOY_DIR/node/package-lock.json"
 NODE_MIN_VERSION=20.19.0
 
-installed_npm_version() {
-    local manifest="$AGORA_NODE/node_modules/$1/package.json"
-    [[ -f "$manifest" ]] && sed -n 's/^  "version": "\(.*\)",$/\1/p' "$manifest"
-}
-
 install_node_tools() {
-    local package version wanted=()
-    while read -r package version; do
-        if [[ "$(installed_npm_version "$package")" == "$version" ]]; then
-            ok "$package $version present"
-        else
-            wanted+=("$package@$version")
-        fi
-    done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$DEPLOY_DIR/node-tools.txt")
-    ((${#wanted[@]} > 0)) || return 0
+    local stamp="$AGORA_NODE/.lock.sha256" want have t0=$SECONDS
+    want="$(sha256sum "$NODE_LOCK" | cut -d' ' -f1)"
+    if [[ -d "$AGORA_NODE/node_modules" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+        ok "Node tools present ($AGORA_NODE)"
+        return
+    fi
     # Debian 12's nodejs is 18, older than redocly needs; the NodeSource build of Node 20 or 22
     # (which brings npm) is expected on the machine rather than replaced from packages.txt.
-    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-        die "Node.js $NODE_MIN_VERSION or newer with npm is needed for ${wanted[*]} (e.g. NodeSource's nodejs)"
-    fi
-    local have
+    command -v node >/dev/null && command -v npm >/dev/null ||
+        die "Node.js $NODE_MIN_VERSION or newer with npm is needed for the tests' tools (e.g. NodeSource's nodejs)"
     have="$(node --version | sed 's/^v//')"
     version_at_least "$have" "$NODE_MIN_VERSION" ||
-        die "Node.js $have is too old for ${wanted[*]}: $NODE_MIN_VERSION or newer is needed"
-    step "Installing ${wanted[*]} from npm into $AGORA_NODE"
+        die "Node.js $have is too old for the tests' tools: $NODE_MIN_VERSION or newer is needed"
+    step "Installing the Node tools of node/package-lock.json into $AGORA_NODE"
     mkdir -p "$AGORA_NODE"
-    npm install --prefix "$AGORA_NODE" --save-exact --no-audit --no-fund --loglevel=error "${wanted[@]}" ||
-        die "npm could not install ${wanted[*]}"
-    ok "installed ${wanted[*]} into $AGORA_NODE"
+    cp "$DEPLOY_DIR/node/package.json" "$NODE_LOCK" "$AGORA_NODE/"
+    quietly "npm ci" npm ci --prefix "$AGORA_NODE" --no-audit --no-fund --omit-lockfile-registry-resolved ||
+        die "npm could not install the Node tools"
+    echo "$want" >"$stamp"
+    ok "Node tools installed ($((SECONDS - t0)) s)"
 }
 
-# ---- tools from the Python Package Index -------------------------------------------------------
+# ---- tools of the tests, from the Python Package Index -----------------------------------------
 # The end-to-end suite (pytest, and Schemathesis checking every operation against api/openapi.yaml)
-# runs in a virtualenv of Debian's Python, so nothing of the machine's own Python is changed. A stamp
-# holding python-tools.txt's checksum makes the next run a no-op.
+# runs in a virtualenv of Debian's Python, so nothing of the machine's own Python is changed. Every
+# package comes from python-tools.txt with its hashes. A stamp holding that file's checksum makes the
+# next run a no-op.
 AGORA_PYTHON="$AGORA_HOME/python"
 PYTHON_TOOLS="$DEPLOY_DIR/python-tools.txt"
 
 install_python_tools() {
-    local stamp="$AGORA_PYTHON/.python-tools.sha256" want wanted
+    local stamp="$AGORA_PYTHON/.python-tools.sha256" want t0=$SECONDS
     want="$(sha256sum "$PYTHON_TOOLS" | cut -d' ' -f1)"
-    mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$PYTHON_TOOLS")
     if [[ -x "$AGORA_PYTHON/bin/python" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
-        ok "Python tools present: ${wanted[*]}"
+        ok "Python tools present ($AGORA_PYTHON)"
         return
     fi
-    step "Installing ${wanted[*]} into $AGORA_PYTHON"
+    step "Installing the Python tools of python-tools.txt into $AGORA_PYTHON"
     [[ -x "$AGORA_PYTHON/bin/python" ]] || /usr/bin/python3 -m venv "$AGORA_PYTHON" ||
         die "could not make a virtualenv in $AGORA_PYTHON (Debian package python3-venv, listed in packages.txt)"
-    "$AGORA_PYTHON/bin/python" -m pip install --quiet --disable-pip-version-check "${wanted[@]}" ||
-        die "pip could not install ${wanted[*]}"
+    quietly "pip install" "$AGORA_PYTHON/bin/python" -m pip install --disable-pip-version-check \
+        --require-hashes --no-deps -r "$PYTHON_TOOLS" || die "pip could not install the Python tools"
     echo "$want" >"$stamp"
-    ok "installed ${wanted[*]} into $AGORA_PYTHON"
+    ok "Python tools installed ($((SECONDS - t0)) s)"
 }
 
 # ---- Kafka, from Maven Central ------------------------------------------------------------------
@@ -244,7 +265,8 @@ fetch_from_maven() {
     rm -rf "$dir.new"
     # A progress line every 10 files; the whole output stays in the log.
     # Success is judged from the log below, so a failed download is reported with its cause.
-    mvn -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir.new" "$@" 2>&1 |
+    # --strict-checksums: a jar whose checksum does not match the repository's is refused.
+    mvn -B --strict-checksums -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir.new" "$@" 2>&1 |
         tee "$log" |
         awk '/^\[INFO\] Downloaded from/ { if (++n % 10 == 0) { printf "    %d files downloaded\n", n; fflush() } }' ||
         true
@@ -273,12 +295,20 @@ install_kafka() {
 }
 
 main() {
-    step "Checking what Agora needs on this machine"
+    local with_tests=""
+    case "${1:-}" in
+        --test) with_tests=1 ;;
+        "") ;;
+        *) die "usage: install.sh [--test]   (--test adds the tools of the tests and benchmarks)" ;;
+    esac
+    step "Checking what Agora needs on this machine (tools' output: $INSTALL_LOG)"
     install_packages
     install_go_tools
-    install_node_tools
-    install_python_tools
     install_kafka
+    if [[ -n $with_tests ]]; then
+        install_node_tools
+        install_python_tools
+    fi
 }
 
 # Sourcing the file gives its functions without running it.
