@@ -49,10 +49,10 @@ RABBITMQ_LIB="${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}"
 if [[ $EUID -eq 0 ]]; then PG_USER=postgres; else PG_USER="$(id -un)"; fi
 
 # Infrastructure, in start order: the servers, then observability (exporters, logs, traces, metrics).
-AGORA_INFRA=(postgres redis kafka rabbitmq mailpit pg_exporter redis_exporter victorialogs jaeger prometheus)
+AGORA_INFRA=(postgres redis kafka rabbitmq mailpit pg_exporter redis_exporter victorialogs jaeger alertmanager prometheus)
 # Observability programs a platform may do without: AGORA_LEAVE_OUT="jaeger victorialogs" leaves them out
 # (the services then get empty endpoints and send no traces or logs).
-AGORA_OPTIONAL=(pg_exporter redis_exporter victorialogs jaeger prometheus)
+AGORA_OPTIONAL=(pg_exporter redis_exporter victorialogs jaeger alertmanager prometheus)
 : "${AGORA_LEAVE_OUT:=}"
 for _name in $AGORA_LEAVE_OUT; do
     if [[ " ${AGORA_OPTIONAL[*]} " != *" $_name "* ]]; then
@@ -197,6 +197,7 @@ infra_address() {
         redis_exporter) echo "http://127.0.0.1:$REDIS_EXPORTER_PORT/metrics" ;;
         victorialogs) echo "http://localhost:$VICTORIALOGS_PORT/select/vmui" ;;
         jaeger) echo "http://localhost:$JAEGER_UI_PORT, OTLP 127.0.0.1:$JAEGER_OTLP_GRPC_PORT/$JAEGER_OTLP_HTTP_PORT" ;;
+        alertmanager) echo "http://localhost:$ALERTMANAGER_PORT" ;;
         prometheus) echo "http://localhost:$PROMETHEUS_PORT" ;;
         *) echo "" ;;
     esac
@@ -219,6 +220,7 @@ ready_victorialogs() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$VICTORIALOG
 ready_jaeger() {
     curl -fs -o /dev/null -m 2 "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" && port_open "$JAEGER_OTLP_HTTP_PORT"
 }
+ready_alertmanager() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$ALERTMANAGER_PORT/-/ready"; }
 ready_prometheus() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"; }
 ready_service() { curl -fs -o /dev/null -m 2 "http://127.0.0.1:$(service_port "$1")/health"; }
 # The gateway serves on two ports: the public one and its metrics port.

@@ -166,6 +166,14 @@ prepare_mailpit() {
     [[ -x "$AGORA_BIN/mailpit" ]] || die "$AGORA_BIN/mailpit is missing; run deploy/local/install.sh"
 }
 
+prepare_alertmanager() {
+    mkdir -p "$AGORA_DATA/alertmanager"
+    render "$DEPLOY_DIR/etc/alertmanager.yml" | write_if_changed "$AGORA_ETC/alertmanager.yml" || true
+    amtool check-config "$AGORA_ETC/alertmanager.yml" >"$AGORA_LOGS/amtool.log" 2>&1 ||
+        die "the Alertmanager configuration does not check; see $AGORA_LOGS/amtool.log"
+    if ready_alertmanager; then curl -fs -m 5 -X POST "http://127.0.0.1:$ALERTMANAGER_PORT/-/reload" || true; fi
+}
+
 prepare_prometheus() {
     mkdir -p "$AGORA_DATA/prometheus"
     render "$DEPLOY_DIR/etc/prometheus.yml" | write_if_changed "$AGORA_ETC/prometheus.yml" || true
@@ -324,11 +332,13 @@ print_summary() {
     printf '    %-12s http://localhost:%s  (user %s, password in %s)\n' "supervisor" "$SUPERVISOR_PORT" \
         "$SUPERVISOR_USER" "$SUPERVISOR_PASSWORD_FILE"
     local name
-    for name in prometheus jaeger victorialogs; do
+    for name in prometheus alertmanager jaeger victorialogs; do
         [[ " ${AGORA_INFRA[*]} " == *" $name "* ]] || continue
         case "$name" in
             prometheus) printf '    %-12s http://localhost:%s  (rules: deploy/prometheus, alerts at /alerts)\n' \
                 "Prometheus" "$PROMETHEUS_PORT" ;;
+            alertmanager) printf '    %-12s http://localhost:%s  (alerts, mailed to %s in Mailpit)\n' "Alertmanager" \
+                "$ALERTMANAGER_PORT" "ops@agora.local" ;;
             jaeger) printf '    %-12s http://localhost:%s  (traces; OTLP gRPC 127.0.0.1:%s, HTTP %s)\n' "Jaeger" \
                 "$JAEGER_UI_PORT" "$JAEGER_OTLP_GRPC_PORT" "$AGORA_OTLP_ENDPOINT" ;;
             victorialogs) printf '    %-12s http://localhost:%s/select/vmui  (logs, LogsQL)\n' "VictoriaLogs" \
