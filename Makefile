@@ -9,11 +9,11 @@ JOBS ?= 2
 # One program for `make logs`, e.g. `make logs S=auth`.
 S ?=
 
-.PHONY: help up down status logs install install-test-tools build test bench clean reset format
+.PHONY: help up down status logs install install-test-tools build test bench backup restore clean reset format
 
 help: ## List the targets
 	@echo "Agora — make <target>:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-8s %s\n", $$1, $$2 }'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-18s %s\n", $$1, $$2 }'
 	@echo "Variables: JOBS=$(JOBS) (compile jobs), S=<program> (make logs), AGORA_HOME (default .agora)"
 
 up: ## Install what is missing, build the services, start everything, print the URLs
@@ -31,7 +31,7 @@ logs: ## Follow all logs (S=auth for one program)
 install: ## Install the Debian packages and Go-built tools (quick when nothing is missing)
 	@$(DEPLOY)/install.sh
 
-install-test-tools: ## install, plus the tools of the tests and benchmarks (npm, PyPI)
+install-test-tools: ## Install, plus the tools of the tests and benchmarks (npm, PyPI)
 	@$(DEPLOY)/install.sh --test
 
 build: ## Release build into build/release
@@ -58,6 +58,12 @@ bench: install-test-tools ## Run the load scenarios (bench/run.sh) and write doc
 
 clean: ## Remove the debug and release builds (the platform's data stays)
 	rm -rf build/debug build/release
+
+backup: ## Dump every service's database into .agora/backups/<time>/ (TO=folder to choose)
+	@$(DEPLOY)/backup.sh $(TO)
+
+restore: ## Put the databases back from the newest backup (FROM=folder to choose); services restart
+	@$(DEPLOY)/restore.sh $(FROM)
 
 reset: ## Stop the platform and delete its data (databases, queues, mail); keeps tools and secrets
 	@$(DEPLOY)/down.sh
