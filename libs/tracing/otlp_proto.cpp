@@ -114,11 +114,15 @@ void append_span(std::string& out, const SpanData& s) {
 
 }  // namespace
 
-std::string encode_spans(const std::vector<std::unique_ptr<SpanData>>& spans, std::string_view service) {
+std::string encode_spans(const std::vector<std::unique_ptr<SpanData>>& spans, std::string_view service,
+                         const std::vector<std::pair<std::string, std::string>>& resource_attributes) {
     std::string out;
     message_field(out, field::kResourceSpans, [&](std::string& resource_spans) {
         message_field(resource_spans, field::kResource, [&](std::string& resource) {
             key_value(resource, field::kResourceAttributes, "service.name", Attribute::Value(std::string(service)));
+            for (const auto& [key, value] : resource_attributes) {
+                if (key != "service.name") key_value(resource, field::kResourceAttributes, key, Attribute::Value(value));
+            }
         });
         message_field(resource_spans, field::kScopeSpans, [&](std::string& scope_spans) {
             message_field(scope_spans, field::kScope,

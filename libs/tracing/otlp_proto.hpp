@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tracing/span.hpp"
@@ -13,7 +14,9 @@ namespace agora::tracing {
 
 inline constexpr std::string_view kOtlpProtobuf = "application/x-protobuf";
 
-// An ExportTraceServiceRequest for POST /v1/traces: one resource (service.name) and one scope.
-std::string encode_spans(const std::vector<std::unique_ptr<SpanData>>& spans, std::string_view service);
+// An ExportTraceServiceRequest for POST /v1/traces: one resource (service.name and the attributes given)
+// and one scope.
+std::string encode_spans(const std::vector<std::unique_ptr<SpanData>>& spans, std::string_view service,
+                         const std::vector<std::pair<std::string, std::string>>& resource_attributes = {});
 
 }  // namespace agora::tracing

@@ -16,9 +16,18 @@ void counter(std::string& out, const std::string& name, const char* help, std::u
 
 TelemetryConfig telemetry_config(config::Env& env, const std::string& service) {
     TelemetryConfig c;
-    c.tracing.service = service;
-    c.tracing.endpoint = env.text("AGORA_OTLP_ENDPOINT", "");
-    c.tracing.sample_ratio = env.fraction("AGORA_TRACE_SAMPLE_RATIO", 1.0);
+    auto otel = read_otel_variables(env);
+    c.problems = std::move(otel.problems);
+    c.tracing.service = otel.service_name.empty() ? service : otel.service_name;
+    c.tracing.resource_attributes = std::move(otel.resource_attributes);
+    // Agora's own names win; the standard ones fill in what they leave unset.
+    c.tracing.endpoint = env.text("AGORA_OTLP_ENDPOINT", otel.endpoint);
+    if (c.tracing.endpoint == otel.endpoint) c.tracing.traces_url = otel.traces_endpoint;
+    if (otel.disabled) {
+        c.tracing.endpoint.clear();
+        c.tracing.traces_url.clear();
+    }
+    c.tracing.sample_ratio = env.fraction("AGORA_TRACE_SAMPLE_RATIO", otel.sample_ratio.value_or(1.0));
     c.logs.endpoint = env.text("AGORA_LOGS_ENDPOINT", "");
     g_metric_prefix = "agora_" + service + "_";
     return c;
@@ -36,6 +45,8 @@ bool start_telemetry_from_env(const std::string& service) {
         std::fprintf(stderr, "agora-%s: %s\n", service.c_str(), valid.error().message.c_str());
         return false;
     }
+    for (const auto& problem : config.problems) std::fprintf(stderr, "agora-%s: %s\n", service.c_str(), problem.c_str());
+    if (!config.problems.empty()) return false;
     start_telemetry(config);
     return true;
 }

@@ -3,10 +3,13 @@
 //   AGORA_OTLP_ENDPOINT       OTLP/HTTP base URL of the trace collector; empty: tracing off
 //   AGORA_TRACE_SAMPLE_RATIO  0..1 share of new traces recorded (default 1)
 //   AGORA_LOGS_ENDPOINT       VictoriaLogs base URL; empty: log lines stay on stdout only
+// and the OpenTelemetry SDK's standard variables of tracing/otel_env.hpp, where these are unset.
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "tracing/log_shipper.hpp"
+#include "tracing/otel_env.hpp"
 #include "tracing/tracing.hpp"
 
 namespace agora::tracing {
@@ -14,6 +17,7 @@ namespace agora::tracing {
 struct TelemetryConfig {
     TracingConfig tracing;
     LogShippingConfig logs;
+    std::vector<std::string> problems;  // bad OTEL_* values, one line each (config::Env holds the others)
 };
 
 // Reads the variables above (problems are collected in `env`).

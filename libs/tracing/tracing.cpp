@@ -123,15 +123,20 @@ Span start_span(std::string_view name, SpanKind kind, const trace::TraceContext*
 }
 
 void start_tracing(const TracingConfig& config) {
-    if (config.endpoint.empty() || g_tracer != nullptr) return;
-    std::string base = config.endpoint;
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    if ((config.endpoint.empty() && config.traces_url.empty()) || g_tracer != nullptr) return;
+    std::string url = config.traces_url;
+    if (url.empty()) {
+        url = config.endpoint;
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        url += "/v1/traces";
+    }
     auto tracer = std::make_unique<Tracer>();
     tracer->sampler = Sampler(config.sample_ratio);
     tracer->shipper = std::make_unique<SpanShipper>(
-        base + "/v1/traces", std::string(kOtlpProtobuf),
-        [service = config.service](const std::vector<std::unique_ptr<SpanData>>& batch) {
-            return encode_spans(batch, service);
+        std::move(url), std::string(kOtlpProtobuf),
+        [service = config.service,
+         resource = config.resource_attributes](const std::vector<std::unique_ptr<SpanData>>& batch) {
+            return encode_spans(batch, service, resource);
         },
         ShipperLimits{config.queue_capacity, config.batch_size, config.flush_interval, config.timeout});
     g_tracer = tracer.release();

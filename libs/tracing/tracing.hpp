@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/scope.hpp"
 #include "tracing/span.hpp"
@@ -19,7 +21,9 @@ namespace agora::tracing {
 struct TracingConfig {
     std::string endpoint;       // OTLP/HTTP base URL ("http://127.0.0.1:4318"); empty: tracing off
     double sample_ratio = 1.0;  // head sampling of new traces; a parent's decision is followed
+    std::string traces_url;     // the traces URL itself; when set, wins over endpoint + "/v1/traces"
     std::string service;        // service.name
+    std::vector<std::pair<std::string, std::string>> resource_attributes;  // beside service.name
     std::size_t queue_capacity = 4096;  // spans waiting for export; more are dropped and counted
     std::size_t batch_size = 512;
     std::chrono::milliseconds flush_interval{500};
