@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -21,6 +22,32 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
+// GATEWAY_<NAME>_URL and GATEWAY_<NAME>_DEADLINE_MS for every upstream the routes declare, the file's
+// values as their defaults.
+void read_upstreams(config::Env& env, RouteTable& routes) {
+    std::vector<std::string> names;
+    for (const auto& upstream : routes.upstreams()) names.push_back(upstream.name);
+    for (const auto& name : names) {
+        std::string prefix = "GATEWAY_";
+        for (char ch : name) prefix += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        auto& upstream = *routes.upstream(name);
+        upstream.url = env.text((prefix + "_URL").c_str(), upstream.url);
+        upstream.deadline = env.millis((prefix + "_DEADLINE_MS").c_str(), upstream.deadline);
+    }
+}
+
+// The table of GATEWAY_ROUTES_FILE, or the built-in one when it is empty.
+Result<RouteTable> read_routes(const std::string& routes_file) {
+    if (routes_file.empty()) return RouteTable::builtin();
+    std::ifstream in(routes_file);
+    if (!in) return fail(ErrorKind::kInternal, "invalid configuration:\n  GATEWAY_ROUTES_FILE: cannot read " + routes_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto routes = RouteTable::parse(text.str(), routes_file);
+    if (!routes) return fail(ErrorKind::kInternal, "invalid route file: " + routes.error().message);
+    return routes;
+}
+
 }  // namespace
 
 Result<GatewayConfig> load_config(config::Env& env) {
@@ -33,14 +60,15 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.metrics_server.port = env.port("GATEWAY_METRICS_PORT", 8005);
     c.threads = static_cast<int>(env.integer("AGORA_THREADS", 1, 1, 64));
     c.log_level = env.text("AGORA_LOG_LEVEL", "info");
-    c.auth = {env.text("GATEWAY_AUTH_URL", "http://127.0.0.1:8002"), env.millis("GATEWAY_AUTH_DEADLINE_MS", std::chrono::milliseconds(5000))};
-    c.product = {env.text("GATEWAY_PRODUCT_URL", "http://127.0.0.1:8001"),
-                 env.millis("GATEWAY_PRODUCT_DEADLINE_MS", std::chrono::milliseconds(3000))};
-    c.order = {env.text("GATEWAY_ORDER_URL", "http://127.0.0.1:8003"),
-               env.millis("GATEWAY_ORDER_DEADLINE_MS", std::chrono::milliseconds(10000))};
+    // The upstreams' variables are read even when the route file is refused, so that every bad value is
+    // named at once; the file's problem is reported once the variables are valid.
+    auto routes = read_routes(env.text("GATEWAY_ROUTES_FILE", ""));
+    if (routes) c.routes = std::move(*routes);
+    read_upstreams(env, c.routes);
     c.issuer = env.text("GATEWAY_JWT_ISSUER", "agora");
     c.cors_origins = split_list(env.text("GATEWAY_CORS_ORIGINS", "http://localhost:3000"));
-    c.jwks_refresh = env.seconds("GATEWAY_JWKS_REFRESH_S", std::chrono::seconds(60));
+    c.keys.auth_url = c.routes.upstream("auth")->url;
+    c.keys.refresh = env.seconds("GATEWAY_JWKS_REFRESH_S", std::chrono::seconds(60));
     auto& rl = c.rate_limit;
     rl.enabled = env.flag("GATEWAY_RATE_LIMITS", true);
     rl.auth.rate = static_cast<double>(env.integer("GATEWAY_AUTH_RATE_PER_MIN", 60, 1, 1'000'000)) / 60.0;
@@ -56,7 +84,6 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.breaker.open_for = env.millis("GATEWAY_BREAKER_OPEN_MS", std::chrono::milliseconds(5000));
     c.max_in_flight = static_cast<int>(env.integer("GATEWAY_UPSTREAM_MAX_IN_FLIGHT", 1000, 1, 1'000'000));
     c.token_cache_size = static_cast<size_t>(env.integer("GATEWAY_TOKEN_CACHE", 4096, 0, 10'000'000));
-    std::string routes_file = env.text("GATEWAY_ROUTES_FILE", "");
     std::vector<std::string> problems;
     if (auto keys = http::load_internal_keys(env)) {
         c.internal_keys = std::move(*keys);
@@ -91,15 +118,7 @@ Result<GatewayConfig> load_config(config::Env& env) {
         for (const auto& p : problems) message += "\n  " + p;
         return fail(ErrorKind::kInternal, message);
     }
-    if (!routes_file.empty()) {
-        std::ifstream in(routes_file);
-        if (!in) return fail(ErrorKind::kInternal, "invalid configuration:\n  GATEWAY_ROUTES_FILE: cannot read " + routes_file);
-        std::stringstream text;
-        text << in.rdbuf();
-        auto routes = RouteTable::parse(text.str(), routes_file);
-        if (!routes) return fail(ErrorKind::kInternal, "invalid route file: " + routes.error().message);
-        c.routes = std::move(*routes);
-    }
+    if (!routes) return std::unexpected(routes.error());
     for (const auto& o : c.cors_origins) {
         if (o == "*") {
             return fail(ErrorKind::kInternal,

@@ -8,28 +8,24 @@
 #include "domain/route_table.hpp"
 #include "http/internal_signature.hpp"
 #include "http/server.hpp"
+#include "keys/key_store.hpp"
 #include "limits/rate_limiter.hpp"
 #include "resilience/circuit_breaker.hpp"
 
 namespace agora::gateway {
 
-struct UpstreamConfig {
-    std::string url;
-    std::chrono::milliseconds deadline;
-};
-
 struct GatewayConfig {
+    // The routes and the upstreams they reach, with the addresses and deadlines of the environment.
     RouteTable routes = RouteTable::builtin();
-    http::ServerConfig server;
+    http::ServerConfig server{.header_limit = http::kEdgeHeaderLimit};
     // The gateway's own metrics, for Prometheus only: on a port of their own, loopback by default, never
     // on the public port (docs/operations.md).
     http::ServerConfig metrics_server;
     int threads = 1;
     std::string log_level;
-    UpstreamConfig auth, product, order;
     std::string issuer;
     std::vector<std::string> cors_origins;
-    std::chrono::seconds jwks_refresh{60};
+    KeyStoreConfig keys;  // from the auth upstream (GATEWAY_AUTH_URL), refreshed every GATEWAY_JWKS_REFRESH_S
     RateLimitConfig rate_limit;
     resilience::BreakerConfig breaker;
     int max_in_flight = 1000;             // per upstream

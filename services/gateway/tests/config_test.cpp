@@ -71,6 +71,53 @@ TEST(GatewayConfigTest, ARouteFileReplacesTheTable) {
     std::remove(path.c_str());
 }
 
+TEST(GatewayConfigTest, EachUpstreamKeepsItsVariablesAndDefaults) {
+    auto env = env_of({{"GATEWAY_AUTH_URL", "http://10.0.0.2:8002"},
+                       {"GATEWAY_ORDER_DEADLINE_MS", "1500"},
+                       {"GATEWAY_JWKS_REFRESH_S", "30"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->routes.upstream("auth")->url, "http://10.0.0.2:8002");
+    EXPECT_EQ(c->routes.upstream("auth")->deadline, std::chrono::milliseconds(5000));
+    EXPECT_EQ(c->routes.upstream("product")->url, "http://127.0.0.1:8001");
+    EXPECT_EQ(c->routes.upstream("product")->deadline, std::chrono::milliseconds(3000));
+    EXPECT_EQ(c->routes.upstream("order")->url, "http://127.0.0.1:8003");
+    EXPECT_EQ(c->routes.upstream("order")->deadline, std::chrono::milliseconds(1500));
+    // Tokens are checked with the key set of the auth upstream.
+    EXPECT_EQ(c->keys.auth_url, "http://10.0.0.2:8002");
+    EXPECT_EQ(c->keys.refresh, std::chrono::seconds(30));
+    auto bad = env_of({{"GATEWAY_PRODUCT_DEADLINE_MS", "soon"}});
+    auto refused = load_config(bad);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("GATEWAY_PRODUCT_DEADLINE_MS"), std::string::npos) << refused.error().message;
+}
+
+TEST(GatewayConfigTest, AnUpstreamDeclaredInARouteFileHasVariablesOfItsOwn) {
+    std::string path = ::testing::TempDir() + "agora-routes-mail.conf";
+    std::ofstream(path) << "upstream mail http://127.0.0.1:8004 deadline=800\nGET /mail/** mail strip=/mail\n";
+    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}, {"GATEWAY_MAIL_URL", "http://10.0.0.4:8004"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_NE(c->routes.upstream("mail"), nullptr);
+    EXPECT_EQ(c->routes.upstream("mail")->url, "http://10.0.0.4:8004");
+    EXPECT_EQ(c->routes.upstream("mail")->deadline, std::chrono::milliseconds(800));
+    EXPECT_EQ(c->routes.route(http::Verb::get, "/mail/sent")->upstream, "mail");
+    EXPECT_EQ(c->routes.upstreams().size(), 4u);
+    std::remove(path.c_str());
+}
+
+TEST(GatewayConfigTest, ABadUpstreamLineFailsStartUpNamingTheLine) {
+    std::string path = ::testing::TempDir() + "agora-routes-bad-upstream.conf";
+    std::ofstream(path) << "upstream mail 127.0.0.1:8004\nGET /mail/** mail\n";
+    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}});
+    auto c = load_config(env);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find(path + ":1: an upstream's address is http://host:port, not '127.0.0.1:8004'"),
+              std::string::npos)
+        << c.error().message;
+    std::remove(path.c_str());
+}
+
 TEST(GatewayConfigTest, StarOriginsAndBadNumbersAreRefused) {
     auto env = env_of({{"GATEWAY_CORS_ORIGINS", "*"}});
     EXPECT_FALSE(load_config(env));

@@ -8,7 +8,6 @@
 #include <future>
 #include <thread>
 
-#include "api/gateway_handler.hpp"
 #include "auth/base64url.hpp"
 #include "auth/jwks.hpp"
 #include "auth/jwt.hpp"
@@ -18,6 +17,7 @@
 #include "testing/http_exchange.hpp"
 #include "testing/internal_calls.hpp"
 #include "testing/server_process.hpp"
+#include "tests/running_gateway.hpp"
 
 namespace agora::gateway {
 namespace {
@@ -69,34 +69,19 @@ protected:
         upstream_thread_ = std::thread([this] { upstream_loops_.run(); });
 
         std::string up = "http://127.0.0.1:" + std::to_string(upstream_->port());
-        config_.auth = {up, 2000ms};
-        config_.product = {up, 2000ms};
-        config_.order = {up, 300ms};
+        set_upstream(config_, "auth", up, 2000ms);
+        set_upstream(config_, "product", up, 2000ms);
+        set_upstream(config_, "order", up, 300ms);
         config_.issuer = "agora";
         config_.cors_origins = {"http://shop.local"};
         config_.internal_keys = testing::internal_keys();
-        keys_ = std::make_unique<KeyStore>(gateway_loops_.at(0),
-                                           KeyStoreConfig{.auth_url = up, .retry = 100ms, .min_refetch = 1s});
-        handler_ = std::make_unique<GatewayHandler>(config_, gateway_loops_, *keys_, registry_);
-        http::ServerConfig edge;
-        edge.header_limit = http::kEdgeHeaderLimit;
-        gateway_ = std::make_unique<http::Server>(gateway_loops_, edge,
-                                                  [this](http::Request& r) { return handler_->handle(r); });
-        ASSERT_TRUE(gateway_->start());
-        metrics_server_ = std::make_unique<http::Server>(
-            gateway_loops_, http::ServerConfig{}, [this](http::Request& r) { return handler_->handle_metrics_port(r); });
-        ASSERT_TRUE(metrics_server_->start());
-        keys_->start();
-        gateway_thread_ = std::thread([this] { gateway_loops_.run(); });
-        ASSERT_TRUE(testing::wait_until([&] { return keys_->ready(); }, 5s));
+        config_.keys = {.auth_url = up, .retry = 100ms, .min_refetch = 1s};
+        gateway_ = std::make_unique<RunningGateway>(config_);
+        ASSERT_TRUE(testing::wait_until([&] { return gateway_->ready(); }, 5s));
     }
 
     void TearDown() override {
-        keys_->stop();
-        gateway_->stop();
-        metrics_server_->stop();
-        gateway_loops_.stop();
-        gateway_thread_.join();
+        gateway_.reset();
         upstream_->stop();
         upstream_loops_.stop();
         upstream_thread_.join();
@@ -124,30 +109,20 @@ protected:
         return call(std::move(req));
     }
 
-    // The gateway's metrics page, from its metrics port.
-    std::string metrics() {
-        auto res = call_port(metrics_server_->port(), http::RawRequest{http::Verb::get, "/metrics", 11});
+    // A gateway's metrics page, from its metrics port.
+    std::string metrics() { return metrics(gateway_->metrics_port()); }
+    std::string metrics(int port) {
+        auto res = call_port(port, http::RawRequest{http::Verb::get, "/metrics", 11});
         EXPECT_EQ(res.result_int(), 200);
         return res.body();
     }
 
     static json::object seen(const http::Response& res) { return json::parse(res.body()).at("data").as_object(); }
 
-    // A second gateway on the same loops with its own configuration.
-    struct ExtraGateway {
-        std::unique_ptr<GatewayHandler> handler;
-        std::unique_ptr<http::Server> server;
-        ~ExtraGateway() {
-            if (server) server->stop();
-        }
-    };
-    std::unique_ptr<ExtraGateway> extra_gateway(const GatewayConfig& config) {
-        auto g = std::make_unique<ExtraGateway>();
-        g->handler = std::make_unique<GatewayHandler>(config, gateway_loops_, *keys_, registry_);
-        auto* handler = g->handler.get();
-        g->server = std::make_unique<http::Server>(gateway_loops_, http::ServerConfig{},
-                                                   [handler](http::Request& r) { return handler->handle(r); });
-        EXPECT_TRUE(g->server->start());
+    // A second gateway with its own configuration, once it holds auth's keys.
+    std::unique_ptr<RunningGateway> extra_gateway(const GatewayConfig& config) {
+        auto g = std::make_unique<RunningGateway>(config);
+        EXPECT_TRUE(testing::wait_until([&] { return g->ready(); }, 5s));
         return g;
     }
     http::Response call_port(int port, http::RawRequest req) {
@@ -160,19 +135,17 @@ protected:
         return std::move(**out);
     }
 
-    runtime::EventLoops upstream_loops_{1}, gateway_loops_{1};
+    runtime::EventLoops upstream_loops_{1};
     http::Router upstream_router_;
-    std::unique_ptr<http::Server> upstream_, gateway_, metrics_server_;
-    std::thread upstream_thread_, gateway_thread_;
+    std::unique_ptr<http::Server> upstream_;
+    std::thread upstream_thread_;
     auth::SigningKey key_ = *auth::SigningKey::generate();
     http::InternalSignature upstream_signature_{"product", testing::internal_keys()};
     std::mutex jwks_mutex_;
     std::string jwks_;
     int jwks_fetches_ = 0;
     GatewayConfig config_;
-    std::unique_ptr<KeyStore> keys_;
-    std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
-    std::unique_ptr<GatewayHandler> handler_;
+    std::unique_ptr<RunningGateway> gateway_;
 };
 
 TEST_F(GatewayTest, HealthAndReadiness) {
@@ -195,13 +168,13 @@ TEST_F(GatewayTest, MetricsAreServedOnTheMetricsPortOnly) {
     auto public_page = get("/metrics");
     EXPECT_EQ(public_page.result_int(), 404);
     EXPECT_EQ(public_page.body(), R"({"message":"route not found"})");
-    auto page = call_port(metrics_server_->port(), http::RawRequest{http::Verb::get, "/metrics", 11});
+    auto page = call_port(gateway_->metrics_port(), http::RawRequest{http::Verb::get, "/metrics", 11});
     EXPECT_EQ(page.result_int(), 200);
     EXPECT_TRUE(page[http::Field::content_type].starts_with("text/plain")) << page[http::Field::content_type];
     EXPECT_NE(page.body().find("agora_gateway_http_requests_total"), std::string::npos);
     // Nothing else is served there: it is no second door to the routes.
-    EXPECT_EQ(call_port(metrics_server_->port(), http::RawRequest{http::Verb::get, "/products", 11}).result_int(), 404);
-    EXPECT_EQ(call_port(metrics_server_->port(), http::RawRequest{http::Verb::post, "/metrics", 11}).result_int(), 405);
+    EXPECT_EQ(call_port(gateway_->metrics_port(), http::RawRequest{http::Verb::get, "/products", 11}).result_int(), 404);
+    EXPECT_EQ(call_port(gateway_->metrics_port(), http::RawRequest{http::Verb::post, "/metrics", 11}).result_int(), 405);
 }
 
 TEST_F(GatewayTest, AServicesProbesMetricsAndInternalRoutesAreNotReachable) {
@@ -378,10 +351,8 @@ TEST_F(GatewayTest, ConcurrentUsersNeverSeeEachOthersIdentity) {
 TEST_F(GatewayTest, UpstreamDownIsAFast503) {
     upstream_->stop();
     // Kept-alive connections to the old upstream are gone too once it closes them.
-    config_.product.url = "http://127.0.0.1:1";
-    GatewayHandler handler(config_, gateway_loops_, *keys_, registry_);
-    http::Server gw(gateway_loops_, http::ServerConfig{}, [&](http::Request& r) { return handler.handle(r); });
-    ASSERT_TRUE(gw.start());
+    config_.routes.upstream("product")->url = "http://127.0.0.1:1";
+    RunningGateway gw(config_);
     asio::io_context io;
     http::Client client(io, "http://127.0.0.1:" + std::to_string(gw.port()));
     std::optional<Result<http::Response>> out;
@@ -389,7 +360,6 @@ TEST_F(GatewayTest, UpstreamDownIsAFast503) {
     asio::co_spawn(io, [&]() -> Task<> { out = co_await client.send(http::RawRequest{http::Verb::get, "/products", 11}, 5s); },
                    asio::detached);
     io.run();
-    gw.stop();
     ASSERT_TRUE(*out);
     EXPECT_EQ((*out)->result_int(), 503);
     EXPECT_EQ((*out)->body(), R"({"message":"service unavailable"})");
@@ -432,7 +402,7 @@ TEST_F(GatewayTest, SignUpTrafficIsRateLimitedPerClientAndRecovers) {
     auto login = [&] {
         http::RawRequest req{http::Verb::post, "/auth/login", 11};
         req.body() = "{}";
-        return call_port(gw->server->port(), req);
+        return call_port(gw->port(), req);
     };
     for (int i = 0; i < 3; ++i) EXPECT_EQ(login().result_int(), 200);
     auto refused = login();
@@ -443,7 +413,7 @@ TEST_F(GatewayTest, SignUpTrafficIsRateLimitedPerClientAndRecovers) {
     EXPECT_EQ(refused["RateLimit-Remaining"], "0");
     EXPECT_FALSE(refused["RateLimit-Reset"].empty());
     // Browsing is a different group: not refused.
-    EXPECT_EQ(call_port(gw->server->port(), http::RawRequest{http::Verb::get, "/products", 11}).result_int(), 200);
+    EXPECT_EQ(call_port(gw->port(), http::RawRequest{http::Verb::get, "/products", 11}).result_int(), 200);
     EXPECT_TRUE(testing::wait_until([&] { return login().result_int() == 200; }, 3s));
 }
 
@@ -469,14 +439,14 @@ TEST_F(GatewayTest, BreakerOpensOnADeadUpstreamAnswersFastAndClosesAfterRecovery
     idle.join();  // the loop ran dry: nothing listens on order_port now
 
     GatewayConfig config = config_;
-    config.order = {"http://127.0.0.1:" + std::to_string(order_port), 1000ms};
+    set_upstream(config, "order", "http://127.0.0.1:" + std::to_string(order_port), 1000ms);
     config.breaker = {.failure_threshold = 2, .open_for = 700ms};
     auto gw = extra_gateway(config);
     auto t = token(7, auth::Role::kCustomer);
     auto orders = [&] {
         http::RawRequest req{http::Verb::get, "/orders", 11};
         req.set(http::Field::authorization, "Bearer " + t);
-        return call_port(gw->server->port(), req);
+        return call_port(gw->port(), req);
     };
     EXPECT_EQ(orders().result_int(), 503);
     EXPECT_EQ(orders().result_int(), 503);
@@ -485,7 +455,7 @@ TEST_F(GatewayTest, BreakerOpensOnADeadUpstreamAnswersFastAndClosesAfterRecovery
     EXPECT_EQ(open.result_int(), 503);
     EXPECT_EQ(open[http::Field::retry_after], "1");
     EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms);
-    auto text = metrics();
+    auto text = metrics(gw->metrics_port());
     EXPECT_NE(text.find(R"(kind="circuit_open",upstream="order"} 1)"), std::string::npos) << text;
 
     // The upstream comes back on the same port; after the open period a probe closes the breaker.

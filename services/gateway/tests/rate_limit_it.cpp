@@ -1,11 +1,11 @@
 // Rate limits shared through a real Redis: gateways in this process, each on an event loop of its own,
 // in front of one upstream, as several replicas would be.
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
 #include <cstdlib>
 #include <thread>
 
-#include "api/gateway_handler.hpp"
 #include "http/client.hpp"
 #include "http/envelope.hpp"
 #include "http/server.hpp"
@@ -14,34 +14,19 @@
 #include "redis/client.hpp"
 #include "testing/redis_server.hpp"
 #include "testing/run_task.hpp"
+#include "tests/running_gateway.hpp"
 
 namespace agora::gateway {
 namespace {
 
 using namespace std::chrono_literals;
 
-// One gateway replica. Its key store is never started: the routes used here are public.
+// One gateway replica. The routes used here are public: no token is checked.
 class Replica {
 public:
-    explicit Replica(GatewayConfig config)
-        : config_(std::move(config)),
-          keys_(loops_.at(0), KeyStoreConfig{.auth_url = config_.auth.url}),
-          handler_(config_, loops_, keys_, std::make_shared<prometheus::Registry>()),
-          server_(loops_, http::ServerConfig{}, [this](http::Request& r) { return handler_.handle(r); }),
-          metrics_server_(loops_, http::ServerConfig{},
-                          [this](http::Request& r) { return handler_.handle_metrics_port(r); }) {
-        EXPECT_TRUE(server_.start());
-        EXPECT_TRUE(metrics_server_.start());
-        thread_ = std::thread([this] { loops_.run(); });
-    }
-    ~Replica() {
-        server_.stop();
-        metrics_server_.stop();
-        loops_.stop();
-        thread_.join();
-    }
+    explicit Replica(GatewayConfig config) : gateway_(std::move(config)) {}
 
-    http::Response send(http::RawRequest req) { return send_to(server_.port(), std::move(req)); }
+    http::Response send(http::RawRequest req) { return send_to(gateway_.port(), std::move(req)); }
     http::Response send_to(int port, http::RawRequest req) {
         asio::io_context io;
         http::Client client(io, "http://127.0.0.1:" + std::to_string(port));
@@ -60,7 +45,7 @@ public:
 
     // The value of one series of /metrics (on the metrics port), 0 when absent.
     double metric(const std::string& series) {
-        auto text = send_to(metrics_server_.port(), http::RawRequest{http::Verb::get, "/metrics", 11}).body();
+        auto text = send_to(gateway_.metrics_port(), http::RawRequest{http::Verb::get, "/metrics", 11}).body();
         auto at = text.find("\n" + series + " ");
         return at == std::string::npos ? 0 : std::atof(text.c_str() + at + series.size() + 2);
     }
@@ -75,16 +60,10 @@ public:
             },
             5s);
     }
-    int port() const { return server_.port(); }
+    int port() const { return gateway_.port(); }
 
 private:
-    GatewayConfig config_;
-    runtime::EventLoops loops_{1};
-    KeyStore keys_;
-    GatewayHandler handler_;
-    http::Server server_;
-    http::Server metrics_server_;
-    std::thread thread_;
+    RunningGateway gateway_;
 };
 
 class RateLimitIt : public ::testing::Test {
@@ -113,7 +92,8 @@ protected:
     GatewayConfig config(const testing::RedisServer& redis, bool fail_open) {
         GatewayConfig c;
         std::string up = "http://127.0.0.1:" + std::to_string(upstream_->port());
-        c.auth = c.product = c.order = {up, 2000ms};
+        for (auto name : {"auth", "product", "order"}) set_upstream(c, name, up, 2000ms);
+        c.keys.auth_url = up;
         auto& rl = c.rate_limit;
         rl.store = RateLimitStore::kRedis;
         rl.redis = *redis::Config::from_url(redis.url());
