@@ -44,7 +44,9 @@ as_root() {
 }
 
 # ---- Debian packages ---------------------------------------------------------------------------
-wanted_packages() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$DEPLOY_DIR/packages.txt"; }
+# The lists to install: packages.txt always, packages-test.txt too with --test.
+PACKAGE_LISTS=("$DEPLOY_DIR/packages.txt")
+wanted_packages() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "${PACKAGE_LISTS[@]}"; }
 
 missing_packages() {
     local pkg
@@ -302,6 +304,7 @@ main() {
         *) die "usage: install.sh [--test]   (--test adds the tools of the tests and benchmarks)" ;;
     esac
     step "Checking what Agora needs on this machine (tools' output: $INSTALL_LOG)"
+    [[ -z $with_tests ]] || PACKAGE_LISTS+=("$DEPLOY_DIR/packages-test.txt")
     install_packages
     install_go_tools
     install_kafka

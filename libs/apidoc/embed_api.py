@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Build step of agora::apidoc: writes a C++ source holding api/openapi.yaml as it is and a
-self-contained HTML page that renders it (inline CSS, collapsible operations with <details>, no
-script, no network), both as raw string literals.
+self-contained HTML page that renders it (inline CSS, collapsible operations with <details>), with a
+form under each operation that sends it to the gateway serving the page ("try it", the bearer token set
+once at the top). Its one inline script is allowed by its hash in the page's Content-Security-Policy,
+which the build writes too; nothing is loaded from anywhere else.
 
 usage: embed_api.py <openapi.yaml> <output.cpp>"""
+import base64
+import hashlib
 import html
 import json
 import re
@@ -29,6 +33,47 @@ font-size:12px;padding:1px 4px;margin-right:.5rem}
 table{border-collapse:collapse;margin:.3rem 0 .8rem}td,th{border:1px solid #dde3ec;padding:.2rem .5rem;
 text-align:left;vertical-align:top}th{background:#f4f6fa}.req{color:#d23c3c}.s{font-weight:600}
 .muted{color:#5b6577}
+.token{position:sticky;top:0;background:#fff;border-bottom:1px solid #dde3ec;padding:.5rem 0;z-index:1}
+.token input{width:60%}.try{background:#f9fafc;border:1px dashed #c7d0dd;border-radius:6px;padding:.5rem .7rem;
+margin:.6rem 0}.try label{display:block;margin:.2rem 0}.try textarea{width:100%;min-height:7em;
+font:13px/1.4 ui-monospace,monospace}.try pre{max-height:24em}
+"""
+
+# Sends an operation's form to this gateway: path parameters filled in, empty query parameters left
+# out, the token of the field at the top (kept for the tab's life) as the bearer token.
+SCRIPT = r"""
+const token = document.getElementById('token');
+token.value = sessionStorage.getItem('agora-token') || '';
+token.addEventListener('input', () => sessionStorage.setItem('agora-token', token.value.trim()));
+for (const form of document.querySelectorAll('form.try')) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const out = form.querySelector('pre');
+    let path = form.dataset.path;
+    const query = new URLSearchParams();
+    for (const input of form.querySelectorAll('input[data-in]')) {
+      if (input.dataset.in === 'path') path = path.replace('{' + input.name + '}', encodeURIComponent(input.value));
+      else if (input.value !== '') query.append(input.name, input.value);
+    }
+    const headers = {};
+    const body = form.querySelector('textarea');
+    if (body) headers['Content-Type'] = 'application/json';
+    if (token.value.trim()) headers['Authorization'] = 'Bearer ' + token.value.trim();
+    const url = path + (query.toString() ? '?' + query : '');
+    out.textContent = form.dataset.method + ' ' + url + ' ...';
+    try {
+      const res = await fetch(url, {method: form.dataset.method, headers, body: body ? body.value : undefined});
+      const text = await res.text();
+      let shown = text;
+      try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch (e) {}
+      out.textContent = res.status + ' ' + res.statusText + '\nX-Request-ID: ' +
+        (res.headers.get('X-Request-ID') || '') + '\n\n' + shown;
+      out.dataset.status = res.status;
+    } catch (e) {
+      out.textContent = 'no answer: ' + e;
+    }
+  });
+}
 """
 
 
@@ -144,6 +189,31 @@ def parameters_table(spec, params):
             "<th>about</th></tr>" + "".join(rows) + "</table>")
 
 
+def try_form(spec, path, method, op, params):
+    """The form that sends this operation: one field per path or query parameter (its example filled in)
+    and the request body's example in a text area."""
+    fields = []
+    for param in (resolve(spec, p) for p in params):
+        if param["in"] not in ("path", "query"):
+            continue
+        example = param.get("example", "")
+        fields.append(f'<label><code>{esc(param["name"])}</code> ({esc(param["in"])}) <input name="{esc(param["name"])}" '
+                      f'data-in="{esc(param["in"])}" value="{esc(example)}"></label>')
+    body = resolve(spec, op.get("requestBody", {})).get("content", {}).get("application/json")
+    if body is not None:
+        example = body.get("example")
+        if example is None:
+            shown = examples_of_values(spec, body)
+            example = shown[0] if shown else {}
+        fields.append(f"<label>body <textarea name=\"body\">{esc(json.dumps(example, indent=2))}</textarea></label>")
+    return (f'<form class="try" data-method="{method.upper()}" data-path="{esc(path)}"><strong>Try it</strong> '
+            f'{"".join(fields)}<button type="submit">Send</button><pre class="out"></pre></form>')
+
+
+def examples_of_values(spec, media):
+    return [resolve(spec, e).get("value") for e in media.get("examples", {}).values()]
+
+
 def operation(spec, path, method, op, path_params):
     secured = op.get("security", spec.get("security", []))
     role = op.get("x-required-role")
@@ -151,6 +221,7 @@ def operation(spec, path, method, op, path_params):
     out = [f'<details id="op-{esc(op.get("operationId", ""))}"><summary><span class="m {method}">'
            f'{method.upper()}</span><code>{esc(path)}</code> — {esc(op.get("summary", ""))}{lock}</summary>',
            prose(op.get("description", "")),
+           try_form(spec, path, method, op, path_params + op.get("parameters", [])),
            parameters_table(spec, path_params + op.get("parameters", []))]
     body = op.get("requestBody")
     if body:
@@ -183,7 +254,9 @@ def render(spec, text):
            f"<title>{esc(info['title'])} {esc(info['version'])}</title><style>{STYLE}</style></head><body>",
            f"<h1>{esc(info['title'])}</h1><p class=\"muted\">version {esc(info['version'])} · OpenAPI "
            f"{esc(spec['openapi'])} · the <a href=\"#spec\">whole description</a> is at the end</p>",
-           prose(info.get("description", ""))]
+           prose(info.get("description", "")),
+           '<p class="token"><label>Bearer token for <em>Try it</em> (the <code>access_token</code> of '
+           '<code>POST /auth/login</code>): <input id="token" autocomplete="off" spellcheck="false"></label></p>']
     tags = spec.get("tags", [])
     by_tag = {tag["name"]: [] for tag in tags}
     for path, item in spec["paths"].items():
@@ -204,8 +277,16 @@ def render(spec, text):
                    f"<p>{constraints(schema)}</p>{schema_block(schema)}</details>")
     out.append('<h2 id="spec">The description</h2><details><summary><code>openapi.yaml</code></summary>'
                f"<pre>{esc(text)}</pre></details>")
+    out.append(f"<script>{SCRIPT}</script>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def content_security_policy():
+    """Only this page's own script (by its hash), its inline style, and requests to the same gateway."""
+    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
+    return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; connect-src 'self'; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
 def literal(name, text):
@@ -224,10 +305,12 @@ def main():
     page = render(spec, text)
     cpp = ("// Generated by libs/apidoc/embed_api.py from api/openapi.yaml at build time; do not edit.\n"
            '#include "apidoc/openapi.hpp"\n\nnamespace agora::apidoc {\nnamespace {\n\n'
-           + literal("kOpenApiYaml", text) + "\n" + literal("kDocsHtml", page)
+           + literal("kOpenApiYaml", text) + "\n" + literal("kDocsHtml", page) + "\n"
+           + literal("kDocsCsp", content_security_policy())
            + "\n}  // namespace\n\n"
            "std::string_view openapi_yaml() { return {kOpenApiYaml, sizeof kOpenApiYaml - 1}; }\n\n"
            "std::string_view docs_html() { return {kDocsHtml, sizeof kDocsHtml - 1}; }\n\n"
+           "std::string_view docs_content_security_policy() { return {kDocsCsp, sizeof kDocsCsp - 1}; }\n\n"
            "}  // namespace agora::apidoc\n")
     with open(output, "w", encoding="utf-8") as f:
         f.write(cpp)

@@ -12,8 +12,12 @@ inline constexpr std::string_view kHtmlContentType = "text/html; charset=utf-8";
 std::string_view openapi_yaml();
 
 // A self-contained HTML page of the same description: every operation as a collapsible entry with
-// its parameters, body, responses and examples, then the schemas and the YAML itself. Inline CSS,
-// no script and no outside resource, so it renders with no network.
+// its parameters, body, responses and examples and a form that sends it to the serving gateway (with
+// a bearer token set once), then the schemas and the YAML itself. Inline CSS and one inline script,
+// no outside resource, so it renders with no network.
 std::string_view docs_html();
+
+// The Content-Security-Policy to serve the page with: its own script by hash, requests to 'self' only.
+std::string_view docs_content_security_policy();
 
 }  // namespace agora::apidoc

@@ -57,13 +57,25 @@ TEST(DocsHtml, ShowsEveryPath) {
 
 TEST(DocsHtml, NeedsNoNetwork) {
     auto page = docs_html();
-    // Nothing is loaded from elsewhere: no script, no stylesheet link, no image, no frame.
-    EXPECT_FALSE(contains(page, "<script"));
+    // Nothing is loaded from elsewhere: no script file, no stylesheet link, no image, no frame.
+    EXPECT_FALSE(contains(page, "<script src"));
     EXPECT_FALSE(contains(page, "<link"));
     EXPECT_FALSE(contains(page, "<img"));
     EXPECT_FALSE(contains(page, "<iframe"));
     EXPECT_FALSE(contains(page, "src="));
     EXPECT_FALSE(contains(page, "@import"));
+}
+
+TEST(DocsHtml, EveryOperationCanBeTriedAndTheScriptIsAllowedOnlyByItsHash) {
+    auto page = docs_html();
+    EXPECT_TRUE(contains(page, "<form class=\"try\" data-method=\"POST\" data-path=\"/orders/pay\">"));
+    EXPECT_TRUE(contains(page, "data-path=\"/products/{id}\"><strong>Try it</strong> <label><code>id</code> (path)"));
+    EXPECT_TRUE(contains(page, "<input id=\"token\""));
+    auto csp = docs_content_security_policy();
+    EXPECT_TRUE(csp.starts_with("default-src 'none'; script-src 'sha256-")) << csp;
+    EXPECT_TRUE(contains(csp, "connect-src 'self'"));
+    EXPECT_FALSE(contains(csp, "unsafe-eval"));
+    EXPECT_FALSE(contains(csp, "script-src 'unsafe-inline'"));
 }
 
 TEST(DocsHtml, EmbedsTheDescriptionEscaped) {

@@ -37,7 +37,11 @@ http::Response OwnPages::answer(const http::Request& req) const {
         return http::error(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
     }
     if (path == "/openapi.yaml") return document(apidoc::openapi_yaml(), apidoc::kYamlContentType);
-    if (path == "/docs") return document(apidoc::docs_html(), apidoc::kHtmlContentType);
+    if (path == "/docs") {
+        auto page = document(apidoc::docs_html(), apidoc::kHtmlContentType);
+        page.set("Content-Security-Policy", apidoc::docs_content_security_policy());
+        return page;
+    }
     return http::message("status UP");
 }
 
