@@ -8,6 +8,7 @@
 #include "core/log.hpp"
 #include "pg/migration.hpp"
 #include "pg/pool.hpp"
+#include "pg/sql_text.hpp"
 
 namespace agora::pg {
 namespace {
@@ -23,6 +24,16 @@ constexpr std::string_view kCreateTableSql =
 constexpr Query kApplied{"pg_migrations_applied", "SELECT version, checksum FROM schema_migrations"};
 constexpr Query kRecord{"pg_migrations_record",
                         "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"};
+constexpr Query kRerecord{"pg_migrations_rerecord", "UPDATE schema_migrations SET checksum = $2 WHERE version = $1"};
+constexpr std::string_view kStatementsPrefix = "statements:";
+
+// Whether an applied migration still has the statements it was applied with; a row of the earlier whole-text
+// checksum is taken as it is (its comments may have been reworded since) and re-recorded by the caller.
+enum class Check { kSame, kRerecord, kChanged };
+Check check_applied(const std::string& recorded, std::string_view sql) {
+    if (recorded.starts_with(kStatementsPrefix)) return recorded == recorded_checksum(sql) ? Check::kSame : Check::kChanged;
+    return Check::kRerecord;
+}
 
 // Applies the first missing migration in one transaction; false when none was missing.
 Task<Outcome<bool>> apply_next(Pool& pool, const std::vector<Migration>& ordered) {
@@ -38,17 +49,38 @@ Task<Outcome<bool>> apply_next(Pool& pool, const std::vector<Migration>& ordered
     for (auto row : *rows) applied.emplace(row.get<int>(0), row.get<std::string>(1));
 
     const Migration* next = nullptr;
+    bool rerecorded = false;
     for (const auto& m : ordered) {
         auto found = applied.find(m.version);
         if (found == applied.end()) {
             if (!next) next = &m;
-        } else if (found->second != checksum(m.sql)) {
-            co_return failed(Failure::client("migration " + std::to_string(m.version) + " (" + std::string(m.name) +
-                                             ") changed after it was applied; add a new migration instead"));
+            continue;
+        }
+        switch (check_applied(found->second, m.sql)) {
+            case Check::kSame:
+                break;
+            case Check::kChanged:
+                co_return failed(Failure::client("migration " + std::to_string(m.version) + " (" +
+                                                 std::string(m.name) +
+                                                 ") changed after it was applied; add a new migration instead"));
+            case Check::kRerecord:
+                if (auto updated = co_await tx->query(kRerecord, m.version, recorded_checksum(m.sql)); !updated) {
+                    co_return failed(std::move(updated.error()));
+                }
+                if (found->second != checksum(m.sql)) {
+                    log::warn("migration re-recorded: its text differs from the one applied (comments reworded)",
+                              {{"version", std::to_string(m.version)}, {"name", std::string(m.name)}});
+                }
+                rerecorded = true;
+                break;
         }
     }
     if (!next) {
-        co_await tx->rollback();
+        if (rerecorded) {
+            if (auto committed = co_await tx->commit(); !committed) co_return failed(std::move(committed.error()));
+        } else {
+            co_await tx->rollback();
+        }
         co_return false;
     }
     if (auto done = co_await tx->execute(std::string(next->sql)); !done) {
@@ -56,7 +88,8 @@ Task<Outcome<bool>> apply_next(Pool& pool, const std::vector<Migration>& ordered
         failure.message = "migration " + std::to_string(next->version) + " failed: " + failure.message;
         co_return failed(std::move(failure));
     }
-    if (auto recorded = co_await tx->query(kRecord, next->version, next->name, checksum(next->sql)); !recorded) {
+    if (auto recorded = co_await tx->query(kRecord, next->version, next->name, recorded_checksum(next->sql));
+        !recorded) {
         co_return failed(std::move(recorded.error()));
     }
     if (auto committed = co_await tx->commit(); !committed) co_return failed(std::move(committed.error()));
@@ -71,6 +104,10 @@ std::string checksum(std::string_view sql) {
     unsigned int length = 0;
     EVP_Digest(sql.data(), sql.size(), digest, &length, EVP_sha256(), nullptr);
     return to_hex(digest, length);
+}
+
+std::string recorded_checksum(std::string_view sql) {
+    return std::string(kStatementsPrefix) + checksum(statements_of(sql));
 }
 
 Task<Outcome<void>> migrate(Pool& pool, std::span<const Migration> migrations) {

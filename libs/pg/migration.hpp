@@ -6,7 +6,9 @@
 // migrate() applies the missing ones in version order, each in its own transaction, recording them in
 // schema_migrations(version, name, checksum, applied_at). Every transaction first takes a
 // transaction-level advisory lock, so replicas starting together apply each migration once. A migration
-// whose text changed after it was applied stops start-up: fix it with a new migration instead.
+// whose statements changed after it was applied stops start-up: fix it with a new migration instead.
+// Comments and white space are not part of the checksum, so they may be reworded. A row recorded when
+// the checksum still covered the whole text is re-recorded the first time it is checked.
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +28,10 @@ struct Migration {
 
 // SHA-256 of the SQL, lower-case hex.
 std::string checksum(std::string_view sql);
+
+// What schema_migrations records of a migration: "statements:" and the checksum of its statements
+// without comments and with white space collapsed (pg/sql_text.hpp).
+std::string recorded_checksum(std::string_view sql);
 
 Task<Outcome<void>> migrate(Pool& pool, std::span<const Migration> migrations);
 

@@ -83,6 +83,34 @@ TEST_F(MigrateIt, AChangedMigrationIsRefused) {
     EXPECT_EQ(applied->size(), 1u);  // nothing after the refusal was applied
 }
 
+TEST_F(MigrateIt, RewordedCommentsAndSpacingAreNotAChange) {
+    Pool pool(io_, fresh_database("migrate_comments"));
+    std::array original{Migration{1, "create_e", "-- the e table\nCREATE TABLE e (x int)"}};
+    ASSERT_TRUE(run_task(io_, migrate(pool, original)));
+    std::array reworded{Migration{1, "create_e", "-- e, said differently\nCREATE TABLE e (\n    x int\n)"}};
+    auto again = run_task(io_, migrate(pool, reworded));
+    EXPECT_TRUE(again) << again.error().message;
+}
+
+TEST_F(MigrateIt, ARowOfTheWholeTextChecksumIsReRecordedThenGuarded) {
+    Pool pool(io_, fresh_database("migrate_rerecord"));
+    std::array original{Migration{1, "create_f", "-- first words\nCREATE TABLE f (x int)"}};
+    ASSERT_TRUE(run_task(io_, migrate(pool, original)));
+    // As an earlier Agora recorded it: the SHA-256 of the whole text.
+    auto legacy = run_task(io_, pool.query(Query{"legacy", "UPDATE schema_migrations SET checksum = $1 WHERE version = 1"},
+                                           checksum(original[0].sql)));
+    ASSERT_TRUE(legacy);
+    std::array reworded{Migration{1, "create_f", "-- other words\nCREATE TABLE f (x int)"}};
+    ASSERT_TRUE(run_task(io_, migrate(pool, reworded)));
+    auto recorded = run_task(io_, pool.query(Query{"recorded", "SELECT checksum FROM schema_migrations"}));
+    ASSERT_TRUE(recorded);
+    EXPECT_EQ(recorded->front().get<std::string>(0), recorded_checksum(reworded[0].sql));
+    std::array changed{Migration{1, "create_f", "CREATE TABLE f (x bigint)"}};
+    auto refused = run_task(io_, migrate(pool, changed));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("changed"), std::string::npos);
+}
+
 TEST_F(MigrateIt, AFailingMigrationLeavesThePreviousOnesApplied) {
     Pool pool(io_, fresh_database("migrate_failing"));
     std::array migrations{Migration{1, "create_c", "CREATE TABLE c (x int)"},
