@@ -1,5 +1,5 @@
 #pragma once
-// What an access token says about its bearer (CONTRACT 3).
+// What an access token says about its bearer (docs/contract.md, Routes).
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// Email verification codes (CONTRACT 3): six decimal digits from the CSPRNG, stored only as a keyed hash
+// Email verification codes (docs/contract.md, Routes): six decimal digits from the CSPRNG, stored only as a keyed hash
 // with a server-side pepper, so a leaked table cannot be brute-forced without the pepper. Never log a code.
 #include <array>
 #include <string>

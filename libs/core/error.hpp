@@ -1,6 +1,6 @@
 #pragma once
 // Errors are values with a kind. One table (error.cpp) maps each kind to its HTTP status and the
-// contract's default message (CONTRACT 1.2); a specific message may replace the default.
+// contract's default message (docs/contract.md); a specific message may replace the default.
 #include <chrono>
 #include <expected>
 #include <string>

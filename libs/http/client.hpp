@@ -1,6 +1,6 @@
 #pragma once
 // An HTTP/1.1 client for one upstream, bound to one event loop: a pool of kept-alive connections and a
-// deadline on every call (DESIGN 3). The gateway proxies through it; services call each other with it.
+// deadline on every call (docs/architecture.md). The gateway proxies through it; services call each other with it.
 #include <chrono>
 #include <deque>
 #include <memory>

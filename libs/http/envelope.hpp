@@ -1,5 +1,5 @@
 #pragma once
-// The response envelope of CONTRACT 1.1: {"message","data","paging","errors"}, compact, in that order,
+// The response envelope (docs/contract.md): {"message","data","paging","errors"}, compact, in that order,
 // keys without a value left out.
 #include <boost/json/value.hpp>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// Reading JSON request bodies with the contract's errors (CONTRACT 1.2): empty body -> "missing body
+// Reading JSON request bodies with the contract's errors (docs/contract.md): empty body -> "missing body
 // request", not JSON -> 415, malformed or invalid UTF-8 -> "invalid JSON syntax", a field of the wrong
 // JSON type -> "invalid value for <field>".
 #include <boost/json/object.hpp>

@@ -20,7 +20,7 @@ using Response = beast_http::response<beast_http::string_body>;
 using Verb = beast_http::verb;
 using Field = beast_http::field;
 
-// Identity headers the gateway sets after verifying a token (CONTRACT 1.5). Services trust them only
+// Identity headers the gateway sets after verifying a token (docs/contract.md). Services trust them only
 // under the gateway's signature (http/internal_signature.hpp): the router refuses them unsigned.
 inline constexpr std::string_view kUserIdHeader = "X-User-ID";
 inline constexpr std::string_view kEmailHeader = "X-Email";

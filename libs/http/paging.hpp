@@ -1,7 +1,7 @@
 #pragma once
-// List paging (CONTRACT 1.6), shared by every list route: `limit` 1..25 (default 10) and `page` >= 1
+// List paging (docs/contract.md), shared by every list route: `limit` 1..25 (default 10) and `page` >= 1
 // (default 1), and the paging object whose links are built from the public base URL and path, never from
-// the request's Host (defect 13): the request's query with keys sorted and `page` replaced.
+// the request's Host (docs/contract.md, D13): the request's query with keys sorted and `page` replaced.
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -29,7 +29,7 @@ inline constexpr std::int64_t kMaxLimit = 25;
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // Reads limit and page from the query, adding their errors to `v` in that order: "invalid input" when not
-// an integer, the range messages of CONTRACT 1.3 otherwise. The answer is meaningful only when `v` is ok.
+// an integer, the contract's range messages otherwise. The answer is meaningful only when `v` is ok.
 PageRequest read_page(const QueryParams& query, Validator& v);
 
 // `base` is the public URL of the list ("http://localhost:8000/products").

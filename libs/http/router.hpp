@@ -1,6 +1,6 @@
 #pragma once
 // Routes by method and path pattern ("/products/{id}"). A path with one trailing slash is the same
-// route ("/products/" is "/products", CONTRACT 2). Unknown paths are 404 "route not found"; known paths
+// route ("/products/" is "/products", docs/contract.md). Unknown paths are 404 "route not found"; known paths
 // with another method are 405 with an Allow header.
 //
 // A request that asserts an identity (the gateway's identity headers) or calls an /internal/ route must

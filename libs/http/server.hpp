@@ -1,6 +1,6 @@
 #pragma once
-// The HTTP/1.1 server every Agora process runs (DESIGN 3): an acceptor per event loop on one port
-// (SO_REUSEPORT), a coroutine per connection, keep-alive, and the limits of CONTRACT 1.2: bodies over
+// The HTTP/1.1 server every Agora process runs (docs/architecture.md, Threads): an acceptor per event loop on one port
+// (SO_REUSEPORT), a coroutine per connection, keep-alive, and the limits of docs/contract.md: bodies over
 // the limit get 413 before they are read, oversized headers 431, slow or stalled requests 408, idle
 // connections are closed. Every response carries X-Request-ID.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// Field validation with the exact messages of CONTRACT 1.3. Rules are checked in the order given and
+// Field validation with the exact messages of docs/contract.md. Rules are checked in the order given and
 // each field reports only its first failure, like the original platform's validator.
 #include <cstdint>
 #include <optional>

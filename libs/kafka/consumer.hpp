@@ -1,5 +1,5 @@
 #pragma once
-// A consumer group member on a list of topics (DESIGN 2 and 3). The poll loop runs on a thread of its own;
+// A consumer group member on a list of topics (docs/architecture.md). The poll loop runs on a thread of its own;
 // each record runs the handler as a coroutine on the given io_context, one record at a time per partition,
 // so records of one key are handled in order. Offsets are committed by hand, and only past records whose
 // handler succeeded: a failed handler is retried with exponential backoff and its partition waits (it is

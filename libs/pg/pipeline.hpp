@@ -2,7 +2,7 @@
 // Independent statements of one event loop sent over one connection in libpq's pipeline mode: the
 // statements asked for while the loop runs are written together, followed by one sync, and their
 // results are read back in order as they arrive. No round trip is waited for between them, so one
-// connection carries what a pool would need many for (DESIGN 9: 0.8-0.96x pgbench -S, against 0.5x for
+// connection carries what a pool would need many for (prototypes here: 0.8-0.96x pgbench -S, against 0.5x for
 // a pool with one statement in flight per connection). Bound to one io_context, like a Pool.
 //
 //   pg::Pipeline reads(io, options);

@@ -1,5 +1,5 @@
 #pragma once
-// The Redis client of one event loop (DESIGN 3): one pipelined connection, commands as coroutines with a
+// The Redis client of one event loop (docs/architecture.md): one pipelined connection, commands as coroutines with a
 // deadline each, reconnection in the background with exponential backoff. While the server is away
 // every command fails at once with kUnavailable, so callers answer 503 instead of hanging.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// One io_context per event-loop thread (DESIGN 3). Each loop runs on its own thread; work for a
+// One io_context per event-loop thread (docs/architecture.md, Threads). Each loop runs on its own thread; work for a
 // connection stays on the loop that accepted it. Stop is graceful: run() returns once every loop ran dry
 // or stop() forced it.
 #include <functional>

@@ -1,5 +1,5 @@
 #pragma once
-// Spans of the asynchronous hops (DESIGN 2): the producer's span travels in the message's traceparent
+// Spans of the asynchronous hops (docs/architecture.md): the producer's span travels in the message's traceparent
 // header, and the consumer's span is its child and also links to it, so a trace survives the broker.
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Defect 15 of the original platform: secrets were committed. Agora generates its secrets at
+# docs/contract.md, D15: the earlier platform committed its secrets. Agora generates its secrets at
 # `make up` into the git-ignored .agora/secrets; no tracked file may hold a private key or an env file.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

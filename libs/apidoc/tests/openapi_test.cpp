@@ -9,7 +9,7 @@
 namespace agora::apidoc {
 namespace {
 
-// CONTRACT 2 to 5: every public route of the gateway, and the two that serve this description.
+// docs/contract.md, Routes: every public route of the gateway, and the two that serve this description.
 constexpr std::array kPaths = {
     "/health", "/ready", "/openapi.yaml", "/docs",
     "/auth/register", "/auth/verify", "/auth/resend-verification", "/auth/login", "/auth/.well-known/jwks.json",

@@ -1,4 +1,4 @@
--- Users keep the original platform's table and columns; role is new (CONTRACT 3, 8).
+-- Users keep the original platform's table and columns; role is new (docs/contract.md, Data and keys).
 CREATE TABLE users (
     id          bigserial PRIMARY KEY,
     email       text NOT NULL,

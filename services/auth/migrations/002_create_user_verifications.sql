@@ -1,4 +1,4 @@
--- One issued code per user, kept only as a peppered hash (defect 11), with its expiry and the wrong
+-- One issued code per user, kept only as a peppered hash (docs/contract.md, D11), with its expiry and the wrong
 -- guesses spent on it.
 CREATE TABLE user_verifications (
     id          bigserial PRIMARY KEY,

@@ -1,5 +1,5 @@
 #pragma once
-// The token of an "Authorization: Bearer <jwt>" header: exactly "Bearer", one space (CONTRACT 1.5).
+// The token of an "Authorization: Bearer <jwt>" header: exactly "Bearer", one space (docs/contract.md, Headers).
 #include <optional>
 #include <string_view>
 

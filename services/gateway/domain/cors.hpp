@@ -1,6 +1,6 @@
 #pragma once
-// CORS, answered once and only by the gateway, for configured origins only (CONTRACT 1.5). Credentials
-// are allowed, so the allowed origin is always echoed, never "*" (defect 14 of CONTRACT 10).
+// CORS, answered once and only by the gateway, for configured origins only (docs/contract.md). Credentials
+// are allowed, so the allowed origin is always echoed, never "*" (docs/contract.md, D14).
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
-// How a client's request becomes the upstream's and back (CONTRACT 1.5). The identity and request-id
+// How a client's request becomes the upstream's and back (docs/contract.md, Headers). The identity and request-id
 // headers a client sends are never forwarded: the gateway sets its own, on a request object built
-// anew for each call, so nothing of one request can reach another's (defect 3 of CONTRACT 10), and
+// anew for each call, so nothing of one request can reach another's (docs/contract.md, D3), and
 // signs them (docs/adr/0010) so that the services can tell them from a forgery.
 #include <optional>
 #include <string>

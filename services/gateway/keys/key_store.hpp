@@ -1,5 +1,5 @@
 #pragma once
-// The public keys the gateway verifies tokens with, fetched from auth's JWKS (DESIGN 3): refreshed in the
+// The public keys the gateway verifies tokens with, fetched from auth's JWKS (ADR 0004): refreshed in the
 // background, the last good set kept while auth is unreachable, and refetched early when a token names
 // an unknown kid, at most once per `min_refetch`.
 #include <atomic>

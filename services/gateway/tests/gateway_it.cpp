@@ -325,7 +325,7 @@ TEST_F(GatewayTest, ChangingProductsNeedsTheAdminRole) {
     EXPECT_EQ(get("/products/5/history", token(7, auth::Role::kCustomer)).result_int(), 403);
 }
 
-// Defect 3 of CONTRACT 10: one user's identity must never reach another's request.
+// docs/contract.md, D3: one user's identity must never reach another's request.
 TEST_F(GatewayTest, ConcurrentUsersNeverSeeEachOthersIdentity) {
     std::vector<std::string> tokens;
     for (int u = 1; u <= 8; ++u) tokens.push_back(token(u, auth::Role::kCustomer));
@@ -472,7 +472,7 @@ TEST_F(GatewayTest, BreakerOpensOnADeadUpstreamAnswersFastAndClosesAfterRecovery
     serving.join();
 }
 
-// Defect 14 of CONTRACT 10: CORS once, for configured origins, never "*" with credentials.
+// docs/contract.md, D14: CORS once, for configured origins, never "*" with credentials.
 TEST_F(GatewayTest, CorsIsAnsweredOnceForConfiguredOrigins) {
     http::RawRequest req{http::Verb::get, "/products", 11};
     req.set("Origin", "http://shop.local");

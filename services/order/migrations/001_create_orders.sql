@@ -1,4 +1,4 @@
--- Orders and their items (CONTRACT 8). CREATING and ABORTED are the internal states of the reservation
+-- Orders and their items (docs/contract.md). CREATING and ABORTED are the internal states of the reservation
 -- protocol (docs/adr/0006). request_id is unique per customer; an aborted order gives its request_id up
 -- (NULL) so that the customer can try again with it.
 CREATE TABLE orders (

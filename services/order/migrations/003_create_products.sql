@@ -1,4 +1,4 @@
--- The local read model of the catalogue (CONTRACT 8), fed by product events. version is the product's
+-- The local read model of the catalogue (docs/contract.md), fed by product events. version is the product's
 -- event version: an update applies only when newer. A deleted product stays as a tombstone so that a
 -- stale update cannot bring it back.
 CREATE TABLE products (

@@ -1,4 +1,4 @@
--- The catalogue (CONTRACT 4 and 8). A deleted product keeps its row (deleted_at) so that its event log
+-- The catalogue (docs/contract.md). A deleted product keeps its row (deleted_at) so that its event log
 -- and the reservations that name it stay whole; every read leaves it out. `version` is the number of
 -- the product's latest event in product_events.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

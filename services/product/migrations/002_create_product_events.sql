@@ -1,4 +1,4 @@
--- Every change of a product, versioned per product (DESIGN 2, "Event history"): version = previous + 1,
+-- Every change of a product, versioned per product (docs/architecture.md, Events): version = previous + 1,
 -- written in the transaction of the change.
 CREATE TABLE product_events (
     product_id  BIGINT NOT NULL REFERENCES products (id),
