@@ -7,11 +7,11 @@
 #include "api/context.hpp"
 #include "api/products.hpp"
 #include "api/reservations.hpp"
+#include "consumers/order_events.hpp"
 #include "core/log.hpp"
 #include "domain/demo_catalogue.hpp"
-#include "events/order_events.hpp"
 #include "events/product_events.hpp"
-#include "hold_expiry.hpp"
+#include "jobs/hold_expiry.hpp"
 #include "http/client.hpp"
 #include "http/envelope.hpp"
 #include "http/probes.hpp"
@@ -38,7 +38,7 @@ Task<Result<int>> migrate_and_seed(pg::Pool& pool, bool seed) {
     }
     if (!seed) co_return 0;
     ProductStore store(pool, pool);
-    co_return co_await store.seed_if_empty(demo_catalogue());
+    co_return co_await store.seed_if_empty(demo_catalogue(), change_message);
 }
 
 // Blocking start-up step, before the loops run.

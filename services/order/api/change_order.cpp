@@ -3,6 +3,7 @@
 #include "api/request_lock.hpp"
 #include "api/requests.hpp"
 #include "core/log.hpp"
+#include "events/order_events.hpp"
 #include "http/envelope.hpp"
 
 namespace agora::order_service {
@@ -14,10 +15,11 @@ Task<http::Response> change(Context& context, http::Request& req, CommandKind ki
     auto cmd = decode_order_command(req);
     if (!cmd) co_return http::error(cmd.error());
     auto& local = context.local();
-    auto lock = co_await RequestLock::acquire(*local.redis, cmd->request_id, caller->user_id, context.config.lock_ttl);
+    UserId user{caller->user_id};
+    auto lock = co_await RequestLock::acquire(*local.redis, cmd->request_id, user, context.config.lock_ttl);
     if (!lock) co_return http::error(lock.error());
-    auto answer = co_await local.orders->run_command(kind, caller->user_id, cmd->order_id, cmd->request_id,
-                                                     std::string(req.header(http::kTraceparentHeader)));
+    auto answer = co_await local.orders->run_command(kind, user, cmd->order_id, cmd->request_id,
+                                                     std::string(req.header(http::kTraceparentHeader)), messages_of);
     auto executor = co_await asio::this_coro::executor;
     lock->release(executor);
     if (!answer) co_return http::error(answer.error());
@@ -26,8 +28,9 @@ Task<http::Response> change(Context& context, http::Request& req, CommandKind ki
         context.metrics.count(event);
     }
     log::info(kind == CommandKind::kPay ? "order paid" : "order cancelled",
-              {{"order_id", std::to_string(answer->order_id)}, {"user_id", std::to_string(caller->user_id)}});
-    co_return http::ok(boost::json::object{{"order_id", answer->order_id}, {"status", to_string(answer->status)}});
+              {{"order_id", to_string(answer->order_id)}, {"user_id", to_string(user)}});
+    co_return http::ok(
+        boost::json::object{{"order_id", answer->order_id.value()}, {"status", to_string(answer->status)}});
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // POST /orders/pay -> 200 {"order_id","status":"SUCCESS"} and POST /orders/cancel -> 200 {"order_id",
 // "status":"CANCELLED"} (CONTRACT 5): one handler per route, the same shape: lock the request id, apply the
 // aggregate's transition with its messages in one transaction, answer (or replay) the stored result.
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::order_service {

@@ -5,6 +5,7 @@
 #include "api/order_json.hpp"
 #include "api/request_lock.hpp"
 #include "core/log.hpp"
+#include "events/order_events.hpp"
 #include "http/envelope.hpp"
 
 namespace agora::order_service {
@@ -13,22 +14,22 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 Task<Result<std::optional<OrderView>>> CreateOrder::replay(LoopBackends& local, const http::Caller& caller,
                                                            const std::string& request_id) {
-    auto existing = co_await local.orders->find_by_request(caller.user_id, request_id);
+    auto existing = co_await local.orders->find_by_request(UserId{caller.user_id}, request_id);
     if (!existing) co_return fail(existing.error());
     if (!*existing) co_return std::optional<OrderView>{};
     // Still being placed by another request (Redis lost the lock, or it was down).
     if (!is_visible((*existing)->status)) co_return fail(ErrorKind::kDuplicate);
-    auto order = co_await local.orders->find((*existing)->id, caller.user_id);
+    auto order = co_await local.orders->find((*existing)->id, UserId{caller.user_id});
     if (!order) co_return fail(order.error());
     if (!*order) co_return fail(ErrorKind::kDuplicate);
     co_return order;
 }
 
-Task<void> CreateOrder::abandon(LoopBackends& local, std::int64_t order_id, Held held) {
+Task<void> CreateOrder::abandon(LoopBackends& local, OrderId order_id, Held held) {
     auto aborted = co_await local.orders->abort(order_id);
     if (!aborted) {
         // The sweeper resolves it once the database answers again.
-        log::warn("order not aborted", {{"order_id", std::to_string(order_id)}, {"error", aborted.error().message}});
+        log::warn("order not aborted", {{"order_id", to_string(order_id)}, {"error", aborted.error().message}});
         co_return;
     }
     if (!*aborted || held == Held::kNothing) co_return;
@@ -39,7 +40,7 @@ Task<void> CreateOrder::abandon(LoopBackends& local, std::int64_t order_id, Held
         [reservations = local.reservations.get(), order_id]() -> Task<void> {
             if (auto released = co_await reservations->release(order_id); !released) {
                 log::warn("reservation not released",
-                          {{"order_id", std::to_string(order_id)}, {"error", released.error().message}});
+                          {{"order_id", to_string(order_id)}, {"error", released.error().message}});
             }
         },
         asio::detached);
@@ -47,7 +48,7 @@ Task<void> CreateOrder::abandon(LoopBackends& local, std::int64_t order_id, Held
 
 Task<Result<bool>> CreateOrder::names_deleted(LoopBackends& local, const CreateOrderCommand& cmd) {
     if (!context_.config.product_precheck) co_return false;
-    std::vector<std::int64_t> ids;
+    std::vector<ProductId> ids;
     for (const auto& line : cmd.items) ids.push_back(line.product_id);
     auto deleted = co_await local.products->first_deleted(ids);
     if (!deleted) co_return fail(deleted.error());
@@ -67,7 +68,7 @@ Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const Cre
     }
 
     // A replay is found by the insert's unique key, so a new order (the common case) costs no read first.
-    NewOrder order{caller.user_id, caller.email, cmd.request_id, cmd.description, cmd.items};
+    NewOrder order{UserId{caller.user_id}, caller.email, cmd.request_id, cmd.description, cmd.items};
     auto inserted = co_await local.orders->insert_creating(order);
     if (!inserted) co_return fail(inserted.error());
     if (!*inserted) {
@@ -88,19 +89,21 @@ Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const Cre
         co_return fail(reservation.error());
     }
     // Named, not a temporary of the co_await expression: g++ 12 destroys such an aggregate twice.
-    CommitRequest request{order_id, reservation->prices, context_.timers(), cmd.traceparent};
+    auto created = order_created(order_id, cmd.items);
+    created.traceparent = cmd.traceparent;
+    CommitRequest request{order_id, reservation->prices, context_.timers(), std::move(created)};
     auto committed = co_await local.orders->commit(std::move(request));
     if (!committed || !*committed) {
         co_await abandon(local, order_id, Held::kMaybe);
         if (!committed) co_return fail(committed.error());
         // ADR 6: past its creation deadline (so never later than half the hold after reserving) an order
         // is not committed, and the sweeper may have aborted it.
-        log::warn("order not committed within its creation deadline", {{"order_id", std::to_string(order_id)}});
+        log::warn("order not committed within its creation deadline", {{"order_id", to_string(order_id)}});
         co_return fail(Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
     }
     context_.relay.notify();
     context_.metrics.count(OrderEvent::kCreated);
-    log::info("order created", {{"order_id", std::to_string(order_id)}, {"user_id", std::to_string(caller.user_id)}});
+    log::info("order created", {{"order_id", to_string(order_id)}, {"user_id", std::to_string(caller.user_id)}});
     co_return std::move(**committed);
 }
 
@@ -112,7 +115,8 @@ Task<http::Response> CreateOrder::handle(http::Request& req) {
     cmd->traceparent = std::string(req.header(http::kTraceparentHeader));
     auto& local = context_.local();
     // The lock and the read model's check are independent reads: one wait for both.
-    auto locking = RequestLock::acquire(*local.redis, cmd->request_id, caller->user_id, context_.config.lock_ttl);
+    auto locking =
+        RequestLock::acquire(*local.redis, cmd->request_id, UserId{caller->user_id}, context_.config.lock_ttl);
     auto checking = names_deleted(local, *cmd);
     auto both = co_await (std::move(locking) && std::move(checking));
     auto& lock = std::get<0>(both);

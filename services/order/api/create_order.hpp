@@ -1,8 +1,8 @@
 #pragma once
 // POST /orders -> 201 the order (CONTRACT 5), placed by the reservation protocol of ADR 6: CREATING,
 // reserve behind the circuit breaker, then PENDING with order-created, or ABORTED and released.
-#include "api/context.hpp"
 #include "api/requests.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::order_service {
@@ -21,7 +21,7 @@ private:
     // Whether stock may be held for an order being given up: not after a refusal, which holds nothing.
     enum class Held { kNothing, kMaybe };
     // Gives up an order whose reservation failed or came too late, releasing what may be held.
-    Task<void> abandon(LoopBackends& local, std::int64_t order_id, Held held);
+    Task<void> abandon(LoopBackends& local, OrderId order_id, Held held);
     Context& context_;
 };
 

@@ -6,11 +6,11 @@ boost::json::object to_json(const OrderView& order) {
     boost::json::array items;
     for (const auto& item : order.items) {
         items.push_back(boost::json::object{{"id", item.id},
-                                            {"product_id", item.product_id},
+                                            {"product_id", item.product_id.value()},
                                             {"quantity", item.quantity},
                                             {"price", item.price.to_string()}});
     }
-    return boost::json::object{{"id", order.id},
+    return boost::json::object{{"id", order.id.value()},
                                {"total_amount", order.total.to_string()},
                                {"description", order.description},
                                {"status", to_string(order.status)},

@@ -1,9 +1,9 @@
 #pragma once
-// An order as CONTRACT 5 shows it: {"id","total_amount","description","status","items":[{"id",
+// An order as api/openapi.yaml shows it: {"id","total_amount","description","status","items":[{"id",
 // "product_id","quantity","price"}],"created_at","updated_at"}.
 #include <boost/json/object.hpp>
 
-#include "store/order_store.hpp"
+#include "store/order_view.hpp"
 
 namespace agora::order_service {
 

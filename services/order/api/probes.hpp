@@ -1,6 +1,6 @@
 #pragma once
 // GET /health (always UP while serving) and GET /ready (PostgreSQL and Redis answer) (CONTRACT 1.7).
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::order_service {

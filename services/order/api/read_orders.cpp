@@ -12,7 +12,7 @@ Task<http::Response> ListOrders::handle(http::Request& req) {
     if (!caller) co_return http::error(caller.error());
     auto query = decode_list(req);
     if (!query) co_return http::error(query.error());
-    auto page = co_await context_.local().orders->list(caller->user_id, *query);
+    auto page = co_await context_.local().orders->list(UserId{caller->user_id}, *query, query->page);
     if (!page) co_return http::error(page.error());
     boost::json::array data;
     for (const auto& order : page->orders) data.push_back(to_json(order));
@@ -25,7 +25,7 @@ Task<http::Response> GetOrder::handle(http::Request& req) {
     if (!caller) co_return http::error(caller.error());
     auto id = req.id_param("id");
     if (!id) co_return http::error(id.error());
-    auto order = co_await context_.local().orders->find(*id, caller->user_id);
+    auto order = co_await context_.local().orders->find(OrderId{*id}, UserId{caller->user_id});
     if (!order) co_return http::error(order.error());
     if (!*order) co_return http::error(to_error(OrderError::kNotFound));
     co_return http::ok(to_json(**order));
@@ -34,7 +34,7 @@ Task<http::Response> GetOrder::handle(http::Request& req) {
 Task<http::Response> InternalOrderStatus::handle(http::Request& req) {
     auto id = req.id_param("id");
     if (!id) co_return http::error(id.error());
-    auto status = co_await context_.local().orders->status_of(*id);
+    auto status = co_await context_.local().orders->status_of(OrderId{*id});
     if (!status) co_return http::error(status.error());
     if (!*status) co_return http::error(to_error(OrderError::kNotFound));
     co_return http::ok(boost::json::object{{"id", *id}, {"status", to_string(**status)}});

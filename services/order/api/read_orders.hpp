@@ -1,7 +1,7 @@
 #pragma once
 // GET /orders (the caller's orders, filtered and paged, newest first) and GET /orders/{id} (CONTRACT 5).
 // Another customer's order is "order not found".
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::order_service {

@@ -5,18 +5,18 @@
 
 namespace agora::order_service {
 
-std::string RequestLock::key(std::string_view request_id, std::int64_t user_id) {
-    return "lock:" + std::string(request_id) + "-" + std::to_string(user_id);
+std::string RequestLock::key(std::string_view request_id, UserId user_id) {
+    return "lock:" + std::string(request_id) + "-" + to_string(user_id);
 }
 
 Task<Result<RequestLock>> RequestLock::acquire(redis::Client& redis, std::string_view request_id,
-                                               std::int64_t user_id, std::chrono::milliseconds ttl) {
+                                               UserId user_id, std::chrono::milliseconds ttl) {
     auto name = key(request_id, user_id);
     auto token = ids::uuid();
     auto taken = co_await redis.set_nx_px(name, token, ttl);
     if (!taken) {
         log::warn("idempotency lock unavailable, relying on the database constraint",
-                  {{"user_id", std::to_string(user_id)}, {"error", public_message(taken.error())}});
+                  {{"user_id", to_string(user_id)}, {"error", public_message(taken.error())}});
         co_return RequestLock(redis, std::move(name), "");
     }
     if (!*taken) co_return fail(ErrorKind::kDuplicate);

@@ -13,20 +13,6 @@ constexpr std::string_view kDateMessage = "please send time in format of DD-MM-Y
 
 }  // namespace
 
-std::vector<OrderLine> merge_lines(const std::vector<OrderLine>& lines) {
-    std::vector<OrderLine> merged;
-    for (const auto& line : lines) {
-        auto it = std::find_if(merged.begin(), merged.end(),
-                               [&](const OrderLine& m) { return m.product_id == line.product_id; });
-        if (it == merged.end()) {
-            merged.push_back(line);
-        } else {
-            it->quantity += line.quantity;
-        }
-    }
-    return merged;
-}
-
 Result<CreateOrderCommand> decode_create(const http::Request& req) {
     auto body = AGORA_TRY(http::json_object(req));
     http::Fields fields(body);
@@ -62,7 +48,7 @@ Result<CreateOrderCommand> decode_create(const http::Request& req) {
             if (quantities[i]) {
                 v.at_least("quantity", *quantities[i], 1).at_most("quantity", *quantities[i], kMaxQuantity);
             }
-            if (product_ids[i] && quantities[i]) lines.push_back({*product_ids[i], *quantities[i]});
+            if (product_ids[i] && quantities[i]) lines.push_back({ProductId{*product_ids[i]}, *quantities[i]});
         }
     }
     if (auto done = v.result(); !done) return std::unexpected(done.error());
@@ -81,7 +67,7 @@ Result<OrderCommand> decode_order_command(const http::Request& req) {
     v.required("order_id", order_id.has_value());
     if (order_id) v.at_least("order_id", *order_id, 1);
     if (auto done = v.result(); !done) return std::unexpected(done.error());
-    return OrderCommand{*request_id, *order_id};
+    return OrderCommand{*request_id, OrderId{*order_id}};
 }
 
 Result<ListQuery> decode_list(const http::Request& req) {

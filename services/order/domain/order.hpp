@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
-#include "domain/money.hpp"
+#include "core/money.hpp"
 
 namespace agora::order_service {
 

@@ -6,22 +6,22 @@
 namespace agora::order_service {
 namespace {
 
-messaging::Message domain_event(std::string_view topic, std::int64_t order_id, const std::vector<OrderLine>& items) {
+messaging::Message domain_event(std::string_view topic, OrderId order_id, const std::vector<OrderLine>& items) {
     boost::json::array lines;
     for (const auto& item : items) {
-        lines.push_back(boost::json::object{{"product_id", item.product_id}, {"quantity", item.quantity}});
+        lines.push_back(boost::json::object{{"product_id", item.product_id.value()}, {"quantity", item.quantity}});
     }
     messaging::Message m;
     m.event_type = std::string(topic);
     m.destination = std::string(topic);
-    m.key = std::to_string(order_id);
-    m.payload = boost::json::serialize(boost::json::object{{"id", order_id}, {"items", std::move(lines)}});
+    m.key = to_string(order_id);
+    m.payload = boost::json::serialize(boost::json::object{{"id", order_id.value()}, {"items", std::move(lines)}});
     return m;
 }
 
 boost::json::object notice_fields(const OrderNotice& notice) {
-    return boost::json::object{{"order_id", notice.order_id},
-                               {"user_id", notice.user_id},
+    return boost::json::object{{"order_id", notice.order_id.value()},
+                               {"user_id", notice.user_id.value()},
                                {"email", notice.email},
                                {"total_amount", notice.total.to_string()},
                                {"description", notice.description}};
@@ -37,11 +37,11 @@ messaging::Message notification(std::string_view routing_key, const boost::json:
 
 }  // namespace
 
-messaging::Message order_created(std::int64_t order_id, const std::vector<OrderLine>& items) {
+messaging::Message order_created(OrderId order_id, const std::vector<OrderLine>& items) {
     return domain_event(kOrderCreatedTopic, order_id, items);
 }
 
-messaging::Message order_cancelled(std::int64_t order_id, const std::vector<OrderLine>& items) {
+messaging::Message order_cancelled(OrderId order_id, const std::vector<OrderLine>& items) {
     return domain_event(kOrderCancelledTopic, order_id, items);
 }
 
@@ -56,13 +56,23 @@ messaging::Message cancel_notification(const OrderNotice& notice) {
 messaging::Message payment_reminder(const OrderNotice& notice, const std::string& due_date) {
     auto fields = notice_fields(notice);
     // The contract's key order: order_id, user_id, email, due_date, total_amount, description.
-    boost::json::object payload{{"order_id", notice.order_id},
-                                {"user_id", notice.user_id},
+    boost::json::object payload{{"order_id", notice.order_id.value()},
+                                {"user_id", notice.user_id.value()},
                                 {"email", notice.email},
                                 {"due_date", due_date},
                                 {"total_amount", fields["total_amount"]},
                                 {"description", notice.description}};
     return notification(kPaymentReminderKey, payload);
+}
+
+std::vector<messaging::Message> messages_of(const OrderChange& change) {
+    switch (change.kind) {
+        case ChangeKind::kPaid: return {order_success(change.notice)};
+        case ChangeKind::kCancelled:
+            return {order_cancelled(change.notice.order_id, change.lines), cancel_notification(change.notice)};
+        case ChangeKind::kReminded: return {payment_reminder(change.notice, change.due_date)};
+    }
+    return {};
 }
 
 bool is_notification(const messaging::Message& message) { return message.destination.starts_with("send."); }

@@ -33,22 +33,12 @@ std::optional<Reservation> parse_reservation(const std::string& body) {
         else if (price->is_int64()) money = Money::parse(std::to_string(price->as_int64()));
         else if (price->is_double()) money = Money::parse(boost::json::serialize(*price));
         if (!money) return std::nullopt;
-        r.prices.push_back({id->as_int64(), *money});
+        r.prices.push_back({ProductId{id->as_int64()}, *money});
     }
     return r;
 }
 
 }  // namespace
-
-std::string_view reason_label(RefusalReason reason) {
-    switch (reason) {
-        case RefusalReason::kProductNotFound: return "product_not_found";
-        case RefusalReason::kInsufficientStock: return "insufficient_stock";
-        case RefusalReason::kCircuitOpen: return "circuit_open";
-        case RefusalReason::kUnavailable: return "unavailable";
-    }
-    return "unavailable";
-}
 
 http::RawRequest ReservationClient::post(std::string target, std::string body) const {
     http::RawRequest req{http::Verb::post, target, 11};
@@ -65,7 +55,7 @@ Error ReservationClient::refuse(RefusalReason reason, Error error) {
     return error;
 }
 
-Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, const std::vector<OrderLine>& items,
+Task<Result<Reservation>> ReservationClient::reserve(OrderId order_id, const std::vector<OrderLine>& items,
                                                      std::chrono::seconds hold) {
     auto permit = breaker_.acquire();
     if (!permit.allowed) {
@@ -74,14 +64,14 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
     }
     boost::json::array lines;
     for (const auto& item : items) {
-        lines.push_back(boost::json::object{{"product_id", item.product_id}, {"quantity", item.quantity}});
+        lines.push_back(boost::json::object{{"product_id", item.product_id.value()}, {"quantity", item.quantity}});
     }
-    auto body = boost::json::serialize(
-        boost::json::object{{"reservation_id", order_id}, {"items", std::move(lines)}, {"hold_s", hold.count()}});
+    auto body = boost::json::serialize(boost::json::object{
+        {"reservation_id", order_id.value()}, {"items", std::move(lines)}, {"hold_s", hold.count()}});
     auto response = co_await client_.send(post("/internal/reservations", std::move(body)), deadline_);
     auto unavailable = [&](std::string why) {
         breaker_.failure();
-        log::warn("reservation outcome unknown", {{"order_id", std::to_string(order_id)}, {"error", why}});
+        log::warn("reservation outcome unknown", {{"order_id", to_string(order_id)}, {"error", why}});
         return refuse(RefusalReason::kUnavailable,
                       Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1)));
     };
@@ -105,8 +95,8 @@ Task<Result<Reservation>> ReservationClient::reserve(std::int64_t order_id, cons
     co_return fail(unavailable("status " + std::to_string(status)));
 }
 
-Task<Result<void>> ReservationClient::release(std::int64_t order_id) {
-    auto target = "/internal/reservations/" + std::to_string(order_id) + "/release";
+Task<Result<void>> ReservationClient::release(OrderId order_id) {
+    auto target = "/internal/reservations/" + to_string(order_id) + "/release";
     auto response = co_await client_.send(post(target, "{}"), deadline_);
     if (!response) co_return fail(response.error());
     if (response->result_int() != 200 && response->result_int() != 404) {

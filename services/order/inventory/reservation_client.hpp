@@ -4,25 +4,22 @@
 // every loop shares: while it is open, reserve() fails at once with 503 and a Retry-After. Every call
 // carries the order service's signature (docs/adr/0010).
 #include <chrono>
-#include <cstdint>
 #include <functional>
 #include <vector>
 
-#include "api/requests.hpp"
+#include "core/strong_id.hpp"
+#include "domain/order_line.hpp"
+#include "domain/pricing.hpp"
+#include "domain/refusal_reason.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "http/client.hpp"
 #include "http/internal_signature.hpp"
-#include "store/order_store.hpp"
 
 namespace agora::order_service {
 
 struct Reservation {
     std::vector<ReservedPrice> prices;
 };
-
-// Why a reservation did not happen, for agora_order_reservations_refused_total{reason}.
-enum class RefusalReason { kProductNotFound, kInsufficientStock, kCircuitOpen, kUnavailable };
-std::string_view reason_label(RefusalReason reason);
 
 class ReservationClient {
 public:
@@ -36,10 +33,10 @@ public:
 
     // 404 "product not found", 409 "insufficient product stock", or 503 with Retry-After when the product
     // service is unreachable, too slow, failing or behind an open circuit (the outcome is then unknown).
-    Task<Result<Reservation>> reserve(std::int64_t order_id, const std::vector<OrderLine>& items,
+    Task<Result<Reservation>> reserve(OrderId order_id, const std::vector<OrderLine>& items,
                                       std::chrono::seconds hold);
     // Idempotent on the product side; a failure is left to the product service's expiry check.
-    Task<Result<void>> release(std::int64_t order_id);
+    Task<Result<void>> release(OrderId order_id);
 
 private:
     Error refuse(RefusalReason reason, Error error);

@@ -4,6 +4,7 @@
 #include <boost/asio/redirect_error.hpp>
 
 #include "core/log.hpp"
+#include "events/order_events.hpp"
 
 namespace agora::order_service {
 namespace {
@@ -18,7 +19,7 @@ Scheduler::Scheduler(Context& context, LoopBackends& backends)
 
 Task<void> Scheduler::fire_timers() {
     for (int i = 0; i < kMaxBatchesPerPass && !stopping_; ++i) {
-        auto fired = co_await backends_.orders->fire_due(kBatch, context_.timers());
+        auto fired = co_await backends_.orders->fire_due(kBatch, context_.timers(), messages_of);
         if (!fired) {
             log::warn("timers not fired", {{"error", fired.error().message}});
             co_return;
@@ -37,11 +38,11 @@ Task<void> Scheduler::sweep() {
             co_return;
         }
         for (auto id : *aborted) {
-            log::info("stale order aborted", {{"order_id", std::to_string(id)}});
+            log::info("stale order aborted", {{"order_id", to_string(id)}});
             if (auto released = co_await backends_.reservations->release(id); !released) {
                 // The product service's expiry check finds the order ABORTED and releases it.
                 log::warn("reservation not released",
-                          {{"order_id", std::to_string(id)}, {"error", released.error().message}});
+                          {{"order_id", to_string(id)}, {"error", released.error().message}});
             }
         }
         if (aborted->size() < static_cast<std::size_t>(kBatch)) co_return;

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <chrono>
 
-#include "api/context.hpp"
+#include "context.hpp"
 
 namespace agora::order_service {
 

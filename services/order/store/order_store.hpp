@@ -1,71 +1,56 @@
 #pragma once
 // Orders, their items, command answers and timers in PostgreSQL. Every state change that causes a message
-// enqueues it to the outbox in the same transaction (DESIGN 2); the aggregate (domain/order.hpp) decides
-// every transition under the order's row lock. Writes and read-your-writes go to the primary pool; lists
-// go to the replica.
+// puts the messages its caller built (events/) in the outbox in the same transaction; the aggregate
+// (domain/order.hpp) decides every transition under the order's row lock. Writes and read-your-writes go
+// to the primary pool; lists go to the replica. One job per file: order_placement.cpp (the reservation
+// protocol of docs/adr/0006), order_reads.cpp, order_commands.cpp (pay, cancel), order_timers.cpp.
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "api/requests.hpp"
 #include "core/error.hpp"
-#include "domain/money.hpp"
+#include "core/strong_id.hpp"
 #include "domain/order.hpp"
+#include "domain/order_change.hpp"
+#include "domain/order_line.hpp"
+#include "domain/pricing.hpp"
 #include "domain/timers.hpp"
+#include "http/paging.hpp"
+#include "messaging/message.hpp"
 #include "pg/pool.hpp"
 #include "runtime/asio.hpp"
 #include "runtime/batcher.hpp"
+#include "store/order_filter.hpp"
+#include "store/order_view.hpp"
 
 namespace agora::order_service {
 
-struct OrderItemView {
-    std::int64_t id = 0;
-    std::int64_t product_id = 0;
-    std::int64_t quantity = 0;
-    Money price;
-};
-
-struct OrderView {
-    std::int64_t id = 0;
-    Money total;
-    std::string description;
-    OrderStatus status = OrderStatus::kPending;
-    std::vector<OrderItemView> items;  // by item id (defect 6)
-    std::string created_at;            // RFC 3339 UTC
-    std::string updated_at;
-};
-
-struct OrderPage {
-    std::vector<OrderView> orders;
-    std::int64_t total = 0;  // orders matching the filter, not item rows
-};
-
-struct OrderRef {
-    std::int64_t id = 0;
-    OrderStatus status = OrderStatus::kCreating;
-};
-
 struct NewOrder {
-    std::int64_t customer_id = 0;
+    UserId customer_id;
     std::string email;
     std::string request_id;
     std::string description;
     std::vector<OrderLine> items;
 };
 
-// The authoritative price of a product, as the reservation answered it.
-struct ReservedPrice {
-    std::int64_t product_id = 0;
-    Money price;
+// What commit() takes for one order.
+struct CommitRequest {
+    OrderId order_id;
+    std::vector<ReservedPrice> prices;
+    TimerPolicy timers;
+    messaging::Message created;  // order-created, sent when the order commits
 };
+
+// Builds the messages of a change (events/order_events.hpp: messages_of).
+using ChangeMessages = std::vector<messaging::Message> (*)(const OrderChange& change);
 
 enum class CommandKind { kPay, kCancel };
 
 // What pay or cancel answered; a replay answers the same.
 struct CommandAnswer {
-    std::int64_t order_id = 0;
+    OrderId order_id;
     OrderStatus status = OrderStatus::kPending;
     bool replayed = false;  // the stored answer of an earlier request
 };
@@ -75,14 +60,6 @@ struct FiredDeadlines {
     int expired = 0;
     int reminded = 0;
     int claimed = 0;
-};
-
-// What commit() takes for one order.
-struct CommitRequest {
-    std::int64_t order_id = 0;
-    std::vector<ReservedPrice> prices;
-    TimerPolicy timers;
-    std::string traceparent;
 };
 
 class OrderStore {
@@ -102,48 +79,53 @@ public:
           inserts_(kMaxBatch, [this](const std::vector<NewOrder>& orders) { return insert_all(orders); }),
           commits_(kMaxBatch, [this](const std::vector<CommitRequest>& requests) { return commit_all(requests); }) {}
 
+    // Placing an order (order_placement.cpp).
     // The customer's order for a create request_id, in any state.
-    Task<Result<std::optional<OrderRef>>> find_by_request(std::int64_t customer_id, const std::string& request_id);
+    Task<Result<std::optional<OrderRef>>> find_by_request(UserId customer_id, const std::string& request_id);
     // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken.
     // Concurrent calls on one event loop share a transaction (runtime/batcher.hpp), committed without
     // waiting for its flush (ADR 6).
-    Task<Result<std::optional<std::int64_t>>> insert_creating(const NewOrder& order);
+    Task<Result<std::optional<OrderId>>> insert_creating(const NewOrder& order);
     // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
     // The order as committed; nullopt when it is no longer CREATING (the sweeper aborted it) or its
-    // creation deadline has passed (it stays CREATING, for the caller or the sweeper to abort).
-    // `traceparent` goes with the messages, as below. Batched like insert_creating.
+    // creation deadline has passed (it stays CREATING, for the caller or the sweeper to abort). Batched
+    // like insert_creating.
     Task<Result<std::optional<OrderView>>> commit(CommitRequest request);
     // One batch of each, in one transaction: an answer per order, in order, or the failure of the whole
     // batch (nothing written), which the batcher then runs order by order.
-    Task<Result<std::vector<Result<std::optional<std::int64_t>>>>> insert_all(const std::vector<NewOrder>& orders);
+    Task<Result<std::vector<Result<std::optional<OrderId>>>>> insert_all(const std::vector<NewOrder>& orders);
     Task<Result<std::vector<Result<std::optional<OrderView>>>>> commit_all(const std::vector<CommitRequest>& requests);
     // CREATING -> ABORTED, giving the request_id up. False when the order was not CREATING.
-    Task<Result<bool>> abort(std::int64_t order_id);
+    Task<Result<bool>> abort(OrderId order_id);
     // Aborts CREATING orders past their creation deadline and the sweep margin (left by a crash, or by a
     // request that gave up); returns their ids. No live creation is aborted: past its deadline an order is
     // never committed.
-    Task<Result<std::vector<std::int64_t>>> abort_stale(int limit);
+    Task<Result<std::vector<OrderId>>> abort_stale(int limit);
 
+    // Reading orders (order_reads.cpp).
     // A visible order of the customer (primary: read-your-writes).
-    Task<Result<std::optional<OrderView>>> find(std::int64_t order_id, std::int64_t customer_id);
-    Task<Result<OrderPage>> list(std::int64_t customer_id, const ListQuery& query);
+    Task<Result<std::optional<OrderView>>> find(OrderId order_id, UserId customer_id);
+    Task<Result<OrderPage>> list(UserId customer_id, const OrderFilter& filter, const http::PageRequest& page);
     // Any order's status, internal states included (the product service's expiry check).
-    Task<Result<std::optional<OrderStatus>>> status_of(std::int64_t order_id);
+    Task<Result<std::optional<OrderStatus>>> status_of(OrderId order_id);
 
-    // Pay or cancel by the customer, with the messages and the stored answer, in one transaction. A replay
-    // of the customer's request_id returns the stored answer.
-    Task<Result<CommandAnswer>> run_command(CommandKind kind, std::int64_t customer_id, std::int64_t order_id,
-                                            const std::string& request_id, const std::string& traceparent);
+    // Pay or cancel by the customer (order_commands.cpp), with the messages `messages` builds and the
+    // stored answer, in one transaction. A replay of the customer's request_id returns the stored answer.
+    // `traceparent` goes with the messages.
+    Task<Result<CommandAnswer>> run_command(CommandKind kind, UserId customer_id, OrderId order_id,
+                                            const std::string& request_id, const std::string& traceparent,
+                                            ChangeMessages messages);
 
-    // Fires due timers (FOR UPDATE SKIP LOCKED): reminders of PENDING orders and payment expiry, each
-    // replaced by the order's next timer under `policy` (domain/timers.hpp).
-    Task<Result<FiredDeadlines>> fire_due(int limit, const TimerPolicy& policy);
+    // Fires due timers (order_timers.cpp, FOR UPDATE SKIP LOCKED): reminders of PENDING orders and payment
+    // expiry, each with the messages `messages` builds and replaced by the order's next timer under
+    // `policy` (domain/timers.hpp).
+    Task<Result<FiredDeadlines>> fire_due(int limit, const TimerPolicy& policy, ChangeMessages messages);
 
 private:
     pg::Pool& primary_;
     pg::Pool& replica_;
     std::chrono::milliseconds create_deadline_;
-    runtime::Batcher<NewOrder, std::optional<std::int64_t>> inserts_;
+    runtime::Batcher<NewOrder, std::optional<OrderId>> inserts_;
     runtime::Batcher<CommitRequest, std::optional<OrderView>> commits_;
 };
 

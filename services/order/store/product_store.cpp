@@ -1,10 +1,5 @@
 #include "store/product_store.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <charconv>
-
-#include "core/ids.hpp"
 #include "pg/array.hpp"
 #include "pg/batch.hpp"
 
@@ -36,43 +31,13 @@ constexpr pg::Query kTombstone{
 
 }  // namespace
 
-Result<ProductEvent> parse_product_event(std::string_view topic, std::string_view event_id, std::string_view version,
-                                         std::string_view payload) {
-    ProductEvent e;
-    if (!ids::is_uuid(event_id)) return fail(ErrorKind::kValidation, "product event without a UUID event_id header");
-    e.event_type = std::string(topic);
-    e.event_id = std::string(event_id);
-    auto [ptr, ec] = std::from_chars(version.data(), version.data() + version.size(), e.version);
-    if (version.empty() || ec != std::errc{} || ptr != version.data() + version.size()) {
-        return fail(ErrorKind::kValidation, "product event without a numeric version header");
-    }
-    boost::system::error_code jec;
-    auto value = boost::json::parse(payload, jec);
-    if (jec || !value.is_object()) return fail(ErrorKind::kValidation, "product event payload is not an object");
-    const auto& o = value.as_object();
-    const auto* id = o.if_contains("id");
-    if (!id || !id->is_int64()) return fail(ErrorKind::kValidation, "product event without an id");
-    e.id = id->as_int64();
-    if (topic == "product-deleted") return e;
-    if (const auto* v = o.if_contains("name"); v && v->is_string()) e.name = std::string(v->as_string());
-    if (const auto* v = o.if_contains("description"); v && v->is_string()) e.description = std::string(v->as_string());
-    if (const auto* v = o.if_contains("quantity"); v && v->is_int64()) e.quantity = v->as_int64();
-    const auto* price = o.if_contains("price");
-    if (price && price->is_string()) {
-        e.price = std::string(price->as_string());
-    } else if (price && (price->is_int64() || price->is_double())) {
-        e.price = boost::json::serialize(*price);
-    } else {
-        return fail(ErrorKind::kValidation, "product event without a price");
-    }
-    return e;
-}
-
-Task<Result<std::optional<std::int64_t>>> ProductStore::first_deleted(const std::vector<std::int64_t>& ids) {
-    auto rows = co_await primary_.query(kDeleted, pg::array_of(ids));
+Task<Result<std::optional<ProductId>>> ProductStore::first_deleted(const std::vector<ProductId>& ids) {
+    std::vector<std::int64_t> values;
+    for (auto id : ids) values.push_back(id.value());
+    auto rows = co_await primary_.query(kDeleted, pg::array_of(values));
     if (!rows) co_return fail(pg::to_error(rows.error()));
-    if (rows->empty()) co_return std::optional<std::int64_t>{};
-    co_return std::optional<std::int64_t>{rows->front().get<std::int64_t>(0)};
+    if (rows->empty()) co_return std::optional<ProductId>{};
+    co_return std::optional<ProductId>{ProductId{rows->front().get<std::int64_t>(0)}};
 }
 
 Task<Result<int>> ProductStore::apply(std::span<const ProductEvent> events) {
@@ -80,9 +45,9 @@ Task<Result<int>> ProductStore::apply(std::span<const ProductEvent> events) {
     pg::Batch batch;
     for (const auto& event : events) {
         if (event.event_type == "product-deleted") {
-            batch.add(kTombstone, event.event_id, event.id, event.version);
+            batch.add(kTombstone, event.event_id, event.id.value(), event.version);
         } else {
-            batch.add(kUpsert, event.event_id, event.id, event.name, event.description, event.price, event.quantity,
+            batch.add(kUpsert, event.event_id, event.id.value(), event.name, event.description, event.price, event.quantity,
                       event.version);
         }
     }

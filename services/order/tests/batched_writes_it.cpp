@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "order_harness.hpp"
+#include "events/order_events.hpp"
 #include "store/order_store.hpp"
 #include "testing/run_task.hpp"
 
@@ -53,9 +54,12 @@ TEST(OrderBatches, APoisonedInsertFailsAloneInItsBatch) {
     constexpr int kOrders = 30;
     // U+0000 in a description (PostgreSQL text cannot hold it), and an item of quantity 0 (order_items' CHECK).
     constexpr int kNul = 4, kZero = 17;
-    auto answers = submit_together<std::optional<std::int64_t>>(s.io, kOrders, [&](int i) {
-        NewOrder order{customer.id, customer.email, "batch-" + std::to_string(i),
-                       i == kNul ? std::string("nul\0here", 8) : std::string("honest"), {{1, i == kZero ? 0 : 1}}};
+    auto answers = submit_together<std::optional<OrderId>>(s.io, kOrders, [&](int i) {
+        NewOrder order{UserId{customer.id},
+                       customer.email,
+                       "batch-" + std::to_string(i),
+                       i == kNul ? std::string("nul\0here", 8) : std::string("honest"),
+                       {{ProductId{1}, i == kZero ? 0 : 1}}};
         return s.store.insert_creating(order);
     });
     for (int i = 0; i < kOrders; ++i) {
@@ -78,9 +82,9 @@ TEST(OrderBatches, APoisonedCommitFailsAloneInItsBatch) {
     auto customer = new_customer();
     constexpr int kOrders = 10;
     constexpr int kPoisoned = 6;
-    std::vector<std::int64_t> ids;
+    std::vector<OrderId> ids;
     for (int i = 0; i < kOrders; ++i) {
-        NewOrder order{customer.id, customer.email, "commit-" + std::to_string(i), "", {{1, 2}}};
+        NewOrder order{UserId{customer.id}, customer.email, "commit-" + std::to_string(i), "", {{ProductId{1}, 2}}};
         auto id = testing::run_task(s.io, s.store.insert_creating(order));
         ASSERT_TRUE(id && *id) << (id ? "taken" : id.error().message);
         ids.push_back(**id);
@@ -88,7 +92,8 @@ TEST(OrderBatches, APoisonedCommitFailsAloneInItsBatch) {
     // Two units at the highest price make a total past NUMERIC(12,2): the batch's update overflows.
     auto answers = submit_together<std::optional<OrderView>>(s.io, kOrders, [&](int i) {
         auto price = Money::parse(i == kPoisoned ? "9999999999.99" : "1.50").value();
-        CommitRequest request{ids[i], {ReservedPrice{1, price}}, TimerPolicy{86400s, {}}, ""};
+        CommitRequest request{ids[i], {ReservedPrice{ProductId{1}, price}}, TimerPolicy{86400s, {}},
+                              order_created(ids[i], {{ProductId{1}, 2}})};
         return s.store.commit(std::move(request));
     });
     for (int i = 0; i < kOrders; ++i) {

@@ -33,11 +33,11 @@ TEST(CreateOrderRequest, AcceptsAndMergesDuplicates) {
     ASSERT_TRUE(cmd) << answer(cmd.error());
     EXPECT_EQ(cmd->request_id, "r1");
     EXPECT_EQ(cmd->description, "gift");
-    EXPECT_EQ(cmd->items, (std::vector<OrderLine>{{2, 5}, {1, 3}}));
+    EXPECT_EQ(cmd->items, (std::vector<OrderLine>{{ProductId{2}, 5}, {ProductId{1}, 3}}));
     auto plain = decode_create(post(R"({"request_id":"r","items":)" + items(100) + "}"));
     ASSERT_TRUE(plain);
     EXPECT_EQ(plain->description, "");
-    EXPECT_EQ(plain->items, (std::vector<OrderLine>{{1, 100}}));
+    EXPECT_EQ(plain->items, (std::vector<OrderLine>{{ProductId{1}, 100}}));
 }
 
 TEST(CreateOrderRequest, EveryBadInputHasItsMessage) {
@@ -96,7 +96,7 @@ TEST(CreateOrderRequest, ReportsFieldsInOrder) {
 TEST(OrderCommandRequest, Validates) {
     auto ok = decode_order_command(post(R"({"request_id":"p1","order_id":7})"));
     ASSERT_TRUE(ok);
-    EXPECT_EQ(ok->order_id, 7);
+    EXPECT_EQ(ok->order_id, OrderId{7});
     EXPECT_EQ(answer(decode_order_command(post(R"({"request_id":"p1"})")).error()), "order_id: order_id is required");
     EXPECT_EQ(answer(decode_order_command(post(R"({"request_id":"p1","order_id":0})")).error()),
               "order_id: order_id must be greater than or equal to 1");

@@ -8,7 +8,7 @@
 #include "config.hpp"
 #include "messaging/outbox.hpp"
 #include "pg/pool.hpp"
-#include "product_metrics.hpp"
+#include "metrics.hpp"
 #include "store/product_store.hpp"
 #include "store/reservation_store.hpp"
 

@@ -2,8 +2,10 @@
 
 #include <boost/json/parse.hpp>
 
+#include "api/product_json.hpp"
 #include "core/log.hpp"
 #include "domain/search.hpp"
+#include "events/product_events.hpp"
 #include "http/envelope.hpp"
 #include "http/json_body.hpp"
 #include "http/paging.hpp"
@@ -17,11 +19,11 @@ constexpr std::string_view kNotFound = "product not found";
 http::Response not_found() { return http::error(Error::of(ErrorKind::kNotFound, std::string(kNotFound))); }
 
 // A path id; ids below 1 name no product.
-Result<std::int64_t> product_id(const http::Request& req) {
+Result<ProductId> product_id(const http::Request& req) {
     auto id = req.id_param("id");
-    if (!id) return id;
+    if (!id) return std::unexpected(id.error());
     if (*id < 1) return fail(ErrorKind::kNotFound, std::string(kNotFound));
-    return id;
+    return ProductId{*id};
 }
 
 Result<ProductInput> decode_input(const http::Request& req) {
@@ -73,10 +75,10 @@ Task<http::Response> CreateProduct::handle(http::Request& req) {
     if (auto allowed = require_admin(req); !allowed) co_return http::error(allowed.error());
     auto input = decode_input(req);
     if (!input) co_return http::error(input.error());
-    auto created = co_await context_.local().products->create(*input, traceparent_of(req));
+    auto created = co_await context_.local().products->create(*input, traceparent_of(req), change_message);
     if (!created) co_return http::error(created.error());
     context_.relay.notify();
-    log::info("product created", {{"product_id", std::to_string(created->id)}});
+    log::info("product created", {{"product_id", to_string(created->id)}});
     co_return http::created(to_json(*created));
 }
 
@@ -86,7 +88,7 @@ Task<http::Response> UpdateProduct::handle(http::Request& req) {
     if (!id) co_return http::error(id.error());
     auto input = decode_input(req);
     if (!input) co_return http::error(input.error());
-    auto updated = co_await context_.local().products->replace(*id, *input, traceparent_of(req));
+    auto updated = co_await context_.local().products->replace(*id, *input, traceparent_of(req), change_message);
     if (!updated) co_return http::error(updated.error());
     if (!*updated) co_return not_found();
     context_.relay.notify();
@@ -97,11 +99,11 @@ Task<http::Response> DeleteProduct::handle(http::Request& req) {
     if (auto allowed = require_admin(req); !allowed) co_return http::error(allowed.error());
     auto id = product_id(req);
     if (!id) co_return http::error(id.error());
-    auto removed = co_await context_.local().products->remove(*id, traceparent_of(req));
+    auto removed = co_await context_.local().products->remove(*id, traceparent_of(req), change_message);
     if (!removed) co_return http::error(removed.error());
     if (!*removed) co_return not_found();
     context_.relay.notify();
-    log::info("product deleted", {{"product_id", std::to_string(*id)}});
+    log::info("product deleted", {{"product_id", to_string(*id)}});
     co_return http::message("success");
 }
 

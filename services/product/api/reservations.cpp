@@ -1,6 +1,8 @@
 #include "api/reservations.hpp"
 
+#include "api/reservation_json.hpp"
 #include "core/log.hpp"
+#include "events/product_events.hpp"
 #include "http/envelope.hpp"
 #include "http/json_body.hpp"
 
@@ -9,11 +11,11 @@ namespace {
 
 constexpr std::string_view kReservationNotFound = "reservation not found";
 
-Result<std::int64_t> reservation_id(const http::Request& req) {
+Result<OrderId> reservation_id(const http::Request& req) {
     auto id = req.id_param("id");
-    if (!id) return id;
+    if (!id) return std::unexpected(id.error());
     if (*id < 1) return fail(ErrorKind::kNotFound, std::string(kReservationNotFound));
-    return id;
+    return OrderId{*id};
 }
 
 }  // namespace
@@ -24,7 +26,7 @@ Task<http::Response> ReserveStock::handle(http::Request& req) {
     auto cmd = reserve_command_from(*body);
     if (!cmd) co_return http::error(cmd.error());
     auto reserved = co_await context_.local().reservations->reserve(
-        *cmd, cmd->hold.value_or(context_.config.hold), traceparent_of(req));
+        *cmd, cmd->hold.value_or(context_.config.hold), traceparent_of(req), change_message);
     if (!reserved) {
         const auto& e = reserved.error();
         if (e.kind == ErrorKind::kNotFound) context_.metrics.refused_missing();
@@ -39,12 +41,12 @@ Task<http::Response> ReserveStock::handle(http::Request& req) {
 Task<http::Response> ReleaseStock::handle(http::Request& req) {
     auto id = reservation_id(req);
     if (!id) co_return http::error(id.error());
-    auto released = co_await context_.local().reservations->release(*id, traceparent_of(req));
+    auto released = co_await context_.local().reservations->release(*id, traceparent_of(req), change_message);
     if (!released) co_return http::error(released.error());
     if (*released == Transition::kApplied) {
         context_.metrics.released();
         context_.relay.notify();
-        log::info("reservation released", {{"reservation_id", std::to_string(*id)}, {"by", "call"}});
+        log::info("reservation released", {{"reservation_id", to_string(*id)}, {"by", "call"}});
     }
     auto current = co_await context_.local().reservations->find(*id);
     if (!current) co_return http::error(current.error());

@@ -1,16 +1,15 @@
 #pragma once
-// A catalogue product (CONTRACT 4) and the input that creates or replaces one.
-#include <boost/json/object.hpp>
+// A catalogue product (api/openapi.yaml), the input that creates or replaces one, and its changes.
 #include <cstdint>
 #include <string>
 
-#include "core/error.hpp"
-#include "domain/money.hpp"
+#include "core/money.hpp"
+#include "core/strong_id.hpp"
 
 namespace agora::product {
 
 struct Product {
-    std::int64_t id = 0;
+    ProductId id;
     std::string name;
     std::string description;
     Money price;
@@ -30,13 +29,7 @@ struct ProductInput {
 inline constexpr std::size_t kMaxNameLength = 255;
 inline constexpr std::int64_t kMaxQuantity = 2147483647;  // INTEGER
 
-// Decodes and validates a create/replace body: 400 "invalid value for <f>" for a wrong JSON type, else
-// 400 "input validation error" naming each bad field in body order.
-Result<ProductInput> product_input_from(const boost::json::object& body);
-
-// {"id","name","description","price","quantity","created_at","updated_at"}
-boost::json::object to_json(const Product& p);
-// The payload of product-created / product-updated: {"id","name","description","price","quantity"}.
-boost::json::object event_payload(const Product& p);
+// A change of a product: each is a version in its history and an event (events/product_events.hpp).
+enum class ProductChange { kCreated, kUpdated, kDeleted };
 
 }  // namespace agora::product

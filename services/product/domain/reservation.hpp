@@ -4,7 +4,6 @@
 //   HELD | CONFIRMED -> RELEASED (order-cancelled, the release call, or the order was aborted/unknown)
 //   REFUSED: a reserve that was refused, kept so that a retry gets the same answer.
 // A release of an id never reserved records RELEASED with no items, so a late reserve is refused.
-#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -13,7 +12,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "domain/money.hpp"
+#include "core/money.hpp"
+#include "core/strong_id.hpp"
 
 namespace agora::product {
 
@@ -22,20 +22,20 @@ enum class ReservationStatus { kHeld, kConfirmed, kReleased, kRefused };
 std::string_view status_name(ReservationStatus status);
 std::optional<ReservationStatus> parse_status(std::string_view name);
 
-// Messages of the refusals (CONTRACT 4 and the ADR).
+// Messages of the refusals (api/openapi.yaml and the ADR).
 inline constexpr std::string_view kProductNotFound = "product not found";
 inline constexpr std::string_view kInsufficientStock = "insufficient product stock";
 inline constexpr std::string_view kReservationReleased = "reservation already released";
 inline constexpr std::string_view kReservationReused = "reservation id holds other items";
 
 struct ReservationItem {
-    std::int64_t product_id = 0;
+    ProductId product_id;
     std::int64_t quantity = 0;
     Money price;  // the authoritative unit price when reserved
 };
 
 struct Reservation {
-    std::int64_t id = 0;
+    OrderId id;  // the order's id
     ReservationStatus status = ReservationStatus::kHeld;
     std::string refusal;      // for kRefused: kProductNotFound or kInsufficientStock
     std::string expires_at;   // RFC 3339; empty when never held
@@ -45,19 +45,12 @@ struct Reservation {
 };
 
 struct ReserveCommand {
-    std::int64_t reservation_id = 0;
+    OrderId reservation_id;
     std::vector<ReservationItem> items;  // merged by product id, sorted by it (the lock order)
     std::optional<std::chrono::seconds> hold;
 };
 
 inline constexpr std::int64_t kMaxHoldSeconds = 86400;
-
-// Decodes {"reservation_id","items":[{"product_id","quantity"}],"hold_s"?}: 400 for wrong types and
-// invalid values (ids >= 1, quantities 1..INTEGER, at least one item, hold_s 1..86400).
-Result<ReserveCommand> reserve_command_from(const boost::json::object& body);
-
-// {"reservation_id","status","expires_at","items":[{"product_id","quantity","price"}]}
-boost::json::object to_json(const Reservation& r);
 
 // What a reserve request answers for a reservation already recorded under its id: the reservation
 // itself (201) while it holds stock for the same items; 409 `reservation already released` once

@@ -1,65 +1,39 @@
 #include "events/product_events.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <unordered_map>
-
-#include "messaging/outbox.hpp"
-#include "pg/array.hpp"
 
 namespace agora::product {
 namespace {
 
-constexpr pg::Query kAppendEvents{
-    "product_append_events",
-    "INSERT INTO product_events (product_id, version, event_type, payload) "
-    "SELECT p, v, t, e::jsonb FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS x(p, v, t, e)"};
+std::string_view topic_of(ProductChange change) {
+    switch (change) {
+        case ProductChange::kCreated: return topic::kProductCreated;
+        case ProductChange::kUpdated: return topic::kProductUpdated;
+        case ProductChange::kDeleted: return topic::kProductDeleted;
+    }
+    return topic::kProductUpdated;
+}
+
+boost::json::object payload_of(const Product& p, ProductChange change) {
+    if (change == ProductChange::kDeleted) return boost::json::object{{"id", p.id.value()}};
+    return boost::json::object{{"id", p.id.value()},
+                               {"name", p.name},
+                               {"description", p.description},
+                               {"price", p.price.to_string()},
+                               {"quantity", p.quantity}};
+}
 
 }  // namespace
 
-void ChangeLog::add(const Product& product, std::string_view event_type, std::string traceparent) {
-    auto payload = event_type == topic::kProductDeleted
-                       ? boost::json::serialize(boost::json::object{{"id", product.id}})
-                       : boost::json::serialize(event_payload(product));
-    products_.push_back(product.id);
-    versions_.push_back(product.version);
-    types_.emplace_back(event_type);
-    payloads_.push_back(payload);
+messaging::Message change_message(const Product& product, ProductChange change) {
     messaging::Message message;
-    message.event_type = std::string(event_type);
-    message.destination = std::string(event_type);
-    message.key = std::to_string(product.id);
-    message.payload = std::move(payload);
-    message.traceparent = std::move(traceparent);
+    message.event_type = std::string(topic_of(change));
+    message.destination = message.event_type;
+    message.key = to_string(product.id);
+    message.payload = boost::json::serialize(payload_of(product, change));
     message.headers = {{"version", std::to_string(product.version)}};
-    messages_.push_back(std::move(message));
-}
-
-void ChangeLog::write(pg::Batch& batch) const {
-    if (messages_.empty()) return;
-    batch.add(kAppendEvents, pg::array_of(products_), pg::array_of(versions_), pg::array_of(types_),
-              pg::array_of(payloads_));
-    messaging::enqueue(batch, events());
-}
-
-std::vector<messaging::Message> ChangeLog::events() const {
-    std::unordered_map<std::int64_t, std::size_t> last_of;  // product -> its last change
-    for (std::size_t i = 0; i < products_.size(); ++i) last_of[products_[i]] = i;
-    std::vector<messaging::Message> last;
-    for (std::size_t i = 0; i < messages_.size(); ++i) {
-        if (last_of.at(products_[i]) == i) last.push_back(messages_[i]);
-    }
-    return last;
-}
-
-Task<pg::Outcome<void>> record_change(pg::Transaction& tx, const Product& product, std::string_view event_type,
-                                      std::string traceparent) {
-    ChangeLog changes;
-    changes.add(product, event_type, std::move(traceparent));
-    pg::Batch batch;
-    changes.write(batch);
-    auto recorded = co_await tx.run(std::move(batch));
-    if (!recorded) co_return pg::failed(std::move(recorded.error()));
-    co_return pg::Outcome<void>{};
+    return message;
 }
 
 }  // namespace agora::product

@@ -1,6 +1,5 @@
 #include "store/product_store.hpp"
 
-#include "events/product_events.hpp"
 #include "store/product_columns.hpp"
 
 namespace agora::product {
@@ -58,7 +57,7 @@ Error db_error(const pg::Failure& failure) { return pg::to_error(failure); }
 
 Product product_of(const pg::Row& row) {
     Product p;
-    p.id = row.get<std::int64_t>(0);
+    p.id = ProductId{row.get<std::int64_t>(0)};
     p.name = row.get<std::string>(1);
     p.description = row.get<std::string>(2);
     p.price = Money::parse(row.get<std::string>(3)).value_or(Money());
@@ -93,44 +92,47 @@ Task<Result<ProductPage>> ProductStore::list(const SearchFilter& filter, const h
     co_return out;
 }
 
-Task<Result<std::optional<Product>>> ProductStore::find(std::int64_t id) {
-    auto rows = co_await reads_.query(kFind, id);
+Task<Result<std::optional<Product>>> ProductStore::find(ProductId id) {
+    auto rows = co_await reads_.query(kFind, id.value());
     if (!rows) co_return fail(db_error(rows.error()));
     if (rows->empty()) co_return std::optional<Product>{};
     co_return std::optional<Product>{product_of(rows->front())};
 }
 
 Task<Result<Product>> ProductStore::create_in(pg::Transaction& tx, const ProductInput& input,
-                                              std::string traceparent) {
+                                              std::string traceparent, ChangeMessage message_of) {
     auto rows = co_await tx.query(kInsert, input.name, input.description, input.price.to_string(), input.quantity);
     if (!rows) co_return fail(db_error(rows.error()));
     auto product = product_of(rows->front());
-    auto recorded = co_await record_change(tx, product, topic::kProductCreated, std::move(traceparent));
+    auto recorded =
+        co_await record_change(tx, product, ProductChange::kCreated, std::move(traceparent), message_of);
     if (!recorded) {
         co_return fail(db_error(recorded.error()));
     }
     co_return product;
 }
 
-Task<Result<Product>> ProductStore::create(const ProductInput& input, std::string traceparent) {
+Task<Result<Product>> ProductStore::create(const ProductInput& input, std::string traceparent,
+                                           ChangeMessage message_of) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
-    auto product = co_await create_in(*tx, input, std::move(traceparent));
+    auto product = co_await create_in(*tx, input, std::move(traceparent), message_of);
     if (!product) co_return product;
     if (auto done = co_await tx->commit(); !done) co_return fail(db_error(done.error()));
     co_return product;
 }
 
-Task<Result<std::optional<Product>>> ProductStore::replace(std::int64_t id, const ProductInput& input,
-                                                          std::string traceparent) {
+Task<Result<std::optional<Product>>> ProductStore::replace(ProductId id, const ProductInput& input,
+                                                          std::string traceparent, ChangeMessage message_of) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
-    auto rows =
-        co_await tx->query(kReplace, id, input.name, input.description, input.price.to_string(), input.quantity);
+    auto rows = co_await tx->query(kReplace, id.value(), input.name, input.description, input.price.to_string(),
+                                   input.quantity);
     if (!rows) co_return fail(db_error(rows.error()));
     if (rows->empty()) co_return std::optional<Product>{};
     auto product = product_of(rows->front());
-    auto recorded = co_await record_change(*tx, product, topic::kProductUpdated, std::move(traceparent));
+    auto recorded =
+        co_await record_change(*tx, product, ProductChange::kUpdated, std::move(traceparent), message_of);
     if (!recorded) {
         co_return fail(db_error(recorded.error()));
     }
@@ -138,14 +140,15 @@ Task<Result<std::optional<Product>>> ProductStore::replace(std::int64_t id, cons
     co_return std::optional<Product>{product};
 }
 
-Task<Result<bool>> ProductStore::remove(std::int64_t id, std::string traceparent) {
+Task<Result<bool>> ProductStore::remove(ProductId id, std::string traceparent, ChangeMessage message_of) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
-    auto rows = co_await tx->query(kDelete, id);
+    auto rows = co_await tx->query(kDelete, id.value());
     if (!rows) co_return fail(db_error(rows.error()));
     if (rows->empty()) co_return false;
     auto product = product_of(rows->front());
-    auto recorded = co_await record_change(*tx, product, topic::kProductDeleted, std::move(traceparent));
+    auto recorded =
+        co_await record_change(*tx, product, ProductChange::kDeleted, std::move(traceparent), message_of);
     if (!recorded) {
         co_return fail(db_error(recorded.error()));
     }
@@ -153,8 +156,8 @@ Task<Result<bool>> ProductStore::remove(std::int64_t id, std::string traceparent
     co_return true;
 }
 
-Task<Result<std::vector<ProductEvent>>> ProductStore::history(std::int64_t id) {
-    auto rows = co_await primary_.query(kHistory, id);
+Task<Result<std::vector<ProductEvent>>> ProductStore::history(ProductId id) {
+    auto rows = co_await primary_.query(kHistory, id.value());
     if (!rows) co_return fail(db_error(rows.error()));
     std::vector<ProductEvent> out;
     for (auto row : *rows) {
@@ -164,7 +167,7 @@ Task<Result<std::vector<ProductEvent>>> ProductStore::history(std::int64_t id) {
     co_return out;
 }
 
-Task<Result<int>> ProductStore::seed_if_empty(const std::vector<ProductInput>& demo) {
+Task<Result<int>> ProductStore::seed_if_empty(const std::vector<ProductInput>& demo, ChangeMessage message_of) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
     if (auto locked = co_await tx->query(kSeedLock); !locked) co_return fail(db_error(locked.error()));
@@ -172,7 +175,7 @@ Task<Result<int>> ProductStore::seed_if_empty(const std::vector<ProductInput>& d
     if (!any) co_return fail(db_error(any.error()));
     if (any->front().get<bool>(0)) co_return 0;
     for (const auto& input : demo) {
-        if (auto created = co_await create_in(*tx, input, ""); !created) co_return fail(created.error());
+        if (auto created = co_await create_in(*tx, input, "", message_of); !created) co_return fail(created.error());
     }
     if (auto done = co_await tx->commit(); !done) co_return fail(db_error(done.error()));
     co_return static_cast<int>(demo.size());

@@ -2,17 +2,19 @@
 // The catalogue in PostgreSQL. Reads of lists go to the replica pool, reads of single products (the hot
 // path) to a pipeline on the replica: one connection per event loop carrying every concurrent read of
 // a loop turn in one batch. Changes and their history go to the primary, each change in one transaction
-// with its event (events/product_events).
+// with its event, which the caller's builder makes (store/change_log.hpp).
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
-#include "http/paging.hpp"
+#include "core/strong_id.hpp"
 #include "domain/product.hpp"
 #include "domain/search.hpp"
+#include "http/paging.hpp"
 #include "pg/pipeline.hpp"
 #include "pg/pool.hpp"
+#include "store/change_log.hpp"
 
 namespace agora::product {
 
@@ -37,20 +39,22 @@ public:
                                                        replica.config().statement_timeout}) {}
 
     Task<Result<ProductPage>> list(const SearchFilter& filter, const http::PageRequest& page);
-    Task<Result<std::optional<Product>>> find(std::int64_t id);
-    // `traceparent` (may be empty) travels with the change's event.
-    Task<Result<Product>> create(const ProductInput& input, std::string traceparent);
+    Task<Result<std::optional<Product>>> find(ProductId id);
+    // Each change records the event `message_of` builds; `traceparent` (may be empty) travels with it.
+    Task<Result<Product>> create(const ProductInput& input, std::string traceparent, ChangeMessage message_of);
     // nullopt when there is no such product (or it was deleted).
-    Task<Result<std::optional<Product>>> replace(std::int64_t id, const ProductInput& input, std::string traceparent);
+    Task<Result<std::optional<Product>>> replace(ProductId id, const ProductInput& input, std::string traceparent,
+                                                 ChangeMessage message_of);
     // False when there is no such product.
-    Task<Result<bool>> remove(std::int64_t id, std::string traceparent);
+    Task<Result<bool>> remove(ProductId id, std::string traceparent, ChangeMessage message_of);
     // Oldest first; empty when the product never existed.
-    Task<Result<std::vector<ProductEvent>>> history(std::int64_t id);
+    Task<Result<std::vector<ProductEvent>>> history(ProductId id);
     // Creates `demo` products when the catalogue has never had any; returns how many it created.
-    Task<Result<int>> seed_if_empty(const std::vector<ProductInput>& demo);
+    Task<Result<int>> seed_if_empty(const std::vector<ProductInput>& demo, ChangeMessage message_of);
 
 private:
-    Task<Result<Product>> create_in(pg::Transaction& tx, const ProductInput& input, std::string traceparent);
+    Task<Result<Product>> create_in(pg::Transaction& tx, const ProductInput& input, std::string traceparent,
+                                    ChangeMessage message_of);
 
     pg::Pool& primary_;
     pg::Pool& replica_;

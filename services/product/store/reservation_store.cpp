@@ -4,7 +4,6 @@
 #include <map>
 #include <set>
 
-#include "events/product_events.hpp"
 #include "pg/array.hpp"
 #include "store/product_columns.hpp"
 
@@ -78,36 +77,36 @@ Error db_error(const pg::Failure& failure) { return pg::to_error(failure); }
 
 }  // namespace
 
-Task<Result<std::optional<Reservation>>> ReservationStore::load(pg::Transaction* tx, std::int64_t id) {
+Task<Result<std::optional<Reservation>>> ReservationStore::load(pg::Transaction* tx, OrderId id) {
     pg::Outcome<pg::Rows> rows;
     if (tx) {
-        rows = co_await tx->query(kLock, id);
+        rows = co_await tx->query(kLock, id.value());
     } else {
-        rows = co_await primary_.query(kFind, id);
+        rows = co_await primary_.query(kFind, id.value());
     }
     if (!rows) co_return fail(db_error(rows.error()));
     if (rows->empty()) co_return std::optional<Reservation>{};
     Reservation r;
     auto row = rows->front();
-    r.id = row.get<std::int64_t>(0);
+    r.id = OrderId{row.get<std::int64_t>(0)};
     r.status = parse_status(row.get<std::string>(1)).value_or(ReservationStatus::kRefused);
     r.refusal = row.get<std::string>(2);
     r.expires_at = row.get<std::string>(3);
     pg::Outcome<pg::Rows> items;
     if (tx) {
-        items = co_await tx->query(kItems, id);
+        items = co_await tx->query(kItems, id.value());
     } else {
-        items = co_await primary_.query(kItems, id);
+        items = co_await primary_.query(kItems, id.value());
     }
     if (!items) co_return fail(db_error(items.error()));
     for (auto item : *items) {
-        r.items.push_back(ReservationItem{item.get<std::int64_t>(0), item.get<std::int64_t>(1),
+        r.items.push_back(ReservationItem{ProductId{item.get<std::int64_t>(0)}, item.get<std::int64_t>(1),
                                           Money::parse(item.get<std::string>(2)).value_or(Money())});
     }
     co_return std::optional<Reservation>{std::move(r)};
 }
 
-Task<Result<std::optional<Reservation>>> ReservationStore::find(std::int64_t id) { return load(nullptr, id); }
+Task<Result<std::optional<Reservation>>> ReservationStore::find(OrderId id) { return load(nullptr, id); }
 
 // A batch takes two round trips: its ids claimed and its products locked; then the stock taken from
 // each product once, the items, the refusals, a versioned event per request and product, and COMMIT.
@@ -115,14 +114,14 @@ Task<Result<std::optional<Reservation>>> ReservationStore::find(std::int64_t id)
 Task<Result<std::vector<Result<Reservation>>>> ReservationStore::reserve_all(
     const std::vector<ReserveRequest>& requests) {
     std::vector<std::int64_t> claim_ids, holds, product_ids;
-    std::map<std::int64_t, std::size_t> first_of_id;  // reservation id -> the request that claims it
+    std::map<OrderId, std::size_t> first_of_id;  // reservation id -> the request that claims it
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const auto& cmd = requests[i].cmd;
         if (!first_of_id.emplace(cmd.reservation_id, i).second) continue;
-        for (const auto& item : cmd.items) product_ids.push_back(item.product_id);
+        for (const auto& item : cmd.items) product_ids.push_back(item.product_id.value());
     }
     for (const auto& [id, i] : first_of_id) {  // by id: concurrent batches claim in one order
-        claim_ids.push_back(id);
+        claim_ids.push_back(id.value());
         holds.push_back(static_cast<std::int64_t>(requests[i].hold.count()));
     }
     std::sort(product_ids.begin(), product_ids.end());
@@ -134,16 +133,16 @@ Task<Result<std::vector<Result<Reservation>>>> ReservationStore::reserve_all(
     reads.add(kClaimIds, pg::array_of(claim_ids), pg::array_of(holds)).add(kLockProducts, pg::array_of(product_ids));
     auto read = co_await tx->run(std::move(reads));
     if (!read) co_return fail(db_error(read.error()));
-    std::map<std::int64_t, std::string> claimed;  // id -> expires_at
-    for (auto row : (*read)[0]) claimed.emplace(row.get<std::int64_t>(0), row.get<std::string>(1));
-    std::map<std::int64_t, Product> stock;  // what the batch leaves of each locked product
+    std::map<OrderId, std::string> claimed;  // id -> expires_at
+    for (auto row : (*read)[0]) claimed.emplace(OrderId{row.get<std::int64_t>(0)}, row.get<std::string>(1));
+    std::map<ProductId, Product> stock;  // what the batch leaves of each locked product
     for (auto row : (*read)[1]) {
         auto product = product_of(row);
         stock.emplace(product.id, std::move(product));
     }
 
     std::vector<std::size_t> repeats;  // requests answered from what is recorded, after COMMIT
-    std::set<std::int64_t> taken_from;  // products the batch takes stock from
+    std::set<ProductId> taken_from;  // products the batch takes stock from
     std::vector<Result<Reservation>> answers(requests.size(), fail(ErrorKind::kInternal, "undecided"));
     std::vector<std::int64_t> item_reservations, item_products, item_quantities, missing, short_of_stock;
     std::vector<std::string> item_prices;
@@ -169,7 +168,7 @@ Task<Result<std::vector<Result<Reservation>>>> ReservationStore::reserve_all(
             if (refusal) break;
         }
         if (refusal) {
-            (refusal->kind == ErrorKind::kNotFound ? missing : short_of_stock).push_back(cmd.reservation_id);
+            (refusal->kind == ErrorKind::kNotFound ? missing : short_of_stock).push_back(cmd.reservation_id.value());
             answers[i] = fail(std::move(*refusal));
             continue;
         }
@@ -181,10 +180,10 @@ Task<Result<std::vector<Result<Reservation>>>> ReservationStore::reserve_all(
             auto& product = stock.at(item.product_id);
             product.quantity -= item.quantity;
             product.version += 1;  // each reservation is its own version in the product's history
-            changes.add(product, topic::kProductUpdated, traceparent);
+            changes.add(product, ProductChange::kUpdated, traceparent, requests[i].message_of);
             taken_from.insert(item.product_id);
-            item_reservations.push_back(cmd.reservation_id);
-            item_products.push_back(item.product_id);
+            item_reservations.push_back(cmd.reservation_id.value());
+            item_products.push_back(item.product_id.value());
             item_quantities.push_back(item.quantity);
             item_prices.push_back(product.price.to_string());
             held.items.push_back(ReservationItem{item.product_id, item.quantity, product.price});
@@ -194,7 +193,7 @@ Task<Result<std::vector<Result<Reservation>>>> ReservationStore::reserve_all(
     if (!item_products.empty()) {
         std::vector<std::int64_t> ids, quantities, versions;
         for (auto id : taken_from) {
-            ids.push_back(id);
+            ids.push_back(id.value());
             quantities.push_back(stock.at(id).quantity);
             versions.push_back(stock.at(id).version);
         }
@@ -222,15 +221,16 @@ Task<Result<std::vector<Result<Reservation>>>> ReservationStore::reserve_all(
 }
 
 Task<Result<Reservation>> ReservationStore::reserve(const ReserveCommand& cmd, std::chrono::seconds hold,
-                                                   std::string traceparent) {
-    return batcher_.submit(ReserveRequest{cmd, hold, std::move(traceparent)});
+                                                   std::string traceparent, ChangeMessage message_of) {
+    return batcher_.submit(ReserveRequest{cmd, hold, std::move(traceparent), message_of});
 }
 
-Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int64_t id, std::string traceparent) {
+Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, OrderId id, std::string traceparent,
+                                                   ChangeMessage message_of) {
     auto current = co_await load(&tx, id);
     if (!current) co_return fail(current.error());
     if (!*current) {
-        auto recorded = co_await tx.query(kRecordTombstone, id);
+        auto recorded = co_await tx.query(kRecordTombstone, id.value());
         if (!recorded) co_return fail(db_error(recorded.error()));
         if (!recorded->empty()) co_return Transition::kNoOp;
         // A reserve of this id committed meanwhile: release what it holds.
@@ -240,27 +240,28 @@ Task<Result<Transition>> ReservationStore::release(pg::Transaction& tx, std::int
     }
     if (!(*current)->holds_stock()) co_return Transition::kNoOp;
     for (const auto& item : (*current)->items) {
-        auto returned = co_await tx.query(kReturnStock, item.product_id, item.quantity);
+        auto returned = co_await tx.query(kReturnStock, item.product_id.value(), item.quantity);
         if (!returned) co_return fail(db_error(returned.error()));
         if (returned->empty()) continue;
         auto row = returned->front();
         // A deleted product takes its stock back silently: its readers have already dropped it.
         if (row.get<bool>(8)) continue;
-        auto recorded = co_await record_change(tx, product_of(row), topic::kProductUpdated, traceparent);
+        auto recorded =
+            co_await record_change(tx, product_of(row), ProductChange::kUpdated, traceparent, message_of);
         if (!recorded) {
             co_return fail(db_error(recorded.error()));
         }
     }
-    auto updated = co_await tx.query(kSetStatus, id, status_name(ReservationStatus::kReleased));
+    auto updated = co_await tx.query(kSetStatus, id.value(), status_name(ReservationStatus::kReleased));
     if (!updated) co_return fail(db_error(updated.error()));
     co_return Transition::kApplied;
 }
 
-Task<Result<Transition>> ReservationStore::confirm(pg::Transaction& tx, std::int64_t id) {
-    auto confirmed = co_await tx.query(kConfirm, id);
+Task<Result<Transition>> ReservationStore::confirm(pg::Transaction& tx, OrderId id) {
+    auto confirmed = co_await tx.query(kConfirm, id.value());
     if (!confirmed) co_return fail(db_error(confirmed.error()));
     if (!confirmed->empty()) co_return Transition::kApplied;
-    auto current = co_await tx.query(kFind, id);
+    auto current = co_await tx.query(kFind, id.value());
     if (!current) co_return fail(db_error(current.error()));
     co_return current->empty() ? Transition::kUnknown : Transition::kNoOp;
 }
@@ -271,9 +272,9 @@ void ReservationStore::confirm_all(pg::Batch& batch, const std::vector<ConfirmEv
     std::vector<std::string> event_ids;
     for (const auto& event : events) {
         if (event.event_id.empty()) {
-            plain.push_back(event.reservation_id);
+            plain.push_back(event.reservation_id.value());
         } else {
-            once.push_back(event.reservation_id);
+            once.push_back(event.reservation_id.value());
             event_ids.emplace_back(event.event_id);
         }
     }
@@ -281,16 +282,16 @@ void ReservationStore::confirm_all(pg::Batch& batch, const std::vector<ConfirmEv
     if (!plain.empty()) batch.add(kConfirmMany, pg::array_of(plain));
 }
 
-Task<Result<Transition>> ReservationStore::release(std::int64_t id, std::string traceparent) {
+Task<Result<Transition>> ReservationStore::release(OrderId id, std::string traceparent, ChangeMessage message_of) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
-    auto done = co_await release(*tx, id, std::move(traceparent));
+    auto done = co_await release(*tx, id, std::move(traceparent), message_of);
     if (!done) co_return done;
     if (auto committed = co_await tx->commit(); !committed) co_return fail(db_error(committed.error()));
     co_return done;
 }
 
-Task<Result<Transition>> ReservationStore::confirm(std::int64_t id) {
+Task<Result<Transition>> ReservationStore::confirm(OrderId id) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(db_error(tx.error()));
     auto done = co_await confirm(*tx, id);
@@ -299,11 +300,11 @@ Task<Result<Transition>> ReservationStore::confirm(std::int64_t id) {
     co_return done;
 }
 
-Task<Result<std::vector<std::int64_t>>> ReservationStore::expired(int limit) {
+Task<Result<std::vector<OrderId>>> ReservationStore::expired(int limit) {
     auto rows = co_await primary_.query(kExpired, static_cast<std::int64_t>(limit));
     if (!rows) co_return fail(db_error(rows.error()));
-    std::vector<std::int64_t> ids;
-    for (auto row : *rows) ids.push_back(row.get<std::int64_t>(0));
+    std::vector<OrderId> ids;
+    for (auto row : *rows) ids.push_back(OrderId{row.get<std::int64_t>(0)});
     co_return ids;
 }
 

@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/strong_id.hpp"
 #include "domain/reservation.hpp"
 #include "pg/batch.hpp"
 #include "pg/pool.hpp"
 #include "runtime/batcher.hpp"
+#include "store/change_log.hpp"
 
 namespace agora::product {
 
@@ -26,6 +28,7 @@ struct ReserveRequest {
     ReserveCommand cmd;
     std::chrono::seconds hold{0};
     std::string traceparent;  // may be empty; travels with the product events of the change
+    ChangeMessage message_of = nullptr;  // builds the product events of the change
 };
 
 class ReservationStore {
@@ -41,33 +44,36 @@ public:
     // stock) taking nothing. A repeat of an id answers what the first request got. Concurrent calls on
     // one event loop are batched: a product's row is locked and written once per batch, whatever the
     // number of orders in it, and each order still gets its own version and event.
-    Task<Result<Reservation>> reserve(const ReserveCommand& cmd, std::chrono::seconds hold, std::string traceparent);
+    Task<Result<Reservation>> reserve(const ReserveCommand& cmd, std::chrono::seconds hold, std::string traceparent,
+                                      ChangeMessage message_of);
     // One batch, in one transaction: an answer per request, in order, or the failure of the whole batch
     // (nothing written), which the batcher then runs request by request.
     Task<Result<std::vector<Result<Reservation>>>> reserve_all(const std::vector<ReserveRequest>& requests);
-    Task<Result<std::optional<Reservation>>> find(std::int64_t id);
+    Task<Result<std::optional<Reservation>>> find(OrderId id);
 
-    // HELD/CONFIRMED -> RELEASED with the stock added back; an unknown id is recorded as released.
-    Task<Result<Transition>> release(std::int64_t id, std::string traceparent);
-    Task<Result<Transition>> release(pg::Transaction& tx, std::int64_t id, std::string traceparent);
+    // HELD/CONFIRMED -> RELEASED with the stock added back, each product's change recording the event
+    // `message_of` builds; an unknown id is recorded as released.
+    Task<Result<Transition>> release(OrderId id, std::string traceparent, ChangeMessage message_of);
+    Task<Result<Transition>> release(pg::Transaction& tx, OrderId id, std::string traceparent,
+                                     ChangeMessage message_of);
     // HELD -> CONFIRMED.
-    Task<Result<Transition>> confirm(std::int64_t id);
-    Task<Result<Transition>> confirm(pg::Transaction& tx, std::int64_t id);
+    Task<Result<Transition>> confirm(OrderId id);
+    Task<Result<Transition>> confirm(pg::Transaction& tx, OrderId id);
     // HELD -> CONFIRMED for a batch of events, as statements of `batch` (one or two, whatever the number
     // of events) whose rows are the ids they confirmed. An event with an id confirms only when
     // (consumer, event_id) is new to the inbox, recorded by the same statement; one without relies on
     // the state check alone.
     struct ConfirmEvent {
-        std::int64_t reservation_id = 0;
+        OrderId reservation_id;
         std::string_view event_id;  // empty: none usable
     };
     static void confirm_all(pg::Batch& batch, const std::vector<ConfirmEvent>& events, std::string_view consumer);
 
     // HELD reservations whose hold has passed, oldest first.
-    Task<Result<std::vector<std::int64_t>>> expired(int limit);
+    Task<Result<std::vector<OrderId>>> expired(int limit);
 
 private:
-    Task<Result<std::optional<Reservation>>> load(pg::Transaction* tx, std::int64_t id);
+    Task<Result<std::optional<Reservation>>> load(pg::Transaction* tx, OrderId id);
 
     pg::Pool& primary_;
     runtime::Batcher<ReserveRequest, Reservation> batcher_;

@@ -2,7 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "domain/product.hpp"
+#include "api/product_json.hpp"
 
 namespace agora::product {
 namespace {

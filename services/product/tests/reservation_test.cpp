@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "api/reservation_json.hpp"
 #include "domain/reservation.hpp"
 
 namespace agora::product {
@@ -16,8 +17,8 @@ TEST(ReserveCommand, MergesItemsAndSortsThemByProduct) {
                           {"product_id":9,"quantity":4}],"hold_s":30})");
     ASSERT_TRUE(cmd);
     ASSERT_EQ(cmd->items.size(), 2u);
-    EXPECT_EQ(cmd->items[0].product_id, 3);
-    EXPECT_EQ(cmd->items[1].product_id, 9);
+    EXPECT_EQ(cmd->items[0].product_id, ProductId{3});
+    EXPECT_EQ(cmd->items[1].product_id, ProductId{9});
     EXPECT_EQ(cmd->items[1].quantity, 5);
     EXPECT_EQ(cmd->hold, std::chrono::seconds(30));
 }
@@ -42,31 +43,39 @@ TEST(ReserveCommand, RefusesBadInput) {
 }
 
 TEST(Reservation, ARepeatAnswersWhatTheFirstRequestGot) {
-    ReserveCommand cmd{.reservation_id = 1, .items = {{1, 2, {}}}};
-    Reservation refused{.id = 1, .status = ReservationStatus::kRefused, .refusal = std::string(kInsufficientStock)};
+    ReserveCommand cmd{.reservation_id = OrderId{1}, .items = {{ProductId{1}, 2, {}}}};
+    Reservation refused{
+        .id = OrderId{1}, .status = ReservationStatus::kRefused, .refusal = std::string(kInsufficientStock)};
     auto a = answer_for_existing(refused, cmd);
     ASSERT_FALSE(a);
     EXPECT_EQ(a.error().kind, ErrorKind::kConflict);
     refused.refusal = kProductNotFound;
     EXPECT_EQ(answer_for_existing(refused, cmd).error().kind, ErrorKind::kNotFound);
-    Reservation tombstone{.id = 1, .status = ReservationStatus::kReleased};
+    Reservation tombstone{.id = OrderId{1}, .status = ReservationStatus::kReleased};
     EXPECT_EQ(answer_for_existing(tombstone, cmd).error().message, kReservationReleased);
-    Reservation held{.id = 1, .status = ReservationStatus::kHeld, .items = {{1, 2, Money::from_cents(100)}}};
+    Reservation held{
+        .id = OrderId{1}, .status = ReservationStatus::kHeld, .items = {{ProductId{1}, 2, Money::from_cents(100)}}};
     EXPECT_TRUE(answer_for_existing(held, cmd));
-    Reservation released{.id = 1, .status = ReservationStatus::kReleased, .items = held.items};
+    Reservation released{.id = OrderId{1}, .status = ReservationStatus::kReleased, .items = held.items};
     EXPECT_EQ(answer_for_existing(released, cmd).error().message, kReservationReleased);
 }
 
 TEST(Reservation, ARepeatWithOtherItemsIsRefusedNotServedTheFirstOnesStock) {
-    Reservation held{.id = 1, .status = ReservationStatus::kHeld, .items = {{1, 2, Money::from_cents(100)}, {3, 1, {}}}};
+    Reservation held{.id = OrderId{1},
+                     .status = ReservationStatus::kHeld,
+                     .items = {{ProductId{1}, 2, Money::from_cents(100)}, {ProductId{3}, 1, {}}}};
     for (const auto& items : std::vector<std::vector<ReservationItem>>{
-             {{1, 2, {}}}, {{1, 2, {}}, {3, 2, {}}}, {{1, 2, {}}, {4, 1, {}}}, {{1, 2, {}}, {3, 1, {}}, {5, 1, {}}}}) {
-        auto answer = answer_for_existing(held, ReserveCommand{.reservation_id = 1, .items = items});
+             {{ProductId{1}, 2, {}}},
+             {{ProductId{1}, 2, {}}, {ProductId{3}, 2, {}}},
+             {{ProductId{1}, 2, {}}, {ProductId{4}, 1, {}}},
+             {{ProductId{1}, 2, {}}, {ProductId{3}, 1, {}}, {ProductId{5}, 1, {}}}}) {
+        auto answer = answer_for_existing(held, ReserveCommand{.reservation_id = OrderId{1}, .items = items});
         ASSERT_FALSE(answer) << items.size();
         EXPECT_EQ(answer.error().kind, ErrorKind::kConflict);
         EXPECT_EQ(answer.error().message, kReservationReused);
     }
-    EXPECT_TRUE(answer_for_existing(held, ReserveCommand{.reservation_id = 1, .items = {{1, 2, {}}, {3, 1, {}}}}));
+    EXPECT_TRUE(answer_for_existing(
+        held, ReserveCommand{.reservation_id = OrderId{1}, .items = {{ProductId{1}, 2, {}}, {ProductId{3}, 1, {}}}}));
 }
 
 TEST(Reservation, ExpiryReleasesOnlyForAbortedOrUnknownOrders) {

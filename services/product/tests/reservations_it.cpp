@@ -5,6 +5,7 @@
 #include <optional>
 #include <tuple>
 
+#include "events/product_events.hpp"
 #include "store/reservation_store.hpp"
 #include "testing/run_task.hpp"
 #include "tests/service_harness.hpp"
@@ -70,13 +71,14 @@ TEST_F(ProductIt, APoisonedReservationFailsAloneInItsBatch) {
     std::vector<std::optional<Result<Reservation>>> answers(kRequests);
     // Spawned together: the first runs alone and the nine behind it share the next batch.
     for (int i = 0; i < kRequests; ++i) {
-        ReserveCommand cmd{reservation_id(i), {ReservationItem{product, i == kPoisoned ? 0 : 1, Money()}}, {}};
-        asio::co_spawn(io, [&, i, cmd]() -> Task<void> { answers[i] = co_await store.reserve(cmd, 60s, ""); },
-                       asio::detached);
+        ReserveCommand cmd{
+            OrderId{reservation_id(i)}, {ReservationItem{ProductId{product}, i == kPoisoned ? 0 : 1, Money()}}, {}};
+        asio::co_spawn(
+            io, [&, i, cmd]() -> Task<void> { answers[i] = co_await store.reserve(cmd, 60s, "", change_message); },
+            asio::detached);
     }
-    testing::run_until(io, [&] {
-        return std::all_of(answers.begin(), answers.end(), [](const auto& a) { return a.has_value(); });
-    });
+    testing::run_until(
+        io, [&] { return std::all_of(answers.begin(), answers.end(), [](const auto& a) { return a.has_value(); }); });
     for (int i = 0; i < kRequests; ++i) {
         if (i == kPoisoned) continue;
         ASSERT_TRUE(*answers[i]) << i << ": " << (*answers[i]).error().message;

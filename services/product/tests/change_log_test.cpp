@@ -1,13 +1,14 @@
 #include <gtest/gtest.h>
 
 #include "events/product_events.hpp"
+#include "store/change_log.hpp"
 
 namespace agora::product {
 namespace {
 
 Product product(std::int64_t id, std::int64_t quantity, std::int64_t version) {
     Product p;
-    p.id = id;
+    p.id = ProductId{id};
     p.name = "shoe";
     p.quantity = quantity;
     p.version = version;
@@ -16,10 +17,10 @@ Product product(std::int64_t id, std::int64_t quantity, std::int64_t version) {
 
 TEST(ChangeLog, PublishesOnlyTheLastChangeOfEachProduct) {
     ChangeLog changes;
-    changes.add(product(7, 9, 2), topic::kProductUpdated, "order-a");
-    changes.add(product(3, 4, 5), topic::kProductUpdated, "order-a");
-    changes.add(product(7, 8, 3), topic::kProductUpdated, "order-b");
-    changes.add(product(7, 6, 4), topic::kProductUpdated, "order-c");
+    changes.add(product(7, 9, 2), ProductChange::kUpdated, "order-a", change_message);
+    changes.add(product(3, 4, 5), ProductChange::kUpdated, "order-a", change_message);
+    changes.add(product(7, 8, 3), ProductChange::kUpdated, "order-b", change_message);
+    changes.add(product(7, 6, 4), ProductChange::kUpdated, "order-c", change_message);
     auto events = changes.events();
     ASSERT_EQ(events.size(), 2u);
     EXPECT_EQ(events[0].key, "3");
@@ -32,8 +33,8 @@ TEST(ChangeLog, PublishesOnlyTheLastChangeOfEachProduct) {
 
 TEST(ChangeLog, KeepsADeletionThatFollowsAnUpdate) {
     ChangeLog changes;
-    changes.add(product(5, 1, 2), topic::kProductUpdated, "");
-    changes.add(product(5, 1, 3), topic::kProductDeleted, "");
+    changes.add(product(5, 1, 2), ProductChange::kUpdated, "", change_message);
+    changes.add(product(5, 1, 3), ProductChange::kDeleted, "", change_message);
     auto events = changes.events();
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].event_type, "product-deleted");

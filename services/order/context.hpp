@@ -1,18 +1,18 @@
 #pragma once
-// What the handlers and jobs share: settings, metrics, the circuit breaker and the relay (thread-safe),
-// and the backends of each event loop (pools, the Redis client and the product client belong to one
-// io_context and are used only there).
+// What the handlers (api/) and the jobs (jobs/) share, built by the assembly (app.cpp): settings,
+// metrics, the circuit breaker and the relay (thread-safe), and the backends of each event loop (pools,
+// the Redis client and the product client belong to one io_context and are used only there).
 #include <memory>
 #include <vector>
 
 #include "config.hpp"
-#include "resilience/circuit_breaker.hpp"
 #include "http/client.hpp"
 #include "inventory/reservation_client.hpp"
 #include "messaging/outbox.hpp"
-#include "order_metrics.hpp"
+#include "metrics.hpp"
 #include "pg/pool.hpp"
 #include "redis/client.hpp"
+#include "resilience/circuit_breaker.hpp"
 #include "store/order_store.hpp"
 #include "store/product_store.hpp"
 

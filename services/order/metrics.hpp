@@ -10,8 +10,8 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include "domain/refusal_reason.hpp"
 #include "resilience/circuit_breaker.hpp"
-#include "inventory/reservation_client.hpp"
 
 namespace agora::order_service {
 

@@ -7,10 +7,11 @@
 #include <atomic>
 #include <chrono>
 
+#include "core/strong_id.hpp"
 #include "http/client.hpp"
 #include "http/internal_signature.hpp"
 #include "messaging/outbox.hpp"
-#include "product_metrics.hpp"
+#include "metrics.hpp"
 #include "store/reservation_store.hpp"
 
 namespace agora::product {
@@ -34,7 +35,7 @@ public:
 
 private:
     enum class Answer { kStatus, kNotFound, kNoAnswer };
-    Task<std::pair<Answer, std::string>> ask_order(std::int64_t id);
+    Task<std::pair<Answer, std::string>> ask_order(OrderId id);
 
     ReservationStore& reservations_;
     http::Client& orders_;

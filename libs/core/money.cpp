@@ -1,8 +1,8 @@
-#include "domain/money.hpp"
+#include "core/money.hpp"
 
-#include <cctype>
+#include <algorithm>
 
-namespace agora::product {
+namespace agora {
 namespace {
 
 bool fail_with(Money::ParseError* out, Money::ParseError error) {
@@ -10,9 +10,30 @@ bool fail_with(Money::ParseError* out, Money::ParseError error) {
     return false;
 }
 
+bool all_digits(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The count of cents without its sign, safe for the most negative count too.
+std::uint64_t magnitude_of(std::int64_t cents) {
+    return cents < 0 ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
+}
+
 }  // namespace
 
-std::optional<Money> Money::parse(std::string_view text, ParseError* error) {
+std::optional<Money> Money::parse(std::string_view text) {
+    auto point = text.find('.');
+    auto whole = text.substr(0, point);
+    if (whole.empty() || whole.size() > 10 || !all_digits(whole)) return std::nullopt;
+    if (point != std::string_view::npos) {
+        auto decimals = text.substr(point + 1);
+        if (decimals.empty() || decimals.size() > 2 || !all_digits(decimals)) return std::nullopt;
+    }
+    // Ten digits and two decimals at most: always within NUMERIC(12,2).
+    return parse_decimal(text);
+}
+
+std::optional<Money> Money::parse_decimal(std::string_view text, ParseError* error) {
     size_t i = 0;
     bool negative = false;
     if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
@@ -85,7 +106,7 @@ std::optional<Money> Money::parse(std::string_view text, ParseError* error) {
 }
 
 std::string Money::to_string() const {
-    std::uint64_t magnitude = cents_ < 0 ? static_cast<std::uint64_t>(-(cents_ + 1)) + 1 : cents_;
+    auto magnitude = magnitude_of(cents_);
     std::string out = cents_ < 0 ? "-" : "";
     out += std::to_string(magnitude / 100);
     auto fraction = magnitude % 100;
@@ -97,4 +118,11 @@ std::string Money::to_string() const {
     return out;
 }
 
-}  // namespace agora::product
+std::string Money::to_sql() const {
+    auto magnitude = magnitude_of(cents_);
+    auto fraction = magnitude % 100;
+    return (cents_ < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." + static_cast<char>('0' + fraction / 10) +
+           static_cast<char>('0' + fraction % 10);
+}
+
+}  // namespace agora

@@ -1,4 +1,4 @@
-#include "events/order_events.hpp"
+#include "consumers/order_events.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -16,15 +16,15 @@ void skip(const kafka::Record& record) {
 
 }  // namespace
 
-std::optional<std::int64_t> order_id_of(std::string_view payload) {
+std::optional<OrderId> order_id_of(std::string_view payload) {
     boost::system::error_code ec;
     auto value = boost::json::parse(payload, ec);
     if (ec || !value.is_object()) return std::nullopt;
     const auto* id = value.as_object().if_contains("id");
     if (!id) return std::nullopt;
-    if (id->is_int64() && id->as_int64() > 0) return id->as_int64();
+    if (id->is_int64() && id->as_int64() > 0) return OrderId{id->as_int64()};
     if (id->is_uint64() && id->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-        return static_cast<std::int64_t>(id->as_uint64());
+        return OrderId{static_cast<std::int64_t>(id->as_uint64())};
     }
     return std::nullopt;
 }
@@ -74,7 +74,7 @@ Task<Result<void>> OrderEventHandler::confirm(std::span<const kafka::Record> rec
     co_return Result<void>{};
 }
 
-Task<Result<void>> OrderEventHandler::release(const kafka::Record& record, std::int64_t order_id) {
+Task<Result<void>> OrderEventHandler::release(const kafka::Record& record, OrderId order_id) {
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(pg::to_error(tx.error()));
     // Without a usable event id the state checks alone keep the effect single.
@@ -83,13 +83,14 @@ Task<Result<void>> OrderEventHandler::release(const kafka::Record& record, std::
         if (!fresh) co_return fail(pg::to_error(fresh.error()));
         if (!*fresh) co_return Result<void>{};  // the transaction rolls back when dropped
     }
-    auto done = co_await reservations_.release(*tx, order_id, std::string(record.header("traceparent")));
+    auto done =
+        co_await reservations_.release(*tx, order_id, std::string(record.header("traceparent")), change_message);
     if (!done) co_return fail(done.error());
     if (auto committed = co_await tx->commit(); !committed) co_return fail(pg::to_error(committed.error()));
     if (*done == Transition::kApplied) {
         metrics_.released();
         relay_.notify();
-        log::info("reservation released", {{"reservation_id", std::to_string(order_id)}, {"by", "order-cancelled"}});
+        log::info("reservation released", {{"reservation_id", to_string(order_id)}, {"by", "order-cancelled"}});
     }
     co_return Result<void>{};
 }

@@ -1,4 +1,4 @@
-#include "product_metrics.hpp"
+#include "metrics.hpp"
 
 namespace agora::product {
 

@@ -1,19 +1,44 @@
 #include <gtest/gtest.h>
 
-#include "domain/money.hpp"
+#include "core/money.hpp"
 
-namespace agora::product {
+namespace agora {
 namespace {
 
+// Amounts as PostgreSQL and the services write them (Money::parse).
+TEST(MoneyAmount, ParsesDecimalsAndTrimsTrailingZeros) {
+    EXPECT_EQ(Money::parse("25000")->to_string(), "25000");
+    EXPECT_EQ(Money::parse("25000.50")->to_string(), "25000.5");
+    EXPECT_EQ(Money::parse("25000.5")->cents(), 2500050);
+    EXPECT_EQ(Money::parse("0.05")->to_string(), "0.05");
+    EXPECT_EQ(Money::parse("12.00")->to_string(), "12");
+    EXPECT_EQ(Money::parse("12.5")->to_sql(), "12.50");
+    EXPECT_EQ(Money::parse("9999999999.99")->cents(), 999999999999);
+}
+
+TEST(MoneyAmount, RefusesWhatIsNotAnAmount) {
+    for (const char* bad : {"", "-1", "1.234", "abc", "1.", ".5", "1e3", "12345678901", "1,5"}) {
+        EXPECT_FALSE(Money::parse(bad).has_value()) << bad;
+    }
+}
+
+TEST(MoneyAmount, Arithmetic) {
+    auto price = *Money::parse("19.99");
+    EXPECT_EQ((price * 3).to_string(), "59.97");
+    EXPECT_EQ((price + Money::from_cents(1)).to_string(), "20");
+    EXPECT_LT(Money::from_cents(1), price);
+}
+
+// Any decimal number, as a client writes it (Money::parse_decimal).
 Money money(std::string_view text) {
-    auto m = Money::parse(text);
+    auto m = Money::parse_decimal(text);
     EXPECT_TRUE(m) << text;
     return m.value_or(Money());
 }
 
 Money::ParseError error_of(std::string_view text) {
     Money::ParseError error{};
-    EXPECT_FALSE(Money::parse(text, &error)) << text;
+    EXPECT_FALSE(Money::parse_decimal(text, &error)) << text;
     return error;
 }
 
@@ -64,4 +89,4 @@ TEST(Money, FormatsWithTrailingZerosTrimmed) {
 }
 
 }  // namespace
-}  // namespace agora::product
+}  // namespace agora

@@ -1,9 +1,10 @@
-#include "hold_expiry.hpp"
+#include "jobs/hold_expiry.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/json/parse.hpp>
 
 #include "core/log.hpp"
+#include "events/product_events.hpp"
 
 namespace agora::product {
 namespace {
@@ -26,8 +27,8 @@ std::string status_of(const std::string& body) {
 
 }  // namespace
 
-Task<std::pair<HoldExpiry::Answer, std::string>> HoldExpiry::ask_order(std::int64_t id) {
-    http::RawRequest request{http::Verb::get, "/internal/orders/" + std::to_string(id), 11};
+Task<std::pair<HoldExpiry::Answer, std::string>> HoldExpiry::ask_order(OrderId id) {
+    http::RawRequest request{http::Verb::get, "/internal/orders/" + to_string(id), 11};
     request.set(http::Field::accept, "application/json");
     signature_.sign(request);
     auto response = co_await orders_.send(std::move(request), timeout_);
@@ -51,14 +52,14 @@ Task<int> HoldExpiry::check_once() {
         std::optional<std::string_view> known;
         if (answer == Answer::kStatus) known = order_status;
         auto decision = decide_expired(known);
-        auto reservation = std::to_string(id);
+        auto reservation = to_string(id);
         if (decision == ExpiryDecision::kAskLater) continue;
         if (decision == ExpiryDecision::kConfirm) {
             auto done = co_await reservations_.confirm(id);
             if (!done) continue;
             log::info("reservation confirmed", {{"reservation_id", reservation}, {"by", "expiry"}});
         } else {
-            auto done = co_await reservations_.release(id, "");
+            auto done = co_await reservations_.release(id, "", change_message);
             if (!done) continue;
             if (*done == Transition::kApplied) {
                 metrics_.released();

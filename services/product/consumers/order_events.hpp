@@ -1,16 +1,20 @@
 #pragma once
-// The order events the product service consumes (group `product`, CONTRACT 6), each through the inbox in
+// The order events the product service consumes (group `product`, api/events/), each through the inbox in
 // the transaction of its effect:
 //   order-created   -> the reservation under the order's id is CONFIRMED; the records in hand are confirmed
 //                      together, in one transaction (unknown ids change nothing)
 //   order-cancelled -> the reservation is RELEASED and its stock comes back, exactly once
 // A payload that cannot be read is logged and skipped: retrying it could never succeed.
+#include <optional>
 #include <span>
+#include <string_view>
+
+#include "core/strong_id.hpp"
 
 #include "kafka/record.hpp"
 #include "messaging/inbox.hpp"
 #include "messaging/outbox.hpp"
-#include "product_metrics.hpp"
+#include "metrics.hpp"
 #include "store/reservation_store.hpp"
 
 namespace agora::product {
@@ -27,7 +31,7 @@ public:
 
 private:
     Task<Result<void>> confirm(std::span<const kafka::Record> records);
-    Task<Result<void>> release(const kafka::Record& record, std::int64_t order_id);
+    Task<Result<void>> release(const kafka::Record& record, OrderId order_id);
 
     pg::Pool& primary_;
     ReservationStore& reservations_;
@@ -37,6 +41,6 @@ private:
 };
 
 // The order id of an order event's payload ({"id", ...}); nullopt when it has none.
-std::optional<std::int64_t> order_id_of(std::string_view payload);
+std::optional<OrderId> order_id_of(std::string_view payload);
 
 }  // namespace agora::product

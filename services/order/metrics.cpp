@@ -1,4 +1,4 @@
-#include "order_metrics.hpp"
+#include "metrics.hpp"
 
 namespace agora::order_service {
 namespace {

@@ -1,4 +1,4 @@
-#include "domain/product.hpp"
+#include "api/product_json.hpp"
 
 #include "http/json_body.hpp"
 #include "http/validation.hpp"
@@ -22,7 +22,7 @@ Result<ProductInput> product_input_from(const boost::json::object& body) {
     v.required("price", price.has_value());
     if (price) {
         Money::ParseError error{};
-        auto money = Money::parse(*price, &error);
+        auto money = Money::parse_decimal(*price, &error);
         if (!money) {
             if (error == Money::ParseError::kOutOfRange) {
                 v.check("price", false, "price must be lower than or equal to " +
@@ -35,7 +35,7 @@ Result<ProductInput> product_input_from(const boost::json::object& body) {
             input.price = *money;
         }
     }
-    // Absent quantity is 0 (allowed, CONTRACT 4 Differs).
+    // Absent quantity is 0 (allowed).
     input.quantity = quantity.value_or(0);
     v.at_least("quantity", input.quantity, 0).at_most("quantity", input.quantity, kMaxQuantity);
     if (auto valid = v.result(); !valid) return std::unexpected(valid.error());
@@ -43,21 +43,13 @@ Result<ProductInput> product_input_from(const boost::json::object& body) {
 }
 
 boost::json::object to_json(const Product& p) {
-    return boost::json::object{{"id", p.id},
+    return boost::json::object{{"id", p.id.value()},
                                {"name", p.name},
                                {"description", p.description},
                                {"price", p.price.to_string()},
                                {"quantity", p.quantity},
                                {"created_at", p.created_at},
                                {"updated_at", p.updated_at}};
-}
-
-boost::json::object event_payload(const Product& p) {
-    return boost::json::object{{"id", p.id},
-                               {"name", p.name},
-                               {"description", p.description},
-                               {"price", p.price.to_string()},
-                               {"quantity", p.quantity}};
 }
 
 }  // namespace agora::product
