@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "amqp/publisher.hpp"
+#include "amqp/exchange_publisher.hpp"
 #include "amqp/topology.hpp"
 #include "amqp/topology_keeper.hpp"
 #include "api/context.hpp"
@@ -18,8 +18,8 @@
 #include "domain/email.hpp"
 #include "http/server.hpp"
 #include "http/serving.hpp"
-#include "messaging/schema.hpp"
 #include "migrations.hpp"
+#include "outbox/schema.hpp"
 #include "pg/migration.hpp"
 #include "pg/start_up.hpp"
 #include "runtime/event_loops.hpp"
@@ -76,7 +76,7 @@ struct AuthService::Parts {
     std::unique_ptr<auth::PasswordHasher> hasher;
     std::optional<auth::SigningKey> signing_key;
     std::optional<auth::CodeHasher> codes;
-    std::unique_ptr<amqp::Publisher> publisher;
+    std::unique_ptr<amqp::ExchangePublisher> publisher;
     std::unique_ptr<messaging::OutboxRelay> relay;
     std::unique_ptr<Context> context;
     std::unique_ptr<RegisterUser> register_user;
@@ -115,7 +115,7 @@ Result<void> AuthService::start() {
     auto dummy = AGORA_TRY(auth::password::hash(auth::new_verification_code() + auth::new_verification_code(),
                                                 config_.password));
 
-    p.publisher = std::make_unique<amqp::Publisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
+    p.publisher = std::make_unique<amqp::ExchangePublisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
     // Every loop's pools report together, by role.
     config_.primary.metrics = pg::PoolMetrics::make(*p.registry, "primary");
     if (config_.replica.conninfo != config_.primary.conninfo) {

@@ -3,7 +3,7 @@
 #include <prometheus/registry.h>
 
 
-#include "amqp/publisher.hpp"
+#include "amqp/exchange_publisher.hpp"
 #include "amqp/topology.hpp"
 #include "amqp/topology_keeper.hpp"
 #include "api/change_order.hpp"
@@ -53,7 +53,7 @@ struct OrderService::Parts {
     http::InternalSignature signature;  // checks the requests the router takes, signs the calls to product
     http::Serving serving;
     std::unique_ptr<kafka::Producer> kafka;
-    std::unique_ptr<amqp::Publisher> rabbitmq;
+    std::unique_ptr<amqp::ExchangePublisher> rabbitmq;
     std::unique_ptr<RoutingPublisher> publisher;
     std::unique_ptr<messaging::OutboxRelay> relay;
     std::unique_ptr<Context> context;
@@ -88,7 +88,7 @@ Result<void> OrderService::start() {
     if (auto migrated = migrate(config_); !migrated) return migrated;
 
     p.kafka = AGORA_TRY(kafka::Producer::create(config_.kafka));
-    p.rabbitmq = std::make_unique<amqp::Publisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
+    p.rabbitmq = std::make_unique<amqp::ExchangePublisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
     p.publisher = std::make_unique<RoutingPublisher>(*p.kafka, *p.rabbitmq);
 
     // Every loop's pools report together, by role.

@@ -9,7 +9,7 @@
 
 #include "http/client.hpp"
 #include "http/internal_signature.hpp"
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "product_metrics.hpp"
 #include "store/reservation_store.hpp"
 

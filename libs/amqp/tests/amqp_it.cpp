@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "amqp/consumer.hpp"
-#include "amqp/publisher.hpp"
+#include "amqp/exchange_publisher.hpp"
 #include "amqp/topology.hpp"
 #include "amqp/topology_keeper.hpp"
 #include "core/clock.hpp"
@@ -73,7 +73,7 @@ protected:
         io_.stop();
     }
 
-    Result<void> publish(Publisher& publisher, const messaging::Message& message) {
+    Result<void> publish(ExchangePublisher& publisher, const messaging::Message& message) {
         return asio::co_spawn(io_, publisher.publish(message), asio::use_future).get();
     }
 
@@ -129,7 +129,7 @@ TEST_F(AmqpIt, KeeperRetriesAnUnreachableBrokerAndStopsPromptly) {
 }
 
 TEST_F(AmqpIt, PublishedMessageIsConsumedWithItsProperties) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, std::string(kNotificationsExchange));
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     auto sent = message("send.verification", R"({"email":"a@example.com","token":"123456"})");
     sent.headers.emplace_back("version", "7");
@@ -154,7 +154,7 @@ TEST_F(AmqpIt, PublishedMessageIsConsumedWithItsProperties) {
 }
 
 TEST_F(AmqpIt, RequeuedMessageComesBackRedelivered) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, std::string(kNotificationsExchange));
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     auto sent = message("account.verified", R"({"email":"b@example.com"})");
     ASSERT_TRUE(publish(publisher, sent));
@@ -188,7 +188,7 @@ double metric(prometheus::Registry& registry, const std::string& name, const std
 }
 
 TEST_F(AmqpIt, MetricsCountEachOutcomeAndTimeEachDelivery) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, std::string(kNotificationsExchange));
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     auto sent = message("send.payment.reminder", R"({"order_id":2})");
     ASSERT_TRUE(publish(publisher, sent));
@@ -214,7 +214,7 @@ TEST_F(AmqpIt, MetricsCountEachOutcomeAndTimeEachDelivery) {
 }
 
 TEST_F(AmqpIt, FailedMessageLandsInTheDeadLetterQueue) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, std::string(kNotificationsExchange));
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     auto sent = message("send.order.success", R"({"order_id":1})");
     ASSERT_TRUE(publish(publisher, sent));
@@ -236,7 +236,7 @@ TEST_F(AmqpIt, FailedMessageLandsInTheDeadLetterQueue) {
 
 // Restarts the shared broker.
 TEST_F(AmqpIt, SurvivesABrokerRestart) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, std::string(kNotificationsExchange));
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     Inbox cancelled;
     Consumer consumer(io_, config_, "cancel-notification", recording(cancelled, Disposition::kAck));

@@ -9,7 +9,7 @@
 #include "auth/password_hasher.hpp"
 #include "auth/verification_code.hpp"
 #include "config.hpp"
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "pg/pool.hpp"
 #include "redis/client.hpp"
 #include "store/user_store.hpp"

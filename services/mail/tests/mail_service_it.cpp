@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "amqp/consumer.hpp"
-#include "amqp/publisher.hpp"
+#include "amqp/exchange_publisher.hpp"
 #include "amqp/topology.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
@@ -177,7 +177,7 @@ protected:
     amqp::Config amqp_;
     asio::io_context io_;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{io_.get_executor()};
-    std::optional<amqp::Publisher> publisher_;
+    std::optional<amqp::ExchangePublisher> publisher_;
     std::jthread loop_;
 };
 

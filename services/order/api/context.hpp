@@ -9,7 +9,7 @@
 #include "resilience/circuit_breaker.hpp"
 #include "http/client.hpp"
 #include "inventory/reservation_client.hpp"
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "order_metrics.hpp"
 #include "pg/pool.hpp"
 #include "redis/client.hpp"

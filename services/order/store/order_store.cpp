@@ -1,7 +1,7 @@
 #include "store/order_store.hpp"
 
 #include "events/order_events.hpp"
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "pg/array.hpp"
 #include "pg/batch.hpp"
 #include "pg/commit_without_flush.hpp"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "config.hpp"
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "pg/pool.hpp"
 #include "product_metrics.hpp"
 #include "store/product_store.hpp"

@@ -8,8 +8,8 @@
 #include <span>
 
 #include "kafka/record.hpp"
-#include "messaging/inbox.hpp"
-#include "messaging/outbox.hpp"
+#include "outbox/inbox.hpp"
+#include "outbox/outbox.hpp"
 #include "product_metrics.hpp"
 #include "store/reservation_store.hpp"
 

@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <unordered_map>
 
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "pg/array.hpp"
 
 namespace agora::product {

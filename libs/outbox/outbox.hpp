@@ -1,5 +1,5 @@
 #pragma once
-// The transactional outbox (DESIGN 2): an event is a row written in the same transaction as the state
+// The transactional outbox: an event is a row written in the same transaction as the state
 // change that causes it, and a relay publishes committed rows afterwards.
 //
 //   auto tx = co_await primary.begin();
@@ -9,15 +9,15 @@
 //
 // Order is preserved per destination + key when the state change locks the aggregate before enqueue():
 // ids are then handed out in commit order for that aggregate, and one relay per database publishes in
-// id order. The tables come from messaging/schema.hpp.
+// id order. The tables come from outbox/schema.hpp.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <span>
 
 #include "messaging/message.hpp"
-#include "messaging/outbox_metrics.hpp"
 #include "messaging/publisher.hpp"
+#include "outbox/outbox_metrics.hpp"
 #include "pg/pool.hpp"
 #include "runtime/asio.hpp"
 

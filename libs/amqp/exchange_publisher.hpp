@@ -1,5 +1,5 @@
 #pragma once
-// messaging::Publisher over RabbitMQ (DESIGN 2 and 3): persistent messages with publisher confirms.
+// messaging::Publisher over RabbitMQ, to one exchange: persistent messages with publisher confirms.
 // The connection lives on a thread of its own; publish() hands the message over and the coroutine resumes
 // on its own executor once the broker acked it. While the broker is away publish() fails at once with
 // kUnavailable and the thread reconnects in the background with exponential backoff.
@@ -12,14 +12,14 @@
 
 namespace agora::amqp {
 
-class Publisher final : public messaging::Publisher {
+class ExchangePublisher final : public messaging::Publisher {
 public:
     // Publishes to `exchange` with each message's destination as the routing key.
-    Publisher(Config config, std::string exchange);
-    Publisher(const Publisher&) = delete;
-    Publisher& operator=(const Publisher&) = delete;
+    ExchangePublisher(Config config, std::string exchange);
+    ExchangePublisher(const ExchangePublisher&) = delete;
+    ExchangePublisher& operator=(const ExchangePublisher&) = delete;
     // Fails what is still queued with kUnavailable and joins the connection thread.
-    ~Publisher() override;
+    ~ExchangePublisher() override;
 
     // Properties: message_id = event_id, type = event_type, timestamp, content_type application/json,
     // delivery_mode 2; headers occurred_at, traceparent and the message's own.

@@ -1,4 +1,4 @@
-#include "messaging/publish_batch.hpp"
+#include "outbox/publish_batch.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <chrono>

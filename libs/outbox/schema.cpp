@@ -1,4 +1,4 @@
-#include "messaging/schema.hpp"
+#include "outbox/schema.hpp"
 
 namespace agora::messaging {
 namespace {

@@ -1,5 +1,5 @@
 #pragma once
-// The inbox (DESIGN 2): a consumer records each event it handles in the same transaction as the
+// The inbox: a consumer records each event it handles in the same transaction as the
 // effect, so redelivered events are recognised and skipped. Delivery is at least once; effects happen
 // once.
 //

@@ -1,4 +1,4 @@
-#include "amqp/publisher.hpp"
+#include "amqp/exchange_publisher.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -76,7 +76,7 @@ int send(amqp_connection_state_t state, std::string_view exchange, const messagi
 
 }  // namespace
 
-struct Publisher::State {
+struct ExchangePublisher::State {
     Config config;
     std::string exchange;
     std::mutex mutex;
@@ -99,7 +99,7 @@ struct Publisher::State {
     bool poll_idle();
 };
 
-bool Publisher::State::open() {
+bool ExchangePublisher::State::open() {
     auto opened = Connection::open(config);
     if (!opened) {
         log::warn("amqp publisher cannot connect", {{"error", opened.error().message}});
@@ -117,7 +117,7 @@ bool Publisher::State::open() {
     return true;
 }
 
-void Publisher::State::drop(std::string_view why) {
+void ExchangePublisher::State::drop(std::string_view why) {
     log::warn("amqp publisher connection lost", {{"error", std::string(why)}});
     connected = false;
     if (connection) connection->mark_broken();
@@ -125,7 +125,7 @@ void Publisher::State::drop(std::string_view why) {
     fail_queued(why);
 }
 
-void Publisher::State::fail_queued(std::string_view why) {
+void ExchangePublisher::State::fail_queued(std::string_view why) {
     std::deque<Job> failed;
     {
         std::lock_guard lock(mutex);
@@ -134,7 +134,7 @@ void Publisher::State::fail_queued(std::string_view why) {
     for (auto& job : failed) job.finish(fail(ErrorKind::kUnavailable, "amqp: " + std::string(why)));
 }
 
-bool Publisher::State::poll_idle() {
+bool ExchangePublisher::State::poll_idle() {
     amqp_frame_t frame;
     timeval zero{0, 0};
     int rc = amqp_simple_wait_frame_noblock(connection->state(), &frame, &zero);
@@ -151,7 +151,7 @@ bool Publisher::State::poll_idle() {
     return true;
 }
 
-bool Publisher::State::publish(std::vector<Job> batch) {
+bool ExchangePublisher::State::publish(std::vector<Job> batch) {
     std::map<std::uint64_t, Job> unconfirmed;
     for (auto& job : batch) {
         if (int rc = send(connection->state(), exchange, job.message); rc != AMQP_STATUS_OK) {
@@ -210,7 +210,7 @@ bool Publisher::State::publish(std::vector<Job> batch) {
     return true;
 }
 
-void Publisher::State::run() {
+void ExchangePublisher::State::run() {
     auto backoff = config.reconnect_min;
     while (true) {
         {
@@ -249,13 +249,13 @@ void Publisher::State::run() {
     fail_queued("publisher stopped");
 }
 
-Publisher::Publisher(Config config, std::string exchange) : state_(std::make_shared<State>()) {
+ExchangePublisher::ExchangePublisher(Config config, std::string exchange) : state_(std::make_shared<State>()) {
     state_->config = std::move(config);
     state_->exchange = std::move(exchange);
     thread_ = std::jthread([state = state_] { state->run(); });
 }
 
-Publisher::~Publisher() {
+ExchangePublisher::~ExchangePublisher() {
     {
         std::lock_guard lock(state_->mutex);
         state_->stopping = true;
@@ -263,9 +263,9 @@ Publisher::~Publisher() {
     state_->wake.notify_all();
 }
 
-bool Publisher::connected() const { return state_->connected; }
+bool ExchangePublisher::connected() const { return state_->connected; }
 
-Task<Result<void>> Publisher::publish(const messaging::Message& message) {
+Task<Result<void>> ExchangePublisher::publish(const messaging::Message& message) {
     if (!state_->connected) co_return fail(ErrorKind::kUnavailable, "amqp: not connected");
     auto span = tracing::start_publish({"rabbitmq", message.destination, message.event_id}, message.traceparent);
     if (span.recording()) span.set("messaging.rabbitmq.destination.routing_key", std::string_view(message.destination));

@@ -1,4 +1,4 @@
-#include "messaging/inbox.hpp"
+#include "outbox/inbox.hpp"
 
 namespace agora::messaging {
 namespace {

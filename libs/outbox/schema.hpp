@@ -1,5 +1,5 @@
 #pragma once
-// The outbox and inbox tables (DESIGN 2). A service that publishes or consumes events lists this
+// The outbox and inbox tables. A service that publishes or consumes events lists this
 // migration among its own, at the version it chooses:
 //
 //   std::vector<pg::Migration> all(order::migrations().begin(), order::migrations().end());

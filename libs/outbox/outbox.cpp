@@ -1,4 +1,4 @@
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -8,7 +8,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/scope.hpp"
-#include "messaging/publish_batch.hpp"
+#include "outbox/publish_batch.hpp"
 #include "pg/array.hpp"
 #include "pg/commit_without_flush.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Publishing a claimed outbox batch at once (DESIGN 2): every message is handed to the publisher before any
+// Publishing a claimed outbox batch at once: every message is handed to the publisher before any
 // confirmation is awaited, so a batch costs one broker round trip instead of one per message.
 #include <span>
 #include <vector>
@@ -11,7 +11,7 @@
 
 namespace agora::messaging {
 
-// Starts one publish per message, in order, on the calling coroutine's executor (one thread: DESIGN 3), then
+// Starts one publish per message, in order, on the calling coroutine's executor (one thread), then
 // waits for every confirmation. Publishers hand a message to their client before they first suspend, so
 // messages leave in this order, which is what keeps a Kafka partition's order. results[i] is messages[i]'s;
 // a publish that throws counts as failed.

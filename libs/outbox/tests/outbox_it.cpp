@@ -6,9 +6,9 @@
 #include <string>
 
 #include "core/ids.hpp"
-#include "messaging/inbox.hpp"
-#include "messaging/outbox.hpp"
-#include "messaging/schema.hpp"
+#include "outbox/inbox.hpp"
+#include "outbox/outbox.hpp"
+#include "outbox/schema.hpp"
 #include "pg/migration.hpp"
 #include "testing/postgres_server.hpp"
 #include "testing/run_task.hpp"

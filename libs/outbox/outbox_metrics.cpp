@@ -1,4 +1,4 @@
-#include "messaging/outbox_metrics.hpp"
+#include "outbox/outbox_metrics.hpp"
 
 namespace agora::messaging {
 
