@@ -11,7 +11,7 @@
 #include "inventory/reservation_client.hpp"
 #include "outbox/outbox.hpp"
 #include "order_metrics.hpp"
-#include "pg/pool.hpp"
+#include "pg/databases.hpp"
 #include "redis/client.hpp"
 #include "store/order_store.hpp"
 #include "store/product_store.hpp"
@@ -20,9 +20,7 @@ namespace agora::order_service {
 
 struct LoopBackends {
     asio::io_context* io = nullptr;
-    std::unique_ptr<pg::Pool> primary;
-    std::unique_ptr<pg::Pool> replica_pool;  // only when the replica is another server
-    pg::Pool* replica = nullptr;             // reads that may lag: replica_pool, else the primary
+    std::unique_ptr<pg::Databases> databases;
     std::unique_ptr<redis::Client> redis;
     std::unique_ptr<http::Client> product;
     std::unique_ptr<ReservationClient> reservations;

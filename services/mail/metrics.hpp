@@ -11,6 +11,9 @@
 #include <prometheus/registry.h>
 
 #include <string_view>
+#include <vector>
+
+#include "amqp/topology.hpp"
 
 namespace agora::mail {
 
@@ -23,7 +26,8 @@ inline constexpr std::string_view kExhausted = "exhausted";  // retries ran out
 
 class MailMetrics {
 public:
-    explicit MailMetrics(prometheus::Registry& registry);
+    // A notification's kind is the name of its queue.
+    MailMetrics(prometheus::Registry& registry, const std::vector<amqp::QueueBinding>& queues);
 
     void sent(std::string_view kind);
     void failed(std::string_view kind, std::string_view reason);

@@ -1,4 +1,4 @@
-#include "mail/service/mail_service.hpp"
+#include "mail/app.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -12,29 +12,26 @@
 #include "amqp/consumer.hpp"
 #include "amqp/topology_keeper.hpp"
 #include "core/log.hpp"
-#include "http/envelope.hpp"
-#include "http/probes.hpp"
-#include "http/server.hpp"
 #include "http/serving.hpp"
+#include "mail/consumers/in_flight.hpp"
+#include "mail/consumers/notification_handler.hpp"
+#include "mail/consumers/notification_queues.hpp"
 #include "mail/domain/email_templates.hpp"
-#include "mail/service/in_flight.hpp"
-#include "mail/service/mail_metrics.hpp"
-#include "mail/service/migrations.hpp"
-#include "mail/service/notification_handler.hpp"
+#include "mail/metrics.hpp"
+#include "mail/migrations.hpp"
 #include "mail/smtp/smtp_sender.hpp"
 #include "mail/store/sent_emails.hpp"
+#include "pg/databases.hpp"
 #include "pg/migration.hpp"
 #include "runtime/event_loops.hpp"
-#include "telemetry/exposition.hpp"
 #include "telemetry/http_metrics.hpp"
+#include "telemetry/platform_routes.hpp"
 
 namespace agora::mail {
 namespace {
 
-constexpr pg::Query kPing{"mail_ping", "SELECT 1"};
 constexpr std::chrono::milliseconds kSetupBackoffMin{200};
 constexpr std::chrono::milliseconds kSetupBackoffMax{5000};
-constexpr std::chrono::seconds kNotReadyRetryAfter{5};
 
 // What belongs to one event loop: its database pool and the store over it.
 struct LoopParts {
@@ -48,18 +45,19 @@ struct LoopParts {
 // Members are destroyed in reverse order: what coroutine frames still on a loop may touch when the
 // loops are destroyed (in_flight, metrics) comes before the loops.
 struct MailService::Parts {
-    explicit Parts(const MailConfig& config) : metrics(*registry), serving(config.threads) {}
+    explicit Parts(const MailConfig& config)
+        : metrics(*registry, topology.queues), http_metrics(*registry, "mail"), serving(config) {}
 
+    amqp::Topology topology = notification_topology();
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     MailMetrics metrics;
+    telemetry::HttpMetrics http_metrics;
     std::shared_ptr<amqp::ConsumerMetrics> consumer_metrics = amqp::ConsumerMetrics::make(*registry);
     InFlight in_flight;
     http::Serving serving;
     std::unique_ptr<smtp::SmtpSender> sender;
     std::vector<std::unique_ptr<LoopParts>> per_loop;
     std::vector<std::unique_ptr<NotificationHandler>> handlers;
-
-    std::unique_ptr<telemetry::HttpMetrics> http_metrics;
     http::Router router;
 
     // The consumers start once the schema and the topology are both in place.
@@ -69,7 +67,7 @@ struct MailService::Parts {
     bool declared = false;
     bool consumers_closed = false;
 
-    std::unique_ptr<amqp::TopologyKeeper> topology;
+    std::unique_ptr<amqp::TopologyKeeper> topology_keeper;
     std::jthread shutdown;
 
     // Whether every queue has a consumer registered with the broker. Call with consumers_mutex held.
@@ -88,15 +86,16 @@ struct MailService::Parts {
 
 namespace {
 
-Task<http::Response> ready(MailService::Parts& p) {
+// Ready when PostgreSQL answers and every queue has its consumer.
+Task<bool> ready(MailService::Parts& p) {
     auto& loop = p.local(co_await asio::this_coro::executor);
-    auto db = co_await loop.pool->query(kPing);
+    bool database = co_await pg::ping(*loop.pool);
     bool consuming = false;
     {
         std::lock_guard lock(p.consumers_mutex);
         consuming = p.all_consuming();
     }
-    co_return http::ready_response(db && consuming, kNotReadyRetryAfter);
+    co_return database && consuming;
 }
 
 // Called from whichever background step finished last; creating a consumer only starts its thread.
@@ -107,7 +106,7 @@ void start_consumers_when_ready(MailService::Parts& p, const MailConfig& config)
         auto& handler = *p.handlers[i];
         auto& io = *p.per_loop[i % p.per_loop.size()]->io;
         p.consumers.push_back(std::make_unique<amqp::Consumer>(
-            io, config.amqp, std::string(amqp::kNotificationQueues[i].queue),
+            io, config.amqp, p.topology.queues[i].queue,
             [&handler](const amqp::Delivery& d) { return handler.handle(d); }, config.prefetch, p.consumer_metrics));
     }
     log::info("mail consuming", {{"queues", std::to_string(p.consumers.size())}});
@@ -120,7 +119,7 @@ MailService::MailService(MailConfig config) : config_(std::move(config)), parts_
 MailService::~MailService() {
     stop();
     auto& p = *parts_;
-    p.topology.reset();
+    p.topology_keeper.reset();
     if (p.shutdown.joinable()) p.shutdown.join();
     std::lock_guard lock(p.consumers_mutex);
     p.consumers.clear();
@@ -140,22 +139,17 @@ Result<void> MailService::start() {
         p.per_loop.push_back(std::move(loop));
     }
     HandlerSettings settings{.from = config_.from, .retry = config_.retry, .claim_lease = config_.claim_lease()};
-    for (std::size_t i = 0; i < amqp::kNotificationQueues.size(); ++i) {
+    for (std::size_t i = 0; i < p.topology.queues.size(); ++i) {
         // Each queue's consumer runs on one loop, so its handler uses that loop's store.
         auto& loop = *p.per_loop[i % p.per_loop.size()];
-        p.handlers.push_back(std::make_unique<NotificationHandler>(amqp::kNotificationQueues[i], *loop.store,
+        p.handlers.push_back(std::make_unique<NotificationHandler>(p.topology.queues[i], *loop.store,
                                                                    *p.sender, p.metrics, p.in_flight, settings));
     }
 
-    p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "mail");
-    p.router.get("/health", [](http::Request&) -> Task<http::Response> { co_return http::health_response(); })
-        .get("/ready", [&p](http::Request&) { return ready(p); })
-        .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
-            co_return telemetry::metrics_response(*p.registry);
-        });
-    p.serving.server = std::make_unique<http::Server>(
-        p.serving.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
-    if (auto listening = p.serving.server->start(); !listening) return listening;
+    telemetry::add_platform_routes(p.router, *p.registry, [&p] { return ready(p); });
+    auto dispatch = [&p](http::Request& r) { return p.router.dispatch(r); };
+    auto listening = p.serving.start(config_.server, p.http_metrics.instrument(dispatch));
+    if (!listening) return listening;
 
     auto& first = *p.per_loop.front();
     asio::co_spawn(*first.io, [&p, &first, this]() -> Task<void> {
@@ -179,8 +173,8 @@ Result<void> MailService::start() {
         start_consumers_when_ready(p, config_);
     }, asio::detached);
 
-    p.topology = std::make_unique<amqp::TopologyKeeper>(
-        config_.amqp,
+    p.topology_keeper = std::make_unique<amqp::TopologyKeeper>(
+        config_.amqp, p.topology,
         [&p, this] {
             {
                 std::lock_guard lock(p.consumers_mutex);
@@ -194,8 +188,6 @@ Result<void> MailService::start() {
                                  {"from", config_.from}});
     return {};
 }
-
-void MailService::run() { parts_->serving.run(); }
 
 void MailService::stop() {
     auto& p = *parts_;
@@ -220,9 +212,7 @@ void MailService::stop() {
     });
 }
 
-void MailService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
-
-int MailService::port() const { return parts_->serving.port(); }
+http::Serving& MailService::serving() const { return parts_->serving; }
 
 bool MailService::consuming() const {
     auto& p = *parts_;

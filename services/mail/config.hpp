@@ -7,18 +7,15 @@
 #include "amqp/config.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
-#include "http/server.hpp"
+#include "core/service_config.hpp"
 #include "mail/domain/retry_policy.hpp"
 #include "mail/smtp/smtp_sender.hpp"
 #include "pg/pool.hpp"
 
 namespace agora::mail {
 
-struct MailConfig {
-    http::ServerConfig server;  // MAIL_HOST, MAIL_PORT: health, readiness and metrics only
-    int threads = 1;            // AGORA_THREADS
-    std::string log_level = "info";
-
+// MAIL_HOST, MAIL_PORT (8004): health, readiness and metrics only; AGORA_THREADS, AGORA_LOG_LEVEL.
+struct MailConfig : config::ServiceConfig {
     pg::PoolConfig database;  // MAIL_DATABASE_*: where sent_emails lives
     amqp::Config amqp;        // MAIL_AMQP_URL
     smtp::SmtpConfig smtp;    // MAIL_SMTP_*

@@ -1,12 +1,10 @@
-#include "mail/service/mail_metrics.hpp"
+#include "mail/metrics.hpp"
 
 #include <string>
 
-#include "amqp/topology.hpp"
-
 namespace agora::mail {
 
-MailMetrics::MailMetrics(prometheus::Registry& registry)
+MailMetrics::MailMetrics(prometheus::Registry& registry, const std::vector<amqp::QueueBinding>& queues)
     : sent_(prometheus::BuildCounter()
                 .Name("agora_mail_emails_sent_total")
                 .Help("Emails the SMTP server accepted, by notification kind")
@@ -30,8 +28,8 @@ MailMetrics::MailMetrics(prometheus::Registry& registry)
                       .Help("Deliveries of an event whose email was already sent, acknowledged unsent")
                       .Register(registry)) {
     // Every series exists from the start, so that rates and dashboards show 0 rather than no data.
-    for (const auto& binding : amqp::kNotificationQueues) {
-        std::string kind(binding.queue);
+    for (const auto& binding : queues) {
+        const std::string& kind = binding.queue;
         sent_.Add({{"kind", kind}});
         duplicates_.Add({{"kind", kind}});
         for (auto reason : {failure_reason::kNoEventId, failure_reason::kMalformed, failure_reason::kRejected,

@@ -1,7 +1,8 @@
 #pragma once
-// The mail service assembled from its configuration: a consumer per notification queue (CONTRACT 6)
-// feeding NotificationHandler, the sent_emails table, the SMTP sender, and the probe port (health,
-// readiness, metrics). main() only wires configuration to this; integration tests run it in-process.
+// The mail service assembled from its configuration: a consumer per notification queue
+// (consumers/notification_queues.hpp) feeding NotificationHandler, the sent_emails table, the SMTP
+// sender, and the probe port (health, readiness, metrics). main() only wires configuration to this;
+// integration tests run it in-process.
 //
 // Start-up never waits for a dependency: the HTTP port is up at once, the migrations are retried on the
 // event loop and the RabbitMQ topology on a thread of its own until they succeed, and the consumers
@@ -11,29 +12,23 @@
 #include <prometheus/registry.h>
 
 #include "core/error.hpp"
-#include "mail/service/config.hpp"
+#include "http/service.hpp"
+#include "mail/config.hpp"
 
 namespace agora::mail {
 
-class MailService {
+class MailService final : public http::Service {
 public:
     explicit MailService(MailConfig config);
-    MailService(const MailService&) = delete;
-    MailService& operator=(const MailService&) = delete;
     // Stops (if not yet) and waits for the background threads.
-    ~MailService();
+    ~MailService() override;
 
     // Checks the templates, binds the port and starts the background work.
-    Result<void> start();
-    // Runs the event loops on the calling thread (and one more thread per extra loop) until stopped.
-    void run();
+    Result<void> start() override;
     // Graceful: stops consuming (unsettled deliveries go back to their queues), abandons retry waits,
     // waits up to the drain timeout for sends in progress, then stops serving. Safe from any thread.
-    void stop();
-    // SIGINT and SIGTERM call stop() (the executable wants this; in-process tests do not).
-    void stop_on_signals();
+    void stop() override;
 
-    int port() const;
     // Whether every queue has a consumer registered with the broker right now.
     bool consuming() const;
     prometheus::Registry& registry();
@@ -41,6 +36,8 @@ public:
     struct Parts;
 
 private:
+    http::Serving& serving() const override;
+
     MailConfig config_;
     std::unique_ptr<Parts> parts_;
 };

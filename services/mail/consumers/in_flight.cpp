@@ -1,4 +1,4 @@
-#include "mail/service/in_flight.hpp"
+#include "mail/consumers/in_flight.hpp"
 
 #include <boost/asio/post.hpp>
 

@@ -1,5 +1,5 @@
 #pragma once
-// What the mail service does with one delivery of a notification queue (CONTRACT 6):
+// What the mail service does with one delivery of a notification queue:
 //   no UUID event id, or a payload that does not parse     -> rejected to <queue>.dlq, nothing sent
 //   the event's email was already sent                     -> acknowledged, nothing sent
 //   another delivery of the event is sending right now     -> requeued after a short pause
@@ -13,9 +13,9 @@
 
 #include "amqp/consumer.hpp"
 #include "amqp/topology.hpp"
+#include "mail/consumers/in_flight.hpp"
 #include "mail/domain/retry_policy.hpp"
-#include "mail/service/in_flight.hpp"
-#include "mail/service/mail_metrics.hpp"
+#include "mail/metrics.hpp"
 #include "mail/smtp/smtp_sender.hpp"
 #include "mail/store/sent_emails.hpp"
 

@@ -1,4 +1,4 @@
-#include "mail/service/notification_handler.hpp"
+#include "mail/consumers/notification_handler.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/redirect_error.hpp>
