@@ -30,4 +30,9 @@ Result<Config> Config::from_url(std::string_view url) {
     return config;
 }
 
+Config Config::from_env(config::Env& env, std::string_view prefix) {
+    const std::string name = std::string(prefix) + "_AMQP_URL";
+    return env.valid(name, from_url(env.secret(name.c_str(), "amqp://guest:guest@127.0.0.1:5672/")));
+}
+
 }  // namespace agora::amqp

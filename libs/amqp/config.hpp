@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/config.hpp"
 #include "core/error.hpp"
 
 namespace agora::amqp {
@@ -22,6 +23,9 @@ struct Config {
     std::chrono::milliseconds reconnect_max{10000};
 
     static Result<Config> from_url(std::string_view url);
+    // <PREFIX>_AMQP_URL (a secret; the local broker by default). A URL that does not parse is one of `env`'s
+    // problems.
+    static Config from_env(config::Env& env, std::string_view prefix);
 };
 
 }  // namespace agora::amqp

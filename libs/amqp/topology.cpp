@@ -20,11 +20,13 @@ Result<void> declare_exchange(amqp_connection_state_t state, std::string_view na
     return check(amqp_get_rpc_reply(state), "exchange.declare " + std::string(name));
 }
 
-// A durable quorum queue; dead-lettered to `dead_letter_key` when that is not empty.
-Result<void> declare_queue(amqp_connection_state_t state, std::string_view name, std::string_view dead_letter_key) {
+// A durable quorum queue; dead-lettered through `dead_letter_exchange` with `dead_letter_key` when that is
+// not empty.
+Result<void> declare_queue(amqp_connection_state_t state, std::string_view name, std::string_view dead_letter_exchange,
+                           std::string_view dead_letter_key) {
     std::vector<amqp_table_entry_t> entries{text_entry("x-queue-type", "quorum")};
     if (!dead_letter_key.empty()) {
-        entries.push_back(text_entry("x-dead-letter-exchange", kDeadLetterExchange));
+        entries.push_back(text_entry("x-dead-letter-exchange", dead_letter_exchange));
         entries.push_back(text_entry("x-dead-letter-routing-key", dead_letter_key));
     }
     amqp_table_t arguments{static_cast<int>(entries.size()), entries.data()};
@@ -33,7 +35,7 @@ Result<void> declare_queue(amqp_connection_state_t state, std::string_view name,
     return check(amqp_get_rpc_reply(state), "queue.declare " + std::string(name));
 }
 
-Result<void> bind(amqp_connection_state_t state, std::string_view queue, std::string_view exchange,
+Result<void> bind_queue(amqp_connection_state_t state, std::string_view queue, std::string_view exchange,
                   std::string_view routing_key) {
     amqp_queue_bind(state, kChannel, bytes(queue), bytes(exchange), bytes(routing_key), amqp_empty_table);
     return check(amqp_get_rpc_reply(state), "queue.bind " + std::string(queue));
@@ -41,24 +43,25 @@ Result<void> bind(amqp_connection_state_t state, std::string_view queue, std::st
 
 }  // namespace
 
-Result<void> declare_notifications(Connection& connection) {
+Result<void> declare(Connection& connection, const Topology& topology) {
     auto* state = connection.state();
-    if (auto ok = declare_exchange(state, kNotificationsExchange, "topic"); !ok) return ok;
-    if (auto ok = declare_exchange(state, kDeadLetterExchange, "direct"); !ok) return ok;
-    for (const auto& binding : kNotificationQueues) {
-        std::string dead_letters = std::string(binding.queue) + std::string(kDeadLetterSuffix);
-        if (auto ok = declare_queue(state, dead_letters, {}); !ok) return ok;
-        if (auto ok = bind(state, dead_letters, kDeadLetterExchange, binding.queue); !ok) return ok;
-        if (auto ok = declare_queue(state, binding.queue, binding.queue); !ok) return ok;
-        if (auto ok = bind(state, binding.queue, kNotificationsExchange, binding.routing_key); !ok) return ok;
+    const std::string dead_letter_exchange = topology.dead_letter_exchange();
+    if (auto ok = declare_exchange(state, topology.exchange, "topic"); !ok) return ok;
+    if (auto ok = declare_exchange(state, dead_letter_exchange, "direct"); !ok) return ok;
+    for (const auto& binding : topology.queues) {
+        std::string dead_letters = binding.queue + std::string(kDeadLetterSuffix);
+        if (auto ok = declare_queue(state, dead_letters, {}, {}); !ok) return ok;
+        if (auto ok = bind_queue(state, dead_letters, dead_letter_exchange, binding.queue); !ok) return ok;
+        if (auto ok = declare_queue(state, binding.queue, dead_letter_exchange, binding.queue); !ok) return ok;
+        if (auto ok = bind_queue(state, binding.queue, topology.exchange, binding.routing_key); !ok) return ok;
     }
     return {};
 }
 
-Result<void> declare_notifications(const Config& config) {
+Result<void> declare(const Config& config, const Topology& topology) {
     auto connection = Connection::open(config);
     if (!connection) return fail(connection.error());
-    return declare_notifications(**connection);
+    return declare(**connection, topology);
 }
 
 }  // namespace agora::amqp

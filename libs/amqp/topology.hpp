@@ -1,9 +1,12 @@
 #pragma once
-// The RabbitMQ side of CONTRACT 6: topic exchange `notifications`, one durable quorum queue per
-// notification bound by its routing key, and a dead-letter queue `<queue>.dlq` for each, fed through
-// the direct exchange `notifications.dead-letter`. Declaring is idempotent.
-#include <array>
+// A RabbitMQ topology as a service declares it: a topic exchange, one durable quorum queue per routing key
+// bound to it, and for each queue a dead-letter queue `<queue>.dlq` fed through the direct exchange
+// `<exchange>.dead-letter`. The library knows no queue of its own: each service declares what it uses
+// (a consumer its queues, a publisher the queues its messages must reach before their consumer runs).
+// Declaring is idempotent, so a queue declared alike by two services is one queue.
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "amqp/config.hpp"
 #include "amqp/connection.hpp"
@@ -11,25 +14,22 @@
 
 namespace agora::amqp {
 
-inline constexpr std::string_view kNotificationsExchange = "notifications";
-inline constexpr std::string_view kDeadLetterExchange = "notifications.dead-letter";
 inline constexpr std::string_view kDeadLetterSuffix = ".dlq";
 
 struct QueueBinding {
-    std::string_view queue;
-    std::string_view routing_key;
+    std::string queue;
+    std::string routing_key;
 };
 
-inline constexpr std::array<QueueBinding, 5> kNotificationQueues{{
-    {"verification", "send.verification"},
-    {"verified", "account.verified"},
-    {"reminder", "send.payment.reminder"},
-    {"order-success", "send.order.success"},
-    {"cancel-notification", "send.cancel.notification"},
-}};
+struct Topology {
+    std::string exchange;
+    std::vector<QueueBinding> queues;
+
+    std::string dead_letter_exchange() const { return exchange + ".dead-letter"; }
+};
 
 // Blocking: call at start-up or from a broker thread, never on an event-loop thread.
-Result<void> declare_notifications(const Config& config);
-Result<void> declare_notifications(Connection& connection);
+Result<void> declare(const Config& config, const Topology& topology);
+Result<void> declare(Connection& connection, const Topology& topology);
 
 }  // namespace agora::amqp

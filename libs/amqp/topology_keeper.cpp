@@ -2,16 +2,16 @@
 
 #include <algorithm>
 
-#include "amqp/topology.hpp"
 #include "core/log.hpp"
 
 namespace agora::amqp {
 
-TopologyKeeper::TopologyKeeper(Config config, std::function<void()> on_declared, Backoff backoff)
-    : thread_([this, config = std::move(config), on_declared = std::move(on_declared), backoff](std::stop_token stop) {
+TopologyKeeper::TopologyKeeper(Config config, Topology topology, std::function<void()> on_declared, Backoff backoff)
+    : thread_([this, config = std::move(config), topology = std::move(topology), on_declared = std::move(on_declared),
+               backoff](std::stop_token stop) {
           auto delay = backoff.first;
           while (!stop.stop_requested()) {
-              auto declared = declare_notifications(config);
+              auto declared = declare(config, topology);
               if (declared) {
                   log::info("rabbitmq topology declared");
                   if (on_declared) on_declared();

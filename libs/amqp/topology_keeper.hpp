@@ -1,5 +1,5 @@
 #pragma once
-// Declares the notifications topology (topology.hpp) from a thread of its own, retrying with a growing
+// Declares a service's topology (topology.hpp) from a thread of its own, retrying with a growing
 // delay until the broker accepts it: a service starts without waiting for RabbitMQ, and whatever needs
 // the exchange or queues is told once they exist. Stopping (or destroying) the keeper ends the retries.
 #include <chrono>
@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "amqp/config.hpp"
+#include "amqp/topology.hpp"
 
 namespace agora::amqp {
 
@@ -20,9 +21,9 @@ public:
     };
 
     // `on_declared` runs once, on the keeper's thread, after the first successful declaration.
-    TopologyKeeper(Config config, std::function<void()> on_declared, Backoff backoff);
-    TopologyKeeper(Config config, std::function<void()> on_declared)
-        : TopologyKeeper(std::move(config), std::move(on_declared), Backoff{}) {}
+    TopologyKeeper(Config config, Topology topology, std::function<void()> on_declared, Backoff backoff);
+    TopologyKeeper(Config config, Topology topology, std::function<void()> on_declared)
+        : TopologyKeeper(std::move(config), std::move(topology), std::move(on_declared), Backoff{}) {}
     TopologyKeeper(const TopologyKeeper&) = delete;
     TopologyKeeper& operator=(const TopologyKeeper&) = delete;
     ~TopologyKeeper();

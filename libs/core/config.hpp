@@ -33,6 +33,24 @@ public:
     // A number in 0..1 ("0.25"): ratios such as a sampling rate.
     double fraction(const char* name, double fallback);
 
+    // A problem found in a value after it was read (a URL that does not parse, two settings that
+    // disagree): one line naming the variable, reported by check() with the others.
+    void reject(std::string problem) { problems_.push_back(std::move(problem)); }
+    // The parsed value, or (reported as `name: why`) a default one when it did not parse.
+    template <class T>
+    T valid(std::string_view name, Result<T> parsed) {
+        if (parsed) return std::move(*parsed);
+        reject(std::string(name) + ": " + parsed.error().message);
+        return T{};
+    }
+    // The same for a value whose error names its variable itself.
+    template <class T>
+    T valid(Result<T> parsed) {
+        if (parsed) return std::move(*parsed);
+        reject(parsed.error().message);
+        return T{};
+    }
+
     // Every problem found so far, one line each; empty when all values were valid.
     const std::vector<std::string>& problems() const { return problems_; }
     // Fails with all problems joined, so start-up can print them and exit.

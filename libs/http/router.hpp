@@ -1,12 +1,13 @@
 #pragma once
 // Routes by method and path pattern ("/products/{id}"). A path with one trailing slash is the same
-// route ("/products/" is "/products", docs/contract.md). Unknown paths are 404 "route not found"; known paths
+// route ("/products/" is "/products"). Unknown paths are 404 "route not found"; known paths
 // with another method are 405 with an Allow header.
 //
 // A request that asserts an identity (the gateway's identity headers) or calls an /internal/ route must
 // carry a valid internal signature (docs/adr/0010), an internal route a service's rather than the
 // gateway's; anything else is 401 before the handler runs. A router without trust() accepts none.
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,14 @@
 namespace agora::http {
 
 using Handler = std::function<Task<Response>(Request&)>;
+
+// A handler object of class H (one with `Task<Response> handle(Request&)`), made from `args` and owned by
+// the route it answers:  router.post("/orders", http::make_handler<CreateOrder>(context));
+template <class H, class... Args>
+Handler make_handler(Args&&... args) {
+    auto handler = std::make_shared<H>(std::forward<Args>(args)...);
+    return [handler](Request& req) { return handler->handle(req); };
+}
 
 class Router {
 public:

@@ -6,6 +6,12 @@
 
 namespace agora::http {
 
+Result<void> Serving::start(const config::ServerAddress& address, Handler handler) {
+    server = std::make_unique<Server>(loops, ServerConfig{.host = address.host, .port = address.port},
+                                      std::move(handler));
+    return server->start();
+}
+
 void Serving::stop_serving() {
     if (!server) {
         loops.stop();

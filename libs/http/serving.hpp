@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 
+#include "core/service_config.hpp"
 #include "http/server.hpp"
 #include "runtime/event_loops.hpp"
 
@@ -19,9 +20,13 @@ namespace agora::http {
 
 struct Serving {
     explicit Serving(int threads) : loops(threads) {}
+    explicit Serving(const config::ServiceConfig& config) : loops(config.threads) {}
 
     runtime::EventLoops loops;
-    std::unique_ptr<Server> server;  // made by the service once its router is ready
+    std::unique_ptr<Server> server;  // made by the service once its router is ready, or by start()
+
+    // Makes the server on the loops, every request answered by `handler`, and binds it.
+    Result<void> start(const config::ServerAddress& address, Handler handler);
 
     // Runs the loops on the calling thread (and one more thread per extra loop) until they stop.
     void run() { loops.run(); }

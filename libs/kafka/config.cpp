@@ -66,6 +66,14 @@ Result<Config> Config::from_env(config::Env& env) {
     return config;
 }
 
+ConsumerConfig ConsumerConfig::for_group(Config kafka, std::string group_id, prometheus::Registry& registry) {
+    ConsumerConfig config;
+    config.kafka = std::move(kafka);
+    config.group_id = std::move(group_id);
+    config.metrics = ConsumerMetrics::make(registry);
+    return config;
+}
+
 Result<ConsumerConfig> ConsumerConfig::from_brokers(std::string_view brokers, std::string group_id) {
     if (group_id.empty()) return fail(Error::validation({{"group_id", "must not be empty"}}));
     auto kafka = Config::from_brokers(brokers);

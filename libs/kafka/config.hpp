@@ -54,6 +54,8 @@ struct ConsumerConfig {
     std::shared_ptr<ConsumerMetrics> metrics;  // none: the consumer reports nothing
 
     static Result<ConsumerConfig> from_brokers(std::string_view brokers, std::string group_id);
+    // A member of `group_id` on `kafka`'s brokers that reports to `registry`.
+    static ConsumerConfig for_group(Config kafka, std::string group_id, prometheus::Registry& registry);
 };
 
 // The normalized list, or kValidation naming the first bad entry.

@@ -1,5 +1,5 @@
 #pragma once
-// messaging::Publisher over Kafka (docs/architecture.md, Events): an idempotent producer (enable.idempotence, acks=all)
+// messaging::Publisher over Kafka: an idempotent producer (enable.idempotence, acks=all)
 // whose publish() resolves when the message's delivery report arrives. Delivery reports are served by a
 // poll thread of the producer's own and handed back to the publishing coroutine's executor, so no
 // event-loop thread ever blocks. The local queue is bounded (Config::max_queued): when it is full,

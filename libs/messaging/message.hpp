@@ -1,5 +1,6 @@
 #pragma once
-// A domain event or notification command on its way to a broker (DESIGN 2, "Envelope").
+// A domain event or notification command on its way to a broker: what a Publisher sends and the outbox
+// (libs/outbox) stores.
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,7 +12,7 @@ struct Message {
     std::string event_type;   // e.g. "send.verification", "product-updated"
     std::string destination;  // Kafka topic or RabbitMQ routing key
     std::string key;          // Kafka partition key (aggregate id); empty for RabbitMQ
-    std::string payload;      // JSON, compatible with CONTRACT 6
+    std::string payload;      // JSON, as docs/contract.md describes the messages
     std::string occurred_at;  // RFC 3339 UTC
     std::string traceparent;  // W3C trace context of the cause; may be empty
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers ("version" for product events)

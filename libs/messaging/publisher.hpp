@@ -1,6 +1,7 @@
 #pragma once
-// What the outbox relay publishes through. The RabbitMQ and Kafka publishers implement it; a publish
-// succeeds only once the broker has confirmed the message durably.
+// The publishing port: what the outbox relay (libs/outbox) publishes through. kafka::Producer and
+// amqp::ExchangePublisher implement it; a publish succeeds only once the broker has confirmed the message
+// durably.
 #include "core/error.hpp"
 #include "messaging/message.hpp"
 #include "runtime/asio.hpp"

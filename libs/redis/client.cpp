@@ -120,6 +120,21 @@ Client::~Client() {
     state_->connection.reset();  // fails what is in flight and wakes the maintenance loop
 }
 
+void Client::connect_in_background() {
+    asio::co_spawn(state_->io, [this]() -> Task<void> {
+        if (auto connected = co_await connect(); !connected) {
+            log::warn("redis unavailable at start-up, retrying in the background",
+                      {{"error", connected.error().message}});
+        }
+    }, asio::detached);
+}
+
+Task<bool> Client::ping() {
+    std::initializer_list<std::string_view> args{"PING"};
+    auto reply = co_await command(args);
+    co_return reply && !reply->is_error();
+}
+
 bool Client::connected() const { return state_->connection && state_->connection->connected(); }
 
 Task<Result<void>> Client::connect() {

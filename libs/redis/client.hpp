@@ -36,7 +36,12 @@ public:
     // Connects within config.connect_timeout and says whether it worked; either way the client keeps
     // (re)connecting in the background from then on.
     Task<Result<void>> connect();
+    // connect() on the client's event loop, without waiting: a service starts whether Redis is up or not
+    // (a failure is logged as a warning).
+    void connect_in_background();
     bool connected() const;
+    // Whether Redis answers PING: what a service's readiness asks of it.
+    Task<bool> ping();
 
     // Any command, binary-safe; argv[1] is the key a cluster would route by. A Redis error reply is a
     // Reply of type kError. Fails with kUnavailable when disconnected or when the deadline passes.

@@ -35,4 +35,9 @@ Result<Config> Config::from_url(std::string_view url) {
     return config;
 }
 
+Config Config::from_env(config::Env& env, std::string_view prefix) {
+    const std::string name = std::string(prefix) + "_REDIS_URL";
+    return env.valid(name, from_url(env.secret(name.c_str(), "redis://127.0.0.1:6379/0")));
+}
+
 }  // namespace agora::redis

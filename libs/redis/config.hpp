@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/config.hpp"
 #include "core/error.hpp"
 
 namespace agora::redis {
@@ -21,6 +22,9 @@ struct Config {
     std::chrono::milliseconds reconnect_max{5000};
 
     static Result<Config> from_url(std::string_view url);
+    // <PREFIX>_REDIS_URL (a secret; the local server's database 0 by default). A URL that does not parse
+    // is one of `env`'s problems.
+    static Config from_env(config::Env& env, std::string_view prefix);
 };
 
 }  // namespace agora::redis

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <vector>
 
-#include "amqp/publisher.hpp"
-#include "amqp/topology.hpp"
+#include "amqp/exchange_publisher.hpp"
 #include "amqp/topology_keeper.hpp"
 #include "api/context.hpp"
+#include "api/key_set.hpp"
 #include "api/login.hpp"
-#include "api/probes.hpp"
 #include "api/register_user.hpp"
 #include "api/resend_verification.hpp"
 #include "api/verify_email.hpp"
@@ -16,18 +15,19 @@
 #include "auth/password.hpp"
 #include "core/log.hpp"
 #include "domain/email.hpp"
-#include "http/server.hpp"
+#include "events/notifications.hpp"
 #include "http/serving.hpp"
-#include "messaging/schema.hpp"
 #include "migrations.hpp"
+#include "outbox/schema.hpp"
 #include "pg/migration.hpp"
 #include "pg/start_up.hpp"
 #include "runtime/event_loops.hpp"
 #include "secrets.hpp"
-#include "telemetry/exposition.hpp"
 #include "telemetry/http_metrics.hpp"
+#include "telemetry/platform_routes.hpp"
 
 namespace agora::auth_service {
+
 namespace {
 
 // The outbox tables of libs/messaging take their place among the service's own migrations.
@@ -69,23 +69,23 @@ Result<bool> prepare_database(const AuthConfig& config, const auth::CodeHasher& 
 
 }  // namespace
 
-struct AuthService::Parts {
-    explicit Parts(const AuthConfig& config) : serving(config.threads) {}
+amqp::Topology notification_topology() {
+    return {"notifications",
+            {{"verification", std::string(kSendVerification)}, {"verified", std::string(kAccountVerified)}}};
+}
 
+struct AuthService::Parts {
+    explicit Parts(const AuthConfig& config) : http_metrics(*registry, "auth"), serving(config) {}
+
+    std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+    telemetry::HttpMetrics http_metrics;
     http::Serving serving;
     std::unique_ptr<auth::PasswordHasher> hasher;
     std::optional<auth::SigningKey> signing_key;
     std::optional<auth::CodeHasher> codes;
-    std::unique_ptr<amqp::Publisher> publisher;
+    std::unique_ptr<amqp::ExchangePublisher> publisher;
     std::unique_ptr<messaging::OutboxRelay> relay;
     std::unique_ptr<Context> context;
-    std::unique_ptr<RegisterUser> register_user;
-    std::unique_ptr<VerifyEmail> verify_email;
-    std::unique_ptr<ResendVerification> resend;
-    std::unique_ptr<Login> login;
-    std::unique_ptr<Probes> probes;
-    std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
-    std::unique_ptr<telemetry::HttpMetrics> http_metrics;
     http::Router router;
 
     // The relay's publishes succeed once the exchange exists.
@@ -115,85 +115,59 @@ Result<void> AuthService::start() {
     auto dummy = AGORA_TRY(auth::password::hash(auth::new_verification_code() + auth::new_verification_code(),
                                                 config_.password));
 
-    p.publisher = std::make_unique<amqp::Publisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
-    // Every loop's pools report together, by role.
-    config_.primary.metrics = pg::PoolMetrics::make(*p.registry, "primary");
-    if (config_.replica.conninfo != config_.primary.conninfo) {
-        config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
-    }
+    auto topology = notification_topology();
+    p.publisher = std::make_unique<amqp::ExchangePublisher>(config_.amqp, topology.exchange);
+    config_.report_to(*p.registry);
     auto loops = std::vector<std::unique_ptr<LoopBackends>>{};
     for (int i = 0; i < p.serving.loops.size(); ++i) {
         auto& io = p.serving.loops.at(i);
         auto backends = std::make_unique<LoopBackends>();
         backends->io = &io;
-        backends->primary = std::make_unique<pg::Pool>(io, config_.primary);
-        if (config_.replica.conninfo != config_.primary.conninfo) {
-            backends->replica_pool = std::make_unique<pg::Pool>(io, config_.replica);
-            backends->replica = backends->replica_pool.get();
-        } else {
-            backends->replica = backends->primary.get();
-        }
+        backends->databases = std::make_unique<pg::Databases>(io, config_);
         backends->redis = std::make_unique<redis::Client>(io, config_.redis);
-        backends->users =
-            std::make_unique<UserStore>(*backends->primary, *backends->replica, *p.codes, config_.verification);
+        backends->users = std::make_unique<UserStore>(backends->databases->primary(), backends->databases->replica(),
+                                                      *p.codes, config_.verification);
         loops.push_back(std::move(backends));
     }
-    messaging::RelayConfig relay_config;
-    relay_config.poll_interval = config_.relay_poll;
-    relay_config.metrics = messaging::OutboxMetrics::make(*p.registry);
-    p.relay = std::make_unique<messaging::OutboxRelay>(*loops.front()->primary, *p.publisher, relay_config);
+    messaging::RelayConfig relay{.poll_interval = config_.relay_poll,
+                                 .metrics = messaging::OutboxMetrics::make(*p.registry)};
+    p.relay = std::make_unique<messaging::OutboxRelay>(loops.front()->databases->primary(), *p.publisher, relay);
 
     p.context = std::unique_ptr<Context>(new Context{config_, *p.hasher, *p.codes, *p.signing_key, *p.relay,
                                                      std::move(dummy), auth::to_jwks({p.signing_key->public_key()}),
                                                      std::move(loops)});
-    p.register_user = std::make_unique<RegisterUser>(*p.context);
-    p.verify_email = std::make_unique<VerifyEmail>(*p.context);
-    p.resend = std::make_unique<ResendVerification>(*p.context);
-    p.login = std::make_unique<Login>(*p.context);
-    p.probes = std::make_unique<Probes>(*p.context);
-    p.router.post("/register", [&p](http::Request& r) { return p.register_user->handle(r); })
-        .post("/verify", [&p](http::Request& r) { return p.verify_email->handle(r); })
-        .post("/resend-verification", [&p](http::Request& r) { return p.resend->handle(r); })
-        .post("/login", [&p](http::Request& r) { return p.login->handle(r); })
-        .get("/.well-known/jwks.json", [&p](http::Request& r) { return p.probes->jwks(r); })
-        .get("/health", [&p](http::Request& r) { return p.probes->health(r); })
-        .get("/ready", [&p](http::Request& r) { return p.probes->ready(r); })
-        .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
-            co_return telemetry::metrics_response(*p.registry);
-        });
-    p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "auth");
-    p.serving.server = std::make_unique<http::Server>(
-        p.serving.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
-    if (auto done = p.serving.server->start(); !done) return std::unexpected(done.error());
+    auto& context = *p.context;
+    p.router.post("/register", http::make_handler<RegisterUser>(context))
+        .post("/verify", http::make_handler<VerifyEmail>(context))
+        .post("/resend-verification", http::make_handler<ResendVerification>(context))
+        .post("/login", http::make_handler<Login>(context))
+        .get("/.well-known/jwks.json", http::make_handler<KeySet>(context));
+    // Ready when PostgreSQL and Redis answer.
+    telemetry::add_platform_routes(p.router, *p.registry, [&p]() -> Task<bool> {
+        auto& local = p.context->local();
+        bool database = co_await pg::ping(local.databases->primary());
+        bool cache = co_await local.redis->ping();
+        co_return database && cache;
+    });
+    auto dispatch = [&p](http::Request& r) { return p.router.dispatch(r); };
+    auto listening = p.serving.start(config_.server, p.http_metrics.instrument(dispatch));
+    if (!listening) return listening;
 
-    for (auto& backends : p.context->loops) {
-        asio::co_spawn(*backends->io, [client = backends->redis.get()]() -> Task<void> {
-            if (auto connected = co_await client->connect(); !connected) {
-                log::warn("redis unavailable at start-up, retrying in the background",
-                          {{"error", connected.error().message}});
-            }
-        }, asio::detached);
-    }
+    for (auto& backends : p.context->loops) backends->redis->connect_in_background();
     asio::co_spawn(p.serving.loops.at(0), p.relay->run(), asio::detached);
-    p.topology = std::make_unique<amqp::TopologyKeeper>(config_.amqp, [&p] { p.relay->notify(); });
+    p.topology = std::make_unique<amqp::TopologyKeeper>(config_.amqp, std::move(topology),
+                                                        [&p] { p.relay->notify(); });
     log::info("auth listening", {{"port", std::to_string(p.serving.server->port())},
                                  {"threads", std::to_string(p.serving.loops.size())},
                                  {"kid", p.signing_key->kid()}});
     return {};
 }
 
-void AuthService::run() { parts_->serving.run(); }
+http::Serving& AuthService::serving() const { return parts_->serving; }
 
-void AuthService::stop() {
-    auto& p = *parts_;
-    if (!p.serving.claim_stop()) return;
-    if (p.relay) p.relay->stop();
-    p.serving.stop_serving();
+void AuthService::stop_work() {
+    if (parts_->relay) parts_->relay->stop();
 }
-
-void AuthService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
-
-int AuthService::port() const { return parts_->serving.port(); }
 
 const std::string& AuthService::jwks() const { return parts_->context->jwks; }
 

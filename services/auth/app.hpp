@@ -2,33 +2,30 @@
 // The auth service assembled from its configuration: keys, migrations, the admin bootstrap, the
 // per-loop backends, the outbox relay to RabbitMQ and the HTTP server. main() only wires config to this;
 // integration tests run it in-process on free ports.
+#include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 
+#include "amqp/topology.hpp"
 #include "config.hpp"
 #include "core/error.hpp"
+#include "http/service.hpp"
 
 namespace agora::auth_service {
 
-class AuthService {
+// The queues auth's notifications go to (the mail service consumes them): declared by auth too, so that
+// none is dropped while the mail service has not declared them yet.
+amqp::Topology notification_topology();
+
+class AuthService final : public http::Service {
 public:
     explicit AuthService(AuthConfig config);
-    AuthService(const AuthService&) = delete;
-    AuthService& operator=(const AuthService&) = delete;
-    ~AuthService();
+    ~AuthService() override;
 
     // Loads or creates the secrets, applies the migrations, creates the bootstrap admin, binds the port
     // and starts the background work. RabbitMQ may be down: its topology is declared in the background.
-    Result<void> start();
-    // Runs the event loops on the calling thread (and one more thread per extra loop) until stop().
-    void run();
-    // Stops serving; safe from any thread and from a signal handler's loop callback.
-    void stop();
-    // SIGINT and SIGTERM call stop() (the executable wants this; in-process tests do not).
-    void stop_on_signals();
+    Result<void> start() override;
 
-    int port() const;
     // The published key set, as /.well-known/jwks.json serves it.
     const std::string& jwks() const;
     // Unpublished outbox rows at the relay's last check (for tests and metrics).
@@ -41,6 +38,9 @@ public:
     struct Parts;
 
 private:
+    http::Serving& serving() const override;
+    void stop_work() override;
+
     AuthConfig config_;
     std::unique_ptr<Parts> parts_;
 };

@@ -5,36 +5,13 @@ namespace {
 
 constexpr std::string_view kDefaultDatabaseUrl = "postgresql://agora:agora@127.0.0.1:5432/agora_auth";
 
-void add_problem(std::vector<std::string>& problems, std::string_view name, const Error& error) {
-    problems.push_back("  " + std::string(name) + ": " + error.message);
-}
-
 }  // namespace
 
 Result<AuthConfig> load_config(config::Env& env) {
     using std::chrono::seconds;
-    AuthConfig c;
-    c.server.host = env.text("AUTH_HOST", "127.0.0.1");
-    c.server.port = env.port("AUTH_PORT", 8002);
-    c.threads = static_cast<int>(env.integer("AGORA_THREADS", 1, 1, 64));
-    c.log_level = env.text("AGORA_LOG_LEVEL", "info");
-
-    c.primary = pg::PoolConfig::from_env(env, "AUTH_DATABASE", kDefaultDatabaseUrl);
-    c.replica = pg::PoolConfig::from_env(env, "AUTH_DATABASE_REPLICA", c.primary.conninfo);
-
-    std::vector<std::string> problems;
-    auto redis_url = env.secret("AUTH_REDIS_URL", "redis://127.0.0.1:6379/0");
-    if (auto redis = redis::Config::from_url(redis_url)) {
-        c.redis = *redis;
-    } else {
-        add_problem(problems, "AUTH_REDIS_URL", redis.error());
-    }
-    auto amqp_url = env.secret("AUTH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");
-    if (auto amqp = amqp::Config::from_url(amqp_url)) {
-        c.amqp = *amqp;
-    } else {
-        add_problem(problems, "AUTH_AMQP_URL", amqp.error());
-    }
+    AuthConfig c{config::ServiceConfig::from_env(env, "AUTH", 8002),
+                 pg::DatabasesConfig::from_env(env, "AUTH", kDefaultDatabaseUrl),
+                 redis::Config::from_env(env, "AUTH"), amqp::Config::from_env(env, "AUTH")};
 
     c.jwt_key_file = env.text("AUTH_JWT_KEY_FILE", ".agora/secrets/jwt-ed25519.pem");
     c.jwt_issuer = env.text("AUTH_JWT_ISSUER", "agora");
@@ -59,18 +36,7 @@ Result<AuthConfig> load_config(config::Env& env) {
     c.bootstrap_admin_email = env.text("AUTH_BOOTSTRAP_ADMIN_EMAIL", "");
     c.bootstrap_admin_password = env.secret("AUTH_BOOTSTRAP_ADMIN_PASSWORD", "");
 
-    auto checked = env.check();
-    if (!checked) {
-        if (problems.empty()) return std::unexpected(checked.error());
-        std::string message = checked.error().message;
-        for (const auto& p : problems) message += "\n" + p;
-        return fail(ErrorKind::kInternal, message);
-    }
-    if (!problems.empty()) {
-        std::string message = "invalid configuration:";
-        for (const auto& p : problems) message += "\n" + p;
-        return fail(ErrorKind::kInternal, message);
-    }
+    if (auto checked = env.check(); !checked) return std::unexpected(checked.error());
     if (c.bootstrap_admin_email.empty() != c.bootstrap_admin_password.empty()) {
         return fail(ErrorKind::kInternal,
                     "invalid configuration:\n  AUTH_BOOTSTRAP_ADMIN_EMAIL and AUTH_BOOTSTRAP_ADMIN_PASSWORD: set both "

@@ -8,23 +8,18 @@
 #include "amqp/config.hpp"
 #include "auth/password.hpp"
 #include "core/config.hpp"
+#include "core/service_config.hpp"
 #include "domain/login_throttle.hpp"
 #include "domain/verification.hpp"
-#include "http/server.hpp"
-#include "pg/pool.hpp"
+#include "pg/databases.hpp"
 #include "redis/config.hpp"
 
 namespace agora::auth_service {
 
-struct AuthConfig {
-    http::ServerConfig server;
-    int threads = 1;
-    std::string log_level = "info";
-
-    pg::PoolConfig primary;  // AUTH_DATABASE_*: writes and read-your-writes
-    pg::PoolConfig replica;  // AUTH_DATABASE_REPLICA_*: reads that may lag; defaults to the primary
-    redis::Config redis;
-    amqp::Config amqp;
+// AUTH_HOST, AUTH_PORT (8002), AGORA_THREADS, AGORA_LOG_LEVEL; AUTH_DATABASE_*, AUTH_DATABASE_REPLICA_*.
+struct AuthConfig : config::ServiceConfig, pg::DatabasesConfig {
+    redis::Config redis;  // AUTH_REDIS_URL: cooldowns, login throttles
+    amqp::Config amqp;    // AUTH_AMQP_URL: notifications to mail
 
     std::filesystem::path jwt_key_file;     // generated and saved when absent
     std::string jwt_issuer = "agora";

@@ -1,7 +1,7 @@
-// agora-mail: notifications from RabbitMQ in, emails out over SMTP (CONTRACT 6); health, readiness and
-// metrics on MAIL_PORT.
-#include "mail/service/config.hpp"
-#include "mail/service/mail_service.hpp"
+// agora-mail: notifications from RabbitMQ in, emails out over SMTP; health, readiness and metrics on
+// MAIL_PORT.
+#include "mail/app.hpp"
+#include "mail/config.hpp"
 #include "runtime/service_main.hpp"
 
 int main() {

@@ -2,19 +2,16 @@
 
 #include <prometheus/registry.h>
 
-
-#include "amqp/publisher.hpp"
-#include "amqp/topology.hpp"
+#include "amqp/exchange_publisher.hpp"
 #include "amqp/topology_keeper.hpp"
 #include "api/change_order.hpp"
 #include "api/create_order.hpp"
-#include "api/probes.hpp"
 #include "api/read_orders.hpp"
 #include "consumers/product_events.hpp"
 #include "context.hpp"
 #include "core/log.hpp"
+#include "events/order_events.hpp"
 #include "events/routing_publisher.hpp"
-#include "http/server.hpp"
 #include "http/serving.hpp"
 #include "jobs/scheduler.hpp"
 #include "kafka/consumer.hpp"
@@ -22,8 +19,8 @@
 #include "migrations.hpp"
 #include "pg/start_up.hpp"
 #include "runtime/event_loops.hpp"
-#include "telemetry/exposition.hpp"
 #include "telemetry/http_metrics.hpp"
+#include "telemetry/platform_routes.hpp"
 
 namespace agora::order_service {
 namespace {
@@ -40,34 +37,35 @@ const std::vector<std::string> kProductTopics{"product-created", "product-update
 
 }  // namespace
 
+amqp::Topology notification_topology() {
+    return {"notifications",
+            {{"reminder", std::string(kPaymentReminderKey)},
+             {"order-success", std::string(kOrderSuccessKey)},
+             {"cancel-notification", std::string(kCancelNotificationKey)}}};
+}
+
 // Members are destroyed in reverse: what uses the loops' pools goes before them.
 struct OrderService::Parts {
     explicit Parts(const OrderConfig& config)
         : metrics(*registry),
+          http_metrics(*registry, "order"),
           breaker({.failure_threshold = config.breaker_failures, .open_for = config.breaker_cool_down}),
           signature("order", config.internal_keys),
-          serving(config.threads) {}
+          serving(config) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     OrderMetrics metrics;
+    telemetry::HttpMetrics http_metrics;
     resilience::CircuitBreaker breaker;
     http::InternalSignature signature;  // checks the requests the router takes, signs the calls to product
     http::Serving serving;
     std::unique_ptr<kafka::Producer> kafka;
-    std::unique_ptr<amqp::Publisher> rabbitmq;
+    std::unique_ptr<amqp::ExchangePublisher> rabbitmq;
     std::unique_ptr<RoutingPublisher> publisher;
     std::unique_ptr<messaging::OutboxRelay> relay;
     std::unique_ptr<Context> context;
     std::unique_ptr<Scheduler> scheduler;
     std::unique_ptr<kafka::Consumer> consumer;
-    std::unique_ptr<CreateOrder> create_order;
-    std::unique_ptr<ListOrders> list_orders;
-    std::unique_ptr<GetOrder> get_order;
-    std::unique_ptr<PayOrder> pay_order;
-    std::unique_ptr<CancelOrder> cancel_order;
-    std::unique_ptr<InternalOrderStatus> internal_status;
-    std::unique_ptr<Probes> probes;
-    std::unique_ptr<telemetry::HttpMetrics> http_metrics;
     http::Router router;
 
     // The relay's publishes to RabbitMQ succeed once the exchange exists.
@@ -89,72 +87,57 @@ Result<void> OrderService::start() {
     if (auto migrated = migrate(config_); !migrated) return migrated;
 
     p.kafka = AGORA_TRY(kafka::Producer::create(config_.kafka));
-    p.rabbitmq = std::make_unique<amqp::Publisher>(config_.amqp, std::string(amqp::kNotificationsExchange));
+    auto topology = notification_topology();
+    p.rabbitmq = std::make_unique<amqp::ExchangePublisher>(config_.amqp, topology.exchange);
     p.publisher = std::make_unique<RoutingPublisher>(*p.kafka, *p.rabbitmq);
 
-    // Every loop's pools report together, by role.
-    config_.primary.metrics = pg::PoolMetrics::make(*p.registry, "primary");
-    if (config_.replica.conninfo != config_.primary.conninfo) {
-        config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
-    }
+    config_.report_to(*p.registry);
     std::vector<std::unique_ptr<LoopBackends>> loops;
     for (int i = 0; i < p.serving.loops.size(); ++i) {
         auto& io = p.serving.loops.at(i);
         auto b = std::make_unique<LoopBackends>();
         b->io = &io;
-        b->primary = std::make_unique<pg::Pool>(io, config_.primary);
-        if (config_.replica.conninfo != config_.primary.conninfo) {
-            b->replica_pool = std::make_unique<pg::Pool>(io, config_.replica);
-            b->replica = b->replica_pool.get();
-        } else {
-            b->replica = b->primary.get();
-        }
+        b->databases = std::make_unique<pg::Databases>(io, config_);
         b->redis = std::make_unique<redis::Client>(io, config_.redis);
         b->product = std::make_unique<http::Client>(io, config_.product_url);
         b->reservations = std::make_unique<ReservationClient>(
             *b->product, p.signature, p.breaker, config_.reserve_timeout,
             [metrics = &p.metrics](RefusalReason reason) { metrics->refused(reason); });
-        b->orders = std::make_unique<OrderStore>(*b->primary, *b->replica, creation_deadline(config_));
-        b->products = std::make_unique<ProductStore>(*b->primary);
+        b->orders = std::make_unique<OrderStore>(b->databases->primary(), b->databases->replica(),
+                                                 creation_deadline(config_));
+        b->products = std::make_unique<ProductStore>(b->databases->primary());
         loops.push_back(std::move(b));
     }
-    messaging::RelayConfig relay_config;
-    relay_config.poll_interval = config_.relay_poll;
-    relay_config.metrics = messaging::OutboxMetrics::make(*p.registry);
-    p.relay = std::make_unique<messaging::OutboxRelay>(*loops.front()->primary, *p.publisher, relay_config);
+    messaging::RelayConfig relay{.poll_interval = config_.relay_poll,
+                                 .metrics = messaging::OutboxMetrics::make(*p.registry)};
+    p.relay = std::make_unique<messaging::OutboxRelay>(loops.front()->databases->primary(), *p.publisher, relay);
     p.context = std::unique_ptr<Context>(new Context{config_, p.metrics, p.breaker, *p.relay, std::move(loops)});
     auto& first = *p.context->loops.front();
     p.scheduler = std::make_unique<Scheduler>(*p.context, first);
 
-    p.create_order = std::make_unique<CreateOrder>(*p.context);
-    p.list_orders = std::make_unique<ListOrders>(*p.context);
-    p.get_order = std::make_unique<GetOrder>(*p.context);
-    p.pay_order = std::make_unique<PayOrder>(*p.context);
-    p.cancel_order = std::make_unique<CancelOrder>(*p.context);
-    p.internal_status = std::make_unique<InternalOrderStatus>(*p.context);
-    p.probes = std::make_unique<Probes>(*p.context);
+    auto& context = *p.context;
     p.router.trust(p.signature)
-        .post("/orders", [&p](http::Request& r) { return p.create_order->handle(r); })
-        .get("/orders", [&p](http::Request& r) { return p.list_orders->handle(r); })
-        .get("/orders/{id}", [&p](http::Request& r) { return p.get_order->handle(r); })
-        .post("/orders/pay", [&p](http::Request& r) { return p.pay_order->handle(r); })
-        .post("/orders/cancel", [&p](http::Request& r) { return p.cancel_order->handle(r); })
-        .get("/internal/orders/{id}", [&p](http::Request& r) { return p.internal_status->handle(r); })
-        .get("/health", [&p](http::Request& r) { return p.probes->health(r); })
-        .get("/ready", [&p](http::Request& r) { return p.probes->ready(r); })
-        .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
-            p.metrics.circuit(p.breaker.state());
-            co_return telemetry::metrics_response(*p.registry);
-        });
-    p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "order");
-    p.serving.server = std::make_unique<http::Server>(
-        p.serving.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
-    if (auto done = p.serving.server->start(); !done) return std::unexpected(done.error());
+        .post("/orders", http::make_handler<CreateOrder>(context))
+        .get("/orders", http::make_handler<ListOrders>(context))
+        .get("/orders/{id}", http::make_handler<GetOrder>(context))
+        .post("/orders/pay", http::make_handler<PayOrder>(context))
+        .post("/orders/cancel", http::make_handler<CancelOrder>(context))
+        .get("/internal/orders/{id}", http::make_handler<InternalOrderStatus>(context));
+    // Ready when PostgreSQL and Redis answer; the breaker's state is sampled for each scrape.
+    telemetry::add_platform_routes(
+        p.router, *p.registry,
+        [&p]() -> Task<bool> {
+            auto& local = p.context->local();
+            bool database = co_await pg::ping(local.databases->primary());
+            bool cache = co_await local.redis->ping();
+            co_return database && cache;
+        },
+        [&p] { p.metrics.circuit(p.breaker.state()); });
+    auto dispatch = [&p](http::Request& r) { return p.router.dispatch(r); };
+    auto listening = p.serving.start(config_.server, p.http_metrics.instrument(dispatch));
+    if (!listening) return listening;
 
-    kafka::ConsumerConfig consumer_config;
-    consumer_config.kafka = config_.kafka;
-    consumer_config.group_id = config_.consumer_group;
-    consumer_config.metrics = kafka::ConsumerMetrics::make(*p.registry);
+    auto consumer_config = kafka::ConsumerConfig::for_group(config_.kafka, config_.consumer_group, *p.registry);
     auto* products = first.products.get();
     p.consumer = AGORA_TRY(kafka::Consumer::create(
         *first.io, consumer_config, kProductTopics,
@@ -177,35 +160,22 @@ Result<void> OrderService::start() {
             co_return Result<void>{};
         }));
 
-    for (auto& backends : p.context->loops) {
-        asio::co_spawn(*backends->io, [client = backends->redis.get()]() -> Task<void> {
-            if (auto connected = co_await client->connect(); !connected) {
-                log::warn("redis unavailable at start-up, retrying in the background",
-                          {{"error", connected.error().message}});
-            }
-        }, asio::detached);
-    }
+    for (auto& backends : p.context->loops) backends->redis->connect_in_background();
     asio::co_spawn(*first.io, p.relay->run(), asio::detached);
     asio::co_spawn(*first.io, p.scheduler->run(), asio::detached);
-    p.topology = std::make_unique<amqp::TopologyKeeper>(config_.amqp, [&p] { p.relay->notify(); });
+    p.topology = std::make_unique<amqp::TopologyKeeper>(config_.amqp, std::move(topology),
+                                                        [&p] { p.relay->notify(); });
     log::info("order listening",
               {{"port", std::to_string(p.serving.server->port())}, {"threads", std::to_string(p.serving.loops.size())}});
     return {};
 }
 
-void OrderService::run() { parts_->serving.run(); }
+http::Serving& OrderService::serving() const { return parts_->serving; }
 
-void OrderService::stop() {
-    auto& p = *parts_;
-    if (!p.serving.claim_stop()) return;
-    if (p.relay) p.relay->stop();
-    if (p.scheduler) p.scheduler->stop();
-    p.serving.stop_serving();
+void OrderService::stop_work() {
+    if (parts_->relay) parts_->relay->stop();
+    if (parts_->scheduler) parts_->scheduler->stop();
 }
-
-void OrderService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
-
-int OrderService::port() const { return parts_->serving.port(); }
 
 std::int64_t OrderService::outbox_backlog() const { return parts_->relay ? parts_->relay->backlog() : 0; }
 

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "amqp/topology.hpp"
 #include "config.hpp"
 #include "core/error.hpp"
+#include "http/service.hpp"
 
 namespace prometheus {
 class Registry;
@@ -14,24 +16,19 @@ class Registry;
 
 namespace agora::order_service {
 
-class OrderService {
+// The queues order's notifications go to (the mail service consumes them): declared by order too, so
+// that none is dropped while the mail service has not declared them yet.
+amqp::Topology notification_topology();
+
+class OrderService final : public http::Service {
 public:
     explicit OrderService(OrderConfig config);
-    OrderService(const OrderService&) = delete;
-    OrderService& operator=(const OrderService&) = delete;
-    ~OrderService();
+    ~OrderService() override;
 
     // Applies the migrations, binds the port and starts the background work. Brokers and the product
     // service may be down: messages wait in the outbox, creates answer 503.
-    Result<void> start();
-    // Runs the event loops on the calling thread (and one more thread per extra loop) until stop().
-    void run();
-    // Stops serving; safe from any thread.
-    void stop();
-    // SIGINT and SIGTERM call stop().
-    void stop_on_signals();
+    Result<void> start() override;
 
-    int port() const;
     // Unpublished outbox rows at the relay's last check.
     std::int64_t outbox_backlog() const;
     prometheus::Registry& registry();
@@ -39,6 +36,9 @@ public:
     struct Parts;
 
 private:
+    http::Serving& serving() const override;
+    void stop_work() override;
+
     OrderConfig config_;
     std::unique_ptr<Parts> parts_;
 };

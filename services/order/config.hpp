@@ -8,21 +8,16 @@
 
 #include "amqp/config.hpp"
 #include "core/config.hpp"
+#include "core/service_config.hpp"
 #include "http/internal_signature.hpp"
-#include "http/server.hpp"
 #include "kafka/config.hpp"
-#include "pg/pool.hpp"
+#include "pg/databases.hpp"
 #include "redis/config.hpp"
 
 namespace agora::order_service {
 
-struct OrderConfig {
-    http::ServerConfig server;
-    int threads = 1;
-    std::string log_level = "info";
-
-    pg::PoolConfig primary;  // ORDER_DATABASE_*: writes and read-your-writes
-    pg::PoolConfig replica;  // ORDER_DATABASE_REPLICA_*: lists and reads; defaults to the primary
+// ORDER_HOST, ORDER_PORT (8003), AGORA_THREADS, AGORA_LOG_LEVEL; ORDER_DATABASE_*, ORDER_DATABASE_REPLICA_*.
+struct OrderConfig : config::ServiceConfig, pg::DatabasesConfig {
     redis::Config redis;     // ORDER_REDIS_URL: idempotency locks
     amqp::Config amqp;       // ORDER_AMQP_URL: notifications to mail
     kafka::Config kafka;     // ORDER_KAFKA_BROKERS: order events out, product events in

@@ -8,9 +8,9 @@
 #include "config.hpp"
 #include "http/client.hpp"
 #include "inventory/reservation_client.hpp"
-#include "messaging/outbox.hpp"
 #include "metrics.hpp"
-#include "pg/pool.hpp"
+#include "outbox/outbox.hpp"
+#include "pg/databases.hpp"
 #include "redis/client.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "store/order_store.hpp"
@@ -20,9 +20,7 @@ namespace agora::order_service {
 
 struct LoopBackends {
     asio::io_context* io = nullptr;
-    std::unique_ptr<pg::Pool> primary;
-    std::unique_ptr<pg::Pool> replica_pool;  // only when the replica is another server
-    pg::Pool* replica = nullptr;             // reads that may lag: replica_pool, else the primary
+    std::unique_ptr<pg::Databases> databases;
     std::unique_ptr<redis::Client> redis;
     std::unique_ptr<http::Client> product;
     std::unique_ptr<ReservationClient> reservations;

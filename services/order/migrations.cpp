@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "messaging/schema.hpp"
+#include "outbox/schema.hpp"
 
 namespace agora::order_service {
 namespace {

@@ -13,9 +13,6 @@
 #include "events/product_events.hpp"
 #include "jobs/hold_expiry.hpp"
 #include "http/client.hpp"
-#include "http/envelope.hpp"
-#include "http/probes.hpp"
-#include "http/server.hpp"
 #include "http/serving.hpp"
 #include "kafka/consumer.hpp"
 #include "kafka/producer.hpp"
@@ -23,13 +20,11 @@
 #include "pg/migration.hpp"
 #include "pg/start_up.hpp"
 #include "runtime/event_loops.hpp"
-#include "telemetry/exposition.hpp"
 #include "telemetry/http_metrics.hpp"
+#include "telemetry/platform_routes.hpp"
 
 namespace agora::product {
 namespace {
-
-constexpr pg::Query kPing{"product_ping", "SELECT 1"};
 
 Task<Result<int>> migrate_and_seed(pg::Pool& pool, bool seed) {
     auto list = all_migrations();
@@ -55,10 +50,14 @@ Result<void> prepare_database(const ProductConfig& config) {
 // Members are destroyed in reverse order: everything that lives on the loops goes before the loops.
 struct ProductService::Parts {
     explicit Parts(const ProductConfig& config)
-        : metrics(*registry), signature("product", config.internal_keys), serving(config.threads) {}
+        : metrics(*registry),
+          http_metrics(*registry, "product"),
+          signature("product", config.internal_keys),
+          serving(config) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     ProductMetrics metrics;
+    telemetry::HttpMetrics http_metrics;
     http::InternalSignature signature;  // checks the requests the router takes, signs the calls to order
     http::Serving serving;
     std::unique_ptr<kafka::Producer> producer;
@@ -68,16 +67,6 @@ struct ProductService::Parts {
     std::unique_ptr<HoldExpiry> expiry;
     std::unique_ptr<OrderEventHandler> order_events;
     std::unique_ptr<kafka::Consumer> consumer;
-    std::unique_ptr<ListProducts> list;
-    std::unique_ptr<GetProduct> get;
-    std::unique_ptr<CreateProduct> create;
-    std::unique_ptr<UpdateProduct> update;
-    std::unique_ptr<DeleteProduct> remove;
-    std::unique_ptr<ProductHistory> history;
-    std::unique_ptr<ReserveStock> reserve;
-    std::unique_ptr<ReleaseStock> release;
-    std::unique_ptr<GetReservation> reservation;
-    std::unique_ptr<telemetry::HttpMetrics> http_metrics;
     http::Router router;
 };
 
@@ -97,77 +86,49 @@ Result<void> ProductService::start() {
     if (auto prepared = prepare_database(config_); !prepared) return prepared;
 
     p.producer = AGORA_TRY(kafka::Producer::create(config_.kafka));
-    // Every loop's pools report together, by role.
-    config_.primary.metrics = pg::PoolMetrics::make(*p.registry, "primary");
-    if (config_.replica.conninfo != config_.primary.conninfo) {
-        config_.replica.metrics = pg::PoolMetrics::make(*p.registry, "replica");
-    }
+    config_.report_to(*p.registry);
     std::vector<std::unique_ptr<LoopBackends>> loops;
     for (int i = 0; i < p.serving.loops.size(); ++i) {
         auto& io = p.serving.loops.at(i);
         auto backends = std::make_unique<LoopBackends>();
         backends->io = &io;
-        backends->primary = std::make_unique<pg::Pool>(io, config_.primary);
-        if (config_.replica.conninfo != config_.primary.conninfo) {
-            backends->replica_pool = std::make_unique<pg::Pool>(io, config_.replica);
-            backends->replica = backends->replica_pool.get();
-        } else {
-            backends->replica = backends->primary.get();
-        }
-        backends->products = std::make_unique<ProductStore>(*backends->primary, *backends->replica);
-        backends->reservations = std::make_unique<ReservationStore>(*backends->primary);
+        backends->databases = std::make_unique<pg::Databases>(io, config_);
+        auto& databases = *backends->databases;
+        backends->products = std::make_unique<ProductStore>(databases.primary(), databases.replica());
+        backends->reservations = std::make_unique<ReservationStore>(databases.primary());
         loops.push_back(std::move(backends));
     }
-    auto& first = *loops.front();
-    messaging::RelayConfig relay_config;
-    relay_config.poll_interval = config_.relay_poll;
-    relay_config.metrics = messaging::OutboxMetrics::make(*p.registry);
-    p.relay = std::make_unique<messaging::OutboxRelay>(*first.primary, *p.producer, relay_config);
+    messaging::RelayConfig relay{.poll_interval = config_.relay_poll,
+                                 .metrics = messaging::OutboxMetrics::make(*p.registry)};
+    p.relay = std::make_unique<messaging::OutboxRelay>(loops.front()->databases->primary(), *p.producer, relay);
     p.context = std::unique_ptr<Context>(new Context{config_, p.metrics, *p.relay, std::move(loops)});
     auto& loop0 = *p.context->loops.front();
 
     p.order_client = std::make_unique<http::Client>(*loop0.io, config_.order_url);
     p.expiry = std::make_unique<HoldExpiry>(*loop0.reservations, *p.order_client, p.signature, p.metrics, *p.relay,
                                             config_.expiry_interval, config_.order_timeout);
-    p.order_events = std::make_unique<OrderEventHandler>(*loop0.primary, *loop0.reservations, p.metrics, *p.relay);
+    p.order_events =
+        std::make_unique<OrderEventHandler>(loop0.databases->primary(), *loop0.reservations, p.metrics, *p.relay);
 
-    p.list = std::make_unique<ListProducts>(*p.context);
-    p.get = std::make_unique<GetProduct>(*p.context);
-    p.create = std::make_unique<CreateProduct>(*p.context);
-    p.update = std::make_unique<UpdateProduct>(*p.context);
-    p.remove = std::make_unique<DeleteProduct>(*p.context);
-    p.history = std::make_unique<ProductHistory>(*p.context);
-    p.reserve = std::make_unique<ReserveStock>(*p.context);
-    p.release = std::make_unique<ReleaseStock>(*p.context);
-    p.reservation = std::make_unique<GetReservation>(*p.context);
+    auto& context = *p.context;
     p.router.trust(p.signature)
-        .get("/products", [&p](http::Request& r) { return p.list->handle(r); })
-        .post("/products", [&p](http::Request& r) { return p.create->handle(r); })
-        .get("/products/{id}", [&p](http::Request& r) { return p.get->handle(r); })
-        .put("/products/{id}", [&p](http::Request& r) { return p.update->handle(r); })
-        .del("/products/{id}", [&p](http::Request& r) { return p.remove->handle(r); })
-        .get("/products/{id}/history", [&p](http::Request& r) { return p.history->handle(r); })
-        .post("/internal/reservations", [&p](http::Request& r) { return p.reserve->handle(r); })
-        .get("/internal/reservations/{id}", [&p](http::Request& r) { return p.reservation->handle(r); })
-        .post("/internal/reservations/{id}/release", [&p](http::Request& r) { return p.release->handle(r); })
-        .get("/health", [](http::Request&) -> Task<http::Response> { co_return http::health_response(); })
-        .get("/ready",
-             [&p](http::Request&) -> Task<http::Response> {
-                 auto db = co_await p.context->local().primary->query(kPing);
-                 co_return http::ready_response(db.has_value());
-             })
-        .get("/metrics", [&p](http::Request&) -> Task<http::Response> {
-            co_return telemetry::metrics_response(*p.registry);
-        });
-    p.http_metrics = std::make_unique<telemetry::HttpMetrics>(*p.registry, "product");
-    p.serving.server = std::make_unique<http::Server>(
-        p.serving.loops, config_.server, p.http_metrics->instrument([&p](http::Request& r) { return p.router.dispatch(r); }));
-    if (auto listening = p.serving.server->start(); !listening) return listening;
+        .get("/products", http::make_handler<ListProducts>(context))
+        .post("/products", http::make_handler<CreateProduct>(context))
+        .get("/products/{id}", http::make_handler<GetProduct>(context))
+        .put("/products/{id}", http::make_handler<UpdateProduct>(context))
+        .del("/products/{id}", http::make_handler<DeleteProduct>(context))
+        .get("/products/{id}/history", http::make_handler<ProductHistory>(context))
+        .post("/internal/reservations", http::make_handler<ReserveStock>(context))
+        .get("/internal/reservations/{id}", http::make_handler<GetReservation>(context))
+        .post("/internal/reservations/{id}/release", http::make_handler<ReleaseStock>(context));
+    // Ready when PostgreSQL answers.
+    telemetry::add_platform_routes(p.router, *p.registry,
+                                   [&p] { return pg::ping(p.context->local().databases->primary()); });
+    auto dispatch = [&p](http::Request& r) { return p.router.dispatch(r); };
+    auto listening = p.serving.start(config_.server, p.http_metrics.instrument(dispatch));
+    if (!listening) return listening;
 
-    auto consumer_config = kafka::ConsumerConfig{};
-    consumer_config.kafka = config_.kafka;
-    consumer_config.group_id = config_.consumer_group;
-    consumer_config.metrics = kafka::ConsumerMetrics::make(*p.registry);
+    auto consumer_config = kafka::ConsumerConfig::for_group(config_.kafka, config_.consumer_group, *p.registry);
     p.consumer = AGORA_TRY(kafka::Consumer::create(
         *loop0.io, consumer_config, {std::string(topic::kOrderCreated), std::string(topic::kOrderCancelled)},
         [&p](std::span<const kafka::Record> records) { return p.order_events->handle(records); }));
@@ -179,19 +140,12 @@ Result<void> ProductService::start() {
     return {};
 }
 
-void ProductService::run() { parts_->serving.run(); }
+http::Serving& ProductService::serving() const { return parts_->serving; }
 
-void ProductService::stop() {
-    auto& p = *parts_;
-    if (!p.serving.claim_stop()) return;
-    if (p.relay) p.relay->stop();
-    if (p.expiry) p.expiry->stop();
-    p.serving.stop_serving();
+void ProductService::stop_work() {
+    if (parts_->relay) parts_->relay->stop();
+    if (parts_->expiry) parts_->expiry->stop();
 }
-
-void ProductService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
-
-int ProductService::port() const { return parts_->serving.port(); }
 
 std::int64_t ProductService::outbox_backlog() const { return parts_->relay ? parts_->relay->backlog() : 0; }
 

@@ -7,33 +7,28 @@
 
 #include "config.hpp"
 #include "core/error.hpp"
+#include "http/service.hpp"
 
 namespace agora::product {
 
-class ProductService {
+class ProductService final : public http::Service {
 public:
     explicit ProductService(ProductConfig config);
-    ProductService(const ProductService&) = delete;
-    ProductService& operator=(const ProductService&) = delete;
-    ~ProductService();
+    ~ProductService() override;
 
     // Applies the migrations, binds the port and starts the background work. Kafka may be down: the
     // relay and the consumer retry in the background.
-    Result<void> start();
-    // Runs the event loops on the calling thread (and one more thread per extra loop) until stop().
-    void run();
-    // Stops serving; safe from any thread.
-    void stop();
-    // SIGINT and SIGTERM call stop().
-    void stop_on_signals();
+    Result<void> start() override;
 
-    int port() const;
     // Unpublished outbox rows at the relay's last check.
     std::int64_t outbox_backlog() const;
 
     struct Parts;
 
 private:
+    http::Serving& serving() const override;
+    void stop_work() override;
+
     ProductConfig config_;
     std::unique_ptr<Parts> parts_;
 };

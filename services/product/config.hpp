@@ -4,21 +4,16 @@
 #include <chrono>
 #include <string>
 
+#include "core/service_config.hpp"
 #include "http/internal_signature.hpp"
-#include "http/server.hpp"
 #include "kafka/config.hpp"
-#include "pg/pool.hpp"
+#include "pg/databases.hpp"
 
 namespace agora::product {
 
-struct ProductConfig {
-    http::ServerConfig server;  // PRODUCT_HOST, PRODUCT_PORT (8001)
-    int threads = 1;            // AGORA_THREADS
-    std::string log_level = "info";
-
-    pg::PoolConfig primary;  // PRODUCT_DATABASE_*: writes and read-your-writes
-    pg::PoolConfig replica;  // PRODUCT_DATABASE_REPLICA_*: lists and reads; defaults to the primary
-
+// PRODUCT_HOST, PRODUCT_PORT (8001), AGORA_THREADS, AGORA_LOG_LEVEL; PRODUCT_DATABASE_*,
+// PRODUCT_DATABASE_REPLICA_*.
+struct ProductConfig : config::ServiceConfig, pg::DatabasesConfig {
     // Paging links are built from this and the public path /products (defect 13).
     std::string public_url = "http://localhost:8000";  // PRODUCT_PUBLIC_URL
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <span>
 
-#include "messaging/schema.hpp"
+#include "outbox/schema.hpp"
 
 namespace agora::product {
 

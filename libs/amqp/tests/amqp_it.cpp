@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "amqp/consumer.hpp"
-#include "amqp/publisher.hpp"
+#include "amqp/exchange_publisher.hpp"
 #include "amqp/topology.hpp"
 #include "amqp/topology_keeper.hpp"
 #include "core/clock.hpp"
@@ -32,6 +32,14 @@ public:
         broker = nullptr;
     }
 };
+// A topology shaped like the platform's notifications.
+const Topology kTopology{"notifications",
+                         {{"verification", "send.verification"},
+                          {"verified", "account.verified"},
+                          {"reminder", "send.payment.reminder"},
+                          {"order-success", "send.order.success"},
+                          {"cancel-notification", "send.cancel.notification"}}};
+
 const auto* const kBrokerEnvironment = ::testing::AddGlobalTestEnvironment(new BrokerEnvironment);
 
 // What a consumer saw, readable from the test thread.
@@ -65,7 +73,7 @@ protected:
         config_ = *parsed;
         config_.reconnect_min = 100ms;
         config_.reconnect_max = 500ms;
-        ASSERT_TRUE(declare_notifications(config_));
+        ASSERT_TRUE(declare(config_, kTopology));
         loop_ = std::jthread([this] { io_.run(); });
     }
     void TearDown() override {
@@ -73,7 +81,7 @@ protected:
         io_.stop();
     }
 
-    Result<void> publish(Publisher& publisher, const messaging::Message& message) {
+    Result<void> publish(ExchangePublisher& publisher, const messaging::Message& message) {
         return asio::co_spawn(io_, publisher.publish(message), asio::use_future).get();
     }
 
@@ -102,13 +110,13 @@ protected:
 };
 
 TEST_F(AmqpIt, TopologyCanBeDeclaredAgain) {
-    EXPECT_TRUE(declare_notifications(config_));
-    EXPECT_TRUE(declare_notifications(config_));
+    EXPECT_TRUE(declare(config_, kTopology));
+    EXPECT_TRUE(declare(config_, kTopology));
 }
 
 TEST_F(AmqpIt, KeeperDeclaresOnceAndReports) {
     std::atomic<int> declared{0};
-    TopologyKeeper keeper(config_, [&] { ++declared; });
+    TopologyKeeper keeper(config_, kTopology, [&] { ++declared; });
     ASSERT_TRUE(testing::wait_until([&] { return declared.load() == 1; }, 10s));
     keeper.stop();
     EXPECT_EQ(declared.load(), 1);
@@ -120,7 +128,7 @@ TEST_F(AmqpIt, KeeperRetriesAnUnreachableBrokerAndStopsPromptly) {
     std::atomic<bool> declared{false};
     auto started = std::chrono::steady_clock::now();
     {
-        TopologyKeeper keeper(unreachable, [&] { declared = true; }, {.first = 20ms, .most = 5s});
+        TopologyKeeper keeper(unreachable, kTopology, [&] { declared = true; }, {.first = 20ms, .most = 5s});
         std::this_thread::sleep_for(300ms);
     }
     EXPECT_FALSE(declared.load());
@@ -129,7 +137,7 @@ TEST_F(AmqpIt, KeeperRetriesAnUnreachableBrokerAndStopsPromptly) {
 }
 
 TEST_F(AmqpIt, PublishedMessageIsConsumedWithItsProperties) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, kTopology.exchange);
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     auto sent = message("send.verification", R"({"email":"a@example.com","token":"123456"})");
     sent.headers.emplace_back("version", "7");
@@ -142,7 +150,7 @@ TEST_F(AmqpIt, PublishedMessageIsConsumedWithItsProperties) {
     auto got = *inbox.find(sent.event_id);
     EXPECT_EQ(got.body, sent.payload);
     EXPECT_EQ(got.routing_key, "send.verification");
-    EXPECT_EQ(got.exchange, kNotificationsExchange);
+    EXPECT_EQ(got.exchange, kTopology.exchange);
     EXPECT_EQ(got.event_id(), sent.event_id);
     EXPECT_EQ(got.type, "send.verification");
     EXPECT_EQ(got.content_type, "application/json");
@@ -154,7 +162,7 @@ TEST_F(AmqpIt, PublishedMessageIsConsumedWithItsProperties) {
 }
 
 TEST_F(AmqpIt, RequeuedMessageComesBackRedelivered) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, kTopology.exchange);
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     auto sent = message("account.verified", R"({"email":"b@example.com"})");
     ASSERT_TRUE(publish(publisher, sent));
@@ -188,7 +196,7 @@ double metric(prometheus::Registry& registry, const std::string& name, const std
 }
 
 TEST_F(AmqpIt, MetricsCountEachOutcomeAndTimeEachDelivery) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, kTopology.exchange);
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     auto sent = message("send.payment.reminder", R"({"order_id":2})");
     ASSERT_TRUE(publish(publisher, sent));
@@ -214,7 +222,7 @@ TEST_F(AmqpIt, MetricsCountEachOutcomeAndTimeEachDelivery) {
 }
 
 TEST_F(AmqpIt, FailedMessageLandsInTheDeadLetterQueue) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, kTopology.exchange);
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     auto sent = message("send.order.success", R"({"order_id":1})");
     ASSERT_TRUE(publish(publisher, sent));
@@ -236,7 +244,7 @@ TEST_F(AmqpIt, FailedMessageLandsInTheDeadLetterQueue) {
 
 // Restarts the shared broker.
 TEST_F(AmqpIt, SurvivesABrokerRestart) {
-    Publisher publisher(config_, std::string(kNotificationsExchange));
+    ExchangePublisher publisher(config_, kTopology.exchange);
     ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
     Inbox cancelled;
     Consumer consumer(io_, config_, "cancel-notification", recording(cancelled, Disposition::kAck));

@@ -9,8 +9,8 @@
 #include "auth/password_hasher.hpp"
 #include "auth/verification_code.hpp"
 #include "config.hpp"
-#include "messaging/outbox.hpp"
-#include "pg/pool.hpp"
+#include "outbox/outbox.hpp"
+#include "pg/databases.hpp"
 #include "redis/client.hpp"
 #include "store/user_store.hpp"
 
@@ -18,9 +18,7 @@ namespace agora::auth_service {
 
 struct LoopBackends {
     asio::io_context* io = nullptr;
-    std::unique_ptr<pg::Pool> primary;
-    std::unique_ptr<pg::Pool> replica_pool;  // only when the replica is another server
-    pg::Pool* replica = nullptr;             // reads that may lag: replica_pool, else the primary
+    std::unique_ptr<pg::Databases> databases;
     std::unique_ptr<redis::Client> redis;
     std::unique_ptr<UserStore> users;
 };

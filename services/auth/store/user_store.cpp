@@ -1,7 +1,7 @@
 #include "store/user_store.hpp"
 
 #include "events/notifications.hpp"
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 
 namespace agora::auth_service {
 namespace {

@@ -14,7 +14,7 @@ Servers& servers() {
     if (!g_servers) {
         g_servers = new Servers();
         // The queues must exist before the consumers subscribe; the service declares them too.
-        auto declared = amqp::declare_notifications(g_servers->amqp_config());
+        auto declared = amqp::declare(g_servers->amqp_config(), notification_topology());
         if (!declared) {
             throw std::runtime_error("cannot declare the notification topology: " + declared.error().message);
         }

@@ -14,11 +14,12 @@
 #include <thread>
 
 #include "amqp/consumer.hpp"
-#include "amqp/publisher.hpp"
+#include "amqp/exchange_publisher.hpp"
 #include "amqp/topology.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
-#include "mail/service/mail_service.hpp"
+#include "mail/app.hpp"
+#include "mail/consumers/notification_queues.hpp"
 #include "testing/mailpit_server.hpp"
 #include "testing/postgres_server.hpp"
 #include "testing/rabbitmq_server.hpp"
@@ -141,8 +142,8 @@ protected:
         amqp_ = *amqp::Config::from_url(broker->url());
         amqp_.reconnect_min = 100ms;
         amqp_.reconnect_max = 500ms;
-        ASSERT_TRUE(amqp::declare_notifications(amqp_));
-        publisher_.emplace(amqp_, std::string(amqp::kNotificationsExchange));
+        ASSERT_TRUE(amqp::declare(amqp_, notification_topology()));
+        publisher_.emplace(amqp_, notification_topology().exchange);
         loop_ = std::jthread([this] { io_.run(); });
         ASSERT_TRUE(testing::wait_until([&] { return publisher_->connected(); }, 20s));
     }
@@ -177,7 +178,7 @@ protected:
     amqp::Config amqp_;
     asio::io_context io_;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{io_.get_executor()};
-    std::optional<amqp::Publisher> publisher_;
+    std::optional<amqp::ExchangePublisher> publisher_;
     std::jthread loop_;
 };
 

@@ -2,19 +2,28 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <string>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 
-#include "mail/service/config.hpp"
-#include "mail/service/in_flight.hpp"
-#include "mail/service/notification_handler.hpp"
+#include "mail/config.hpp"
+#include "mail/consumers/in_flight.hpp"
+#include "mail/consumers/notification_handler.hpp"
+#include "mail/consumers/notification_queues.hpp"
 
 namespace agora::mail {
 namespace {
 
 using namespace std::chrono_literals;
 
+
+TEST(NotificationQueues, CoverEveryNotificationOfTheContract) {
+    std::set<std::string> keys;
+    for (const auto& binding : notification_topology().queues) keys.insert(binding.routing_key);
+    EXPECT_EQ(keys, (std::set<std::string>{"send.verification", "account.verified", "send.payment.reminder",
+                                           "send.order.success", "send.cancel.notification"}));
+}
 
 TEST(MailConfig, DefaultsAreTheLocalPlatform) {
     auto env = config::Env::from_values({});

@@ -5,7 +5,7 @@
 #include <set>
 #include <string_view>
 
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "pg/array.hpp"
 #include "pg/batch.hpp"
 #include "pg/commit_without_flush.hpp"

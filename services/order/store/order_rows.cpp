@@ -1,6 +1,6 @@
 #include "store/order_rows.hpp"
 
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 
 namespace agora::order_service {
 namespace {

@@ -232,7 +232,7 @@ struct InfraState {
             kafka.create_topic(topic, 3);
         }
         auto amqp_config = amqp::Config::from_url(rabbitmq.url()).value();
-        if (auto declared = amqp::declare_notifications(amqp_config); !declared) {
+        if (auto declared = amqp::declare(amqp_config, notification_topology()); !declared) {
             throw std::runtime_error("topology: " + declared.error().message);
         }
         io_thread = std::thread([this] { io.run(); });

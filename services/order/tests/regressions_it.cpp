@@ -178,7 +178,7 @@ TEST_F(OrderRegressionsIt, Defect13_PagingLinksIgnoreTheHostHeader) {
 TEST(OrderNotifications, Defect9_ANotificationSurvivesItsBrokerKilledAndRestarted) {
     testing::RabbitMqServer broker;
     auto amqp_config = amqp::Config::from_url(broker.url()).value();
-    ASSERT_TRUE(amqp::declare_notifications(amqp_config));
+    ASSERT_TRUE(amqp::declare(amqp_config, notification_topology()));
     auto config = test_config();
     config.amqp = amqp_config;
     auto customer = new_customer();

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "config.hpp"
-#include "messaging/outbox.hpp"
-#include "pg/pool.hpp"
 #include "metrics.hpp"
+#include "outbox/outbox.hpp"
+#include "pg/databases.hpp"
 #include "store/product_store.hpp"
 #include "store/reservation_store.hpp"
 
@@ -16,9 +16,7 @@ namespace agora::product {
 
 struct LoopBackends {
     asio::io_context* io = nullptr;
-    std::unique_ptr<pg::Pool> primary;
-    std::unique_ptr<pg::Pool> replica_pool;  // only when the replica is another server
-    pg::Pool* replica = nullptr;             // reads that may lag: replica_pool, else the primary
+    std::unique_ptr<pg::Databases> databases;
     std::unique_ptr<ProductStore> products;
     std::unique_ptr<ReservationStore> reservations;
 };

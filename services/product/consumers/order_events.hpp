@@ -12,9 +12,9 @@
 #include "core/strong_id.hpp"
 
 #include "kafka/record.hpp"
-#include "messaging/inbox.hpp"
-#include "messaging/outbox.hpp"
 #include "metrics.hpp"
+#include "outbox/inbox.hpp"
+#include "outbox/outbox.hpp"
 #include "store/reservation_store.hpp"
 
 namespace agora::product {

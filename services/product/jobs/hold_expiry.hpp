@@ -10,8 +10,8 @@
 #include "core/strong_id.hpp"
 #include "http/client.hpp"
 #include "http/internal_signature.hpp"
-#include "messaging/outbox.hpp"
 #include "metrics.hpp"
+#include "outbox/outbox.hpp"
 #include "store/reservation_store.hpp"
 
 namespace agora::product {

@@ -2,7 +2,7 @@
 
 #include <unordered_map>
 
-#include "messaging/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "pg/array.hpp"
 
 namespace agora::product {
