@@ -1,5 +1,5 @@
 #pragma once
-// Consumes one queue with manual acks and a prefetch (DESIGN 3). The connection lives on a thread of its
+// Consumes one queue with manual acks and a prefetch (docs/architecture.md). The connection lives on a thread of its
 // own; each delivery runs the handler as a coroutine on the given io_context, and the handler's
 // Disposition decides: ack, reject (dead-lettered to <queue>.dlq) or requeue. Broker restarts are
 // survived by reconnecting and consuming again; unsettled deliveries of a lost connection come back

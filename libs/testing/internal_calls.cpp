@@ -31,4 +31,9 @@ std::string signature_line(std::string_view signer, std::string_view method, std
     return std::string(http::kSignatureHeader) + ": " + std::string(req[http::kSignatureHeader]);
 }
 
+config::Env env_with_internal_key(std::map<std::string, std::string> values) {
+    values.emplace("AGORA_INTERNAL_KEY_FILE", internal_key_file().string());
+    return config::Env::from_values(std::move(values));
+}
+
 }  // namespace agora::testing

@@ -2,11 +2,13 @@
 // Signed internal calls (http/internal_signature.hpp) for services that tests run: the key they all share,
 // and the header line that signs a raw request as the gateway or a service would.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/config.hpp"
 #include "http/internal_signature.hpp"
 
 namespace agora::testing {
@@ -21,6 +23,8 @@ enum class Signed { kYes, kNo };
 http::InternalKeys internal_keys();
 // A file holding internal_keys().key, for service executables (AGORA_INTERNAL_KEY_FILE); made once per process.
 const std::filesystem::path& internal_key_file();
+// A configuration environment of these values and AGORA_INTERNAL_KEY_FILE, which every service needs.
+config::Env env_with_internal_key(std::map<std::string, std::string> values = {});
 
 // "X-Agora-Signature: ..." for a request of this method, target, headers and body, signed by `signer` with
 // `keys` at `at` (unix seconds; 0: now).

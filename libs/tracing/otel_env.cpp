@@ -75,7 +75,7 @@ OtelVariables read_otel_variables(config::Env& env) {
             if (s.name == sampler) known = &s;
         }
         if (known == nullptr) {
-            v.problems.push_back("OTEL_TRACES_SAMPLER: expected always_on, always_off, traceidratio or their "
+            env.reject("OTEL_TRACES_SAMPLER: expected always_on, always_off, traceidratio or their "
                                  "parentbased_ forms, got '" + sampler + "'");
         } else {
             v.sample_ratio = known->ratio.value_or(argument);
@@ -86,7 +86,7 @@ OtelVariables read_otel_variables(config::Env& env) {
     if (auto parsed = parse_resource_attributes(attributes)) {
         v.resource_attributes = std::move(*parsed);
     } else {
-        v.problems.push_back("OTEL_RESOURCE_ATTRIBUTES: expected key=value pairs separated by commas, got '" +
+        env.reject("OTEL_RESOURCE_ATTRIBUTES: expected key=value pairs separated by commas, got '" +
                              attributes + "'");
     }
     return v;

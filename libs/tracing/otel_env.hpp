@@ -27,9 +27,9 @@ struct OtelVariables {
     std::string traces_endpoint;  // full URL
     std::optional<double> sample_ratio;
     std::vector<std::pair<std::string, std::string>> resource_attributes;
-    std::vector<std::string> problems;  // one line per bad value, naming its variable
 };
 
+// Reads the variables above; a bad value is reported to `env` (Env::reject), naming its variable.
 OtelVariables read_otel_variables(config::Env& env);
 
 // "k=v,k2=v%2C2" into pairs; nullopt when an entry has no '=' or an empty key, or a bad escape.

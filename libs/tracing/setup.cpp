@@ -17,7 +17,6 @@ void counter(std::string& out, const std::string& name, const char* help, std::u
 TelemetryConfig telemetry_config(config::Env& env, const std::string& service) {
     TelemetryConfig c;
     auto otel = read_otel_variables(env);
-    c.problems = std::move(otel.problems);
     c.tracing.service = otel.service_name.empty() ? service : otel.service_name;
     c.tracing.resource_attributes = std::move(otel.resource_attributes);
     // Agora's own names win; the standard ones fill in what they leave unset.
@@ -45,8 +44,6 @@ bool start_telemetry_from_env(const std::string& service) {
         std::fprintf(stderr, "agora-%s: %s\n", service.c_str(), valid.error().message.c_str());
         return false;
     }
-    for (const auto& problem : config.problems) std::fprintf(stderr, "agora-%s: %s\n", service.c_str(), problem.c_str());
-    if (!config.problems.empty()) return false;
     start_telemetry(config);
     return true;
 }

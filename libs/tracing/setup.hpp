@@ -5,7 +5,6 @@
 //   AGORA_LOGS_ENDPOINT       VictoriaLogs base URL; empty: log lines stay on stdout only
 // and the OpenTelemetry SDK's standard variables of tracing/otel_env.hpp, where these are unset.
 #include <string>
-#include <vector>
 
 #include "core/config.hpp"
 #include "tracing/log_shipper.hpp"
@@ -17,7 +16,6 @@ namespace agora::tracing {
 struct TelemetryConfig {
     TracingConfig tracing;
     LogShippingConfig logs;
-    std::vector<std::string> problems;  // bad OTEL_* values, one line each (config::Env holds the others)
 };
 
 // Reads the variables above (problems are collected in `env`).

@@ -5,7 +5,7 @@
 
 #include "amqp/exchange_publisher.hpp"
 #include "amqp/topology_keeper.hpp"
-#include "api/context.hpp"
+#include "context.hpp"
 #include "api/key_set.hpp"
 #include "api/login.hpp"
 #include "api/register_user.hpp"

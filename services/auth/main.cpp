@@ -1,4 +1,4 @@
-// agora-auth: registration, email verification, login and the signing keys (CONTRACT 3).
+// agora-auth: registration, email verification, login and the signing keys (docs/contract.md).
 //   agora-auth                                            serve
 //   agora-auth create-admin --email E --password P        create a verified admin and exit
 #include <CLI/CLI.hpp>

@@ -23,7 +23,7 @@ struct OrderConfig : config::ServiceConfig, pg::DatabasesConfig {
     kafka::Config kafka;     // ORDER_KAFKA_BROKERS: order events out, product events in
     std::string consumer_group = "order";
 
-    std::string public_url = "http://localhost:8000";  // ORDER_PUBLIC_URL: paging links (defect 13)
+    std::string public_url = "http://localhost:8000";  // ORDER_PUBLIC_URL: paging links (docs/contract.md, D13)
 
     // The product service's inventory API (ADR 6).
     std::string product_url = "http://127.0.0.1:8001";

@@ -1,4 +1,4 @@
-// agora-order: orders, their payment and cancellation, timers and the product read model (CONTRACT 5).
+// agora-order: orders, their payment and cancellation, timers and the product read model (docs/contract.md).
 #include "app.hpp"
 #include "config.hpp"
 #include "runtime/service_main.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The order service's own metrics, declared together (STYLE):
+// The order service's own metrics, declared together:
 //   agora_order_orders_total{event}                     created, paid, cancelled, expired
 //   agora_order_reservations_refused_total{reason}      product_not_found, insufficient_stock, circuit_open,
 //                                                       unavailable

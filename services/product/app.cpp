@@ -4,7 +4,7 @@
 #include <atomic>
 #include <prometheus/registry.h>
 
-#include "api/context.hpp"
+#include "context.hpp"
 #include "api/products.hpp"
 #include "api/reservations.hpp"
 #include "consumers/order_events.hpp"

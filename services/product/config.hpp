@@ -14,7 +14,7 @@ namespace agora::product {
 // PRODUCT_HOST, PRODUCT_PORT (8001), AGORA_THREADS, AGORA_LOG_LEVEL; PRODUCT_DATABASE_*,
 // PRODUCT_DATABASE_REPLICA_*.
 struct ProductConfig : config::ServiceConfig, pg::DatabasesConfig {
-    // Paging links are built from this and the public path /products (defect 13).
+    // Paging links are built from this and the public path /products (docs/contract.md, D13).
     std::string public_url = "http://localhost:8000";  // PRODUCT_PUBLIC_URL
 
     kafka::Config kafka;               // PRODUCT_KAFKA_BROKERS, else KAFKA_BROKERS

@@ -1,4 +1,4 @@
-// agora-product: the catalogue and its stock (CONTRACT 4, docs/adr/0006).
+// agora-product: the catalogue and its stock (docs/contract.md, docs/adr/0006).
 #include "app.hpp"
 #include "config.hpp"
 #include "runtime/service_main.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // GET /.well-known/jwks.json: the public keys that verify auth's tokens.
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::auth_service {

@@ -1,9 +1,9 @@
 #pragma once
-// POST /login {email, password} -> 200 {access_token} (CONTRACT 3), throttled on failed attempts per
+// POST /login {email, password} -> 200 {access_token} (docs/contract.md), throttled on failed attempts per
 // email and client address, per client address, and slowed down per email (docs/adr/0011).
 #include <string>
 
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::auth_service {

@@ -1,8 +1,8 @@
 #pragma once
-// POST /register {email, password} -> 201 the new, unverified user (CONTRACT 3).
+// POST /register {email, password} -> 201 the new, unverified user (docs/contract.md).
 #include <string>
 
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::auth_service {

@@ -1,8 +1,8 @@
 #pragma once
-// POST /resend-verification {email} -> 200 {"message":"success"}, at most once per cooldown (CONTRACT 3).
+// POST /resend-verification {email} -> 200 {"message":"success"}, at most once per cooldown (docs/contract.md).
 #include <string>
 
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::auth_service {

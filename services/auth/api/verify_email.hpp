@@ -1,8 +1,8 @@
 #pragma once
-// POST /verify {email, verification_token} -> 200 {id, email, is_verified:true} (CONTRACT 3).
+// POST /verify {email, verification_token} -> 200 {id, email, is_verified:true} (docs/contract.md).
 #include <string>
 
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::auth_service {

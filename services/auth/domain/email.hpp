@@ -1,5 +1,5 @@
 #pragma once
-// Emails are trimmed and lower-cased before anything else sees them (CONTRACT 3, defect 12), so
+// Emails are trimmed and lower-cased before anything else sees them (docs/contract.md, D12), so
 // "A@B.io " and "a@b.io" are one user.
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// The verification state machine (CONTRACT 3). An unverified user has one issued code; a guess is judged
+// The verification state machine (docs/contract.md). An unverified user has one issued code; a guess is judged
 // against it in a fixed order: expiry and the attempt budget first, then the value. Pure: the store
 // loads the state, these functions decide, the store applies the decision.
 #include <chrono>

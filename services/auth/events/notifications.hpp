@@ -1,5 +1,5 @@
 #pragma once
-// The notification commands auth sends to the mail service through RabbitMQ (CONTRACT 6).
+// The notification commands auth sends to the mail service through RabbitMQ (docs/contract.md).
 #include <string_view>
 
 #include "messaging/message.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Users and their verification codes in PostgreSQL. Every change that causes a notification enqueues it
-// to the outbox in the same transaction (DESIGN 2). Writes and read-your-writes go to the primary pool;
+// to the outbox in the same transaction (docs/architecture.md). Writes and read-your-writes go to the primary pool;
 // plain lookups may go to the replica.
 #include <cstdint>
 #include <optional>

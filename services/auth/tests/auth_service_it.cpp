@@ -1,4 +1,4 @@
-// The auth service end to end (CONTRACT 3): real PostgreSQL, Redis and RabbitMQ, the service in-process,
+// The auth service end to end (docs/contract.md): real PostgreSQL, Redis and RabbitMQ, the service in-process,
 // HTTP over loopback, verification codes read from the `verification` queue.
 #include <future>
 
@@ -173,7 +173,7 @@ TEST_F(AuthIt, LongMultiBytePasswordWorks) {
     auto s = start();
     auto address = email("long");
     std::string password;
-    for (int i = 0; i < 100; ++i) password += "\xC3\xA9";  // 200 bytes, 100 characters (defect 12)
+    for (int i = 0; i < 100; ++i) password += "\xC3\xA9";  // 200 bytes, 100 characters (docs/contract.md, D12)
     register_verified(*s, address, password);
     EXPECT_EQ(login(*s, address, password).status, 200);
     EXPECT_EQ(login(*s, address, password.substr(0, 198)).status, 400);

@@ -1,4 +1,4 @@
-// Bad input on every route (CONTRACT 1.2, 1.3, 3): each gets its 4xx with the contract's body and
+// Bad input on every route (docs/contract.md): each gets its 4xx with the contract's body and
 // leaves no row behind.
 #include "tests/service_harness.hpp"
 

@@ -3,6 +3,8 @@
 #include <map>
 
 #include "config.hpp"
+#include "testing/settings_doc.hpp"
+#include "tracing/setup.hpp"
 
 namespace agora::auth_service {
 namespace {
@@ -76,6 +78,13 @@ TEST(LoadConfig, AdminNeedsBothEmailAndPassword) {
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("AUTH_BOOTSTRAP_ADMIN_PASSWORD"), std::string::npos);
+}
+
+TEST(LoadConfig, EveryVariableItReadsIsDocumented) {
+    auto env = config::Env::from_values({});
+    ASSERT_TRUE(load_config(env));
+    tracing::telemetry_config(env, "auth");
+    EXPECT_EQ(testing::undocumented_settings(env), std::vector<std::string>{}) << "docs/operations.md";
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Dependencies going away (CONTRACT 3): Redis down -> resend and login 503, registration still 201;
+// Dependencies going away (docs/contract.md): Redis down -> resend and login 503, registration still 201;
 // RabbitMQ down -> registration 201 and the message arrives once the broker is back. And what the logs
 // must never show.
 #include "tests/service_harness.hpp"

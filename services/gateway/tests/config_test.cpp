@@ -6,18 +6,16 @@
 
 #include "config.hpp"
 #include "testing/internal_calls.hpp"
+#include "testing/settings_doc.hpp"
+#include "tracing/setup.hpp"
 
 namespace agora::gateway {
 namespace {
 
-// The values with the internal key every configuration needs.
-config::Env env_of(std::map<std::string, std::string> values) {
-    values.emplace("AGORA_INTERNAL_KEY_FILE", testing::internal_key_file().string());
-    return config::Env::from_values(std::move(values));
-}
+using testing::env_with_internal_key;
 
 TEST(GatewayConfigTest, DefaultsUseTheBuiltInRoutes) {
-    auto env = env_of({});
+    auto env = env_with_internal_key({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8000);
@@ -38,12 +36,12 @@ TEST(GatewayConfigTest, WithoutTheInternalKeyStartUpFailsNamingIt) {
 }
 
 TEST(GatewayConfigTest, TheMetricsPortMustDifferFromThePublicPort) {
-    auto env = env_of({{"GATEWAY_PORT", "9000"}, {"GATEWAY_METRICS_PORT", "9000"}});
+    auto env = env_with_internal_key({{"GATEWAY_PORT", "9000"}, {"GATEWAY_METRICS_PORT", "9000"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("GATEWAY_METRICS_PORT: must differ from GATEWAY_PORT (9000)"), std::string::npos)
         << c.error().message;
-    auto env2 = env_of({{"GATEWAY_METRICS_HOST", "10.0.0.2"}, {"GATEWAY_METRICS_PORT", "9100"}});
+    auto env2 = env_with_internal_key({{"GATEWAY_METRICS_HOST", "10.0.0.2"}, {"GATEWAY_METRICS_PORT", "9100"}});
     auto c2 = load_config(env2);
     ASSERT_TRUE(c2) << c2.error().message;
     EXPECT_EQ(c2->metrics_server.host, "10.0.0.2");
@@ -53,7 +51,7 @@ TEST(GatewayConfigTest, TheMetricsPortMustDifferFromThePublicPort) {
 TEST(GatewayConfigTest, ABadRouteFileFailsStartUpNamingTheLine) {
     std::string path = ::testing::TempDir() + "agora-routes.conf";
     std::ofstream(path) << "GET /products product\nGET /orders ordr access=customer\n";
-    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}});
+    auto env = env_with_internal_key({{"GATEWAY_ROUTES_FILE", path}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find(path + ":2: unknown upstream 'ordr'"), std::string::npos) << c.error().message;
@@ -63,7 +61,7 @@ TEST(GatewayConfigTest, ABadRouteFileFailsStartUpNamingTheLine) {
 TEST(GatewayConfigTest, ARouteFileReplacesTheTable) {
     std::string path = ::testing::TempDir() + "agora-routes-ok.conf";
     std::ofstream(path) << "GET /products product\n";
-    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}});
+    auto env = env_with_internal_key({{"GATEWAY_ROUTES_FILE", path}});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->routes.size(), 1u);
@@ -72,7 +70,7 @@ TEST(GatewayConfigTest, ARouteFileReplacesTheTable) {
 }
 
 TEST(GatewayConfigTest, EachUpstreamKeepsItsVariablesAndDefaults) {
-    auto env = env_of({{"GATEWAY_AUTH_URL", "http://10.0.0.2:8002"},
+    auto env = env_with_internal_key({{"GATEWAY_AUTH_URL", "http://10.0.0.2:8002"},
                        {"GATEWAY_ORDER_DEADLINE_MS", "1500"},
                        {"GATEWAY_JWKS_REFRESH_S", "30"}});
     auto c = load_config(env);
@@ -86,7 +84,7 @@ TEST(GatewayConfigTest, EachUpstreamKeepsItsVariablesAndDefaults) {
     // Tokens are checked with the key set of the auth upstream.
     EXPECT_EQ(c->keys.auth_url, "http://10.0.0.2:8002");
     EXPECT_EQ(c->keys.refresh, std::chrono::seconds(30));
-    auto bad = env_of({{"GATEWAY_PRODUCT_DEADLINE_MS", "soon"}});
+    auto bad = env_with_internal_key({{"GATEWAY_PRODUCT_DEADLINE_MS", "soon"}});
     auto refused = load_config(bad);
     ASSERT_FALSE(refused);
     EXPECT_NE(refused.error().message.find("GATEWAY_PRODUCT_DEADLINE_MS"), std::string::npos) << refused.error().message;
@@ -95,7 +93,7 @@ TEST(GatewayConfigTest, EachUpstreamKeepsItsVariablesAndDefaults) {
 TEST(GatewayConfigTest, AnUpstreamDeclaredInARouteFileHasVariablesOfItsOwn) {
     std::string path = ::testing::TempDir() + "agora-routes-mail.conf";
     std::ofstream(path) << "upstream mail http://127.0.0.1:8004 deadline=800\nGET /mail/** mail strip=/mail\n";
-    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}, {"GATEWAY_MAIL_URL", "http://10.0.0.4:8004"}});
+    auto env = env_with_internal_key({{"GATEWAY_ROUTES_FILE", path}, {"GATEWAY_MAIL_URL", "http://10.0.0.4:8004"}});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     ASSERT_NE(c->routes.upstream("mail"), nullptr);
@@ -109,7 +107,7 @@ TEST(GatewayConfigTest, AnUpstreamDeclaredInARouteFileHasVariablesOfItsOwn) {
 TEST(GatewayConfigTest, ABadUpstreamLineFailsStartUpNamingTheLine) {
     std::string path = ::testing::TempDir() + "agora-routes-bad-upstream.conf";
     std::ofstream(path) << "upstream mail 127.0.0.1:8004\nGET /mail/** mail\n";
-    auto env = env_of({{"GATEWAY_ROUTES_FILE", path}});
+    auto env = env_with_internal_key({{"GATEWAY_ROUTES_FILE", path}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find(path + ":1: an upstream's address is http://host:port, not '127.0.0.1:8004'"),
@@ -119,16 +117,16 @@ TEST(GatewayConfigTest, ABadUpstreamLineFailsStartUpNamingTheLine) {
 }
 
 TEST(GatewayConfigTest, StarOriginsAndBadNumbersAreRefused) {
-    auto env = env_of({{"GATEWAY_CORS_ORIGINS", "*"}});
+    auto env = env_with_internal_key({{"GATEWAY_CORS_ORIGINS", "*"}});
     EXPECT_FALSE(load_config(env));
-    auto env2 = env_of({{"GATEWAY_API_RATE_BURST", "lots"}});
+    auto env2 = env_with_internal_key({{"GATEWAY_API_RATE_BURST", "lots"}});
     auto c = load_config(env2);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("GATEWAY_API_RATE_BURST"), std::string::npos);
 }
 
 TEST(GatewayConfigTest, TheRedisStoreIsChosenWithItsAddressDeadlineAndPolicy) {
-    auto env = env_of({{"GATEWAY_RATE_LIMIT_STORE", "redis"},
+    auto env = env_with_internal_key({{"GATEWAY_RATE_LIMIT_STORE", "redis"},
                                          {"GATEWAY_REDIS_URL", "redis://:pw@10.0.0.5:6380/2"},
                                          {"GATEWAY_REDIS_DEADLINE_MS", "20"},
                                          {"GATEWAY_RATE_LIMIT_FAIL", "closed"}});
@@ -145,7 +143,7 @@ TEST(GatewayConfigTest, TheRedisStoreIsChosenWithItsAddressDeadlineAndPolicy) {
 }
 
 TEST(GatewayConfigTest, BadRateLimitSettingsAreEachNamed) {
-    auto env = env_of({{"GATEWAY_RATE_LIMIT_STORE", "memcached"},
+    auto env = env_with_internal_key({{"GATEWAY_RATE_LIMIT_STORE", "memcached"},
                                          {"GATEWAY_RATE_LIMIT_FAIL", "sometimes"},
                                          {"GATEWAY_REDIS_URL", "http://127.0.0.1:6379"},
                                          {"GATEWAY_REDIS_DEADLINE_MS", "0"}});
@@ -157,6 +155,13 @@ TEST(GatewayConfigTest, BadRateLimitSettingsAreEachNamed) {
     EXPECT_NE(message.find("GATEWAY_RATE_LIMIT_FAIL: expected open or closed, got 'sometimes'"), std::string::npos);
     EXPECT_NE(message.find("GATEWAY_REDIS_URL: redis url: scheme must be redis://"), std::string::npos);
     EXPECT_NE(message.find("GATEWAY_REDIS_DEADLINE_MS"), std::string::npos);
+}
+
+TEST(GatewayConfig, EveryVariableItReadsIsDocumented) {
+    auto env = env_with_internal_key();
+    ASSERT_TRUE(load_config(env));
+    tracing::telemetry_config(env, "gateway");
+    EXPECT_EQ(testing::undocumented_settings(env), std::vector<std::string>{}) << "docs/operations.md";
 }
 
 }  // namespace

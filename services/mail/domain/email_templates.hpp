@@ -1,5 +1,5 @@
 #pragma once
-// Turns a notification into its email: the subject the contract fixes (CONTRACT 6) and an HTML body
+// Turns a notification into its email: the subject the contract fixes (docs/contract.md) and an HTML body
 // with a plain-text alternative, rendered from the embedded mustache templates. Values are
 // HTML-escaped in the HTML body and left as they are in the text body.
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The notification commands the mail service receives (CONTRACT 6): one typed record per routing key,
+// The notification commands the mail service receives (docs/contract.md): one typed record per routing key,
 // parsed from its snake_case JSON payload. Parsing is pure; a payload that does not parse can never
 // succeed later, so its error is permanent (see delivery_failure.hpp).
 #include <cstdint>

@@ -2,7 +2,7 @@
 // When to try a failed send again: exponential backoff with full jitter (a uniformly random wait
 // between zero and min(cap, base * 2^(failures - 1))), bounded by a number of attempts and by the time
 // since the first one. Pure: the caller supplies the random draw. Durations are milliseconds; the
-// original platform's nanoseconds (CONTRACT 10.9) are what the tests guard against.
+// original platform's nanoseconds (docs/contract.md, D9) are what the tests guard against.
 #include <chrono>
 #include <optional>
 

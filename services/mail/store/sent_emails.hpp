@@ -1,5 +1,5 @@
 #pragma once
-// The record that makes sending exactly-once as far as SMTP allows (DESIGN 2, "Inbox"). The shared
+// The record that makes sending exactly-once as far as SMTP allows (docs/architecture.md, Events). The shared
 // inbox table (libs/messaging) records an event in the same transaction as its effect, but an email is
 // no transaction: holding one open across an SMTP conversation and minutes of retries would pin a
 // database connection per message. So each event gets a row with a state instead:

@@ -11,6 +11,8 @@
 #include "mail/consumers/in_flight.hpp"
 #include "mail/consumers/notification_handler.hpp"
 #include "mail/consumers/notification_queues.hpp"
+#include "testing/settings_doc.hpp"
+#include "tracing/setup.hpp"
 
 namespace agora::mail {
 namespace {
@@ -110,6 +112,13 @@ TEST(InFlight, StopCancelsAWaitBoundToAnEntry) {
     in_flight.stop();
     io.run_for(1s);
     EXPECT_EQ(result, asio::error::operation_aborted);
+}
+
+TEST(MailConfig, EveryVariableItReadsIsDocumented) {
+    auto env = config::Env::from_values({});
+    ASSERT_TRUE(load_config(env));
+    tracing::telemetry_config(env, "mail");
+    EXPECT_EQ(testing::undocumented_settings(env), std::vector<std::string>{}) << "docs/operations.md";
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ TEST(RetryPolicyTest, DefaultsAreHumanScale) {
     RetryPolicy p;
     EXPECT_EQ(p.base, milliseconds(500));
     EXPECT_EQ(p.cap, seconds(30));
-    // The original waited nanoseconds (CONTRACT 10.9): a first retry must wait up to half a second.
+    // The original waited nanoseconds (docs/contract.md, D9): a first retry must wait up to half a second.
     EXPECT_EQ(backoff_ceiling(p, 1), milliseconds(500));
     EXPECT_GE(backoff_ceiling(p, 1), milliseconds(100));
 }

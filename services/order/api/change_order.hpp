@@ -1,6 +1,6 @@
 #pragma once
 // POST /orders/pay -> 200 {"order_id","status":"SUCCESS"} and POST /orders/cancel -> 200 {"order_id",
-// "status":"CANCELLED"} (CONTRACT 5): one handler per route, the same shape: lock the request id, apply the
+// "status":"CANCELLED"} (docs/contract.md): one handler per route, the same shape: lock the request id, apply the
 // aggregate's transition with its messages in one transaction, answer (or replay) the stored result.
 #include "context.hpp"
 #include "http/message.hpp"

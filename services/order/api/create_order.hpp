@@ -1,5 +1,5 @@
 #pragma once
-// POST /orders -> 201 the order (CONTRACT 5), placed by the reservation protocol of ADR 6: CREATING,
+// POST /orders -> 201 the order (docs/contract.md), placed by the reservation protocol of ADR 6: CREATING,
 // reserve behind the circuit breaker, then PENDING with order-created, or ABORTED and released.
 #include "api/requests.hpp"
 #include "context.hpp"

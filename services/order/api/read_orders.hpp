@@ -1,5 +1,5 @@
 #pragma once
-// GET /orders (the caller's orders, filtered and paged, newest first) and GET /orders/{id} (CONTRACT 5).
+// GET /orders (the caller's orders, filtered and paged, newest first) and GET /orders/{id} (docs/contract.md).
 // Another customer's order is "order not found".
 #include "context.hpp"
 #include "http/message.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The idempotency lock of an order command (CONTRACT 7): `lock:<request_id>-<user_id>`, SET NX PX with a
+// The idempotency lock of an order command (docs/contract.md): `lock:<request_id>-<user_id>`, SET NX PX with a
 // token of our own, released by compare-and-delete so that a lock that expired and was taken by another
 // request is never removed. A concurrent duplicate gets 409 "request duplicate". When Redis is down the
 // command goes on without the lock: the PostgreSQL unique constraints on (customer_id, request_id) still

@@ -1,5 +1,5 @@
 #pragma once
-// The list filter's dates (CONTRACT 5): DD-MM-YYYY calendar days in UTC; end-date includes its whole day.
+// The list filter's dates (docs/contract.md): DD-MM-YYYY calendar days in UTC; end-date includes its whole day.
 #include <chrono>
 #include <optional>
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // The order aggregate: it owns its status, and every transition is a named method that checks the state
-// it starts from (STYLE). CREATING and ABORTED are internal states of the reservation protocol
+// it starts from. CREATING and ABORTED are internal states of the reservation protocol
 // (docs/adr/0006): never shown to clients.
 #include <cstdint>
 #include <expected>

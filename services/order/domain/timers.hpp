@@ -1,5 +1,5 @@
 #pragma once
-// An order's durable timers (CONTRACT 5, defect 4): payment reminders at the configured offsets while it
+// An order's durable timers (docs/contract.md, D4): payment reminders at the configured offsets while it
 // is PENDING, then the payment deadline. An order awaits one timer at a time, one row of order_deadlines:
 // the commit schedules the first, and each one that fires schedules the next in the same transaction, so
 // a commit writes one row instead of one per reminder and fired timers leave nothing behind.

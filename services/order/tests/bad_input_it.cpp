@@ -1,4 +1,4 @@
-// Bad input on every order route through HTTP (CONTRACT 1.2, 1.3, 5): each row answers its 4xx with the
+// Bad input on every order route through HTTP (docs/contract.md): each row answers its 4xx with the
 // contract's whole body, and none of them writes anything: no order, no command outcome, no outbox row, no
 // reservation asked for, and the customer's existing order untouched.
 #include <boost/json/serialize.hpp>
@@ -181,7 +181,7 @@ TEST_F(OrderBadInputIt, ReadRowsAnswer4xx) {
          R"({"message":"expected a numeric value but got '99999999999999999999'"})"},
         {"GET", "/orders/0", "", 404, R"({"message":"order not found"})"},
         {"GET", "/orders/-1", "", 404, R"({"message":"order not found"})"},
-        // Query values are text: a non-integer is a validation error, as on /products (CONTRACT 1.3).
+        // Query values are text: a non-integer is a validation error, as on /products (docs/contract.md).
         {"GET", "/orders?limit=abc", "", 400, one_error("limit", "invalid input")},
         {"GET", "/orders?limit=1e3", "", 400, one_error("limit", "invalid input")},
         {"GET", "/orders?page=x", "", 400, one_error("page", "invalid input")},

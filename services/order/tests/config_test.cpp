@@ -4,21 +4,18 @@
 
 #include "config.hpp"
 #include "testing/internal_calls.hpp"
+#include "testing/settings_doc.hpp"
+#include "tracing/setup.hpp"
 
 namespace agora::order_service {
 namespace {
 
-// The values with the internal key every configuration needs.
-config::Env env_of(std::map<std::string, std::string> values) {
-    values.emplace("AGORA_INTERNAL_KEY_FILE", testing::internal_key_file().string());
-    return config::Env::from_values(std::move(values));
-}
+using testing::env_with_internal_key;
 
 using namespace std::chrono_literals;
 
-
 TEST(OrderConfig, TheInternalKeyIsReadAndWithoutItStartUpFailsNamingIt) {
-    auto env = env_of({});
+    auto env = env_with_internal_key({});
     EXPECT_EQ(load_config(env)->internal_keys.key, testing::internal_keys().key);
     auto missing = config::Env::from_values({{"AGORA_INTERNAL_KEY_FILE", ::testing::TempDir() + "no-such-key"}});
     auto c = load_config(missing);
@@ -27,7 +24,7 @@ TEST(OrderConfig, TheInternalKeyIsReadAndWithoutItStartUpFailsNamingIt) {
 }
 
 TEST(OrderConfig, Defaults) {
-    auto env = env_of({});
+    auto env = env_with_internal_key({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8003);
@@ -38,7 +35,7 @@ TEST(OrderConfig, Defaults) {
 }
 
 TEST(OrderConfig, ReadsTheEnvironment) {
-    auto env = env_of({{"ORDER_PORT", "9100"},
+    auto env = env_with_internal_key({{"ORDER_PORT", "9100"},
                        {"ORDER_PAYMENT_TIMEOUT_S", "2"},
                        {"ORDER_REMINDER_OFFSETS_S", "1, 2,3"},
                        {"ORDER_PUBLIC_URL", "https://shop.example/"},
@@ -53,7 +50,7 @@ TEST(OrderConfig, ReadsTheEnvironment) {
 }
 
 TEST(OrderConfig, NamesEveryBadVariable) {
-    auto env = env_of({{"ORDER_REMINDER_OFFSETS_S", "1,x"}, {"ORDER_REDIS_URL", "http://nope"}});
+    auto env = env_with_internal_key({{"ORDER_REMINDER_OFFSETS_S", "1,x"}, {"ORDER_REDIS_URL", "http://nope"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("ORDER_REMINDER_OFFSETS_S"), std::string::npos);
@@ -63,22 +60,30 @@ TEST(OrderConfig, NamesEveryBadVariable) {
 // ADR 6: an order is committed within the create deadline of its insert, and never later than half the
 // hold, whichever is shorter.
 TEST(OrderConfig, CreationDeadlineIsTheCreateDeadlineCappedAtHalfTheHold) {
-    auto env = env_of({});
+    auto env = env_with_internal_key({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->create_deadline, 6000ms);
     EXPECT_EQ(creation_deadline(*c), 6000ms);
-    auto short_hold = env_of({{"ORDER_RESERVATION_HOLD_S", "6"}, {"ORDER_CREATE_DEADLINE_MS", "5000"}});
+    auto short_hold =
+        env_with_internal_key({{"ORDER_RESERVATION_HOLD_S", "6"}, {"ORDER_CREATE_DEADLINE_MS", "5000"}});
     auto s = load_config(short_hold);
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(creation_deadline(*s), 3000ms);
 }
 
 TEST(OrderConfig, RefusesACreateDeadlineNoLongerThanTheReservationDeadline) {
-    auto env = env_of({{"ORDER_CREATE_DEADLINE_MS", "2000"}});
+    auto env = env_with_internal_key({{"ORDER_CREATE_DEADLINE_MS", "2000"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("ORDER_CREATE_DEADLINE_MS"), std::string::npos);
+}
+
+TEST(OrderConfig, EveryVariableItReadsIsDocumented) {
+    auto env = env_with_internal_key();
+    ASSERT_TRUE(load_config(env));
+    tracing::telemetry_config(env, "order");
+    EXPECT_EQ(testing::undocumented_settings(env), std::vector<std::string>{}) << "docs/operations.md";
 }
 
 }  // namespace

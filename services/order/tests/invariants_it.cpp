@@ -1,7 +1,7 @@
-// CONTRACT 5's invariants and CONTRACT 10's defects with the real product service behind the order service:
+// The order invariants and defects of docs/contract.md with the real product service behind the order service:
 // no oversell under 50 concurrent orders (every failure a clean 409), orders of two to a hundred items
-// (defect 2), items paired with their products by id, never by position (defect 6), and hundreds of product
-// events through Kafka into the read model across consumer-group rebalances (defect 7).
+// (D2), items paired with their products by id, never by position (D6), and hundreds of product
+// events through Kafka into the read model across consumer-group rebalances (D7).
 #include <atomic>
 #include <boost/json/serialize.hpp>
 #include <functional>

@@ -1,4 +1,4 @@
-// Create, read, pay and cancel through HTTP against the real backends (CONTRACT 5, ADR 6).
+// Create, read, pay and cancel through HTTP against the real backends (docs/contract.md, ADR 6).
 #include <atomic>
 #include <tuple>
 #include <boost/json/parse.hpp>
@@ -263,7 +263,7 @@ TEST_F(OrderServiceIt, CancelPublishesOrderCancelledAndTheEmail) {
     EXPECT_EQ(paid.status, 409);
     EXPECT_EQ(paid.json().at("message").as_string(), "order already cancelled");
 
-    // Defect 1: the cancellation is its own event, never a second order-created.
+    // D1: the cancellation is its own event, never a second order-created.
     ASSERT_TRUE(wait_for([&] {
         return infra().observed.count("order-cancelled", id) == 1 &&
                infra().observed.count("send.cancel.notification", id) == 1;

@@ -1,4 +1,4 @@
-// The product read model (CONTRACT 8): product events applied once and only when newer, and the fast
+// The product read model (docs/contract.md): product events applied once and only when newer, and the fast
 // pre-check that refuses deleted products without calling the product service (products it does not
 // know yet are the product service's to refuse: they may have just been created).
 #include "order_harness.hpp"

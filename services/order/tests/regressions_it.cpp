@@ -1,6 +1,6 @@
-// Regressions for CONTRACT 10 and the invariants of CONTRACT 5 that the other order tests leave open:
-// defect 5 (no event for a refused or failed command), defect 10 (another customer's orders under every
-// filter), defect 13 (paging links from the configured URL whatever the Host header says), defect 9 (a
+// Regressions for the defects and order invariants of docs/contract.md that the other order tests leave open:
+// D5 (no event for a refused or failed command), D10 (another customer's orders under every
+// filter), D13 (paging links from the configured URL whatever the Host header says), D9 (a
 // notification lost with the broker), and replayed pay and cancel commands that write nothing new.
 #include <boost/json/serialize.hpp>
 #include <mutex>
@@ -172,7 +172,7 @@ TEST_F(OrderRegressionsIt, Defect13_PagingLinksIgnoreTheHostHeader) {
               R"("last":"http://localhost:8000/orders?limit=1&page=3&status=PENDING"}})");
 }
 
-// Defect 9: the order service's notifications are persistent messages in durable quorum queues, so one
+// D9: the order service's notifications are persistent messages in durable quorum queues, so one
 // still waiting for the mail service survives its broker killed and started again. A broker of its own:
 // the shared one must not go down under the other tests.
 TEST(OrderNotifications, Defect9_ANotificationSurvivesItsBrokerKilledAndRestarted) {

@@ -1,4 +1,4 @@
-// Durable timers: payment reminders at every offset while PENDING (defect 4), none after payment, and the
+// Durable timers: payment reminders at every offset while PENDING (docs/contract.md, D4), none after payment, and the
 // payment deadline cancelling the order with its events, across a restart of the service.
 #include <boost/json/parse.hpp>
 

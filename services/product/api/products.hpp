@@ -1,6 +1,6 @@
 #pragma once
-// The routes of CONTRACT 4, one class per route. Reads are public; changes and history need an admin.
-#include "api/context.hpp"
+// The product routes of docs/contract.md, one class per route. Reads are public; changes and history need an admin.
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::product {

@@ -1,7 +1,7 @@
 #pragma once
 // The internal inventory API of docs/adr/0006, served on the product port but never routed by the
 // gateway: the order service reserves stock for an order id it allocated, and releases it.
-#include "api/context.hpp"
+#include "context.hpp"
 #include "http/message.hpp"
 
 namespace agora::product {

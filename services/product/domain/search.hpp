@@ -1,5 +1,5 @@
 #pragma once
-// Catalogue search (CONTRACT 4): `name` and `description` match as case-insensitive substrings, with
+// Catalogue search (docs/contract.md): `name` and `description` match as case-insensitive substrings, with
 // `%`, `_` and the escape character taken literally.
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-// Bad input on every product route through HTTP (CONTRACT 1.2, 1.3, 4), the rows products_it.cpp does not
+// Bad input on every product route through HTTP (docs/contract.md), the rows products_it.cpp does not
 // already hold: each answers its 4xx with the contract's whole body and writes nothing (the product, its
 // event log, the outbox and the reservations are read back after the refused requests).
 #include "testing/bad_input.hpp"

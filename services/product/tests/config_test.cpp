@@ -5,21 +5,18 @@
 
 #include "config.hpp"
 #include "testing/internal_calls.hpp"
+#include "testing/settings_doc.hpp"
+#include "tracing/setup.hpp"
 
 namespace agora::product {
 namespace {
 
-// The values with the internal key every configuration needs.
-config::Env env_of(std::map<std::string, std::string> values) {
-    values.emplace("AGORA_INTERNAL_KEY_FILE", testing::internal_key_file().string());
-    return config::Env::from_values(std::move(values));
-}
+using testing::env_with_internal_key;
 
 using namespace std::chrono_literals;
 
-
 TEST(LoadConfig, TheInternalKeyIsReadAndWithoutItStartUpFailsNamingIt) {
-    auto env = env_of({});
+    auto env = env_with_internal_key({});
     EXPECT_EQ(load_config(env)->internal_keys.key, testing::internal_keys().key);
     auto missing = config::Env::from_values({{"AGORA_INTERNAL_KEY_FILE", ::testing::TempDir() + "no-such-key"}});
     auto c = load_config(missing);
@@ -28,7 +25,7 @@ TEST(LoadConfig, TheInternalKeyIsReadAndWithoutItStartUpFailsNamingIt) {
 }
 
 TEST(LoadConfig, LocalDefaults) {
-    auto env = env_of({});
+    auto env = env_with_internal_key({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8001);
@@ -43,7 +40,7 @@ TEST(LoadConfig, LocalDefaults) {
 }
 
 TEST(LoadConfig, ReadsTheServiceVariablesFirst) {
-    auto env = env_of({{"PRODUCT_PORT", "9101"},
+    auto env = env_with_internal_key({{"PRODUCT_PORT", "9101"},
                        {"PRODUCT_PUBLIC_URL", "https://shop.example/"},
                        {"KAFKA_BROKERS", "k1:9092"},
                        {"PRODUCT_HOLD_S", "30"},
@@ -58,17 +55,25 @@ TEST(LoadConfig, ReadsTheServiceVariablesFirst) {
     EXPECT_EQ(c->expiry_interval, 250ms);
     EXPECT_TRUE(c->seed_demo);
 
-    auto both = env_of({{"KAFKA_BROKERS", "k1:9092"}, {"PRODUCT_KAFKA_BROKERS", "k2:9093"}});
+    auto both = env_with_internal_key({{"KAFKA_BROKERS", "k1:9092"}, {"PRODUCT_KAFKA_BROKERS", "k2:9093"}});
     EXPECT_EQ(load_config(both)->kafka.brokers, "k2:9093");
 }
 
 TEST(LoadConfig, NamesEveryBadVariable) {
-    auto env = env_of({{"PRODUCT_PORT", "http"}, {"PRODUCT_HOLD_S", "0"}, {"PRODUCT_KAFKA_BROKERS", "no-port"}});
+    auto env = env_with_internal_key(
+        {{"PRODUCT_PORT", "http"}, {"PRODUCT_HOLD_S", "0"}, {"PRODUCT_KAFKA_BROKERS", "no-port"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("PRODUCT_PORT"), std::string::npos) << c.error().message;
     EXPECT_NE(c.error().message.find("PRODUCT_HOLD_S"), std::string::npos) << c.error().message;
     EXPECT_NE(c.error().message.find("PRODUCT_KAFKA_BROKERS"), std::string::npos) << c.error().message;
+}
+
+TEST(ProductConfig, EveryVariableItReadsIsDocumented) {
+    auto env = env_with_internal_key();
+    ASSERT_TRUE(load_config(env));
+    tracing::telemetry_config(env, "product");
+    EXPECT_EQ(testing::undocumented_settings(env), std::vector<std::string>{}) << "docs/operations.md";
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Regressions for CONTRACT 10 on the product side, against real PostgreSQL and Kafka:
-// defect 5 (an event published for a write that never committed) and defect 8 (a message whose handling
+// Regressions for docs/contract.md's defects on the product side, against real PostgreSQL and Kafka:
+// D5 (an event published for a write that never committed) and D8 (a message whose handling
 // failed skipped or left unacknowledged forever). A commit is made to fail with a deferred constraint
 // trigger on the outbox, switched on and off by a row in a table of the test's own.
 #include <algorithm>

@@ -1,5 +1,5 @@
-// CONTRACT 4 through HTTP: exact bodies, admin-only changes, literal search, paging links from the
-// public URL (defect 13), the versioned history and every bad-input row.
+// The product routes through HTTP: exact bodies, admin-only changes, literal search, paging links from the
+// public URL (docs/contract.md, D13), the versioned history and every bad-input row.
 #include "tests/service_harness.hpp"
 
 namespace agora::product::test {

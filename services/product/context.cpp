@@ -1,4 +1,4 @@
-#include "api/context.hpp"
+#include "context.hpp"
 
 namespace agora::product {
 

@@ -31,7 +31,7 @@ struct Context {
     LoopBackends& local() const;
 };
 
-// 401 without a caller, 403 unless the caller is an admin (defect 10: checked here too, not only by the
+// 401 without a caller, 403 unless the caller is an admin (docs/contract.md, D10: checked here too, not only by the
 // gateway, so a request that bypasses it cannot change products).
 Result<void> require_admin(const http::Request& req);
 
