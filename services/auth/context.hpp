@@ -12,6 +12,7 @@
 #include "outbox/outbox.hpp"
 #include "pg/databases.hpp"
 #include "redis/client.hpp"
+#include "runtime/this_loop.hpp"
 #include "store/user_store.hpp"
 
 namespace agora::auth_service {
@@ -34,7 +35,7 @@ struct Context {
     std::vector<std::unique_ptr<LoopBackends>> loops;
 
     // The backends of the event loop running the caller.
-    LoopBackends& local() const;
+    LoopBackends& local() const { return runtime::this_loop(loops); }
 };
 
 }  // namespace agora::auth_service

@@ -45,19 +45,13 @@ Result<void> GatewayService::start() {
     return {};
 }
 
-void GatewayService::run() { parts_->serving.run(); }
+http::Serving& GatewayService::serving() const { return parts_->serving; }
 
-void GatewayService::stop() {
+void GatewayService::stop_work() {
     auto& p = *parts_;
-    if (!p.serving.claim_stop()) return;
     if (p.keys) p.keys->stop();
     if (p.metrics_server) asio::post(p.serving.loops.at(0), [&p] { p.metrics_server->stop(); });
-    p.serving.stop_serving();
 }
-
-void GatewayService::stop_on_signals() { parts_->serving.stop_on_signals([this] { stop(); }); }
-
-int GatewayService::port() const { return parts_->serving.port(); }
 
 int GatewayService::metrics_port() const { return parts_->metrics_server ? parts_->metrics_server->port() : 0; }
 

@@ -6,27 +6,19 @@
 
 #include "config.hpp"
 #include "core/error.hpp"
+#include "http/service.hpp"
 
 namespace agora::gateway {
 
-class GatewayService {
+class GatewayService final : public http::Service {
 public:
     explicit GatewayService(GatewayConfig config);
-    GatewayService(const GatewayService&) = delete;
-    GatewayService& operator=(const GatewayService&) = delete;
-    ~GatewayService();
+    ~GatewayService() override;
 
     // Binds both ports and starts fetching auth's keys. Auth may be down: the keys are fetched again
     // until they come, and /ready says 503 until then.
-    Result<void> start();
-    // Runs the event loops on the calling thread (and one more thread per extra loop) until stop().
-    void run();
-    // Stops serving; safe from any thread.
-    void stop();
-    // SIGINT and SIGTERM call stop().
-    void stop_on_signals();
+    Result<void> start() override;
 
-    int port() const;
     int metrics_port() const;
     // Whether auth's key set is held, so that tokens can be checked.
     bool ready() const;
@@ -34,6 +26,10 @@ public:
     struct Parts;
 
 private:
+    http::Serving& serving() const override;
+    // The key refresh and the metrics server, before the public server and the loops.
+    void stop_work() override;
+
     GatewayConfig config_;
     std::unique_ptr<Parts> parts_;
 };

@@ -13,6 +13,7 @@
 #include "pg/databases.hpp"
 #include "redis/client.hpp"
 #include "resilience/circuit_breaker.hpp"
+#include "runtime/this_loop.hpp"
 #include "store/order_store.hpp"
 #include "store/product_store.hpp"
 
@@ -36,7 +37,7 @@ struct Context {
     std::vector<std::unique_ptr<LoopBackends>> loops;
 
     // The backends of the event loop running the caller.
-    LoopBackends& local() const;
+    LoopBackends& local() const { return runtime::this_loop(loops); }
     TimerPolicy timers() const { return TimerPolicy{config.payment_timeout, config.reminder_offsets}; }
 };
 

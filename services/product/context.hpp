@@ -9,6 +9,7 @@
 #include "metrics.hpp"
 #include "outbox/outbox.hpp"
 #include "pg/databases.hpp"
+#include "runtime/this_loop.hpp"
 #include "store/product_store.hpp"
 #include "store/reservation_store.hpp"
 
@@ -28,7 +29,7 @@ struct Context {
     std::vector<std::unique_ptr<LoopBackends>> loops;
 
     // The backends of the event loop running the caller.
-    LoopBackends& local() const;
+    LoopBackends& local() const { return runtime::this_loop(loops); }
 };
 
 // 401 without a caller, 403 unless the caller is an admin (docs/contract.md, D10: checked here too, not only by the
