@@ -69,21 +69,26 @@ export async function ordersPage(main, params, isCurrent) {
   const {paymentWindowS} = await settings();
   let shown = '';
   let timer = 0;
+  let latest = 0;
 
+  // A refresh after pay or cancel may overlap a poll: only the latest one draws and schedules the next.
   const refresh = async () => {
     clearTimeout(timer);
+    const mine = ++latest;
     if (!isCurrent()) return;
     const res = await call('GET', `/orders?${new URLSearchParams({limit: 10, page})}`);
-    if (!isCurrent()) return;
+    if (!isCurrent() || mine !== latest) return;
     list.setAttribute('aria-busy', 'false');
     if (!res.ok) {
+      shown = '';
       list.replaceChildren(h('p', {class: 'form-error', role: 'alert'}, describe(res)));
     } else {
       const seen = JSON.stringify(res.data.map((o) => [o.id, o.status]));
       // Drawn again only when something changed, so the poll never takes the focus or a half-read line away.
       if (seen !== shown) {
-        shown = seen;
         const cards = await Promise.all(res.data.map((o) => orderCard(o, paymentWindowS, refresh)));
+        if (!isCurrent() || mine !== latest) return;
+        shown = seen;
         const paging = res.paging;
         list.replaceChildren(res.data.length
           ? h('ul', {class: 'cards', 'aria-label': 'Orders'}, cards)
