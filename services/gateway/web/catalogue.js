@@ -15,7 +15,7 @@ export function addToCartButton(product) {
   return h('button', {
     type: 'button',
     disabled: product.quantity <= 0,
-    'aria-label': `Add ${product.name} to the cart`,
+    'aria-label': `Add to cart: ${product.name}`,
     onclick: () => {
       cart.add(product, 1);
       notify(`${product.name} is in your cart.`);

@@ -90,7 +90,8 @@ export async function cartPage(main) {
   });
   show(main, h('h1', {}, 'Your cart'),
     h('div', {class: 'table-wrap'}, h('table', {},
-      h('thead', {}, h('tr', {}, ['Product', 'Price', 'Quantity', 'Stock', 'Subtotal', ''].map((t) => h('th', {scope: 'col'}, t)))),
+      h('thead', {}, h('tr', {}, ['Product', 'Price', 'Quantity', 'Stock', 'Subtotal'].map((t) => h('th', {scope: 'col'}, t)),
+        h('th', {scope: 'col'}, h('span', {class: 'visually-hidden'}, 'Remove')))),
       h('tbody', {}, items.map((i) => line(i, stock))),
       h('tfoot', {}, h('tr', {}, h('th', {scope: 'row', colspan: 4}, 'Total'), h('td', {class: 'total'}, formatCents(total)), h('td', {}))))),
     session.user() ? form : h('p', {}, h('a', {href: `#/login?${new URLSearchParams({next: '#/cart'})}`}, 'Log in'), ' to place your order.'));

@@ -90,13 +90,13 @@ export async function ordersPage(main, params, isCurrent) {
         if (!isCurrent() || mine !== latest) return;
         shown = seen;
         const paging = res.paging;
-        list.replaceChildren(res.data.length
+        list.replaceChildren(...[res.data.length
           ? h('ul', {class: 'cards', 'aria-label': 'Orders'}, cards)
           : h('p', {}, 'You have no orders yet. ', h('a', {href: '#/'}, 'Browse the catalogue')),
         paging && paging.total_page > 1 && h('nav', {class: 'pager', 'aria-label': 'Pages'},
           page > 1 && h('a', {href: `#/orders?page=${page - 1}`}, 'Newer orders'),
           h('span', {}, `Page ${page} of ${paging.total_page}`),
-          page < paging.total_page && h('a', {href: `#/orders?page=${page + 1}`}, 'Older orders')));
+          page < paging.total_page && h('a', {href: `#/orders?page=${page + 1}`}, 'Older orders'))].filter(Boolean));
       }
     }
     timer = setTimeout(refresh, POLL_MS);
