@@ -92,6 +92,17 @@ else
     AGORA_LOGS_ENDPOINT=""
 fi
 
+# The pages of the local tools, linked from the shop's "Local tools" page (the gateway's GATEWAY_SHOP_TOOLS):
+# those that run on this platform.
+GATEWAY_SHOP_TOOLS="Mailpit=http://localhost:$MAILPIT_UI_PORT,RabbitMQ=http://localhost:$RABBITMQ_UI_PORT"
+GATEWAY_SHOP_TOOLS+=",supervisor=http://localhost:$SUPERVISOR_PORT"
+for _tool in "jaeger Jaeger $JAEGER_UI_PORT" "prometheus Prometheus $PROMETHEUS_PORT" \
+    "alertmanager Alertmanager $ALERTMANAGER_PORT" "victorialogs VictoriaLogs $VICTORIALOGS_PORT/select/vmui"; do
+    read -r _name _label _where <<<"$_tool"
+    if [[ " ${AGORA_INFRA[*]} " == *" $_name "* ]]; then GATEWAY_SHOP_TOOLS+=",$_label=http://localhost:$_where"; fi
+done
+unset _tool _name _label _where
+
 # Tokens that render replaces in templates: @NAME@ becomes the value of $NAME. Every port of
 # ports.env is one.
 RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGORA_ETC AGORA_SECRETS
@@ -99,6 +110,7 @@ RENDER_VARS=(AGORA_ROOT AGORA_HOME AGORA_BIN AGORA_DATA AGORA_LOGS AGORA_RUN AGO
     ADMIN_PASSWORD GATEWAY_AUTH_RATE_BURST ORDER_RESERVATION_HOLD_S GATEWAY_RATE_LIMITS GATEWAY_ROUTES_FILE
     KAFKA_AGENT_JAR)
 RENDER_VARS+=(AGORA_OTLP_ENDPOINT AGORA_LOGS_ENDPOINT AGORA_TRACE_SAMPLE_RATIO SUPERVISOR_USER SUPERVISOR_PASSWORD_SHA1)
+RENDER_VARS+=(GATEWAY_SHOP_TOOLS)
 mapfile -t -O "${#RENDER_VARS[@]}" RENDER_VARS < <(sed -n 's/^: "${\([A-Z0-9_]*\):=.*/\1/p' "$DEPLOY_DIR/ports.env")
 
 # ---- messages ----------------------------------------------------------------------------------

@@ -310,6 +310,8 @@ print_summary() {
     else
         step "Agora is up ($((SECONDS - started_at))s)"
     fi
+    printf '    %-12s %shttp://localhost:%s/%s  (the shop; its "Local tools" page links every tool below)\n' \
+        "Start here" "$C_OK" "$GATEWAY_PORT" "$C_OFF"
     for svc in "${AGORA_SERVICES[@]}"; do
         if [[ " ${build_failed[*]} " == *" $svc "* ]]; then
             printf '    %-12s http://localhost:%s   %s(did not build)%s\n' "$svc" "$(service_port "$svc")" "$C_ERR" "$C_OFF"

@@ -48,6 +48,21 @@ Result<RouteTable> read_routes(const std::string& routes_file) {
     return routes;
 }
 
+// GATEWAY_SHOP_TOOLS: "Mailpit=http://localhost:8025,Jaeger=http://localhost:16686".
+std::vector<ToolLink> read_tools(const std::string& text, std::vector<std::string>& problems) {
+    std::vector<ToolLink> tools;
+    for (const auto& item : split_list(text)) {
+        auto equals = item.find('=');
+        std::string url = equals == std::string::npos ? "" : item.substr(equals + 1);
+        if (equals == 0 || !(url.starts_with("http://") || url.starts_with("https://"))) {
+            problems.push_back("GATEWAY_SHOP_TOOLS: expected Name=http(s)://address, got '" + item + "'");
+            continue;
+        }
+        tools.push_back({item.substr(0, equals), url});
+    }
+    return tools;
+}
+
 }  // namespace
 
 Result<GatewayConfig> load_config(config::Env& env) {
@@ -84,7 +99,9 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.breaker.open_for = env.millis("GATEWAY_BREAKER_OPEN_MS", std::chrono::milliseconds(5000));
     c.max_in_flight = static_cast<int>(env.integer("GATEWAY_UPSTREAM_MAX_IN_FLIGHT", 1000, 1, 1'000'000));
     c.token_cache_size = static_cast<size_t>(env.integer("GATEWAY_TOKEN_CACHE", 4096, 0, 10'000'000));
+    c.storefront.payment_window = env.seconds("GATEWAY_SHOP_PAYMENT_WINDOW_S", c.storefront.payment_window);
     std::vector<std::string> problems;
+    c.storefront.tools = read_tools(env.text("GATEWAY_SHOP_TOOLS", ""), problems);
     if (auto keys = http::load_internal_keys(env)) {
         c.internal_keys = std::move(*keys);
     } else {

@@ -14,6 +14,20 @@
 
 namespace agora::gateway {
 
+// A page of the local platform the storefront links to (Mailpit, Jaeger, ...).
+struct ToolLink {
+    std::string name;
+    std::string url;
+};
+
+struct StorefrontConfig {
+    // GATEWAY_SHOP_TOOLS, "Name=url" pairs separated by commas; none in production.
+    std::vector<ToolLink> tools;
+    // GATEWAY_SHOP_PAYMENT_WINDOW_S: the order service's payment timeout (ORDER_PAYMENT_TIMEOUT_S), which
+    // the page shows as each pending order's deadline; the API answers only the order's creation time.
+    std::chrono::seconds payment_window{86400};
+};
+
 struct GatewayConfig {
     // The routes and the upstreams they reach, with the addresses and deadlines of the environment.
     RouteTable routes = RouteTable::builtin();
@@ -31,6 +45,7 @@ struct GatewayConfig {
     int max_in_flight = 1000;             // per upstream
     std::size_t token_cache_size = 4096;  // per event loop
     http::InternalKeys internal_keys;     // AGORA_INTERNAL_KEY_FILE: signs what the gateway forwards
+    StorefrontConfig storefront;
 };
 
 // Reads every variable; fails listing each invalid one.

@@ -57,6 +57,9 @@ ln -sfn "$ROOT/.agora/bin" "$AGORA_HOME/bin"
 # Likewise the virtualenv of pytest and Schemathesis (deploy/local/python-tools.txt).
 mkdir -p "$ROOT/.agora/python"
 ln -sfn "$ROOT/.agora/python" "$AGORA_HOME/python"
+# And the npm tools (axe-core, which the storefront's journeys run in the browser).
+mkdir -p "$ROOT/.agora/node"
+ln -sfn "$ROOT/.agora/node" "$AGORA_HOME/node"
 
 "$ROOT/deploy/local/up.sh"
 

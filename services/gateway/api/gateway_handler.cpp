@@ -17,6 +17,7 @@ GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops&
              [this] {
                  for (auto& upstream : upstreams_) upstream->report();
              }),
+      storefront_(config.storefront),
       rate_limit_(loops, config.rate_limit, metrics_.rate_limit),
       authentication_(loops, keys, config.issuer, config.token_cache_size, metrics_.authentication) {
     for (const auto& upstream : routes_.upstreams()) {
@@ -52,6 +53,10 @@ Task<http::Response> GatewayHandler::route_request(http::Request& req, std::stri
     if (OwnPages::owns(req.path())) {
         route_label = std::string(req.path());
         co_return pages_.answer(req);
+    }
+    if (Storefront::owns(req.path())) {
+        route_label = "storefront";
+        co_return storefront_.answer(req);
     }
     // A method no route knows is never forwarded (it has no name to send): 405 with the methods the
     // path has, or 404 when it has none.

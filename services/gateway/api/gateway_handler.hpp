@@ -1,6 +1,6 @@
 #pragma once
 // The gateway's answer to every request, as a fixed chain of stages, each with one job (api/): CORS
-// preflights, the gateway's own pages, the route table, the rate limit, authentication, then the
+// preflights, the gateway's own pages, the storefront, the route table, the rate limit, authentication, then the
 // route's upstream; CORS headers, compression and the HTTP metrics on the way back.
 #include <memory>
 #include <vector>
@@ -10,6 +10,7 @@
 #include "api/authentication.hpp"
 #include "api/own_pages.hpp"
 #include "api/rate_limit.hpp"
+#include "api/storefront.hpp"
 #include "api/upstream.hpp"
 #include "config.hpp"
 #include "domain/cors.hpp"
@@ -40,6 +41,7 @@ private:
     CorsPolicy cors_;
     std::vector<std::unique_ptr<Upstream>> upstreams_;  // as routes_.upstreams(), by RouteDecision::upstream_index
     OwnPages pages_;
+    Storefront storefront_;
     RateLimit rate_limit_;
     Authentication authentication_;
 };

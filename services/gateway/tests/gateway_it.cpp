@@ -18,6 +18,7 @@
 #include "testing/internal_calls.hpp"
 #include "testing/server_process.hpp"
 #include "tests/running_gateway.hpp"
+#include "web/storefront_assets.hpp"
 
 namespace agora::gateway {
 namespace {
@@ -198,6 +199,44 @@ TEST_F(GatewayTest, ServesTheApiDescriptionAndItsPage) {
     auto page = get("/docs");
     EXPECT_EQ(page.result_int(), 200);
     EXPECT_NE(page.body().find("/orders/pay"), std::string::npos);
+}
+
+TEST_F(GatewayTest, ServesTheStorefrontPageUncachedAndItsAssetsByHashedName) {
+    auto page = get("/");
+    EXPECT_EQ(page.result_int(), 200);
+    EXPECT_EQ(page[http::Field::content_type], "text/html; charset=utf-8");
+    EXPECT_EQ(page[http::Field::cache_control], "no-cache");
+    std::string policy(page["Content-Security-Policy"]);
+    EXPECT_NE(policy.find("script-src 'self'"), std::string::npos) << policy;
+    EXPECT_EQ(policy.find("unsafe-inline"), std::string::npos) << policy;
+    ASSERT_FALSE(web::assets().empty());
+    // A module imports the others by their hashed names, so a cached module never meets a newer one.
+    for (const auto& asset : web::assets()) {
+        EXPECT_NE(page.body().find(asset.path), std::string::npos) << asset.path << " is not named by the page";
+        auto res = get(std::string(asset.path));
+        EXPECT_EQ(res.result_int(), 200) << asset.path;
+        EXPECT_EQ(res[http::Field::cache_control], "public, max-age=31536000, immutable") << asset.path;
+        EXPECT_EQ(res[http::Field::content_type], asset.content_type);
+        EXPECT_EQ(res.body(), asset.body);
+        // Every relative import ('./name') names an asset of the page.
+        for (auto at = asset.body.find("'./"); at != std::string_view::npos; at = asset.body.find("'./", at + 3)) {
+            auto name = asset.body.substr(at + 3, asset.body.find('\'', at + 3) - at - 3);
+            EXPECT_NE(page.body().find("/assets/" + std::string(name)), std::string::npos) << name << " in " << asset.path;
+        }
+    }
+    EXPECT_EQ(get("/assets/app.000000000000.js").result_int(), 404);
+    EXPECT_EQ(call(http::RawRequest{http::Verb::post, "/", 11}).result_int(), 405);
+}
+
+TEST_F(GatewayTest, TellsTheStorefrontItsToolsAndPaymentWindow) {
+    auto config = config_;
+    config.storefront.tools = {{"Mailpit", "http://localhost:8025"}};
+    config.storefront.payment_window = 600s;
+    auto gateway = extra_gateway(config);
+    auto res = call_port(gateway->port(), http::RawRequest{http::Verb::get, "/storefront.json", 11});
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(json::parse(res.body()),
+              json::parse(R"({"payment_window_s":600,"tools":[{"name":"Mailpit","url":"http://localhost:8025"}]})"));
 }
 
 TEST_F(GatewayTest, UnknownRoutesAre404) {
