@@ -49,20 +49,21 @@ TEST(GatewayConfigTest, TheMetricsPortMustDifferFromThePublicPort) {
 }
 
 TEST(GatewayConfigTest, TheStorefrontLinksTheToolsGivenAndRefusesAnAddressThatIsNone) {
-    auto env = env_of({{"GATEWAY_SHOP_TOOLS", "Mailpit=http://localhost:8025, VictoriaLogs=http://localhost:9428/select/vmui"},
-                       {"GATEWAY_SHOP_PAYMENT_WINDOW_S", "600"}});
+    auto env = env_with_internal_key(
+        {{"GATEWAY_SHOP_TOOLS", "Mailpit=http://localhost:8025, VictoriaLogs=http://localhost:9428/select/vmui"},
+         {"GATEWAY_SHOP_PAYMENT_WINDOW_S", "600"}});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     ASSERT_EQ(c->storefront.tools.size(), 2u);
     EXPECT_EQ(c->storefront.tools[1].name, "VictoriaLogs");
     EXPECT_EQ(c->storefront.tools[1].url, "http://localhost:9428/select/vmui");
     EXPECT_EQ(c->storefront.payment_window, std::chrono::seconds(600));
-    auto env2 = env_of({{"GATEWAY_SHOP_TOOLS", "Mailpit"}});
+    auto env2 = env_with_internal_key({{"GATEWAY_SHOP_TOOLS", "Mailpit"}});
     auto c2 = load_config(env2);
     ASSERT_FALSE(c2);
     EXPECT_NE(c2.error().message.find("GATEWAY_SHOP_TOOLS: expected Name=http(s)://address, got 'Mailpit'"),
               std::string::npos) << c2.error().message;
-    auto defaults = env_of({});
+    auto defaults = env_with_internal_key({});
     EXPECT_TRUE(load_config(defaults)->storefront.tools.empty());
 }
 
