@@ -36,4 +36,9 @@ config::Env env_with_internal_key(std::map<std::string, std::string> values) {
     return config::Env::from_values(std::move(values));
 }
 
+config::Env env_without_internal_key() {
+    return config::Env::from_values({{"AGORA_INTERNAL_KEY_FILE", (std::filesystem::temp_directory_path() /
+                                                                  "agora-no-such-internal-key").string()}});
+}
+
 }  // namespace agora::testing

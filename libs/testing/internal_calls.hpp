@@ -25,6 +25,8 @@ http::InternalKeys internal_keys();
 const std::filesystem::path& internal_key_file();
 // A configuration environment of these values and AGORA_INTERNAL_KEY_FILE, which every service needs.
 config::Env env_with_internal_key(std::map<std::string, std::string> values = {});
+// An environment whose AGORA_INTERNAL_KEY_FILE names a file that does not exist.
+config::Env env_without_internal_key();
 
 // "X-Agora-Signature: ..." for a request of this method, target, headers and body, signed by `signer` with
 // `keys` at `at` (unix seconds; 0: now).

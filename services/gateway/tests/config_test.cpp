@@ -29,7 +29,7 @@ TEST(GatewayConfigTest, DefaultsUseTheBuiltInRoutes) {
 }
 
 TEST(GatewayConfigTest, WithoutTheInternalKeyStartUpFailsNamingIt) {
-    auto env = config::Env::from_values({{"AGORA_INTERNAL_KEY_FILE", ::testing::TempDir() + "no-such-key"}});
+    auto env = testing::env_without_internal_key();
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("AGORA_INTERNAL_KEY_FILE"), std::string::npos) << c.error().message;

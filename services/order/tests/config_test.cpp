@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 TEST(OrderConfig, TheInternalKeyIsReadAndWithoutItStartUpFailsNamingIt) {
     auto env = env_with_internal_key({});
     EXPECT_EQ(load_config(env)->internal_keys.key, testing::internal_keys().key);
-    auto missing = config::Env::from_values({{"AGORA_INTERNAL_KEY_FILE", ::testing::TempDir() + "no-such-key"}});
+    auto missing = testing::env_without_internal_key();
     auto c = load_config(missing);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("AGORA_INTERNAL_KEY_FILE"), std::string::npos) << c.error().message;
