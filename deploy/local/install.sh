@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages.txt,
+# Makes this Debian 12 machine ready to build and run Agora: the Debian packages of packages-build.txt
+# and packages.txt (with --swarm also packages-swarm.txt: Docker and debootstrap),
 # the Go-built tools of go-tools.txt (into $AGORA_HOME/bin), the Kafka broker's jars and metrics agent
 # from Maven Central (kafka/, into $AGORA_HOME/kafka) and, with --test, the npm tools of
 # node/package-lock.json (into $AGORA_HOME/node) and the Python tools of python-tools.txt (into the
@@ -11,22 +12,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 
 INSTALL_LOG="$AGORA_LOGS/install.log"
+QUIET_LOG="$INSTALL_LOG"
 
-# quietly <what> <command...> : runs the command with its output appended to the install log. When it
-# fails, shows the log's last lines and its path, and returns the command's status.
-quietly() {
-    local what="$1" rc=0 start
-    shift
-    mkdir -p "$AGORA_LOGS"
-    printf '\n==> %s (%s)\n' "$what" "$(date -u +%FT%TZ)" >>"$INSTALL_LOG"
-    start=$(($(wc -l <"$INSTALL_LOG") + 1))
-    "$@" >>"$INSTALL_LOG" 2>&1 || rc=$?
-    if ((rc != 0)); then
-        tail -n "+$start" "$INSTALL_LOG" | tail -n 25 | sed 's/^/    | /' >&2
-        printf '    %s failed (exit %d); the whole output is in %s\n' "$what" "$rc" "$INSTALL_LOG" >&2
-    fi
-    return $rc
-}
 
 # VictoriaLogs needs Go 1.26.5 or newer (Mailpit 1.24.3); Debian 12 ships 1.19. When no recent Go is
 # on the machine we fetch this toolchain through the Go module proxy, where it is published as a module.
@@ -44,8 +31,9 @@ as_root() {
 }
 
 # ---- Debian packages ---------------------------------------------------------------------------
-# The lists to install: packages.txt always, packages-test.txt too with --test.
-PACKAGE_LISTS=("$DEPLOY_DIR/packages.txt")
+# The lists to install: packages-build.txt and packages.txt always, packages-test.txt too with --test,
+# packages-swarm.txt with --swarm.
+PACKAGE_LISTS=("$DEPLOY_DIR/packages-build.txt" "$DEPLOY_DIR/packages.txt")
 wanted_packages() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "${PACKAGE_LISTS[@]}"; }
 
 missing_packages() {
@@ -297,12 +285,14 @@ install_kafka() {
 }
 
 main() {
-    local with_tests=""
-    case "${1:-}" in
-        --test) with_tests=1 ;;
-        "") ;;
-        *) die "usage: install.sh [--test]   (--test adds the tools of the tests and benchmarks)" ;;
-    esac
+    local with_tests="" arg
+    for arg in "$@"; do
+        case "$arg" in
+            --test) with_tests=1 ;;
+            --swarm) PACKAGE_LISTS+=("$DEPLOY_DIR/packages-swarm.txt") ;;
+            *) die "usage: install.sh [--test] [--swarm]   (--test adds the tools of the tests and benchmarks, --swarm Docker)" ;;
+        esac
+    done
     step "Checking what Agora needs on this machine (tools' output: $INSTALL_LOG)"
     [[ -z $with_tests ]] || PACKAGE_LISTS+=("$DEPLOY_DIR/packages-test.txt")
     install_packages

@@ -128,6 +128,23 @@ die() {
     exit 1
 }
 
+# quietly <what> <command...> : runs the command with its output appended to the log QUIET_LOG (set
+# by the script: install.log, swarm.log). When it fails, shows the log's last lines and its path, and
+# returns the command's status.
+quietly() {
+    local what="$1" rc=0 start
+    shift
+    mkdir -p "$AGORA_LOGS"
+    printf '\n==> %s (%s)\n' "$what" "$(date -u +%FT%TZ)" >>"$QUIET_LOG"
+    start=$(($(wc -l <"$QUIET_LOG") + 1))
+    "$@" >>"$QUIET_LOG" 2>&1 || rc=$?
+    if ((rc != 0)); then
+        tail -n "+$start" "$QUIET_LOG" | tail -n 25 | sed 's/^/    | /' >&2
+        printf '    %s failed (exit %d); the whole output is in %s\n' "$what" "$rc" "$QUIET_LOG" >&2
+    fi
+    return $rc
+}
+
 # ---- templates ---------------------------------------------------------------------------------
 # render <template> : prints the template with every @NAME@ of RENDER_VARS replaced.
 render() {
