@@ -10,6 +10,7 @@ JOBS ?= 2
 S ?=
 
 .PHONY: help up down status logs install install-test-tools build test bench backup restore clean reset format
+.PHONY: swarm-up swarm-status swarm-down swarm-logs swarm-test
 
 help: ## List the targets
 	@echo "Agora — make <target>:"
@@ -55,6 +56,22 @@ test: install-test-tools ## Debug build with sanitizers, unit and integration te
 
 bench: install-test-tools ## Run the load scenarios (bench/run.sh) and write docs/benchmarks.md (not part of test)
 	@JOBS=$(JOBS) bench/run.sh
+
+swarm-up: ## Docker Swarm: install Docker, build the images, deploy the stack, print the URLs
+	@JOBS=$(JOBS) deploy/swarm/up.sh
+
+swarm-status: ## Docker Swarm: every service with its tasks and their health
+	@deploy/swarm/status.sh
+
+swarm-down: ## Docker Swarm: remove the stack (volumes are kept)
+	@deploy/swarm/down.sh
+
+swarm-test: install-test-tools ## Docker Swarm: deploy a test stack, run the end-to-end and resilience tests, remove it
+	@JOBS=$(JOBS) tests/swarm/run.sh
+
+swarm-logs: ## Docker Swarm: follow one service's logs, e.g. make swarm-logs S=order
+	@[[ -n "$(S)" ]] || { echo "name a service: make swarm-logs S=order"; exit 1; }
+	@/usr/bin/docker service logs --follow --tail 50 agora_$(S)
 
 clean: ## Remove the debug and release builds (the platform's data stays)
 	rm -rf build/debug build/release

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `make swarm-down`: removes the stack (its services, network, configs and secrets) and waits until its
+# containers are gone. The volumes stay, so the data is there at the next make swarm-up; the swarm and
+# dockerd keep running.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+dockerd_running || { ok "dockerd is not running: no stack to remove"; exit 0; }
+if ! docker stack ls --format '{{.Name}}' 2>/dev/null | grep -qx "$STACK"; then
+    ok "no stack $STACK deployed"
+    exit 0
+fi
+step "Removing the stack $STACK (volumes are kept)"
+docker stack rm "$STACK" >/dev/null
+for ((i = 0; i < 60; i++)); do
+    if [[ -z "$(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK")" ]] &&
+        [[ -z "$(docker network ls -q --filter "label=com.docker.stack.namespace=$STACK")" ]]; then
+        ok "removed"
+        exit 0
+    fi
+    sleep 1
+done
+die "containers of the stack $STACK are still there after 60 s (docker ps)"

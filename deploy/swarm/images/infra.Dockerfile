@@ -1,0 +1,83 @@
+# The servers the stack runs beside Agora's services, one target each, all from the Debian base image:
+#   docker build -f infra.Dockerfile --target postgres -t agora/postgres:<tag> <context>
+# The context is made by deploy/swarm/build.sh: this folder's scripts, versions.txt, and the tools this
+# machine's install step built (Mailpit, Jaeger, VictoriaLogs) or fetched (Kafka's jars).
+ARG BASE=agora/debian:bookworm
+
+FROM ${BASE} AS debian
+COPY apt-pinned versions.txt /usr/local/lib/agora/
+ARG AGORA_COMMIT=unknown
+LABEL org.opencontainers.image.title="Agora" org.opencontainers.image.revision="${AGORA_COMMIT}"
+
+FROM debian AS postgres
+# Debian's package would make and start a cluster of its own; the entrypoint makes the one we use.
+RUN mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf \
+    && /usr/local/lib/agora/apt-pinned postgresql-15 \
+    && mkdir -p /var/lib/postgresql/data /run/postgresql && chown -R postgres /var/lib/postgresql /run/postgresql
+COPY postgres-entrypoint /usr/local/bin/
+USER postgres
+ENV PGDATA=/var/lib/postgresql/data
+VOLUME /var/lib/postgresql/data
+EXPOSE 5432
+HEALTHCHECK --interval=5s --timeout=3s --start-period=60s CMD ["/usr/lib/postgresql/15/bin/pg_isready", "-q", "-h", "127.0.0.1"]
+ENTRYPOINT ["postgres-entrypoint"]
+
+FROM debian AS redis
+RUN /usr/local/lib/agora/apt-pinned redis-server && mkdir -p /data && chown redis /data
+USER redis
+VOLUME /data
+EXPOSE 6379
+HEALTHCHECK --interval=5s --timeout=3s CMD ["redis-cli", "ping"]
+ENTRYPOINT ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/data", "--appendonly", "yes", "--logfile", ""]
+
+FROM debian AS rabbitmq
+RUN /usr/local/lib/agora/apt-pinned rabbitmq-server \
+    && mkdir -p /var/lib/rabbitmq /etc/rabbitmq && chown -R rabbitmq /var/lib/rabbitmq /etc/rabbitmq \
+    && echo '[rabbitmq_management,rabbitmq_prometheus].' >/etc/rabbitmq/enabled_plugins
+COPY rabbitmq-entrypoint /usr/local/bin/
+USER rabbitmq
+ENV HOME=/var/lib/rabbitmq RABBITMQ_LOGS=- RABBITMQ_CONFIG_FILE=/var/lib/rabbitmq/rabbitmq.conf
+VOLUME /var/lib/rabbitmq
+EXPOSE 5672 15672 15692
+HEALTHCHECK --interval=10s --timeout=8s --start-period=60s CMD ["rabbitmq-diagnostics", "-q", "check_port_connectivity"]
+ENTRYPOINT ["rabbitmq-entrypoint"]
+
+FROM debian AS kafka
+RUN /usr/local/lib/agora/apt-pinned openjdk-17-jre-headless \
+    && useradd --system --uid 10002 --home-dir /var/lib/kafka --shell /usr/sbin/nologin kafka \
+    && mkdir -p /var/lib/kafka && chown kafka /var/lib/kafka
+COPY kafka/libs /opt/kafka/libs
+COPY kafka/agent /opt/kafka/agent
+COPY kafka-entrypoint /usr/local/bin/
+COPY kafka-log4j2.properties /opt/kafka/log4j2.properties
+COPY kafka-metrics.yaml /opt/kafka/metrics.yaml
+USER kafka
+VOLUME /var/lib/kafka
+EXPOSE 9092 7071
+HEALTHCHECK --interval=5s --timeout=3s --start-period=90s CMD ["test", "-e", "/tmp/kafka-topics-ready"]
+ENTRYPOINT ["kafka-entrypoint"]
+
+FROM debian AS haproxy
+RUN /usr/local/lib/agora/apt-pinned haproxy
+USER haproxy
+EXPOSE 8000 8404
+HEALTHCHECK --interval=5s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8404"]
+ENTRYPOINT ["haproxy", "-W", "-db", "-f", "/etc/haproxy/haproxy.cfg"]
+
+FROM debian AS prometheus
+RUN /usr/local/lib/agora/apt-pinned prometheus && mkdir -p /prometheus && chown prometheus /prometheus
+USER prometheus
+VOLUME /prometheus
+EXPOSE 9090
+ENTRYPOINT ["prometheus", "--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", \
+            "--storage.tsdb.retention.time=7d", "--web.listen-address=0.0.0.0:9090", \
+            "--web.console.templates=/usr/share/prometheus/consoles", \
+            "--web.console.libraries=/usr/share/prometheus/console_libraries"]
+
+FROM debian AS tools
+RUN useradd --system --uid 10003 --home-dir /data --shell /usr/sbin/nologin tools \
+    && mkdir -p /data && chown tools /data
+COPY bin/mailpit bin/jaeger bin/victoria-logs /usr/local/bin/
+USER tools
+WORKDIR /data
+VOLUME /data
