@@ -8,6 +8,9 @@ import urllib.request
 
 GATEWAY = os.environ.get("AGORA_GATEWAY_URL", "http://127.0.0.1:8000")
 MAILPIT = os.environ.get("AGORA_MAILPIT_URL", "http://127.0.0.1:8025")
+# The seeded admin (deploy/local/platform.sh; a Swarm stack generates its password, tests/swarm/run.sh).
+ADMIN_EMAIL = os.environ.get("AGORA_ADMIN_EMAIL", "admin@agora.local")
+ADMIN_PASSWORD = os.environ.get("AGORA_ADMIN_PASSWORD", "admin-password")
 # The services' own ports (deploy/local/ports.env, moved by run.sh), for tests that bypass the gateway.
 PRODUCT = f"http://127.0.0.1:{os.environ.get('PRODUCT_PORT', '8001')}"
 ORDER = f"http://127.0.0.1:{os.environ.get('ORDER_PORT', '8003')}"

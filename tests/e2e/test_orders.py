@@ -3,12 +3,12 @@ pays or cancels, stock follows and the emails arrive (issue: catalog and orders 
 import time
 import uuid
 
-from agora_http import call, wait_for_mail
+from agora_http import ADMIN_EMAIL, ADMIN_PASSWORD, call, wait_for_mail
 from test_signup import signed_up_user
 
 
 def admin_token():
-    res = call("POST", "/auth/login", {"email": "admin@agora.local", "password": "admin-password"})
+    res = call("POST", "/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     assert res.status == 200, res.body
     return res.json()["data"]["access_token"]
 

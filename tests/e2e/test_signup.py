@@ -6,7 +6,7 @@ import socket
 import time
 import urllib.parse
 
-from agora_http import GATEWAY, call, unique_email, verification_code, wait_for_mail, mails_to
+from agora_http import ADMIN_EMAIL, ADMIN_PASSWORD, GATEWAY, call, unique_email, verification_code, wait_for_mail, mails_to
 
 
 # Not on auth's list of common passwords, which registration refuses.
@@ -87,7 +87,7 @@ def test_the_gateway_accepts_the_token_and_refuses_forgeries():
 
 
 def test_the_local_admin_is_seeded():
-    res = call("POST", "/auth/login", {"email": "admin@agora.local", "password": "admin-password"})
+    res = call("POST", "/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     assert res.status == 200, res.body
     token = res.json()["data"]["access_token"]
     claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))

@@ -9,12 +9,12 @@ import uuid
 
 from playwright.sync_api import expect
 
-from agora_http import call, unique_email, verification_code, wait_for_mail
+from agora_http import ADMIN_EMAIL, ADMIN_PASSWORD, call, unique_email, verification_code, wait_for_mail
 from shop import journey
 from test_orders import new_product, stock_of, wait_until
 from test_signup import PASSWORD, signed_up_user
 
-ADMIN = ("admin@agora.local", "admin-password")
+ADMIN = (ADMIN_EMAIL, ADMIN_PASSWORD)
 
 
 def orders_of(token):

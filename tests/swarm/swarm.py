@@ -1,0 +1,54 @@
+"""The deployed stack as the resilience tests see it: its services, their tasks' containers, and the
+docker commands that kill or update them. The stack's name is AGORA_STACK (tests/swarm/run.sh)."""
+import os
+import subprocess
+import time
+
+STACK = os.environ.get("AGORA_STACK", "agora")
+# The Debian engine's own client (deploy/swarm/lib.sh says why).
+DOCKER = "/usr/bin/docker" if os.path.exists("/usr/bin/docker") else "docker"
+
+
+def docker(*args, timeout=300):
+    return subprocess.run([DOCKER, *args], check=True, capture_output=True, text=True, timeout=timeout).stdout
+
+
+def replicas(service):
+    """(running, wanted) tasks of one service of the stack."""
+    out = docker("service", "ls", "--filter", f"name={STACK}_{service}", "--format", "{{.Name}} {{.Replicas}}")
+    for line in out.splitlines():
+        name, counts = line.split()
+        if name == f"{STACK}_{service}":
+            running, wanted = counts.split("/")[:2]
+            return int(running), int(wanted.split()[0])
+    raise AssertionError(f"no service {STACK}_{service}")
+
+
+def task_containers(service):
+    """Ids of the running containers of a service's tasks on this node."""
+    return docker("ps", "-q", "--filter", f"label=com.docker.swarm.service.name={STACK}_{service}").split()
+
+
+def kill_one(service):
+    """Kills one task's container of the service, as a crash would (SIGKILL)."""
+    victim = task_containers(service)[0]
+    docker("kill", victim)
+    return victim
+
+
+def wait_all_running(service, deadline=120.0, since=None):
+    """Seconds from `since` (a time.monotonic() value; now by default) until the service has all its
+    tasks running and healthy again."""
+    since = since if since is not None else time.monotonic()
+    until = since + deadline
+    while time.monotonic() < until:
+        running, wanted = replicas(service)
+        if wanted > 0 and running >= wanted:
+            return time.monotonic() - since
+        time.sleep(0.5)
+    raise AssertionError(f"{service} did not get all its tasks back within {deadline}s")
+
+
+def rolling_update(service):
+    """Replaces every task of the service one by one (start-first, stack.yml) and returns when done."""
+    docker("service", "update", "--force", "--quiet", f"{STACK}_{service}", timeout=600)

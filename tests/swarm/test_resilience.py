@@ -1,0 +1,110 @@
+"""The stack under a bounded load while tasks die and services are updated (tests/swarm/run.sh deploys it):
+Swarm replaces a killed task, callers skip it meanwhile, and no order that was answered 2xx is lost. Each
+test writes what it measured to docs/resilience.md."""
+import concurrent.futures
+import time
+import uuid
+
+import pytest
+
+import report
+import swarm
+from agora_http import ADMIN_EMAIL, ADMIN_PASSWORD, call
+from load import Load, summary
+from test_signup import signed_up_user
+
+SERVICES = ("gateway", "auth", "product", "order", "mail")
+
+
+@pytest.fixture(scope="module")
+def shop():
+    """Products with stock enough for every order of the tests, and customers to place them."""
+    res = call("POST", "/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    assert res.status == 200, res.body
+    admin = res.json()["data"]["access_token"]
+    products = []
+    for _ in range(5):
+        res = call("POST", "/products", {"name": f"swarm {uuid.uuid4().hex[:8]}", "description": "resilience",
+                                          "price": "10", "quantity": 1_000_000}, token=admin)
+        assert res.status == 201, res.body
+        products.append(res.json()["data"]["id"])
+    tokens = [signed_up_user()[1] for _ in range(3)]
+    return products, tokens
+
+
+def lost_orders(orders):
+    """The orders answered 2xx during the load that their owner cannot find now."""
+    def missing(entry):
+        order_id, token = entry
+        return call("GET", f"/orders/{order_id}", token=token).status != 200
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return [entry for entry, gone in zip(orders, pool.map(missing, orders)) if gone]
+
+
+def percent(part, whole):
+    return f"{100.0 * part / whole:.2f}%" if whole else "n/a"
+
+
+def test_killed_tasks_are_replaced_and_no_order_is_lost(shop):
+    products, tokens = shop
+    replaced = {}
+    with Load(products, tokens) as load:
+        time.sleep(10)
+        window_start = time.monotonic() - load.started
+        for service in SERVICES:
+            killed_at = time.monotonic()
+            swarm.kill_one(service)
+            replaced[service] = killed_at
+            time.sleep(3)
+        for service in SERVICES:
+            replaced[service] = swarm.wait_all_running(service, since=replaced[service])
+        window_end = time.monotonic() - load.started
+        # Callers re-resolve names every few seconds: the minute of the test includes that settling.
+        time.sleep(max(0.0, 60.0 - (window_end - window_start)))
+        settled = time.monotonic() - load.started
+        time.sleep(15)
+        load.stop()
+    during = load.between(window_start, settled)
+    after = load.between(settled, float("inf"))
+    sent, failed, kinds = summary(during)
+    after_sent, after_failed, after_kinds = summary(after)
+    lost = lost_orders(load.orders)
+    report.record("kill", "One task of each service killed under load", [
+        ("requests sent in the minute of the kills", sent),
+        ("failed (5xx or no answer)", f"{failed} ({percent(failed, sent)}) {kinds or ''}"),
+        ("requests sent in the 15 s after", after_sent),
+        ("failed after", after_failed),
+        ("orders answered 2xx", len(load.orders)),
+        ("orders lost", len(lost)),
+    ] + [(f"{s}: killed task replaced and healthy after", f"{replaced[s]:.1f} s") for s in SERVICES])
+    assert lost == [], f"orders answered 2xx but gone: {lost[:5]}"
+    assert sent > 1000, "the load sent too few requests to judge"
+    assert failed < 0.01 * sent, f"{failed} of {sent} requests failed during the kills: {kinds}"
+    assert after_failed == 0, f"{after_failed} requests failed after the tasks were replaced: {after_kinds}"
+
+
+def test_rolling_update_of_every_service_under_load(shop):
+    products, tokens = shop
+    took = {}
+    with Load(products, tokens) as load:
+        time.sleep(5)
+        start = time.monotonic() - load.started
+        for service in SERVICES:
+            began = time.monotonic()
+            swarm.rolling_update(service)
+            took[service] = time.monotonic() - began
+        end = time.monotonic() - load.started
+        time.sleep(5)
+        load.stop()
+    during = load.between(start, end)
+    sent, failed, kinds = summary(during)
+    lost = lost_orders(load.orders)
+    report.record("rolling", "Rolling update of every service under load", [
+        ("requests sent during the updates", sent),
+        ("failed (5xx or no answer)", f"{failed} ({percent(failed, sent)}) {kinds or ''}"),
+        ("orders answered 2xx", len(load.orders)),
+        ("orders lost", len(lost)),
+    ] + [(f"{s}: every task replaced in", f"{took[s]:.1f} s") for s in SERVICES])
+    assert lost == [], f"orders answered 2xx but gone: {lost[:5]}"
+    assert sent > 1000, "the load sent too few requests to judge"
+    assert failed < 0.001 * sent, f"{failed} of {sent} requests failed during the rolling update: {kinds}"
