@@ -12,10 +12,10 @@
 # (s of orders after each of its restarts, 10), BENCH_STOCK_RATE (orders/s of the
 # order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_CATALOGUE (products created for the
 # list pages, 300), BENCH_SHOP_LOADS (catalogue loads of the storefront scenario, each cold then warm, 20),
-# BENCH_SHOP_ORDERS (orders it places through the page, 10), BENCH_ONLY (scenario ids to run, all when empty), BENCH_SKIP_BUILD=1 (use the
-# binaries already built), BENCH_KEEP=1 (keep the temporary directory), BENCH_OUT (the report,
-# docs/benchmarks.md), BENCH_COMMIT (the commit the report names, for a tree exported without its
-# history; default: the checkout's HEAD).
+# BENCH_SHOP_ORDERS (orders it places through the page, 10), BENCH_ONLY (scenario ids to run, all when
+# empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
+# directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names,
+# for a tree exported without its history; default: the checkout's HEAD).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
