@@ -5,7 +5,8 @@ The results folder holds manifest.tsv (what ran: config, scenarios, targets, ope
 goals; tab-separated, the kind first) and, per scenario, the outputs of wrk (<target>.wrk.<round>.txt)
 or pgbench (<target>.pgbench.<round>.txt), vegeta's JSON reports (<target>.vegeta.<round>.json) and,
 for the order-to-stock scenario, the orders' and reservations' timestamps (orders.tsv: id, created,
-committed; reservations.tsv: id, status, held, last changed; seconds since the epoch).
+committed; reservations.tsv: id, status, held, last changed; seconds since the epoch) and, for the
+storefront, bench/storefront.py's samples (storefront.json: {"chromium": version, "samples": {measure: [ms]}}).
 
 Exit status: 0 when every goal passed, 1 when one failed, 2 on unreadable results.
 """
@@ -22,7 +23,26 @@ from pathlib import Path
 # vegeta's reached rate below this share of the asked one means the generator fell behind.
 RATE_TOLERANCE = 0.97
 # The goal lines of the manifest (bench/run.sh's goal functions).
-GOAL_KINDS = ("goal", "goal_p99", "goal_p99_ratio", "goal_confirm", "goal_memory")
+GOAL_KINDS = ("goal", "goal_p99", "goal_p99_ratio", "goal_confirm", "goal_memory", "goal_browser")
+# The storefront's measures (bench/storefront.py's samples), in the report's order: key, what is timed,
+# by what, and the short name a goal row uses.
+BROWSER_MEASURES = (
+    ("catalogue_cold", "catalogue shown, cold: navigation start → product cards painted", "Chromium",
+     "catalogue shown (cold)"),
+    ("catalogue_warm", "catalogue shown, warm: the same, assets from the browser's cache", "Chromium",
+     "catalogue shown (warm)"),
+    ("catalogue_api", "… its GET /products: fetch() → last byte", "the page (Resource Timing)",
+     "GET /products in the page"),
+    ("catalogue_api_sent", "… the same from the request sent", "the page (Resource Timing)",
+     "GET /products in the page, sent"),
+    ("order", "order shown: click on “Place order” → its card, PENDING, painted", "Chromium", "order shown"),
+    ("order_api", "… its POST /orders: fetch() → last byte", "the page (Resource Timing)", "POST /orders in the page"),
+    ("order_api_sent", "… the same from the request sent", "the page (Resource Timing)",
+     "POST /orders in the page, sent"),
+    ("api_products", "GET /products?limit=10&page=1 through the gateway", "plain HTTP client",
+     "GET /products (client)"),
+    ("api_orders", "POST /orders, one item, through the gateway", "plain HTTP client", "POST /orders (client)"),
+)
 
 
 
@@ -68,6 +88,7 @@ class Scenario:
         self.spans = {}  # (target, service) -> [exported, dropped], summed over the service's runs
         self.delays = None  # Delays, for the order-to-stock scenario
         self.drain_s = None  # how long earlier scenarios' holds took to be confirmed before it started
+        self.browser = None  # BrowserTimes, for the storefront scenario
 
 
 def parse_wrk(text):
@@ -129,6 +150,19 @@ class Delays:
         return percentile(self.confirm_ms, 0.99) if self.confirm_ms and not self.unconfirmed else None
 
 
+class BrowserTimes:
+    """The storefront's samples in ms, by measure (BROWSER_MEASURES), and the Chromium that took them."""
+
+    def __init__(self, text):
+        data = json.loads(text)
+        self.chromium = data.get("chromium", "?")
+        self.samples = {key: [float(v) for v in data["samples"].get(key, [])] for key, *_ in BROWSER_MEASURES}
+
+    def p95(self, key):
+        values = self.samples.get(key)
+        return percentile(values, 0.95) if values else None
+
+
 def read_results(results):
     """The run's config, its scenarios in order, the memory read at the end and its goals: (kind, fields)
     in manifest order, scenarios that did not run included (BENCH_ONLY)."""
@@ -163,11 +197,15 @@ def read_results(results):
             counts[0] += int(rest[3])
             counts[1] += int(rest[4])
         elif kind in GOAL_KINDS:
+            if kind == "goal_browser" and rest[1] not in (key for key, *_ in BROWSER_MEASURES):
+                raise ValueError(f"goal_browser: the storefront has no measure {rest[1]}")
             goals.append((kind, rest))
         elif kind.startswith("goal"):
             raise ValueError(f"unknown goal kind {kind}")
         elif kind == "drain":
             scenarios[rest[0]].drain_s = int(rest[1])
+        elif kind == "browser":
+            scenarios[rest[0]].browser = BrowserTimes((results / rest[0] / rest[1]).read_text())
         elif kind == "delays":
             folder = results / rest[0]
             scenarios[rest[0]].delays = Delays((folder / rest[1]).read_text(), (folder / rest[2]).read_text())
@@ -257,6 +295,8 @@ def scenario_section(s, config):
     lines = [f"### `{s.id}`: {s.title}", ""]
     if s.delays:
         return lines + delays_section(s)
+    if s.browser:
+        return lines + browser_section(s)
     if s.connections is not None and str(s.connections) != config.get("connections"):
         lines += [f"wrk with {s.connections} connections here (pgbench: as many clients).", ""]
     lines.append(
@@ -369,6 +409,26 @@ def delays_section(s):
     return lines + [""]
 
 
+def browser_section(s):
+    b = s.browser
+    loads, orders = len(b.samples["catalogue_cold"]), len(b.samples["order"])
+    lines = [
+        f"Chromium {b.chromium}, headless, on the same cores as the platform: {loads} loads of the catalogue "
+        "(`#/`, 10 products), each in a fresh browser context (cold) and again in that context from a blank "
+        f"page (warm); {orders} orders of one item placed through the cart by a customer signed up for the run; "
+        "then the same two calls from a plain HTTP client. One at a time throughout: a shopper's waits on an "
+        "idle platform, not a load.",
+        "",
+        "| measure | measured by | n | p50 | p95 | max |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for key, label, source, _ in BROWSER_MEASURES:
+        values = b.samples[key]
+        marks = [fmt_ms(percentile(values, q)) for q in (0.5, 0.95)] + [fmt_ms(max(values))] if values else ["–"] * 3
+        lines.append(f"| {label} | {source} | {len(values)} | " + " | ".join(marks) + " |")
+    return lines + [""]
+
+
 def memory_section(scenarios, final_memory):
     """Every process the bench ran, as it stood after the last scenario."""
     memory = final_memory or (scenarios[-1].memory if scenarios else {})
@@ -408,6 +468,10 @@ def goal_rows(scenarios, final_memory=None, goals=()):
         elif kind == "goal_confirm":
             limit = float(args[1])
             text = f"order commit → stock confirmed p99 < {limit:.0f} ms"
+        elif kind == "goal_browser":
+            measure, limit = args[1], float(args[2])
+            name = next(short for key, *_, short in BROWSER_MEASURES if key == measure)
+            text = f"{name} p95 < {limit:.0f} ms"
         elif kind == "goal_p99":
             limit = float(args[2])
             text = f"{args[1]} p99 < {limit:.0f} ms" + (f" at {fmt_rps(s.rate or 0)} req/s" if s else "")
@@ -435,6 +499,9 @@ def goal_rows(scenarios, final_memory=None, goals=()):
             if s.delays and s.delays.unconfirmed:
                 measured = f"{s.delays.unconfirmed} holds not confirmed"
             row(s.id, text, measured, p99 is not None and p99 < limit)
+        elif kind == "goal_browser":
+            p95 = s.browser.p95(measure) if s.browser else None
+            row(s.id, text, "not measured" if p95 is None else fmt_ms(p95), p95 is not None and p95 < limit)
         elif kind == "goal_p99":
             t = s.targets.get(args[1])
             p99 = t.median_p99() if t else None
@@ -518,12 +585,15 @@ logs, until `telemetry-cost` adds Jaeger. HAProxy runs beside it with the gatewa
 `/products` and `/products/*` routes and no token check (keep-alive both sides, `maxconn 4000`).
 `pgbench -i` adds its tables to the product database at a scale of one branch per client; the
 catalogue gets `BENCH_CATALOGUE` (300) products for the list pages. The customer is the seeded admin
-(any valid token may order); the product is created with two billion in stock. Everything is
+(any valid token may order); the product is created with two billion in stock. `storefront` drives
+Debian's Chromium with the end-to-end suite's Playwright (`bench/storefront.py`, run by the test
+tools' Python) and signs up a customer of its own through Mailpit. Everything is
 stopped at the end, on failure or Ctrl-C too. The exit status is non-zero when a target fails.
 
 Other knobs: `BENCH_CONNECTIONS` (16, also pgbench's clients), `BENCH_RATE_SHARE` (0.25),
 `BENCH_LATENCY_CONNECTIONS` (64), `BENCH_THREADS` (1), `BENCH_WARMUP` (2 s), `BENCH_STOCK_RATE`
-(100), `BENCH_STOCK_DURATION` (20 s), `BENCH_KEEP=1` keeps the temporary directory with the logs
+(100), `BENCH_STOCK_DURATION` (20 s), `BENCH_SHOP_LOADS` (20 catalogue loads of `storefront`, each
+cold then warm), `BENCH_SHOP_ORDERS` (10 orders it places), `BENCH_KEEP=1` keeps the temporary directory with the logs
 and raw outputs, `BENCH_OUT` writes the report elsewhere.
 
 ## How to read it
@@ -562,6 +632,21 @@ and raw outputs, `BENCH_OUT` writes the report elsewhere.
   before each restart, shows that the spans were exported and not dropped (a dropped span is work
   tracing did not do, which would flatter the ratio). Jaeger's own CPU counts against
   `tracing-on`: it shares the 2 cores.
+- **storefront**: the shop's page (`/`, ADR 0014) in headless Chromium, one shopper at a time. Each
+  catalogue load is a fresh browser context (empty cache, new connection: cold), then a second load
+  in that context from a blank page (warm: the fingerprinted assets from its cache, the page itself
+  revalidated); one load before them is not counted (Chromium's own first start). Browser times are
+  the page's own clock (the Performance API, so Playwright's round trips are not in them): the
+  catalogue from the navigation's start to the first animation frame after the product cards
+  entered the page, the frame that paints them; an order from the click on "Place order" (its
+  event's timestamp) to the first frame after that order's card, `PENDING`, entered "My orders" (the POST,
+  the list's GET and its drawing). The page's own GET /products and POST /orders are read from
+  Resource Timing twice: whole (from the `fetch()` call, the browser's queueing included, to the
+  last byte) and from the request's sending to the last byte (the server and the loopback as the
+  browser saw them). The API beside them is a plain HTTP client sending the same two calls one at a
+  time on one keep-alive connection after the browser, in the same run (not the loaded latencies of
+  `product-list` and `order-create`). No issue sets a time: its goal, the cold catalogue's p95 under
+  1 s, is a generous bound that only a broken page would miss.
 - **errors**: requests that failed (non-2xx, socket errors, time-outs) in wrk's and vegeta's runs
   together, and pgbench's failed transactions. A goal with errors on either side fails.
 - **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario (in

@@ -271,5 +271,72 @@ class TelemetryCostTest(unittest.TestCase):
         self.assertIn("⚠ Spans were dropped in tracing-on (12)", text)
 
 
+class StorefrontTest(unittest.TestCase):
+    """The browser scenario: samples of bench/storefront.py summarised, and its goal on a p95."""
+
+    def run_report(self, cold_ms, goals=("goal_browser\tstorefront\tcatalogue_cold\t1000",), ran=True):
+        with tempfile.TemporaryDirectory() as tmp:
+            results = Path(tmp)
+            manifest = ["config\trounds\t3", *goals]
+            if ran:
+                (results / "storefront").mkdir()
+                manifest[1:1] = ["scenario\tstorefront\tThe storefront in Chromium",
+                                 "target\tstorefront\tgateway\tgateway\thttp://127.0.0.1:1/",
+                                 "browser\tstorefront\tstorefront.json",
+                                 "memory\tstorefront\tgateway\t20480\t10240"]
+                samples = {"catalogue_cold": cold_ms, "catalogue_warm": [40.0 + i for i in range(20)],
+                           "catalogue_api": [2.0] * 40, "catalogue_api_sent": [1.0] * 40, "order": [150.0, 120.0, 130.0, 900.0],
+                           "order_api": [9.0, 8.0, 7.0, 6.0], "api_products": [1.5] * 99 + [30.0],
+                           "api_orders": [4.0] * 100}
+                (results / "storefront" / "storefront.json").write_text(
+                    json.dumps({"chromium": "120.0.6099.224", "samples": samples}))
+            (results / "manifest.tsv").write_text("\n".join(manifest) + "\n")
+            return report_of(results)
+
+    def test_every_measure_with_its_percentiles_and_the_goal(self):
+        # 20 cold loads of 101..120 ms: the nearest-rank p95 is the 19th.
+        rc, text = self.run_report([100.0 + i for i in range(20, 0, -1)])
+        self.assertEqual(rc, 0, text)
+        self.assertIn("| `storefront` | catalogue shown (cold) p95 < 1000 ms | 119.0 ms | PASS |", text)
+        self.assertIn("Chromium 120.0.6099.224, headless", text)
+        self.assertIn("20 loads of the catalogue", text)
+        self.assertIn("4 orders of one item", text)
+        self.assertIn("| catalogue shown, cold: navigation start → product cards painted | Chromium | 20 | "
+                      "110.0 ms | 119.0 ms | 120.0 ms |", text)
+        self.assertIn("| catalogue shown, warm: the same, assets from the browser's cache | Chromium | 20 | "
+                      "49.0 ms | 58.0 ms | 59.0 ms |", text)
+        self.assertIn("| … its GET /products: fetch() → last byte | the page (Resource Timing) | 40 | 2.0 ms | 2.0 ms | "
+                      "2.0 ms |", text)
+        self.assertIn("| … the same from the request sent | the page (Resource Timing) | 40 | 1.0 ms |", text)
+        # A measure the samples lack is shown empty, not left out.
+        self.assertIn("| … the same from the request sent | the page (Resource Timing) | 0 | – | – | – |", text)
+        # One slow order in four is the p95.
+        self.assertIn("| order shown: click on “Place order” → its card, PENDING, painted | Chromium | 4 | "
+                      "130.0 ms | 900.0 ms | 900.0 ms |", text)
+        self.assertIn("| GET /products?limit=10&page=1 through the gateway | plain HTTP client | 100 | 1.5 ms | "
+                      "1.5 ms | 30.0 ms |", text)
+        self.assertIn("| POST /orders, one item, through the gateway | plain HTTP client | 100 | 4.0 ms |", text)
+        self.assertNotIn("req/s (median", text.split("### `storefront`", 1)[1].split("##", 1)[0])
+
+    def test_a_slow_catalogue_fails(self):
+        rc, text = self.run_report([300.0] * 18 + [1500.0, 1600.0])
+        self.assertEqual(rc, 1)
+        self.assertIn("| `storefront` | catalogue shown (cold) p95 < 1000 ms | 1500.0 ms | **FAIL** |", text)
+
+    def test_left_out_it_does_not_run(self):
+        rc, text = self.run_report([], ran=False)
+        self.assertEqual(rc, 0, text)
+        self.assertIn("| `storefront` | catalogue shown (cold) p95 < 1000 ms | not run | not run |", text)
+
+    def test_no_samples_fail_the_goal(self):
+        rc, text = self.run_report([])
+        self.assertEqual(rc, 1)
+        self.assertIn("| catalogue shown (cold) p95 < 1000 ms | not measured | **FAIL** |", text)
+
+    def test_a_goal_on_an_unknown_measure_is_refused(self):
+        rc, _ = self.run_report([100.0], goals=("goal_browser\tstorefront\tcheckout\t1000",))
+        self.assertEqual(rc, 2)
+
+
 if __name__ == "__main__":
     unittest.main()

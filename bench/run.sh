@@ -11,10 +11,11 @@
 # the telemetry-cost scenario, 7: its effect is smaller than the order path's drift), BENCH_SWITCH_WARMUP
 # (s of orders after each of its restarts, 10), BENCH_STOCK_RATE (orders/s of the
 # order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_CATALOGUE (products created for the
-# list pages, 300), BENCH_ONLY (scenario ids to run, all when empty), BENCH_SKIP_BUILD=1 (use the
-# binaries already built), BENCH_KEEP=1 (keep the temporary directory), BENCH_OUT (the report,
-# docs/benchmarks.md), BENCH_COMMIT (the commit the report names, for a tree exported without its
-# history; default: the checkout's HEAD).
+# list pages, 300), BENCH_SHOP_LOADS (catalogue loads of the storefront scenario, each cold then warm, 20),
+# BENCH_SHOP_ORDERS (orders it places through the page, 10), BENCH_ONLY (scenario ids to run, all when
+# empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
+# directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names,
+# for a tree exported without its history; default: the checkout's HEAD).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,6 +37,8 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 : "${BENCH_STOCK_RATE:=100}"
 : "${BENCH_STOCK_DURATION:=20}"
 : "${BENCH_CATALOGUE:=300}"
+: "${BENCH_SHOP_LOADS:=20}"
+: "${BENCH_SHOP_ORDERS:=10}"
 : "${BENCH_ONLY:=}"
 : "${BENCH_SKIP_BUILD:=}"
 : "${BENCH_KEEP:=}"
@@ -519,6 +522,30 @@ order_stock() {
     record_memory "$id"
 }
 
+# ---- the storefront in a browser ---------------------------------------------------------------
+# storefront <id> <title> <product id> : the shop's page in Debian's Chromium (bench/storefront.py, with
+# the end-to-end suite's Playwright): the catalogue shown, cold and warm, and orders of the product placed
+# through the page by a customer it signs up, then the same two API calls from a plain HTTP client, one at a
+# time. One at a time throughout: these are a shopper's waits on an otherwise idle platform, not a load.
+storefront() {
+    local id="$1" title="$2" product="$3" dir python="$AGORA_HOME/python/bin/python"
+    wanted "$id" || return 0
+    [[ -x "$python" ]] || die "$python is missing: make install-test-tools installs Playwright there"
+    need_tool chromium "apt-get install -y chromium (or make install-test-tools)"
+    dir="$RESULTS/$id"
+    mkdir -p "$dir"
+    manifest scenario "$id" "$title"
+    manifest target "$id" gateway gateway "$GATEWAY_URL/"
+    step "Scenario $id: $title"
+    AGORA_GATEWAY_URL="$GATEWAY_URL" AGORA_MAILPIT_URL="http://127.0.0.1:$MAILPIT_UI_PORT" timeout 900 \
+        "$python" "$BENCH_DIR/storefront.py" --product "$product" --loads "$BENCH_SHOP_LOADS" \
+        --orders "$BENCH_SHOP_ORDERS" --out "$dir/storefront.json" >"$WORK/logs/$id.log" 2>&1 ||
+        fail_with_log "$WORK/logs/$id.log" "the storefront scenario failed"
+    info "$(tail -n 1 "$WORK/logs/$id.log")"
+    manifest browser "$id" storefront.json
+    record_memory "$id"
+}
+
 # ---- the cost of tracing -----------------------------------------------------------------------
 TRACING_SCENARIO=""
 # The arm the services run in; empty until the tracing scenario first switches.
@@ -599,6 +626,8 @@ p99_ratio_goal() { manifest goal_p99_ratio "$@"; }
 p99_goal() { manifest goal_p99 "$@"; }
 # confirm_goal <scenario> <maximum ms> : p99 from an order's commit to its stock's confirmation.
 confirm_goal() { manifest goal_confirm "$@"; }
+# browser_goal <scenario> <measure> <maximum ms> : the p95 of one of the storefront's measures.
+browser_goal() { manifest goal_browser "$@"; }
 # memory_goal <process> <maximum MiB> : peak RSS at the end of every run.
 memory_goal() { manifest goal_memory "$@"; }
 
@@ -629,6 +658,8 @@ main() {
     manifest config telemetry_rounds "$BENCH_TELEMETRY_ROUNDS"
     manifest config stock_rate "$BENCH_STOCK_RATE"
     manifest config stock_duration_s "$BENCH_STOCK_DURATION"
+    manifest config shop_loads "$BENCH_SHOP_LOADS"
+    manifest config shop_orders "$BENCH_SHOP_ORDERS"
     manifest config commit "${BENCH_COMMIT:-$(git -C "$AGORA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
     manifest config wrk "$(wrk -v 2>&1 | head -1 | awk '{print $2}' | sed 's|^debian/||')"
     manifest config haproxy "$(haproxy -v | head -1 | awk '{print $3}')"

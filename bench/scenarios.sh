@@ -51,6 +51,13 @@ run_scenarios() {
     order_stock order-stock "Order to stock at $BENCH_STOCK_RATE orders/s" "$PRODUCT_ID"
     confirm_goal order-stock 100
 
+    # The storefront (docs/adr/0014-storefront-in-the-gateway.md): the catalogue shown and an order placed
+    # in a real browser, one shopper at a time, with the API's latency for the same calls beside them. No
+    # issue sets a time: the goal is a generous bound that only a broken page (a stalled script, a request
+    # in a loop) would miss.
+    storefront storefront "The storefront in Chromium: the catalogue shown, an order placed" "$PRODUCT_ID"
+    browser_goal storefront catalogue_cold 1000
+
     # Issue 5: the cost of telemetry, the order scenario with every service tracing at 100% sampling to
     # Jaeger against tracing off, both in this run. Last, since it restarts the services at each switch.
     tracing_cost telemetry-cost "POST /orders, tracing at 100% sampling against tracing off" "$PRODUCT_ID"

@@ -1,6 +1,7 @@
 """Debian's Chromium, headless, driven by Playwright (the Python package drives it; no browser of its own is
 downloaded). Background networking is off: this machine's network is closed, and a browser that keeps
-calling home fills its log with refused connections."""
+calling home fills its log with refused connections. The end-to-end journeys take one page at a time
+(chromium_page); the storefront's benchmark (bench/storefront.py) opens contexts of its own (chromium)."""
 import contextlib
 import shutil
 import tempfile
@@ -27,5 +28,17 @@ def chromium_page():
             page.on("console", lambda msg: problems.append(f"console: {msg.text}")
                     if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
             yield page, problems
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def chromium():
+    """The browser itself, for a caller that opens its own contexts: each new context starts with an empty
+    cache, cookies and storage, as a first visit does."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            yield browser
         finally:
             browser.close()
