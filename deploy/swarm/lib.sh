@@ -15,6 +15,16 @@ export AGORA_TAG AGORA_COMMIT
 SWARM_SECRETS="$AGORA_HOME/swarm/secrets"
 SWARM_LOG="$AGORA_LOGS/swarm.log"
 QUIET_LOG="$SWARM_LOG"
+# The ports the stack publishes on each node: HAProxy's on the gateway's port of deploy/local/ports.env,
+# the tools' on theirs, so the addresses are those of `make up` (and move the same way).
+: "${HAPROXY_STATS_PORT:=8404}"
+SWARM_PORT_VARS=(GATEWAY_PORT HAPROXY_STATS_PORT MAILPIT_UI_PORT JAEGER_UI_PORT PROMETHEUS_PORT VICTORIALOGS_PORT RABBITMQ_UI_PORT)
+export "${SWARM_PORT_VARS[@]}"
+# The shop's "Local tools" page (GATEWAY_SHOP_TOOLS) links the tools the stack publishes.
+AGORA_SHOP_TOOLS="Mailpit=http://localhost:$MAILPIT_UI_PORT,RabbitMQ=http://localhost:$RABBITMQ_UI_PORT"
+AGORA_SHOP_TOOLS+=",Jaeger=http://localhost:$JAEGER_UI_PORT,Prometheus=http://localhost:$PROMETHEUS_PORT"
+AGORA_SHOP_TOOLS+=",VictoriaLogs=http://localhost:$VICTORIALOGS_PORT/select/vmui,HAProxy=http://localhost:$HAPROXY_STATS_PORT/stats"
+export AGORA_SHOP_TOOLS
 # The Debian base every image starts from, made by debootstrap (images/base.sh).
 BASE_IMAGE=agora/debian:bookworm
 # The services of the stack that are Agora's own, each with its image agora/<name>.

@@ -41,14 +41,15 @@ show_tasks() {
 }
 
 show_urls() {
-    printf '    %-12s %shttp://localhost:8000/%s  (the shop, through HAProxy and the gateways)\n' "Start here" "$C_OK" "$C_OFF"
-    printf '    %-12s http://localhost:8000/docs\n' "API"
-    printf '    %-12s http://localhost:8404/stats  (metrics on /metrics)\n' "HAProxy"
-    printf '    %-12s http://localhost:8025\n' "Mailpit"
-    printf '    %-12s http://localhost:16686\n' "Jaeger"
-    printf '    %-12s http://localhost:9090\n' "Prometheus"
-    printf '    %-12s http://localhost:9428/select/vmui\n' "VictoriaLogs"
-    printf '    %-12s http://localhost:15672  (user and password: %s/rabbitmq-user, rabbitmq-password)\n' "RabbitMQ" "$SWARM_SECRETS"
+    printf '    %-12s %shttp://localhost:%s/%s  (the shop, through HAProxy and the gateways)\n' "Start here" "$C_OK" "$GATEWAY_PORT" "$C_OFF"
+    printf '    %-12s http://localhost:%s/docs\n' "API" "$GATEWAY_PORT"
+    printf '    %-12s http://localhost:%s/stats  (metrics on /metrics)\n' "HAProxy" "$HAPROXY_STATS_PORT"
+    printf '    %-12s http://localhost:%s\n' "Mailpit" "$MAILPIT_UI_PORT"
+    printf '    %-12s http://localhost:%s\n' "Jaeger" "$JAEGER_UI_PORT"
+    printf '    %-12s http://localhost:%s\n' "Prometheus" "$PROMETHEUS_PORT"
+    printf '    %-12s http://localhost:%s/select/vmui\n' "VictoriaLogs" "$VICTORIALOGS_PORT"
+    printf '    %-12s http://localhost:%s  (user and password in %s/rabbitmq-user, rabbitmq-password)\n' \
+        "RabbitMQ" "$RABBITMQ_UI_PORT" "$SWARM_SECRETS"
     printf '    %-12s admin@agora.local, password in %s/admin-password\n' "Admin" "$SWARM_SECRETS"
 }
 

@@ -73,12 +73,13 @@ make_configs() {
 }
 
 check_ports() {
-    local port
-    for port in 8000 8404 8025 9090 9428 15672 16686; do
+    local var port
+    for var in "${SWARM_PORT_VARS[@]}"; do
+        port="${!var}"
         # A port the stack already publishes is ours; any other listener is in the way.
         if port_open "$port" && ! docker ps -q --filter "label=com.docker.stack.namespace=$STACK" \
             --filter "publish=$port" | grep -q .; then
-            die "port $port is taken by another program (the local platform? make down stops it)"
+            die "port $port ($var) is taken by another program (the local platform? make down stops it)"
         fi
     done
 }

@@ -5,8 +5,13 @@ import os
 import time
 import urllib.request
 
+import pytest
+
 from agora_http import mails_to
 from chaos import supervisorctl
+
+# Stops a program under the local platform's supervisor.
+pytestmark = pytest.mark.local
 
 OPS = "ops@agora.local"
 MAIL_PORT = os.environ.get("MAIL_PORT", "8004")

@@ -6,8 +6,13 @@ import pathlib
 import shutil
 import subprocess
 
+import pytest
+
 from agora_http import call
 from test_orders import admin_token, new_product
+
+# Backs up and restores the local platform's databases (make backup, make restore).
+pytestmark = pytest.mark.local
 
 DEPLOY = pathlib.Path(__file__).resolve().parents[2] / "deploy" / "local"
 

@@ -16,6 +16,9 @@ from chaos import Burst, TableLock, ids_sql, kill_hard, program_setting, send, s
 from test_orders import new_product
 from test_signup import signed_up_user
 
+# Kills the local platform's processes (tests/swarm kills tasks of a stack).
+pytestmark = pytest.mark.local
+
 INITIAL_STOCK = 100  # 60 orders of 1-3 units ask for 120: the last ones are refused for stock
 SETTLE_SECONDS = 60.0
 KILL_AFTER_SECONDS = 2.5

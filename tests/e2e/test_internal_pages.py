@@ -42,6 +42,7 @@ def test_the_public_probes_and_routes_stay():
     assert call("GET", "/auth/.well-known/jwks.json").status == 200
 
 
+@pytest.mark.local
 def test_the_gateways_metrics_are_on_its_metrics_port():
     with urllib.request.urlopen(f"http://127.0.0.1:{METRICS_PORT}/metrics", timeout=10) as res:
         assert res.status == 200
@@ -50,6 +51,7 @@ def test_the_gateways_metrics_are_on_its_metrics_port():
 
 @pytest.mark.skipif("prometheus" in os.environ.get("AGORA_LEAVE_OUT", "").split(),
                     reason="the platform runs without Prometheus")
+@pytest.mark.local
 def test_prometheus_scrapes_the_gateway():
     until = time.monotonic() + 30  # a scrape every 10 s (deploy/local/etc/prometheus.yml)
     while True:
@@ -65,6 +67,7 @@ def test_prometheus_scrapes_the_gateway():
 
 
 @pytest.mark.skipif(not AGORA_HOME, reason="needs the platform's AGORA_HOME (tests/e2e/run.sh sets it)")
+@pytest.mark.local
 def test_supervisors_configuration_and_password_are_the_owners_only():
     conf = os.path.join(AGORA_HOME, "supervisord.conf")
     password_file = os.path.join(AGORA_HOME, "secrets", "supervisor-password")
@@ -80,6 +83,7 @@ def test_supervisors_configuration_and_password_are_the_owners_only():
 
 
 @pytest.mark.skipif(not AGORA_HOME, reason="needs the platform's AGORA_HOME (tests/e2e/run.sh sets it)")
+@pytest.mark.local
 def test_supervisors_web_page_asks_for_the_password():
     assert status_of(f"{SUPERVISOR}/") == 401
     assert status_of(f"{SUPERVISOR}/RPC2") == 401

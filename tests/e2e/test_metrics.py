@@ -12,6 +12,9 @@ import pytest
 
 from test_orders import new_product, wait_until
 
+# Reads each service's metrics page on its own port, which only the local platform publishes.
+pytestmark = pytest.mark.local
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # Port variables of deploy/local/ports.env, set by run.sh. The gateway's metrics are on a port of their own.

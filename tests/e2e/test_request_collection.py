@@ -1,10 +1,11 @@
 """The request collection (api/agora.postman_collection.json) is what api/openapi.yaml gives, and it runs
 whole against the platform with newman: sign-up, the code from Mailpit, login keeping the token, an order
 paid and one cancelled, the admin's product changes and the platform's own pages."""
-import os
 import pathlib
 import subprocess
 import sys
+
+from agora_http import ADMIN_EMAIL, ADMIN_PASSWORD, GATEWAY, MAILPIT
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NEWMAN = ROOT / ".agora" / "node" / "node_modules" / ".bin" / "newman"
@@ -18,10 +19,9 @@ def test_the_collection_is_generated_from_the_api_description():
 
 def test_the_collection_runs_whole_against_the_platform():
     assert NEWMAN.exists(), f"{NEWMAN} is missing: deploy/local/install.sh --test installs it"
-    gateway = f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8000')}"
-    mailpit = f"http://127.0.0.1:{os.environ.get('MAILPIT_UI_PORT', '8025')}"
     run = subprocess.run([str(NEWMAN), "run", str(ROOT / "api" / "agora.postman_collection.json"),
-                          "--env-var", f"baseUrl={gateway}", "--env-var", f"mailpitUrl={mailpit}",
+                          "--env-var", f"baseUrl={GATEWAY}", "--env-var", f"mailpitUrl={MAILPIT}",
+                          "--env-var", f"adminEmail={ADMIN_EMAIL}", "--env-var", f"adminPassword={ADMIN_PASSWORD}",
                           "--bail", "--color", "off", "--disable-unicode", "--timeout-request", "10000"],
                          capture_output=True, text=True, timeout=240)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]

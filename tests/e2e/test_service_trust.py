@@ -4,7 +4,12 @@ forged identity headers is refused, and the gateway never forwards a client to a
 import time
 import uuid
 
+import pytest
+
 from agora_http import ORDER, PRODUCT, call
+
+# Calls the services on their own ports, which only the local platform publishes.
+pytestmark = pytest.mark.local
 
 FORGED_ADMIN = {"X-User-ID": "1", "X-User-Role": "admin", "X-Email": "admin@agora.local"}
 

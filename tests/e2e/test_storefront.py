@@ -7,6 +7,7 @@ import os
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import expect
 
 from agora_http import ADMIN_EMAIL, ADMIN_PASSWORD, call, unique_email, verification_code, wait_for_mail
@@ -261,6 +262,7 @@ def test_the_page_is_small_cached_by_name_and_under_a_strict_policy():
     assert call("GET", "/assets/app.0000000000.js").status == 404
 
 
+@pytest.mark.local
 def test_one_page_links_every_local_tool():
     settings = json.loads(call("GET", "/storefront.json").body)
     with journey("tools") as trip:

@@ -7,8 +7,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export AGORA_STACK=agora-test
-# One address signs up many users here; the gateway's rate limits have their own tests.
-export AGORA_AUTH_RATE_BURST=10000
+# One address signs up many users and sends the load here; the gateway's rate limits have their own tests.
+export AGORA_AUTH_RATE_BURST=10000 AGORA_API_RATE_PER_S=100000 AGORA_API_RATE_BURST=100000
 source "$ROOT/deploy/swarm/lib.sh"
 
 cleanup() {
@@ -30,12 +30,13 @@ trap cleanup EXIT
 
 "$SWARM_DIR/up.sh"
 
-export AGORA_GATEWAY_URL=http://127.0.0.1:8000 AGORA_MAILPIT_URL=http://127.0.0.1:8025 AGORA_E2E_TARGET=swarm
+export AGORA_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" AGORA_MAILPIT_URL="http://127.0.0.1:$MAILPIT_UI_PORT"
+export AGORA_E2E_TARGET=swarm
 AGORA_ADMIN_PASSWORD="$(cat "$SWARM_SECRETS/admin-password")"
 export AGORA_ADMIN_PASSWORD
 python="$AGORA_HOME/python/bin/python"
 if [[ "${AGORA_SWARM_E2E:-1}" != 0 ]]; then
-    step "End-to-end suite against the stack (through HAProxy on port 8000)"
+    step "End-to-end suite against the stack (through HAProxy on port $GATEWAY_PORT)"
     "$python" -m pytest -q -p no:cacheprovider "$ROOT/tests/e2e"
 fi
 step "Resilience under load: killed tasks, rolling updates"
