@@ -90,7 +90,7 @@ std::shared_ptr<Balancer::Replica> Balancer::pick(const Tried& tried, Clock::tim
 
 void Balancer::eject(Replica& replica, Clock::time_point now) {
     if (replica.ejected_until > now) {
-        // Tried while ejected (every replica was): it stays out, for no longer than it was sent out for.
+        // Tried while ejected (every replica was): it stays out about as long again, without doubling.
         replica.ejected_until = now + replica.ejection / 2;
         return;
     }
