@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 namespace agora::config {
@@ -45,10 +48,29 @@ std::string Env::text(const char* name, std::string_view fallback) {
     return value;
 }
 
+// A secret may also come from the file <NAME>_FILE names, as Docker Swarm mounts its secrets under
+// /run/secrets (docs/operations.md, "Settings of every service"); the file's path is shown, not its content.
 std::string Env::secret(const char* name, std::string_view fallback) {
     const char* v = raw(name);
     note(name, "***");
-    return v ? std::string(v) : std::string(fallback);
+    const std::string file_variable = std::string(name) + "_FILE";
+    const char* file = raw(file_variable.c_str());
+    if (file == nullptr) return v ? std::string(v) : std::string(fallback);
+    note(file_variable.c_str(), file);
+    if (v != nullptr) {
+        problems_.push_back(std::string(name) + " and " + file_variable + ": set one or the other, not both");
+        return v;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::error_code ec;
+    if (!in || !std::filesystem::is_regular_file(file, ec)) {
+        problems_.push_back(file_variable + ": cannot read " + file);
+        return std::string(fallback);
+    }
+    std::string value{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    // Files written by hand or by `echo` end in a newline that is not part of the secret.
+    if (value.ends_with('\n')) value.pop_back();
+    return value;
 }
 
 std::int64_t Env::integer(const char* name, std::int64_t fallback, std::int64_t min, std::int64_t max) {

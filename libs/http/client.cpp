@@ -8,9 +8,9 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/url/parse.hpp>
 
 #include "core/scope.hpp"
+#include "http/base_url.hpp"
 #include "http/socket_deadline.hpp"
 #include "http/wire.hpp"
 #include "tracing/tracing.hpp"
@@ -34,39 +34,33 @@ struct Client::Connection {
     std::chrono::steady_clock::time_point idle_since;
 };
 
+Client::Client(asio::io_context& io, Endpoint endpoint, ClientConfig config)
+    : io_(io), config_(config), endpoint_(std::move(endpoint)) {}
+
 Client::Client(asio::io_context& io, std::string_view base_url, ClientConfig config) : io_(io), config_(config) {
-    auto url = boost::urls::parse_uri(base_url);
-    if (url) {
-        host_ = std::string(url->host());
-        port_ = url->has_port() ? url->port_number() : 80;
-    }
-    host_header_ = host_ + ":" + std::to_string(port_);
+    auto url = parse_base_url(base_url);
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(url ? url->host : std::string(), ec);
+    addressable_ = !ec;
+    if (url) endpoint_ = Endpoint{tcp::endpoint(address, url->port), url->host_header};
 }
 
 Client::~Client() = default;
 
 Task<Result<std::unique_ptr<Client::Connection>>> Client::connect(std::chrono::steady_clock::time_point until) {
+    if (!addressable_) co_return fail(ErrorKind::kUnavailable, "not an IP address URL: " + endpoint_.host_header);
     auto conn = std::make_unique<Connection>(io_);
-    boost::system::error_code ec;
-    auto address = asio::ip::make_address(host_, ec);
-    tcp::endpoint endpoint;
-    if (!ec) {
-        endpoint = tcp::endpoint(address, static_cast<unsigned short>(port_));
-    } else {
-        tcp::resolver resolver(io_);
-        auto [rec, results] = co_await resolver.async_resolve(host_, std::to_string(port_), kTuple);
-        if (rec || results.empty()) co_return fail(ErrorKind::kUnavailable, "cannot resolve " + host_);
-        endpoint = *results.begin();
-    }
     auto connect_until = std::min(until, std::chrono::steady_clock::now() + config_.connect_timeout);
     conn->deadline.expires_at(connect_until);
-    auto [cec] = co_await conn->socket.async_connect(endpoint, kTuple);
+    auto [cec] = co_await conn->socket.async_connect(endpoint_.address, kTuple);
     bool timed_out = cec && conn->deadline.expired();
     if (timed_out && connect_until == until) co_return fail(ErrorKind::kGatewayTimeout);
     if (cec) {
-        co_return fail(ErrorKind::kUnavailable,
-                       "cannot connect to " + host_header_ + ": " + (timed_out ? "timed out" : cec.message()));
+        co_return fail(ErrorKind::kUnavailable, "cannot connect to " + endpoint_.host_header + " at " +
+                                                    endpoint_.address.address().to_string() + ": " +
+                                                    (timed_out ? "timed out" : cec.message()));
     }
+    boost::system::error_code ec;
     conn->socket.set_option(tcp::no_delay(true), ec);
     // Writes are tried at once (see exchange); the asynchronous operations are unaffected.
     conn->socket.non_blocking(true, ec);
@@ -74,19 +68,26 @@ Task<Result<std::unique_ptr<Client::Connection>>> Client::connect(std::chrono::s
 }
 
 Task<Result<Response>> Client::send(RawRequest request, std::chrono::milliseconds deadline) {
+    co_return (co_await attempt(request, deadline)).result;
+}
+
+Task<Attempt> Client::attempt(RawRequest& request, std::chrono::milliseconds deadline) {
     if (!tracing::tracing_on()) {
         auto* scope = trace::current();
         if (scope != nullptr && scope->context.valid() && request.find(kTraceparentHeader) == request.end()) {
             request.set(kTraceparentHeader, scope->context.traceparent());
         }
-        co_return co_await exchange(std::move(request), deadline);
+        co_return co_await exchange(request, deadline);
     }
     auto method = request.method_string();
     std::string_view verb(method.data(), method.size());
     // A traceparent the caller set is the parent (a message's context, a test's); else the current span.
+    // It is put back after the call, so that a second attempt is a sibling of this one, not its child.
+    std::optional<std::string> preset_header;
     std::optional<trace::TraceContext> preset;
     if (auto it = request.find(kTraceparentHeader); it != request.end()) {
-        preset = trace::TraceContext::parse(std::string_view(it->value().data(), it->value().size()));
+        preset_header.emplace(it->value().data(), it->value().size());
+        preset = trace::TraceContext::parse(*preset_header);
     }
     auto span = preset ? tracing::start_span(verb, tracing::SpanKind::kClient, &*preset)
                        : tracing::start_child(verb, tracing::SpanKind::kClient);
@@ -94,13 +95,21 @@ Task<Result<Response>> Client::send(RawRequest request, std::chrono::millisecond
     if (!span.context().tracestate.empty()) request.set(kTracestateHeader, span.context().tracestate);
     if (span.recording()) {
         auto target = request.target();
+        std::string_view host_header(endpoint_.host_header);
         span.set("http.request.method", verb)
-            .set("server.address", std::string_view(host_))
-            .set("server.port", port_)
+            .set("server.address", host_header.substr(0, host_header.rfind(':')))
+            .set("server.port", static_cast<int>(endpoint_.address.port()))
+            .set("network.peer.address", endpoint_.address.address().to_string())
             .set("url.path", std::string_view(target.data(), target.size()).substr(0, target.find('?')));
     }
-    auto result = co_await exchange(std::move(request), deadline);
+    auto outcome = co_await exchange(request, deadline);
+    if (preset_header) {
+        request.set(kTraceparentHeader, *preset_header);
+    } else {
+        request.erase(kTraceparentHeader);
+    }
     if (span.recording()) {
+        const auto& result = outcome.result;
         if (result) {
             int status = static_cast<int>(result->result_int());
             span.set("http.response.status_code", status);
@@ -110,7 +119,7 @@ Task<Result<Response>> Client::send(RawRequest request, std::chrono::millisecond
             span.set_error(result.error().message);
         }
     }
-    co_return result;
+    co_return outcome;
 }
 
 namespace {
@@ -142,12 +151,15 @@ Task<std::pair<boost::system::error_code, Reuse>> read_final(
 
 }  // namespace
 
-Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::milliseconds deadline) {
+Task<Attempt> Client::exchange(RawRequest& request, std::chrono::milliseconds deadline) {
     auto until = std::chrono::steady_clock::now() + deadline;
-    if (request.find(Field::host) == request.end()) request.set(Field::host, host_header_);
+    if (request.find(Field::host) == request.end()) request.set(Field::host, endpoint_.host_header);
     request.prepare_payload();
     const std::string bytes = wire_bytes(request);
     const bool head = request.method() == Verb::head;
+    // Set once a byte of the request was written: from then on the upstream may have acted on it.
+    Delivery delivery = Delivery::kNotSent;
+    auto failed = [&delivery](Error error) { return Attempt{std::unexpected(std::move(error)), delivery}; };
 
     // A kept-alive connection may have been closed by the upstream while idle; such a failure, with no
     // byte of response received, is retried once on a fresh connection.
@@ -159,15 +171,18 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
         while (attempt == 0 && !idle_.empty() && !conn) {
             conn = std::move(idle_.back());
             idle_.pop_back();
-            // Bytes that arrived on an idle connection answer no request of ours: it is out of step.
-            boost::system::error_code aec;
-            if (conn->socket.available(aec) > 0 || aec) conn.reset();
+            // Bytes that arrived on an idle connection answer no request of ours: it is out of step. Its end
+            // (an upstream that closed it, or that was stopped) retires it too, before anything is written.
+            char peeked;
+            boost::system::error_code pec;
+            conn->socket.receive(asio::buffer(&peeked, 1), tcp::socket::message_peek, pec);
+            if (pec != asio::error::would_block && pec != asio::error::try_again) conn.reset();
         }
         if (conn) {
             reused = true;
         } else {
             auto made = co_await connect(until);
-            if (!made) co_return std::unexpected(made.error());
+            if (!made) co_return failed(std::move(made.error()));
             conn = std::move(*made);
         }
         conn->deadline.expires_at(until);
@@ -181,6 +196,7 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
             sent = 0;
             wec = {};
         }
+        if (!wec) delivery = Delivery::kSent;
         if (!wec && sent < bytes.size()) {
             reuse = Reuse::kClose;
             auto [ec, n] = co_await asio::async_write(conn->socket,
@@ -195,12 +211,13 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
             rec = ec;
             if (read_reuse == Reuse::kClose) reuse = Reuse::kClose;
         }
-        if (rec && conn->deadline.expired()) co_return fail(ErrorKind::kGatewayTimeout);
+        if (rec && conn->deadline.expired()) co_return failed(Error::of(ErrorKind::kGatewayTimeout));
         if (rec) {
             bool stale = reused && (rec == beast::http::error::end_of_stream || rec == asio::error::connection_reset ||
                                     rec == asio::error::broken_pipe || rec == asio::error::eof);
             if (stale) continue;
-            co_return fail(ErrorKind::kUnavailable, "upstream " + host_header_ + " failed: " + rec.message());
+            co_return failed(
+                Error::of(ErrorKind::kUnavailable, "upstream " + endpoint_.host_header + " failed: " + rec.message()));
         }
         // Back to the pool only after exactly one whole, well-framed answer to the one request written:
         // a response that ends at the close, or bytes past its end, leave the connection out of step.
@@ -211,9 +228,9 @@ Task<Result<Response>> Client::exchange(RawRequest request, std::chrono::millise
             conn->idle_since = std::chrono::steady_clock::now();
             idle_.push_back(std::move(conn));
         }
-        co_return res;
+        co_return Attempt{std::move(res), Delivery::kSent};
     }
-    co_return fail(ErrorKind::kUnavailable, "upstream " + host_header_ + " closed the connection");
+    co_return failed(Error::of(ErrorKind::kUnavailable, "upstream " + endpoint_.host_header + " closed the connection"));
 }
 
 }  // namespace agora::http

@@ -11,7 +11,7 @@ namespace agora::testing {
 
 // The variables `env` was asked for that docs/operations.md does not name in a table row: a name
 // counts when it stands there in backticks as it is, or with its service's prefix written <SVC>
-// (AUTH_DATABASE_URL as `<SVC>_DATABASE_URL`).
+// (AUTH_DATABASE_URL as `<SVC>_DATABASE_URL`). A secret's <NAME>_FILE counts when its <NAME> does.
 std::vector<std::string> undocumented_settings(const config::Env& env);
 
 }  // namespace agora::testing

@@ -1,12 +1,14 @@
 #pragma once
 // The gateway's settings, from the environment (deploy/local/ports.env sets the local ones).
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
 #include "domain/route_table.hpp"
 #include "http/internal_signature.hpp"
+#include "http/resolver.hpp"
 #include "http/server.hpp"
 #include "keys/key_store.hpp"
 #include "limits/rate_limiter.hpp"
@@ -43,6 +45,8 @@ struct GatewayConfig {
     RateLimitConfig rate_limit;
     resilience::BreakerConfig breaker;
     int max_in_flight = 1000;             // per upstream
+    // Where an upstream's name points: the system resolver; tests name replicas of their own.
+    std::shared_ptr<http::Resolver> resolver = std::make_shared<http::DnsResolver>();
     std::size_t token_cache_size = 4096;  // per event loop
     http::InternalKeys internal_keys;     // AGORA_INTERNAL_KEY_FILE: signs what the gateway forwards
     StorefrontConfig storefront;

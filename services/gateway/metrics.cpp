@@ -49,6 +49,8 @@ UpstreamMetrics::UpstreamMetrics(prometheus::Registry& registry)
     : errors_(counter(registry, "agora_gateway_upstream_errors_total",
                       "Upstream calls that failed, by upstream and kind (unavailable, timeout, circuit_open, "
                       "overloaded)")),
+      ejections_(counter(registry, "agora_gateway_upstream_ejections_total",
+                         "Replicas of an upstream skipped for a while after a connection to them failed")),
       circuit_state_(gauge(registry, "agora_gateway_circuit_state",
                            "Circuit breaker state per upstream: 0 closed, 1 open, 2 half-open")),
       in_flight_(gauge(registry, "agora_gateway_upstream_in_flight", "Calls in progress per upstream")) {}
@@ -62,6 +64,7 @@ UpstreamCounters UpstreamMetrics::of(const std::string& upstream) {
             failed("circuit_open"),
             failed("overloaded"),
             failed("retried"),
+            ejections_.Add({{"upstream", upstream}}),
             circuit_state_.Add({{"upstream", upstream}}),
             in_flight_.Add({{"upstream", upstream}})};
 }

@@ -10,6 +10,7 @@
 //                                       kind: unavailable, timeout, circuit_open, overloaded, retried
 //                    agora_gateway_circuit_state{upstream}               0 closed, 1 open, 2 half-open
 //                    agora_gateway_upstream_in_flight{upstream}
+//                    agora_gateway_upstream_ejections_total{upstream}   replicas taken out after a refused connection
 // Every series of a known label exists from the start, so that rates and dashboards show 0 rather
 // than no data. Counters are thread-safe: stages on any event loop update them.
 #include <prometheus/counter.h>
@@ -58,6 +59,7 @@ struct UpstreamCounters {
     prometheus::Counter& circuit_open;
     prometheus::Counter& overloaded;
     prometheus::Counter& retried;
+    prometheus::Counter& ejected;
     prometheus::Gauge& circuit_state;
     prometheus::Gauge& in_flight;
 };
@@ -70,6 +72,7 @@ public:
 
 private:
     prometheus::Family<prometheus::Counter>& errors_;
+    prometheus::Family<prometheus::Counter>& ejections_;
     prometheus::Family<prometheus::Gauge>& circuit_state_;
     prometheus::Family<prometheus::Gauge>& in_flight_;
 };

@@ -99,7 +99,7 @@ Result<void> OrderService::start() {
         b->io = &io;
         b->databases = std::make_unique<pg::Databases>(io, config_);
         b->redis = std::make_unique<redis::Client>(io, config_.redis);
-        b->product = std::make_unique<http::Client>(io, config_.product_url);
+        b->product = std::make_unique<http::Balancer>(io, config_.product_url);
         b->reservations = std::make_unique<ReservationClient>(
             *b->product, p.signature, p.breaker, config_.reserve_timeout,
             [metrics = &p.metrics](RefusalReason reason) { metrics->refused(reason); });

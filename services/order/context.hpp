@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "config.hpp"
-#include "http/client.hpp"
+#include "http/balancer.hpp"
 #include "inventory/reservation_client.hpp"
 #include "metrics.hpp"
 #include "outbox/outbox.hpp"
@@ -23,7 +23,7 @@ struct LoopBackends {
     asio::io_context* io = nullptr;
     std::unique_ptr<pg::Databases> databases;
     std::unique_ptr<redis::Client> redis;
-    std::unique_ptr<http::Client> product;
+    std::unique_ptr<http::Balancer> product;
     std::unique_ptr<ReservationClient> reservations;
     std::unique_ptr<OrderStore> orders;
     std::unique_ptr<ProductStore> products;

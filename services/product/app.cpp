@@ -12,7 +12,7 @@
 #include "domain/demo_catalogue.hpp"
 #include "events/product_events.hpp"
 #include "jobs/hold_expiry.hpp"
-#include "http/client.hpp"
+#include "http/balancer.hpp"
 #include "http/serving.hpp"
 #include "kafka/consumer.hpp"
 #include "kafka/producer.hpp"
@@ -63,7 +63,7 @@ struct ProductService::Parts {
     std::unique_ptr<kafka::Producer> producer;
     std::unique_ptr<messaging::OutboxRelay> relay;
     std::unique_ptr<Context> context;
-    std::unique_ptr<http::Client> order_client;
+    std::unique_ptr<http::Balancer> order_client;
     std::unique_ptr<HoldExpiry> expiry;
     std::unique_ptr<OrderEventHandler> order_events;
     std::unique_ptr<kafka::Consumer> consumer;
@@ -104,7 +104,7 @@ Result<void> ProductService::start() {
     p.context = std::unique_ptr<Context>(new Context{config_, p.metrics, *p.relay, std::move(loops)});
     auto& loop0 = *p.context->loops.front();
 
-    p.order_client = std::make_unique<http::Client>(*loop0.io, config_.order_url);
+    p.order_client = std::make_unique<http::Balancer>(*loop0.io, config_.order_url);
     p.expiry = std::make_unique<HoldExpiry>(*loop0.reservations, *p.order_client, p.signature, p.metrics, *p.relay,
                                             config_.expiry_interval, config_.order_timeout);
     p.order_events =

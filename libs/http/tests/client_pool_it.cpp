@@ -1,103 +1,18 @@
 // The pooled client against upstreams that misbehave on purpose: a connection goes back to the pool only
 // after exactly one whole, well-framed response to the one request written on it, so no answer is ever
 // read as the answer to a later request.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <functional>
-#include <mutex>
 #include <thread>
 
 #include "http/client.hpp"
+#include "scripted_upstream.hpp"
 
 namespace agora::http {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A TCP server that runs a script on each connection it accepts, in a thread of its own.
-class ScriptedUpstream {
-  public:
-    using Script = std::function<void(int fd, int connection)>;
-
-    explicit ScriptedUpstream(Script script) : script_(std::move(script)) {
-        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-        EXPECT_EQ(::listen(listener_, 16), 0);
-        socklen_t len = sizeof addr;
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
-        acceptor_ = std::thread([this] {
-            for (int n = 0;; ++n) {
-                int fd = ::accept(listener_, nullptr, nullptr);
-                if (fd < 0) return;
-                accepted_.fetch_add(1);
-                std::lock_guard lock(mutex_);
-                workers_.emplace_back([this, fd, n] {
-                    script_(fd, n);
-                    ::close(fd);
-                });
-            }
-        });
-    }
-    ~ScriptedUpstream() {
-        ::shutdown(listener_, SHUT_RDWR);
-        ::close(listener_);
-        acceptor_.join();
-        std::lock_guard lock(mutex_);
-        for (auto& w : workers_) w.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    int accepted() const { return accepted_.load(); }
-
-  private:
-    Script script_;
-    int listener_ = -1;
-    int port_ = 0;
-    std::atomic<int> accepted_{0};
-    std::mutex mutex_;
-    std::vector<std::thread> workers_;
-    std::thread acceptor_;
-};
-
-// Reads one request's header section (and nothing more); empty when the peer closed.
-std::string read_head(int fd) {
-    std::string in;
-    char c;
-    while (in.find("\r\n\r\n") == std::string::npos) {
-        if (::recv(fd, &c, 1, 0) != 1) return {};
-        in += c;
-    }
-    return in;
-}
-
-// Reads one request with its Content-Length body.
-std::string read_request(int fd) {
-    std::string head = read_head(fd);
-    auto at = head.find("Content-Length: ");
-    std::size_t length = at == std::string::npos ? 0 : std::stoul(head.substr(at + 16));
-    std::string body(length, '\0');
-    std::size_t got = 0;
-    while (got < length) {
-        auto n = ::recv(fd, body.data() + got, length - got, 0);
-        if (n <= 0) return {};
-        got += static_cast<std::size_t>(n);
-    }
-    return head + body;
-}
-
-void send_all(int fd, std::string_view bytes) { ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
-
-std::string ok(std::string_view body) {
-    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
-}
+using namespace test;
 
 // Answers every further request on the connection with the connection's number, in step.
 void serve_in_step(int fd, int connection) {
@@ -269,6 +184,82 @@ TEST_F(ClientPool, AWellBehavedUpstreamKeepsOneConnection) {
         EXPECT_EQ(r->body(), "conn 0");
     }
     EXPECT_EQ(upstream.accepted(), 1);
+}
+
+// What the balancer's failover rests on: a call that never wrote its request says so, and one that did
+// never claims otherwise.
+TEST(ClientDelivery, AConnectionRefusedSendsNothing) {
+    int port = 0;
+    {
+        ScriptedUpstream gone(serve_in_step);
+        port = gone.port();
+    }  // stopped: the port refuses connections
+    asio::io_context io;
+    Client client(io, "http://127.0.0.1:" + std::to_string(port));
+    std::optional<Attempt> attempt;
+    asio::co_spawn(
+        io,
+        [&]() -> Task<> {
+            RawRequest post{Verb::post, "/orders", 11};
+            post.body() = "{}";
+            attempt = co_await client.attempt(post, 2s);
+        },
+        asio::detached);
+    io.run();
+    ASSERT_TRUE(attempt && !attempt->result);
+    EXPECT_EQ(attempt->result.error().kind, ErrorKind::kUnavailable);
+    EXPECT_EQ(attempt->delivery, Delivery::kNotSent);
+}
+
+TEST(ClientDelivery, AnExchangeBrokenAfterTheRequestWasSentMayHaveReachedTheUpstream) {
+    ScriptedUpstream hangs_up([](int fd, int) { read_request(fd); });
+    asio::io_context io;
+    Client client(io, hangs_up.url());
+    std::optional<Attempt> attempt;
+    asio::co_spawn(
+        io,
+        [&]() -> Task<> {
+            RawRequest post{Verb::post, "/orders", 11};
+            post.body() = "{}";
+            attempt = co_await client.attempt(post, 2s);
+        },
+        asio::detached);
+    io.run();
+    ASSERT_TRUE(attempt && !attempt->result);
+    EXPECT_EQ(attempt->result.error().kind, ErrorKind::kUnavailable);
+    EXPECT_EQ(attempt->delivery, Delivery::kSent);
+}
+
+TEST_F(ClientPool, AnIdleConnectionTheUpstreamClosedIsNotWrittenTo) {
+    // The upstream answers once and closes: the second request goes on a new connection, and the closed
+    // one is seen closed before anything is written on it (the upstream reads nothing more from it).
+    std::atomic<int> read_after_close{0};
+    ScriptedUpstream upstream([&](int fd, int n) {
+        if (n == 0) {
+            read_request(fd);
+            send_all(fd, ok("once"));
+            ::shutdown(fd, SHUT_WR);
+            if (!read_request(fd).empty()) read_after_close.fetch_add(1);
+            return;
+        }
+        serve_in_step(fd, n);
+    });
+    asio::io_context io;
+    Client client(io, upstream.url());
+    std::vector<std::string> bodies;
+    asio::co_spawn(
+        io,
+        [&]() -> Task<> {
+            bodies.push_back((co_await client.send(get("/a"), 2s)).value_or(Response{}).body());
+            asio::steady_timer pause(io, 100ms);
+            co_await pause.async_wait(asio::use_awaitable);
+            bodies.push_back((co_await client.send(get("/b"), 2s)).value_or(Response{}).body());
+        },
+        asio::detached);
+    io.run();
+    upstream.stop();
+    EXPECT_EQ(bodies, (std::vector<std::string>{"once", "conn 1"}));
+    EXPECT_EQ(read_after_close.load(), 0);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "config.hpp"
@@ -83,6 +86,25 @@ TEST(LoadConfig, AdminNeedsBothEmailAndPassword) {
 TEST(LoadConfig, EveryVariableItReadsIsDocumented) {
     auto env = config::Env::from_values({});
     ASSERT_TRUE(load_config(env));
+    tracing::telemetry_config(env, "auth");
+    EXPECT_EQ(testing::undocumented_settings(env), std::vector<std::string>{}) << "docs/operations.md";
+}
+
+// As Docker Swarm hands them over: every secret from a file under /run/secrets, here a file of the test's.
+TEST(LoadConfig, SecretsComeFromFilesAndTheirFileVariablesCountAsDocumented) {
+    auto dir = std::filesystem::temp_directory_path() / ("agora-auth-config-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "password") << "s3cret-password\n";
+    std::ofstream(dir / "database") << "postgresql://agora:db-pass@db:5432/agora_auth\n";
+    auto env = config::Env::from_values({{"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"},
+                                         {"AUTH_BOOTSTRAP_ADMIN_PASSWORD_FILE", (dir / "password").string()},
+                                         {"AUTH_DATABASE_URL_FILE", (dir / "database").string()}});
+    auto c = load_config(env);
+    std::filesystem::remove_all(dir);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->bootstrap_admin_password, "s3cret-password");
+    EXPECT_EQ(c->primary.conninfo, "postgresql://agora:db-pass@db:5432/agora_auth");
+    EXPECT_EQ(c->replica.conninfo, c->primary.conninfo);
     tracing::telemetry_config(env, "auth");
     EXPECT_EQ(testing::undocumented_settings(env), std::vector<std::string>{}) << "docs/operations.md";
 }

@@ -22,7 +22,7 @@ GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops&
       authentication_(loops, keys, config.issuer, config.token_cache_size, metrics_.authentication) {
     for (const auto& upstream : routes_.upstreams()) {
         upstreams_.push_back(std::make_unique<Upstream>(
-            loops, upstream, UpstreamLimits{config.breaker, config.max_in_flight}, metrics_.upstreams));
+            loops, upstream, UpstreamLimits{config.breaker, config.max_in_flight}, metrics_.upstreams, config.resolver));
     }
 }
 

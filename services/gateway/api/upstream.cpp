@@ -19,12 +19,15 @@ std::chrono::seconds whole_seconds(std::chrono::milliseconds ms) {
 }  // namespace
 
 Upstream::Upstream(runtime::EventLoops& loops, const UpstreamConfig& config, UpstreamLimits limits,
-                   UpstreamMetrics& metrics)
+                   UpstreamMetrics& metrics, const std::shared_ptr<http::Resolver>& resolver)
     : config_(config),
       max_in_flight_(limits.max_in_flight),
       breaker_(limits.breaker),
       counters_(metrics.of(config.name)),
-      clients_(loops, [&config](asio::io_context& io) { return std::make_unique<http::Client>(io, config.url); }) {}
+      balancers_(loops, [this, &config, &resolver](asio::io_context& io) {
+          return std::make_unique<http::Balancer>(io, config.url, http::BalancerConfig{}, resolver,
+                                                  [this](const auto&) { counters_.ejected.Increment(); });
+      }) {}
 
 http::Response Upstream::refuse(prometheus::Counter& counter, std::string_view kind, std::chrono::seconds retry_after) {
     counter.Increment();
@@ -44,18 +47,16 @@ Task<http::Response> Upstream::forward(const http::Request& req, const RouteDeci
         co_return refuse(counters_.circuit_open, "circuit_open", whole_seconds(permit.retry_after));
     }
     auto deadline = decision.deadline.value_or(config_.deadline);
-    auto& client = *clients_.on(loop);
     retries_.on_request();
-    auto res = co_await client.send(upstream_request(req, ctx), deadline);
-    // Only reads are retried, only after a failure to reach the upstream (never after a deadline, when
+    // A call that could not connect is moved to another replica by the balancer, free of the budget:
+    // nothing was sent. Only reads are sent again after a broken exchange (never after a deadline, when
     // the first attempt may still be running), and only within the retry budget.
-    bool idempotent = req.method() == http::Verb::get || req.method() == http::Verb::head;
-    for (int attempt = 0; attempt < decision.retries && idempotent && !res &&
-                          res.error().kind == ErrorKind::kUnavailable && retries_.try_spend();
-         ++attempt) {
-        counters_.retried.Increment();
-        res = co_await client.send(upstream_request(req, ctx), deadline);
-    }
+    auto res = co_await balancers_.on(loop)->send(upstream_request(req, ctx), deadline,
+                                                  http::RetryPolicy{.after_send = decision.retries, .permit = [this] {
+                                                                        if (!retries_.try_spend()) return false;
+                                                                        counters_.retried.Increment();
+                                                                        return true;
+                                                                    }});
     in_flight_.fetch_sub(1);
     if (!res) {
         breaker_.failure();

@@ -11,7 +11,7 @@ namespace agora::gateway {
 KeyStore::KeyStore(asio::io_context& io, KeyStoreConfig config)
     : io_(io),
       config_(std::move(config)),
-      client_(io, config_.auth_url),
+      auth_(io, config_.auth_url),
       timer_(io),
       keys_(std::make_shared<const auth::KeySet>()) {}
 
@@ -34,7 +34,8 @@ Task<void> KeyStore::refresh_loop() {
 Task<bool> KeyStore::fetch_once() {
     last_fetch_ = std::chrono::steady_clock::now().time_since_epoch().count();
     http::RawRequest req{http::Verb::get, "/.well-known/jwks.json", 11};
-    auto res = co_await client_.send(std::move(req), config_.fetch_deadline);
+    // A read: sent again to another replica of auth if the first broke off.
+    auto res = co_await auth_.send(std::move(req), config_.fetch_deadline, http::RetryPolicy{.after_send = 1});
     if (!res || res->result_int() != 200) {
         log::warn("jwks fetch failed, keeping the last good keys",
                   {{"auth_url", config_.auth_url},

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "auth/keys.hpp"
-#include "http/client.hpp"
+#include "http/balancer.hpp"
 #include "runtime/asio.hpp"
 
 namespace agora::gateway {
@@ -42,7 +42,7 @@ private:
 
     asio::io_context& io_;
     KeyStoreConfig config_;
-    http::Client client_;
+    http::Balancer auth_;
     asio::steady_timer timer_;
     std::atomic<std::shared_ptr<const auth::KeySet>> keys_;
     std::atomic<std::chrono::steady_clock::rep> last_fetch_{0};

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "auth/base64url.hpp"
@@ -13,6 +14,7 @@
 #include "auth/jwt.hpp"
 #include "http/client.hpp"
 #include "http/envelope.hpp"
+#include "http/resolver.hpp"
 #include "http/server.hpp"
 #include "testing/http_exchange.hpp"
 #include "testing/internal_calls.hpp"
@@ -404,6 +406,69 @@ TEST_F(GatewayTest, UpstreamDownIsAFast503) {
     EXPECT_EQ((*out)->body(), R"({"message":"service unavailable"})");
     EXPECT_EQ((**out)[http::Field::retry_after], "1");
     EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+}
+
+// Docker Swarm's dnsrr in miniature: one name, an address per replica. The test's resolver stands in for
+// DNS, as two servers on loopback cannot share a name.
+class ReplicaResolver final : public http::Resolver {
+public:
+    explicit ReplicaResolver(std::vector<boost::asio::ip::tcp::endpoint> endpoints) : endpoints_(std::move(endpoints)) {}
+    Task<Result<std::vector<boost::asio::ip::tcp::endpoint>>> resolve(asio::io_context&, std::string,
+                                                                      unsigned short) override {
+        co_return endpoints_;
+    }
+
+private:
+    const std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
+};
+
+TEST_F(GatewayTest, CallsAreSpreadOverAnUpstreamsReplicasAndAStoppedOneCostsNone) {
+    runtime::EventLoops replica_loops(1);
+    auto replica = [&](std::string name) {
+        return std::make_unique<http::Server>(replica_loops, http::ServerConfig{},
+                                              [name](http::Request&) -> Task<http::Response> {
+                                                  co_return http::message(name);
+                                              });
+    };
+    auto a = replica("a"), b = replica("b");
+    ASSERT_TRUE(a->start() && b->start());
+    std::thread serving([&] { replica_loops.run(); });
+    auto at = [](const http::Server& s) {
+        return boost::asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(s.port()));
+    };
+    GatewayConfig config = config_;
+    config.resolver = std::make_shared<ReplicaResolver>(std::vector{at(*a), at(*b)});
+    set_upstream(config, "product", "http://product:8001", 2000ms);
+    set_upstream(config, "auth", "http://auth:8002", 2000ms);
+    config.rate_limit.enabled = false;  // 28 logins from one client
+    auto gw = extra_gateway(config);
+    // Reads of the catalogue and logins (a POST), each answered by the replica named in the body.
+    auto answers = [&](int n) {
+        std::map<std::string, int> by;
+        for (int i = 0; i < n; ++i) {
+            http::RawRequest login{http::Verb::post, "/auth/login", 11};
+            login.set(http::Field::content_type, "application/json");
+            login.body() = "{}";
+            for (auto req : {http::RawRequest{http::Verb::get, "/products", 11}, login}) {
+                auto res = call_port(gw->port(), std::move(req));
+                ++by[res.result_int() == 200 ? json::parse(res.body()).at("message").as_string().c_str()
+                                             : std::to_string(res.result_int())];
+            }
+        }
+        return by;
+    };
+    EXPECT_EQ(answers(4), (std::map<std::string, int>{{"a", 4}, {"b", 4}}));
+
+    b->stop();  // its port refuses connections, its kept-alive ones are closed
+    EXPECT_EQ(answers(10), (std::map<std::string, int>{{"a", 20}}));
+    auto text = metrics(gw->metrics_port());
+    EXPECT_NE(text.find(R"(agora_gateway_upstream_ejections_total{upstream="product"} 1)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"(agora_gateway_upstream_ejections_total{upstream="auth"} 1)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"(kind="unavailable",upstream="product"} 0)"), std::string::npos) << text;
+    gw.reset();
+    a->stop();
+    replica_loops.stop();
+    serving.join();
 }
 
 TEST_F(GatewayTest, SlowUpstreamHitsItsDeadline) {

@@ -87,7 +87,7 @@ Result<void> transfer(const SmtpConfig& config, const Envelope& envelope) {
 SmtpConfig SmtpConfig::from_env(config::Env& env) {
     SmtpConfig defaults;
     SmtpConfig config;
-    config.url = env.text("MAIL_SMTP_URL", defaults.url);
+    config.url = env.secret("MAIL_SMTP_URL", defaults.url);  // may hold a user and password
     config.connect_timeout = env.millis("MAIL_SMTP_CONNECT_TIMEOUT_MS", defaults.connect_timeout);
     config.timeout = env.millis("MAIL_SMTP_TIMEOUT_MS", defaults.timeout);
     config.workers = static_cast<int>(env.integer("MAIL_SMTP_WORKERS", defaults.workers, 1, 64));

@@ -8,6 +8,9 @@
 namespace agora::order_service {
 namespace {
 
+// Reservations and releases are idempotent by the order id in their body or path.
+const http::RetryPolicy kSendAgainOnce{.after_send = 1, .idempotency = http::Idempotency::kByKey};
+
 std::chrono::seconds at_least_one_second(std::chrono::milliseconds ms) {
     return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(ms));
 }
@@ -42,7 +45,7 @@ std::optional<Reservation> parse_reservation(const std::string& body) {
 
 http::RawRequest ReservationClient::post(std::string target, std::string body) const {
     http::RawRequest req{http::Verb::post, target, 11};
-    req.set(http::Field::host, client_.host() + ":" + std::to_string(client_.port()));
+    req.set(http::Field::host, product_.host_header());
     req.set(http::Field::content_type, "application/json");
     req.body() = std::move(body);
     req.prepare_payload();
@@ -68,7 +71,12 @@ Task<Result<Reservation>> ReservationClient::reserve(OrderId order_id, const std
     }
     auto body = boost::json::serialize(boost::json::object{
         {"reservation_id", order_id.value()}, {"items", std::move(lines)}, {"hold_s", hold.count()}});
-    auto response = co_await client_.send(post("/internal/reservations", std::move(body)), deadline_);
+    // The product service answers a reservation id it already holds with the stored outcome and takes no
+    // more stock (services/product/store/reservation_store.cpp; ReservationsAreIdempotentAndAnswerPrices
+    // in services/product/tests/reservations_it.cpp), so a reservation whose exchange broke is sent once
+    // more, to another replica. Never after the deadline: the first may still be running.
+    auto response =
+        co_await product_.send(post("/internal/reservations", std::move(body)), deadline_, kSendAgainOnce);
     auto unavailable = [&](std::string why) {
         breaker_.failure();
         log::warn("reservation outcome unknown", {{"order_id", to_string(order_id)}, {"error", why}});
@@ -97,7 +105,7 @@ Task<Result<Reservation>> ReservationClient::reserve(OrderId order_id, const std
 
 Task<Result<void>> ReservationClient::release(OrderId order_id) {
     auto target = "/internal/reservations/" + to_string(order_id) + "/release";
-    auto response = co_await client_.send(post(target, "{}"), deadline_);
+    auto response = co_await product_.send(post(target, "{}"), deadline_, kSendAgainOnce);
     if (!response) co_return fail(response.error());
     if (response->result_int() != 200 && response->result_int() != 404) {
         co_return fail(ErrorKind::kUnavailable, "release answered " + std::to_string(response->result_int()));

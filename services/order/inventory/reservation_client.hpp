@@ -1,6 +1,6 @@
 #pragma once
 // The order side of the product service's inventory API (ADR 6): reserve stock for an order id and
-// release it. Calls go through one event loop's http::Client with a deadline, behind the circuit breaker
+// release it. Calls go through one event loop's http::Balancer with a deadline, behind the circuit breaker
 // every loop shares: while it is open, reserve() fails at once with 503 and a Retry-After. Every call
 // carries the order service's signature (docs/adr/0010).
 #include <chrono>
@@ -12,7 +12,7 @@
 #include "domain/pricing.hpp"
 #include "domain/refusal_reason.hpp"
 #include "resilience/circuit_breaker.hpp"
-#include "http/client.hpp"
+#include "http/balancer.hpp"
 #include "http/internal_signature.hpp"
 
 namespace agora::order_service {
@@ -25,10 +25,10 @@ class ReservationClient {
 public:
     using RefusalObserver = std::function<void(RefusalReason)>;
 
-    ReservationClient(http::Client& client, const http::InternalSignature& signature,
+    ReservationClient(http::Balancer& product, const http::InternalSignature& signature,
                       resilience::CircuitBreaker& breaker, std::chrono::milliseconds deadline,
                       RefusalObserver on_refusal)
-        : client_(client), signature_(signature), breaker_(breaker), deadline_(deadline),
+        : product_(product), signature_(signature), breaker_(breaker), deadline_(deadline),
           on_refusal_(std::move(on_refusal)) {}
 
     // 404 "product not found", 409 "insufficient product stock", or 503 with Retry-After when the product
@@ -41,7 +41,7 @@ public:
 private:
     Error refuse(RefusalReason reason, Error error);
     http::RawRequest post(std::string target, std::string body) const;
-    http::Client& client_;
+    http::Balancer& product_;
     const http::InternalSignature& signature_;
     resilience::CircuitBreaker& breaker_;
     std::chrono::milliseconds deadline_;

@@ -31,7 +31,7 @@ Task<std::pair<HoldExpiry::Answer, std::string>> HoldExpiry::ask_order(OrderId i
     http::RawRequest request{http::Verb::get, "/internal/orders/" + to_string(id), 11};
     request.set(http::Field::accept, "application/json");
     signature_.sign(request);
-    auto response = co_await orders_.send(std::move(request), timeout_);
+    auto response = co_await orders_.send(std::move(request), timeout_, http::RetryPolicy{.after_send = 1});
     if (!response) co_return std::pair{Answer::kNoAnswer, std::string()};
     auto status = response->result_int();
     if (status == 404) co_return std::pair{Answer::kNotFound, std::string()};

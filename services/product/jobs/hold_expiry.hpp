@@ -8,7 +8,7 @@
 #include <chrono>
 
 #include "core/strong_id.hpp"
-#include "http/client.hpp"
+#include "http/balancer.hpp"
 #include "http/internal_signature.hpp"
 #include "metrics.hpp"
 #include "outbox/outbox.hpp"
@@ -19,7 +19,7 @@ namespace agora::product {
 class HoldExpiry {
 public:
     // The order service is asked with the product service's signature (docs/adr/0010).
-    HoldExpiry(ReservationStore& reservations, http::Client& orders, const http::InternalSignature& signature,
+    HoldExpiry(ReservationStore& reservations, http::Balancer& orders, const http::InternalSignature& signature,
                ProductMetrics& metrics, messaging::OutboxRelay& relay, std::chrono::milliseconds interval,
                std::chrono::milliseconds timeout)
         : reservations_(reservations), orders_(orders), signature_(signature), metrics_(metrics), relay_(relay),
@@ -38,7 +38,7 @@ private:
     Task<std::pair<Answer, std::string>> ask_order(OrderId id);
 
     ReservationStore& reservations_;
-    http::Client& orders_;
+    http::Balancer& orders_;
     const http::InternalSignature& signature_;
     ProductMetrics& metrics_;
     messaging::OutboxRelay& relay_;
