@@ -12,12 +12,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$SWARM_DIR/images/base.sh"
 
 # build_image <name> <dockerfile> <context> : one target of a Dockerfile, tagged agora/<name>:$AGORA_TAG.
+# A long build (the first compile) shows the compiler's progress every half minute.
 build_image() {
-    local name="$1" file="$2" context="$3" start=$SECONDS
+    local name="$1" file="$2" context="$3" start=$SECONDS pid rc=0 shown=$SECONDS progress
     printf '    %-12s ' "$name"
     quietly "docker build $name" docker build --network host --progress plain \
         -f "$file" --target "$name" --build-arg "BASE=$BASE_IMAGE" --build-arg "AGORA_COMMIT=$AGORA_COMMIT" \
-        --build-arg "JOBS=$JOBS" -t "agora/$name:$AGORA_TAG" "$context" || die "building the image agora/$name failed"
+        --build-arg "JOBS=$JOBS" -t "agora/$name:$AGORA_TAG" "$context" &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 2
+        if ((SECONDS - shown >= 30)); then
+            progress="$(tail -n 50 "$QUIET_LOG" | grep -o '\[[0-9]*/[0-9]*\] Building' | tail -1 | cut -d' ' -f1)"
+            printf '\n    %-12s still building (%ds)%s ' "" $((SECONDS - start)) "${progress:+, compiled $progress}"
+            shown=$SECONDS
+        fi
+    done
+    wait "$pid" || rc=$?
+    ((rc == 0)) || die "building the image agora/$name failed"
     printf '%s%s%s (%ds)\n' "$C_OK" "agora/$name:$AGORA_TAG" "$C_OFF" $((SECONDS - start))
 }
 
