@@ -23,7 +23,7 @@ build_image() {
     while kill -0 "$pid" 2>/dev/null; do
         sleep 2
         if ((SECONDS - shown >= 30)); then
-            progress="$(tail -n 50 "$QUIET_LOG" | grep -o '\[[0-9]*/[0-9]*\] Building' | tail -1 | cut -d' ' -f1)"
+            progress="$(tail -n 50 "$QUIET_LOG" | grep -o '\[[0-9]*/[0-9]*\] Building' | tail -1 | cut -d' ' -f1 || true)"
             printf '\n    %-12s still building (%ds)%s ' "" $((SECONDS - start)) "${progress:+, compiled $progress}"
             shown=$SECONDS
         fi
