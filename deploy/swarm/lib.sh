@@ -18,7 +18,8 @@ QUIET_LOG="$SWARM_LOG"
 # The ports the stack publishes on each node: HAProxy's on the gateway's port of deploy/local/ports.env,
 # the tools' on theirs, so the addresses are those of `make up` (and move the same way).
 : "${HAPROXY_STATS_PORT:=8404}"
-SWARM_PORT_VARS=(GATEWAY_PORT HAPROXY_STATS_PORT MAILPIT_UI_PORT JAEGER_UI_PORT PROMETHEUS_PORT VICTORIALOGS_PORT RABBITMQ_UI_PORT)
+SWARM_PORT_VARS=(GATEWAY_PORT HAPROXY_STATS_PORT MAILPIT_UI_PORT JAEGER_UI_PORT JAEGER_OTLP_HTTP_PORT PROMETHEUS_PORT
+    VICTORIALOGS_PORT RABBITMQ_UI_PORT)
 export "${SWARM_PORT_VARS[@]}"
 # The shop's "Local tools" page (GATEWAY_SHOP_TOOLS) links the tools the stack publishes.
 AGORA_SHOP_TOOLS="Mailpit=http://localhost:$MAILPIT_UI_PORT,RabbitMQ=http://localhost:$RABBITMQ_UI_PORT"

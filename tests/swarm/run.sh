@@ -3,7 +3,9 @@
 # checkout), runs the end-to-end suite against it through HAProxy on port 8000, then the resilience
 # tests of this folder (tasks killed and services updated under load; results into docs/resilience.md),
 # and removes the stack with its volumes at the end, also when a test failed. Arguments go to pytest
-# of this folder: `tests/swarm/run.sh -k rolling`. AGORA_SWARM_E2E=0 skips the end-to-end suite.
+# of this folder: `tests/swarm/run.sh -k rolling`. AGORA_SWARM_E2E=0 skips the end-to-end suite;
+# AGORA_SWARM_KEEP=1 leaves the stack running afterwards (deploy/swarm/down.sh with AGORA_STACK=agora-test
+# removes it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export AGORA_STACK=agora-test
@@ -20,6 +22,10 @@ cleanup() {
             echo "--- $svc" >&2
             docker service logs --tail 15 "${STACK}_$svc" 2>&1 | tail -n 15 >&2 || true
         done
+    fi
+    if [[ -n "${AGORA_SWARM_KEEP:-}" ]]; then
+        warn "AGORA_SWARM_KEEP is set: the stack $STACK stays"
+        exit "$rc"
     fi
     "$SWARM_DIR/down.sh" || true
     # The test's data goes with it (make swarm-down keeps a user's volumes; these are the test's own).

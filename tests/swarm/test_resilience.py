@@ -49,6 +49,12 @@ def lost_orders(orders):
         return [entry[0] for entry, gone in zip(orders, pool.map(missing, orders)) if gone]
 
 
+def failures(failed, sent, kinds):
+    """"3 (0.03%): 502 x2, RemoteDisconnected x1" for the report."""
+    listed = ", ".join(f"{kind} x{count}" for kind, count in sorted(kinds.items()))
+    return f"{failed} ({percent(failed, sent)})" + (f": {listed}" if listed else "")
+
+
 def percent(part, whole):
     return f"{100.0 * part / whole:.2f}%" if whole else "n/a"
 
@@ -79,7 +85,7 @@ def test_killed_tasks_are_replaced_and_no_order_is_lost(shop):
     lost = lost_orders(load.orders)
     report.record("kill", "One task of each service killed under load", [
         ("requests sent in the minute of the kills", sent),
-        ("failed (5xx or no answer)", f"{failed} ({percent(failed, sent)}) {kinds or ''}"),
+        ("failed (5xx or no answer)", failures(failed, sent, kinds)),
         ("requests sent in the 15 s after", after_sent),
         ("failed after", after_failed),
         ("orders answered 2xx", len(load.orders)),
@@ -109,7 +115,7 @@ def test_rolling_update_of_every_service_under_load(shop):
     lost = lost_orders(load.orders)
     report.record("rolling", "Rolling update of every service under load", [
         ("requests sent during the updates", sent),
-        ("failed (5xx or no answer)", f"{failed} ({percent(failed, sent)}) {kinds or ''}"),
+        ("failed (5xx or no answer)", failures(failed, sent, kinds)),
         ("orders answered 2xx", len(load.orders)),
         ("orders lost", len(lost)),
     ] + [(f"{s}: every task replaced in", f"{took[s]:.1f} s") for s in SERVICES])
