@@ -59,6 +59,23 @@ def percent(part, whole):
     return f"{100.0 * part / whole:.2f}%" if whole else "n/a"
 
 
+def judge(load, name, title, window, share, extra_rows=()):
+    """Records what the load saw in `window` (seconds since it began) in docs/resilience.md, then checks
+    that no order answered 2xx is lost and that under `share` of the requests failed."""
+    sent, failed, kinds = summary(load.between(*window))
+    lost = lost_orders(load.orders)
+    report.record(name, title, [
+        ("requests sent", sent),
+        ("failed (5xx or no answer)", failures(failed, sent, kinds)),
+        *extra_rows,
+        ("orders answered 2xx", len(load.orders)),
+        ("orders lost", len(lost)),
+    ])
+    assert lost == [], f"orders answered 2xx but gone: {lost[:5]}"
+    assert sent > 1000, "the load sent too few requests to judge"
+    assert failed < share * sent, f"{failed} of {sent} requests failed: {kinds}"
+
+
 def test_killed_tasks_are_replaced_and_no_order_is_lost(shop):
     products, tokens = shop
     replaced = {}
@@ -66,34 +83,21 @@ def test_killed_tasks_are_replaced_and_no_order_is_lost(shop):
         time.sleep(10)
         window_start = time.monotonic() - load.started
         for service in SERVICES:
-            killed_at = time.monotonic()
+            replaced[service] = time.monotonic()
             swarm.kill_one(service)
-            replaced[service] = killed_at
             time.sleep(3)
         for service in SERVICES:
             replaced[service] = swarm.wait_all_running(service, since=replaced[service])
-        window_end = time.monotonic() - load.started
         # Callers re-resolve names every few seconds: the minute of the test includes that settling.
-        time.sleep(max(0.0, 60.0 - (window_end - window_start)))
+        time.sleep(max(0.0, 60.0 - (time.monotonic() - load.started - window_start)))
         settled = time.monotonic() - load.started
         time.sleep(15)
         load.stop()
-    during = load.between(window_start, settled)
-    after = load.between(settled, float("inf"))
-    sent, failed, kinds = summary(during)
-    after_sent, after_failed, after_kinds = summary(after)
-    lost = lost_orders(load.orders)
-    report.record("kill", "One task of each service killed under load", [
-        ("requests sent in the minute of the kills", sent),
-        ("failed (5xx or no answer)", failures(failed, sent, kinds)),
-        ("requests sent in the 15 s after", after_sent),
-        ("failed after", after_failed),
-        ("orders answered 2xx", len(load.orders)),
-        ("orders lost", len(lost)),
-    ] + [(f"{s}: killed task replaced and healthy after", f"{replaced[s]:.1f} s") for s in SERVICES])
-    assert lost == [], f"orders answered 2xx but gone: {lost[:5]}"
-    assert sent > 1000, "the load sent too few requests to judge"
-    assert failed < 0.01 * sent, f"{failed} of {sent} requests failed during the kills: {kinds}"
+    after_sent, after_failed, after_kinds = summary(load.between(settled, float("inf")))
+    judge(load, "kill", "One task of each service killed under load (the minute of the kills)",
+          (window_start, settled), 0.01,
+          [(f"{s}: killed task replaced and healthy after", f"{replaced[s]:.1f} s") for s in SERVICES]
+          + [("requests sent in the 15 s after", after_sent), ("failed after", after_failed)])
     assert after_failed == 0, f"{after_failed} requests failed after the tasks were replaced: {after_kinds}"
 
 
@@ -110,15 +114,5 @@ def test_rolling_update_of_every_service_under_load(shop):
         end = time.monotonic() - load.started
         time.sleep(5)
         load.stop()
-    during = load.between(start, end)
-    sent, failed, kinds = summary(during)
-    lost = lost_orders(load.orders)
-    report.record("rolling", "Rolling update of every service under load", [
-        ("requests sent during the updates", sent),
-        ("failed (5xx or no answer)", failures(failed, sent, kinds)),
-        ("orders answered 2xx", len(load.orders)),
-        ("orders lost", len(lost)),
-    ] + [(f"{s}: every task replaced in", f"{took[s]:.1f} s") for s in SERVICES])
-    assert lost == [], f"orders answered 2xx but gone: {lost[:5]}"
-    assert sent > 1000, "the load sent too few requests to judge"
-    assert failed < 0.001 * sent, f"{failed} of {sent} requests failed during the rolling update: {kinds}"
+    judge(load, "rolling", "Rolling update of every service under load (during the updates)", (start, end), 0.001,
+          [(f"{s}: every task replaced in", f"{took[s]:.1f} s") for s in SERVICES])
