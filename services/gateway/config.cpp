@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/service_config.hpp"
+
 namespace agora::gateway {
 namespace {
 
@@ -75,6 +77,7 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.metrics_server.port = env.port("GATEWAY_METRICS_PORT", 8005);
     c.threads = static_cast<int>(env.integer("AGORA_THREADS", 1, 1, 64));
     c.log_level = env.text("AGORA_LOG_LEVEL", "info");
+    c.drain = config::ServiceConfig::drain_from_env(env);
     // The upstreams' variables are read even when the route file is refused, so that every bad value is
     // named at once; the file's problem is reported once the variables are valid.
     auto routes = read_routes(env.text("GATEWAY_ROUTES_FILE", ""));

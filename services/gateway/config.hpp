@@ -37,6 +37,7 @@ struct GatewayConfig {
     http::ServerConfig metrics_server;
     int threads = 1;
     std::string log_level;
+    std::chrono::milliseconds drain{0};  // AGORA_DRAIN_MS, as every service (core/service_config.hpp)
     std::string issuer;
     std::vector<std::string> cors_origins;
     KeyStoreConfig keys;  // from the auth upstream (GATEWAY_AUTH_URL), refreshed every GATEWAY_JWKS_REFRESH_S

@@ -176,6 +176,17 @@ TEST(GatewayConfigTest, BadRateLimitSettingsAreEachNamed) {
     EXPECT_NE(message.find("GATEWAY_REDIS_DEADLINE_MS"), std::string::npos);
 }
 
+TEST(GatewayConfigTest, TheDrainPeriodIsReadAsEveryServiceReadsIt) {
+    auto env = env_with_internal_key({{"AGORA_DRAIN_MS", "5000"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->drain, std::chrono::milliseconds(5000));
+    auto defaults = env_with_internal_key();
+    EXPECT_EQ(load_config(defaults)->drain, std::chrono::milliseconds(0));
+    auto bad = env_with_internal_key({{"AGORA_DRAIN_MS", "-1"}});
+    EXPECT_FALSE(load_config(bad));
+}
+
 TEST(GatewayConfig, EveryVariableItReadsIsDocumented) {
     auto env = env_with_internal_key();
     ASSERT_TRUE(load_config(env));
