@@ -103,6 +103,11 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.max_in_flight = static_cast<int>(env.integer("GATEWAY_UPSTREAM_MAX_IN_FLIGHT", 1000, 1, 1'000'000));
     c.token_cache_size = static_cast<size_t>(env.integer("GATEWAY_TOKEN_CACHE", 4096, 0, 10'000'000));
     c.storefront.payment_window = env.seconds("GATEWAY_SHOP_PAYMENT_WINDOW_S", c.storefront.payment_window);
+    if (auto proxies = TrustedProxies::parse(env.text("GATEWAY_TRUSTED_PROXIES", ""))) {
+        c.trusted_proxies = std::move(*proxies);
+    } else {
+        env.reject("GATEWAY_TRUSTED_PROXIES: " + proxies.error());
+    }
     std::vector<std::string> problems;
     c.storefront.tools = read_tools(env.text("GATEWAY_SHOP_TOOLS", ""), problems);
     if (auto keys = http::load_internal_keys(env)) {

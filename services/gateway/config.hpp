@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "domain/client_address.hpp"
 #include "domain/route_table.hpp"
 #include "http/internal_signature.hpp"
 #include "http/server.hpp"
@@ -42,6 +43,7 @@ struct GatewayConfig {
     std::vector<std::string> cors_origins;
     KeyStoreConfig keys;  // from the auth upstream (GATEWAY_AUTH_URL), refreshed every GATEWAY_JWKS_REFRESH_S
     RateLimitConfig rate_limit;
+    TrustedProxies trusted_proxies;       // GATEWAY_TRUSTED_PROXIES: whose X-Forwarded-For names the client
     resilience::BreakerConfig breaker;
     int max_in_flight = 1000;             // per upstream
     std::size_t token_cache_size = 4096;  // per event loop
