@@ -9,7 +9,12 @@ ServiceConfig ServiceConfig::from_env(Env& env, std::string_view prefix, int def
     c.server.port = env.port((name + "_PORT").c_str(), default_port);
     c.threads = static_cast<int>(env.integer("AGORA_THREADS", 1, 1, 64));
     c.log_level = env.text("AGORA_LOG_LEVEL", c.log_level);
+    c.drain = drain_from_env(env);
     return c;
+}
+
+std::chrono::milliseconds ServiceConfig::drain_from_env(Env& env) {
+    return std::chrono::milliseconds(env.integer("AGORA_DRAIN_MS", 0, 0, 600'000));
 }
 
 }  // namespace agora::config

@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <array>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -15,6 +16,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "http/envelope.hpp"
+#include "http/probes.hpp"
 #include "http/socket_deadline.hpp"
 #include "http/wire.hpp"
 #include "runtime/scoped_executor.hpp"
@@ -42,6 +44,7 @@ struct Server::Loop {
     tcp::acceptor acceptor;
     std::unordered_set<Connection*> connections;
     bool stopping = false;
+    std::atomic<bool> draining{false};  // set from any thread by drain()
     std::shared_ptr<const ServerConfig> config;
     std::shared_ptr<const Handler> handler;
 };
@@ -91,6 +94,10 @@ void Server::stop() {
             }
         });
     }
+}
+
+void Server::drain() {
+    for (auto& loop : per_loop_) loop->draining = true;
 }
 
 Task<void> Server::accept_loop(std::shared_ptr<Loop> shared) {
@@ -162,6 +169,12 @@ boost::system::error_code parse_buffered(beast::http::request_parser<beast::http
         if (ec || used == 0) break;
     }
     return ec;
+}
+
+// A draining server answers the probe itself, whatever the service's own readiness, so that every
+// service and the gateway fail it the same way.
+bool is_readiness_probe(const Request& req) {
+    return req.path() == "/ready" && (req.method() == Verb::get || req.method() == Verb::head);
 }
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -282,10 +295,16 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
         std::string_view sent_id = req.header(kRequestIdHeader);
         req.set_request_id(ids::is_sane_request_id(sent_id) ? std::string(sent_id) : ids::request_id());
         req.set_remote_address(remote);
-        bool keep_alive = req.raw().keep_alive() && !loop.stopping;
+        const bool draining = loop.draining;
+        bool keep_alive = req.raw().keep_alive() && !loop.stopping && !draining;
 
         auto span = begin_request(req, *scope, remote);
-        Response res = co_await answer(*loop.handler, req);
+        Response res;
+        if (draining && is_readiness_probe(req)) {
+            res = ready_response(false);
+        } else {
+            res = co_await answer(*loop.handler, req);
+        }
         if (res.result_int() >= 500) log_failure(req, res, *scope);
         end_request(span, req, res, *scope);
         res.set(kRequestIdHeader, req.request_id());

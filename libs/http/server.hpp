@@ -50,6 +50,11 @@ public:
     int port() const { return port_; }
     // Stops accepting and closes idle connections; requests in progress are answered first.
     void stop();
+    // The first step of a drained stop (docs/architecture.md, Stopping): GET /ready answers 503 while
+    // every other request is still served and new connections still accepted, and each response asks
+    // its client to close the connection, so callers move to another replica before stop(). Safe from
+    // any thread.
+    void drain();
 
 private:
     // What the coroutines of one loop use. Shared with them, so a connection still being served, or a

@@ -20,7 +20,13 @@ public:
     void run() { serving().run(); }
     // Stops the service's own work, then the server and the loops. Safe from any thread; the first call acts.
     virtual void stop();
-    // SIGINT and SIGTERM call stop() (the executable wants this; in-process tests do not).
+    // What a stop signal does: stop() after the drain period (AGORA_DRAIN_MS), during which GET /ready
+    // answers 503 and everything else is served as before (http::Serving::drain_then).
+    void drain_then_stop() {
+        serving().drain_then([this] { stop(); });
+    }
+    // SIGINT and SIGTERM call drain_then_stop(), a second one stop() (the executable wants this;
+    // in-process tests do not).
     void stop_on_signals() {
         serving().stop_on_signals([this] { stop(); });
     }

@@ -8,9 +8,16 @@
 //       ... stop the service's background work ...
 //       p.serving.stop_serving();
 //   }
+//
+// With a drain period (AGORA_DRAIN_MS) a stop signal first drains the server (Server::drain) and stops
+// once the period has passed; a second signal stops at once.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/service_config.hpp"
 #include "http/server.hpp"
@@ -19,8 +26,8 @@
 namespace agora::http {
 
 struct Serving {
-    explicit Serving(int threads) : loops(threads) {}
-    explicit Serving(const config::ServiceConfig& config) : loops(config.threads) {}
+    Serving(int threads, std::chrono::milliseconds drain) : loops(threads), drain_(drain) {}
+    explicit Serving(const config::ServiceConfig& config) : Serving(config.threads, config.drain) {}
 
     runtime::EventLoops loops;
     std::unique_ptr<Server> server;  // made by the service once its router is ready, or by start()
@@ -35,12 +42,18 @@ struct Serving {
     bool stopping() const { return stopped_; }
     // Stops the server, then the loops. Safe from any thread, the loops' own included.
     void stop_serving();
-    // SIGINT and SIGTERM log "stopping" and call `stop` on loop 0.
+    // Without a drain period, calls `stop`; with one, drains the server now and calls `stop` on loop 0
+    // once the period has passed. Safe from any thread.
+    void drain_then(std::function<void()> stop);
+    // The first SIGINT or SIGTERM logs "stopping" and calls drain_then(stop); a second calls `stop`.
     void stop_on_signals(std::function<void()> stop);
     int port() const { return server ? server->port() : 0; }
 
 private:
     std::atomic<bool> stopped_{false};
+    std::chrono::milliseconds drain_{0};
+    std::optional<boost::asio::steady_timer> drain_timer_;  // on loop 0; gone before the loops
+    bool signalled_ = false;                                 // read and written on loop 0 only
 };
 
 }  // namespace agora::http

@@ -5,8 +5,19 @@
 namespace agora::runtime {
 
 struct EventLoops::Signals {
-    explicit Signals(asio::io_context& io) : set(io, SIGINT, SIGTERM) {}
+    Signals(asio::io_context& io, std::function<void()> handler) : set(io, SIGINT, SIGTERM), handler(std::move(handler)) {}
     asio::signal_set set;
+    std::function<void()> handler;
+
+    // Waits again after each signal: a second one may mean something else than the first (a stop
+    // during a drain, libs/http/serving.hpp).
+    void wait() {
+        set.async_wait([this](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            handler();
+            wait();
+        });
+    }
 };
 
 EventLoops::EventLoops(int count) {
@@ -34,10 +45,8 @@ void EventLoops::stop() {
 }
 
 void EventLoops::on_signal(std::function<void()> handler) {
-    signals_ = std::make_unique<Signals>(*loops_[0]);
-    signals_->set.async_wait([handler = std::move(handler)](const boost::system::error_code& ec, int) {
-        if (!ec) handler();
-    });
+    signals_ = std::make_unique<Signals>(*loops_[0], std::move(handler));
+    signals_->wait();
 }
 
 }  // namespace agora::runtime

@@ -27,7 +27,7 @@ public:
     void run();
     // Asks every loop to stop at once.
     void stop();
-    // Calls `handler` once on loop 0 when SIGINT or SIGTERM arrives.
+    // Calls `handler` on loop 0 each time SIGINT or SIGTERM arrives.
     void on_signal(std::function<void()> handler);
 
 private:

@@ -13,7 +13,7 @@ namespace agora::gateway {
 
 // Members are destroyed in reverse order: everything that lives on the loops goes before the loops.
 struct GatewayService::Parts {
-    explicit Parts(const GatewayConfig& config) : serving(config.threads) {}
+    explicit Parts(const GatewayConfig& config) : serving(config.threads, config.drain) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     http::Serving serving;

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/service_config.hpp"
+
 namespace agora::gateway {
 namespace {
 
@@ -75,6 +77,7 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.metrics_server.port = env.port("GATEWAY_METRICS_PORT", 8005);
     c.threads = static_cast<int>(env.integer("AGORA_THREADS", 1, 1, 64));
     c.log_level = env.text("AGORA_LOG_LEVEL", "info");
+    c.drain = config::ServiceConfig::drain_from_env(env);
     // The upstreams' variables are read even when the route file is refused, so that every bad value is
     // named at once; the file's problem is reported once the variables are valid.
     auto routes = read_routes(env.text("GATEWAY_ROUTES_FILE", ""));
@@ -100,6 +103,11 @@ Result<GatewayConfig> load_config(config::Env& env) {
     c.max_in_flight = static_cast<int>(env.integer("GATEWAY_UPSTREAM_MAX_IN_FLIGHT", 1000, 1, 1'000'000));
     c.token_cache_size = static_cast<size_t>(env.integer("GATEWAY_TOKEN_CACHE", 4096, 0, 10'000'000));
     c.storefront.payment_window = env.seconds("GATEWAY_SHOP_PAYMENT_WINDOW_S", c.storefront.payment_window);
+    if (auto proxies = TrustedProxies::parse(env.text("GATEWAY_TRUSTED_PROXIES", ""))) {
+        c.trusted_proxies = std::move(*proxies);
+    } else {
+        env.reject("GATEWAY_TRUSTED_PROXIES: " + proxies.error());
+    }
     std::vector<std::string> problems;
     c.storefront.tools = read_tools(env.text("GATEWAY_SHOP_TOOLS", ""), problems);
     if (auto keys = http::load_internal_keys(env)) {

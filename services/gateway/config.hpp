@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "domain/client_address.hpp"
 #include "domain/route_table.hpp"
 #include "http/internal_signature.hpp"
 #include "http/resolver.hpp"
@@ -39,10 +40,12 @@ struct GatewayConfig {
     http::ServerConfig metrics_server;
     int threads = 1;
     std::string log_level;
+    std::chrono::milliseconds drain{0};  // AGORA_DRAIN_MS, as every service (core/service_config.hpp)
     std::string issuer;
     std::vector<std::string> cors_origins;
     KeyStoreConfig keys;  // from the auth upstream (GATEWAY_AUTH_URL), refreshed every GATEWAY_JWKS_REFRESH_S
     RateLimitConfig rate_limit;
+    TrustedProxies trusted_proxies;       // GATEWAY_TRUSTED_PROXIES: whose X-Forwarded-For names the client
     resilience::BreakerConfig breaker;
     int max_in_flight = 1000;             // per upstream
     // Where an upstream's name points: the system resolver; tests name replicas of their own.

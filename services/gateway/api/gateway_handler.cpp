@@ -13,6 +13,7 @@ GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops&
       metrics_(registry),
       signature_(std::string(http::kGatewaySigner), config.internal_keys),
       cors_(config.cors_origins),
+      trusted_proxies_(config.trusted_proxies),
       pages_(keys, registry,
              [this] {
                  for (auto& upstream : upstreams_) upstream->report();
@@ -28,6 +29,8 @@ GatewayHandler::GatewayHandler(const GatewayConfig& config, runtime::EventLoops&
 
 Task<http::Response> GatewayHandler::handle(http::Request& req) {
     auto start = std::chrono::steady_clock::now();
+    // From here on the request's address is its client's, not a trusted proxy's (domain/client_address.hpp).
+    req.set_remote_address(trusted_proxies_.client_address(req));
     std::string origin(req.header("Origin"));
     std::string route_label = "preflight";
     // Not a conditional expression: g++ 12 mishandles a co_await inside `?:`.

@@ -39,6 +39,7 @@ private:
     GatewayMetrics metrics_;
     http::InternalSignature signature_;
     CorsPolicy cors_;
+    const TrustedProxies& trusted_proxies_;
     std::vector<std::unique_ptr<Upstream>> upstreams_;  // as routes_.upstreams(), by RouteDecision::upstream_index
     OwnPages pages_;
     Storefront storefront_;

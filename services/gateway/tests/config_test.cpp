@@ -176,6 +176,37 @@ TEST(GatewayConfigTest, BadRateLimitSettingsAreEachNamed) {
     EXPECT_NE(message.find("GATEWAY_REDIS_DEADLINE_MS"), std::string::npos);
 }
 
+TEST(GatewayConfigTest, TrustedProxiesAreParsedAtStartUpAndABadOneIsNamed) {
+    auto env = env_with_internal_key({{"GATEWAY_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_TRUE(c->trusted_proxies.trusts("10.1.2.3"));
+    EXPECT_TRUE(c->trusted_proxies.trusts("fd00::1"));
+    EXPECT_FALSE(c->trusted_proxies.trusts("192.168.0.1"));
+
+    auto untouched = env_with_internal_key();
+    EXPECT_TRUE(load_config(untouched)->trusted_proxies.empty());
+
+    auto bad = env_with_internal_key({{"GATEWAY_TRUSTED_PROXIES", "10.0.0.0/8, haproxy"}});
+    auto refused = load_config(bad);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find(
+                  "GATEWAY_TRUSTED_PROXIES: 'haproxy' is not an IPv4 or IPv6 address or network"),
+              std::string::npos)
+        << refused.error().message;
+}
+
+TEST(GatewayConfigTest, TheDrainPeriodIsReadAsEveryServiceReadsIt) {
+    auto env = env_with_internal_key({{"AGORA_DRAIN_MS", "5000"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->drain, std::chrono::milliseconds(5000));
+    auto defaults = env_with_internal_key();
+    EXPECT_EQ(load_config(defaults)->drain, std::chrono::milliseconds(0));
+    auto bad = env_with_internal_key({{"AGORA_DRAIN_MS", "-1"}});
+    EXPECT_FALSE(load_config(bad));
+}
+
 TEST(GatewayConfig, EveryVariableItReadsIsDocumented) {
     auto env = env_with_internal_key();
     ASSERT_TRUE(load_config(env));

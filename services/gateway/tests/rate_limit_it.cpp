@@ -41,6 +41,19 @@ public:
         req.body() = "{}";
         return send(std::move(req));
     }
+    // A login through a proxy that says it forwards for `forwarded_for`.
+    http::Response login_for(const std::string& forwarded_for) {
+        http::RawRequest req{http::Verb::post, "/auth/login", 11};
+        req.set("X-Forwarded-For", forwarded_for);
+        req.body() = "{}";
+        return send(std::move(req));
+    }
+    // The X-Forwarded-For the upstream received for a request carrying `forwarded_for`.
+    std::string forwarded_upstream(const std::string& forwarded_for) {
+        http::RawRequest req{http::Verb::get, "/products/1", 11};
+        req.set("X-Forwarded-For", forwarded_for);
+        return send(std::move(req)).body();
+    }
     http::Response browse() { return send(http::RawRequest{http::Verb::get, "/products", 11}); }
 
     // The value of one series of /metrics (on the metrics port), 0 when absent.
@@ -76,7 +89,11 @@ protected:
 
     void SetUp() override {
         auto ok = [](http::Request&) -> Task<http::Response> { co_return http::message("ok"); };
-        router_.post("/login", ok).get("/products", ok);
+        // The address the gateway forwards, as the upstream received it.
+        auto forwarded_for = [](http::Request& req) -> Task<http::Response> {
+            co_return http::message(std::string(req.header("X-Forwarded-For")));
+        };
+        router_.post("/login", ok).get("/products", ok).get("/products/{id}", forwarded_for);
         upstream_ = std::make_unique<http::Server>(upstream_loops_, http::ServerConfig{},
                                                    [this](http::Request& r) { return router_.dispatch(r); });
         ASSERT_TRUE(upstream_->start());
@@ -274,6 +291,43 @@ TEST_F(RateLimitIt, RedisDownFailsOpenOrClosedAsConfiguredThenRecovers) {
     own.start();
     EXPECT_TRUE(testing::wait_until([&] { return closed.browse().result_int() == 200; }, 5s));
     EXPECT_TRUE(open.wait_for_store());
+}
+
+// Behind a proxy every client arrives from the proxy's address (docs/operations.md,
+// GATEWAY_TRUSTED_PROXIES). The test's requests come from 127.0.0.1.
+class ClientAddressIt : public RateLimitIt {
+protected:
+    GatewayConfig trusting(std::string_view proxies) {
+        auto c = config(*redis_, false);
+        c.rate_limit.store = RateLimitStore::kLocal;  // the bucket's key is the question here, not the store
+        c.rate_limit.auth = {.rate = 1, .burst = 2};  // slow enough that no token comes back mid-test
+        auto parsed = TrustedProxies::parse(proxies);
+        EXPECT_TRUE(parsed);
+        if (parsed) c.trusted_proxies = *parsed;
+        return c;
+    }
+};
+
+TEST_F(ClientAddressIt, AnUntrustedPeersForwardedAddressIsIgnored) {
+    Replica gateway(trusting("10.0.0.0/8"));
+    EXPECT_EQ(gateway.login_for("198.51.100.1").result_int(), 200);
+    EXPECT_EQ(gateway.login_for("198.51.100.2").result_int(), 200);
+    // Whatever it claims, every request is the peer's: one bucket, now empty.
+    EXPECT_EQ(gateway.login_for("198.51.100.3").result_int(), 429);
+    EXPECT_EQ(gateway.forwarded_upstream("198.51.100.4"), R"({"message":"127.0.0.1"})");
+}
+
+TEST_F(ClientAddressIt, ATrustedPeersForwardedAddressesGetABucketEach) {
+    Replica gateway(trusting("127.0.0.0/8, ::1"));
+    EXPECT_EQ(gateway.login_for("198.51.100.1").result_int(), 200);
+    EXPECT_EQ(gateway.login_for("198.51.100.1").result_int(), 200);
+    EXPECT_EQ(gateway.login_for("198.51.100.1").result_int(), 429);
+    // Another client behind the same proxy has its own allowance.
+    EXPECT_EQ(gateway.login_for("198.51.100.2").result_int(), 200);
+    // A client's own entry on the left does not buy it a new bucket: the proxy's entry is on the right.
+    EXPECT_EQ(gateway.login_for("203.0.113.9, 198.51.100.1").result_int(), 429);
+    // The upstream is told the client, not the proxy, nor what the client wrote.
+    EXPECT_EQ(gateway.forwarded_upstream("203.0.113.9, 198.51.100.7"), R"({"message":"198.51.100.7"})");
 }
 
 }  // namespace
