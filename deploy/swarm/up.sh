@@ -89,7 +89,10 @@ check_ports() {
 deploy() {
     step "Deploying the stack $STACK (images $AGORA_TAG)"
     export AGORA_SWARM_SECRETS="$SWARM_SECRETS" AGORA_SWARM_ETC="$AGORA_HOME/swarm/etc" AGORA_CONFIG_HASH AGORA_STACK="$STACK"
-    (cd "$SWARM_DIR" && quietly "docker stack deploy" docker stack deploy --prune --resolve-image never -c stack.yml "$STACK") ||
+    local files=(-c stack.yml)
+    # A compose file merged on top of stack.yml changes settings without editing it (bench/swarm-stack.yml).
+    if [[ -n "${AGORA_SWARM_OVERRIDE:-}" ]]; then files+=(-c "$AGORA_SWARM_OVERRIDE"); fi
+    (cd "$SWARM_DIR" && quietly "docker stack deploy" docker stack deploy --prune --resolve-image never "${files[@]}" "$STACK") ||
         die "docker stack deploy failed"
 }
 
