@@ -657,13 +657,16 @@ own (`deploy/swarm/up.sh` as the stack `BENCH_SWARM_STACK`, `agora-bench`, on th
 `BENCH_SWARM_SUBNET`, 10.232.0.0/16, with every published port moved to a free one; its images are
 built for the checkout's commit unless `BENCH_SKIP_BUILD` is set), with `bench/swarm-stack.yml` on
 top of `stack.yml`: the local processes' settings (warn-level logs, no traces sampled, the gateway's
-rate limits off and the bench's route table). Its own admin logs in and creates its own product.
+rate limits off and the bench's route table). Its own admin logs in and creates its own product, and
+`BENCH_SWARM_WARMUP` (15 s) of product reads and then of orders warm the new stack up.
 `swarm-product-get` and `swarm-order-create` then measure the calls of `product-get` and
 `order-create` through the stack's HAProxy (target `swarm`) against the local gateway (target
 `local`) in the same rounds, and read every container's memory; the stack and its volumes are then
 removed, on failure or Ctrl-C too. No other stack on the machine is touched. The stack runs as
 deployed otherwise (HAProxy writes a line per request, which the engine does not keep; Prometheus,
-Jaeger and VictoriaLogs run in it).
+Jaeger and VictoriaLogs run in it). The generators reach HAProxy on the loopback address, through
+the engine's userland proxy for published ports (`docker-proxy`), which a client on another machine
+would not cross.
 
 Other knobs: `BENCH_CONNECTIONS` (16, also pgbench's clients), `BENCH_RATE_SHARE` (0.25),
 `BENCH_LATENCY_CONNECTIONS` (64), `BENCH_THREADS` (1), `BENCH_WARMUP` (2 s), `BENCH_STOCK_RATE`

@@ -17,7 +17,8 @@
 # directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names,
 # for a tree exported without its history; default: the checkout's HEAD), BENCH_SWARM=1 (also the
 # Swarm scenarios, bench/swarm.sh: a stack of its own, BENCH_SWARM_STACK agora-bench on the subnet
-# BENCH_SWARM_SUBNET 10.232.0.0/16, its images built unless BENCH_SKIP_BUILD is set).
+# BENCH_SWARM_SUBNET 10.232.0.0/16, its images built unless BENCH_SKIP_BUILD is set, warmed up with
+# BENCH_SWARM_WARMUP s (15) of reads and of orders).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
