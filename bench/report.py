@@ -89,6 +89,8 @@ class Scenario:
         self.delays = None  # Delays, for the order-to-stock scenario
         self.drain_s = None  # how long earlier scenarios' holds took to be confirmed before it started
         self.browser = None  # BrowserTimes, for the storefront scenario
+        self.swarm = False  # a Swarm scenario: its target "swarm" is a stack, "local" the local gateway
+        self.containers = {}  # task (service.slot) -> (largest process's VmHWM, its VmRSS, PSS of all), KiB
 
 
 def parse_wrk(text):
@@ -202,6 +204,10 @@ def read_results(results):
             goals.append((kind, rest))
         elif kind.startswith("goal"):
             raise ValueError(f"unknown goal kind {kind}")
+        elif kind == "swarm":
+            scenarios[rest[0]].swarm = True
+        elif kind == "container":
+            scenarios[rest[0]].containers[rest[1]] = tuple(int(v) for v in rest[2:5])
         elif kind == "drain":
             scenarios[rest[0]].drain_s = int(rest[1])
         elif kind == "browser":
@@ -289,6 +295,14 @@ def fmt_ratio(a, b):
     return "–" if not a or not b else f"{a / b:.2f}×"
 
 
+def ratio_cells(subject, ref):
+    """The cells of a ratio row: req/s (the median of the rounds' ratios), each round's, p50 and p99."""
+    ratio = rps_ratio(subject, ref)
+    per_round = ", ".join(f"{r:.2f}" for r in round_ratios(subject, ref)) or "–"
+    return (f"{'–' if ratio is None else f'{ratio:.2f}×'} | {per_round} | "
+            f"{fmt_ratio(subject.median_p50(), ref.median_p50())} | {fmt_ratio(subject.median_p99(), ref.median_p99())}")
+
+
 def scenario_section(s, config):
     # A scenario may run more rounds than the configured default (the telemetry cost does).
     rounds = max((len(t.rps) for t in s.targets.values()), default=0) or config.get("rounds", "?")
@@ -333,12 +347,8 @@ def scenario_section(s, config):
         lines.append("|---|---:|---:|---:|---:|---:|")
         for ref_name in names[1:]:
             ref = s.targets[ref_name]
-            ratio = rps_ratio(subject, ref)
-            per_round = ", ".join(f"{r:.2f}" for r in round_ratios(subject, ref)) or "–"
             lines.append(
-                f"| {subject.name} / {ref.name} | {'–' if ratio is None else f'{ratio:.2f}×'} | {per_round} | "
-                f"{fmt_ratio(subject.median_p50(), ref.median_p50())} | "
-                f"{fmt_ratio(subject.median_p99(), ref.median_p99())} | {fmt_ratio(subject.hwm_kb, ref.hwm_kb)} |"
+                f"| {subject.name} / {ref.name} | {ratio_cells(subject, ref)} | {fmt_ratio(subject.hwm_kb, ref.hwm_kb)} |"
             )
         lines.append("")
     if s.spans:
@@ -375,6 +385,56 @@ def spans_section(s):
     if dropping:
         lines += ["⚠ Spans were dropped in " + ", ".join(dropping) + ": tracing there did less than record and "
                   "export every span, so it cost less than full tracing would.", ""]
+    return lines
+
+
+def swarm_section(scenarios, config):
+    """The Swarm scenarios side by side (the stack through HAProxy over the local gateway, round by round)
+    and the memory of every container of the stack, read after its last scenario."""
+    swarm = [s for s in scenarios if s.swarm]
+    if not swarm:
+        return []
+    lines = [
+        "## Docker Swarm",
+        "",
+        f"The stack `{config.get('swarm_stack', '?')}` (images `{config.get('swarm_images', '?')}`, "
+        "`deploy/swarm/stack.yml` with `bench/swarm-stack.yml` on top) beside the local platform, on the same "
+        "cores: HAProxy in front of two gateway tasks and two tasks of every service, on an overlay network. "
+        "Each target is measured in the same rounds as the local gateway, with the same wrk and vegeta settings.",
+        "",
+        "| scenario | swarm req/s | local req/s | swarm / local req/s | per round | p50 | p99 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in swarm:
+        t, r = s.targets.get("swarm"), s.targets.get("local")
+        if not t or not r:
+            continue
+        lines.append(f"| `{s.id}` | {fmt_rps(t.median_rps())} | {fmt_rps(r.median_rps())} | {ratio_cells(t, r)} |")
+    last = next((s for s in reversed(swarm) if s.containers), None)
+    if last is None:
+        return lines + [""]
+    lines += [
+        "",
+        f"Memory of every container after `{last.id}`, beside the local process of the same program read at "
+        "the same moment:",
+        "",
+        "| container | peak RSS of its largest process | its RSS | PSS of all its processes | the local process's peak |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for task, (hwm, rss, pss) in last.containers.items():
+        local = last.memory.get(task.split(".")[0], (None,))[0]
+        lines.append(f"| {task} | {fmt_mib(hwm)} | {fmt_mib(rss)} | {fmt_mib(pss)} | {fmt_mib(local)} |")
+    total = sum(pss for _, _, pss in last.containers.values())
+    lines += [
+        f"| all {len(last.containers)} containers | | | {fmt_mib(total)} | |",
+        "",
+        "The peak and RSS are those of the container's largest process (Kafka's JVM, not its entrypoint), the "
+        "figures the local processes are read by. PSS is the resident memory of all its processes with each "
+        "shared page split among those that map it (PostgreSQL's backends included, its shared buffers once; "
+        "the libraries the two tasks of a service, or other containers of the same image, share are split "
+        "among them), so the containers' PSS adds up to what the stack holds.",
+        "",
+    ]
     return lines
 
 
@@ -559,6 +619,7 @@ def render(config, scenarios, host, when, final_memory=None, goals=(), analysis=
     ]
     for s in scenarios:
         out += scenario_section(s, config)
+    out += swarm_section(scenarios, config)
     out += memory_section(scenarios, final_memory)
     out += HOW_TO.splitlines()
     return "\n".join(out).rstrip() + "\n", all_passed
@@ -571,6 +632,7 @@ make bench                      # build (release), measure, write this file; abo
 BENCH_SKIP_BUILD=1 make bench   # use the binaries already in build/release
 BENCH_ROUNDS=1 BENCH_TELEMETRY_ROUNDS=1 BENCH_DURATION=3 make bench   # a quick look, noisier
 BENCH_ONLY="product-get" BENCH_OUT=/tmp/b.md make bench   # some scenarios only (the others' goals: "not run")
+BENCH_SWARM=1 make bench        # also the Swarm scenarios: a stack of its own beside the local platform
 ```
 
 `bench/run.sh` builds the five services with the release preset, then starts the whole platform
@@ -589,6 +651,22 @@ catalogue gets `BENCH_CATALOGUE` (300) products for the list pages. The customer
 Debian's Chromium with the end-to-end suite's Playwright (`bench/storefront.py`, run by the test
 tools' Python) and signs up a customer of its own through Mailpit. Everything is
 stopped at the end, on failure or Ctrl-C too. The exit status is non-zero when a target fails.
+
+With `BENCH_SWARM=1`, before `telemetry-cost`, `bench/swarm.sh` deploys a Docker Swarm stack of its
+own (`deploy/swarm/up.sh` as the stack `BENCH_SWARM_STACK`, `agora-bench`, on the overlay subnet
+`BENCH_SWARM_SUBNET`, 10.232.0.0/16, with every published port moved to a free one; its images are
+built for the checkout's commit unless `BENCH_SKIP_BUILD` is set), with `bench/swarm-stack.yml` on
+top of `stack.yml`: the local processes' settings (warn-level logs, no traces sampled, the gateway's
+rate limits off and the bench's route table). Its own admin logs in and creates its own product, and
+`BENCH_SWARM_WARMUP` (15 s) of product reads and then of orders warm the new stack up.
+`swarm-product-get` and `swarm-order-create` then measure the calls of `product-get` and
+`order-create` through the stack's HAProxy (target `swarm`) against the local gateway (target
+`local`) in the same rounds, and read every container's memory; the stack and its volumes are then
+removed, on failure or Ctrl-C too. No other stack on the machine is touched. The stack runs as
+deployed otherwise (HAProxy writes a line per request, which the engine does not keep; Prometheus,
+Jaeger and VictoriaLogs run in it). The generators reach HAProxy on the loopback address, through
+the engine's userland proxy for published ports (`docker-proxy`), which a client on another machine
+would not cross.
 
 Other knobs: `BENCH_CONNECTIONS` (16, also pgbench's clients), `BENCH_RATE_SHARE` (0.25),
 `BENCH_LATENCY_CONNECTIONS` (64), `BENCH_THREADS` (1), `BENCH_WARMUP` (2 s), `BENCH_STOCK_RATE`
@@ -647,6 +725,11 @@ and raw outputs, `BENCH_OUT` writes the report elsewhere.
   time on one keep-alive connection after the browser, in the same run (not the loaded latencies of
   `product-list` and `order-create`). No issue sets a time: its goal, the cold catalogue's p95 under
   1 s, is a generous bound that only a broken page would miss.
+- **Docker Swarm**: the stack's req/s over the local gateway's, the median of the per-round ratios as
+  for any scenario: the cost of the HAProxy hop, the containers and the overlay network together
+  (two tasks of each service share the same 2 cores as one local process does). Memory per
+  container: its largest process's `VmHWM` and `VmRSS`, as for a local process, and the PSS of all
+  its processes (shared pages split among the processes that map them, so the figures add up).
 - **errors**: requests that failed (non-2xx, socket errors, time-outs) in wrk's and vegeta's runs
   together, and pgbench's failed transactions. A goal with errors on either side fails.
 - **peak RSS**: `VmHWM` of the process serving that target, read at the end of the scenario (in

@@ -338,5 +338,62 @@ class StorefrontTest(unittest.TestCase):
         self.assertEqual(rc, 2)
 
 
+class SwarmTest(unittest.TestCase):
+    """The Swarm scenarios: the stack over the local gateway round by round, and every container's memory."""
+
+    def run_report(self, swarm=True):
+        with tempfile.TemporaryDirectory() as tmp:
+            results = Path(tmp)
+            folder = results / "swarm-get"
+            folder.mkdir()
+            manifest = [
+                "config\trounds\t3",
+                "config\tswarm_stack\tagora-bench",
+                "config\tswarm_images\tagora/gateway:0123456789ab",
+                "scenario\tswarm-get\tGET /products/{id}: the stack against the local gateway",
+                "target\tswarm-get\tswarm\tstack\thttp://127.0.0.1:1/products/1",
+                "target\tswarm-get\tlocal\tgateway\thttp://127.0.0.1:2/products/1",
+                "rate\tswarm-get\t1000",
+                "memory\tswarm-get\tgateway\t30720\t20480",
+            ]
+            if swarm:
+                manifest += [
+                    "swarm\tswarm-get",
+                    "container\tswarm-get\tgateway.1\t40960\t30720\t35840",
+                    "container\tswarm-get\tgateway.2\t20480\t10240\t15360",
+                    "container\tswarm-get\tpostgres.1\t51200\t40960\t204800",
+                    "container\tswarm-get\thaproxy\t10240\t10240\t10240",
+                ]
+            (results / "manifest.tsv").write_text("\n".join(manifest) + "\n")
+            # A slow second round slows both sides: the per-round ratios stay at 0.60 and 0.50.
+            write_target(folder, "swarm", [3000, 1000, 2500], 400_000, 3_000_000, sent_rate=1000.0)
+            write_target(folder, "local", [5000, 2000, 5000], 200_000, 1_000_000, sent_rate=1000.0)
+            return report_of(results)
+
+    def test_ratio_round_by_round_and_memory_of_every_container(self):
+        rc, text = self.run_report()
+        self.assertEqual(rc, 0, text)
+        # The heading exactly: bench/analysis.md, placed in every report, has headings that begin alike.
+        section = text.split("\n## Docker Swarm\n", 1)[1].split("\n## ", 1)[0]
+        self.assertIn("The stack `agora-bench` (images `agora/gateway:0123456789ab`", section)
+        self.assertIn("| `swarm-get` | 2,500 | 5,000 | 0.50× | 0.60, 0.50, 0.50 | 2.00× | 3.00× |", section)
+        self.assertIn("Memory of every container after `swarm-get`", section)
+        # The local gateway's peak sits beside each gateway task; PostgreSQL ran in no local process read.
+        self.assertIn("| container | peak RSS of its largest process | its RSS | PSS of all its processes |", section)
+        self.assertIn("| gateway.1 | 40.0 MiB | 30.0 MiB | 35.0 MiB | 30.0 MiB |", section)
+        self.assertIn("| gateway.2 | 20.0 MiB | 10.0 MiB | 15.0 MiB | 30.0 MiB |", section)
+        self.assertIn("| postgres.1 | 50.0 MiB | 40.0 MiB | 200.0 MiB | – |", section)
+        # HAProxy, global, has no slot; its local namesake (the bench's own HAProxy) was not read here.
+        self.assertIn("| haproxy | 10.0 MiB | 10.0 MiB | 10.0 MiB | – |", section)
+        self.assertIn("| all 4 containers | | | 260.0 MiB | |", section)
+        # The scenario's own table names the stack's target too.
+        self.assertIn("| swarm / local | 0.50× |", text)
+
+    def test_no_section_without_swarm_scenarios(self):
+        rc, text = self.run_report(swarm=False)
+        self.assertEqual(rc, 0, text)
+        self.assertNotIn("\n## Docker Swarm\n", text)
+
+
 if __name__ == "__main__":
     unittest.main()

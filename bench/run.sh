@@ -15,7 +15,10 @@
 # BENCH_SHOP_ORDERS (orders it places through the page, 10), BENCH_ONLY (scenario ids to run, all when
 # empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
 # directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names,
-# for a tree exported without its history; default: the checkout's HEAD).
+# for a tree exported without its history; default: the checkout's HEAD), BENCH_SWARM=1 (also the
+# Swarm scenarios, bench/swarm.sh: a stack of its own, BENCH_SWARM_STACK agora-bench on the subnet
+# BENCH_SWARM_SUBNET 10.232.0.0/16, its images built unless BENCH_SKIP_BUILD is set, warmed up with
+# BENCH_SWARM_WARMUP s (15) of reads and of orders).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,6 +47,8 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 : "${BENCH_KEEP:=}"
 : "${BENCH_OUT:=$AGORA_ROOT/docs/benchmarks.md}"
 : "${JOBS:=2}"
+# shellcheck source-path=SCRIPTDIR source=swarm.sh
+source "$BENCH_DIR/swarm.sh"
 
 # The tools `make install` put in the usual AGORA_HOME are shared with the temporary one.
 TOOLS_HOME="$AGORA_HOME"
@@ -86,6 +91,7 @@ stop_one() {
 cleanup() {
     local rc=$? i
     trap - EXIT INT TERM
+    swarm_remove
     for ((i = ${#PROC_PIDS[@]} - 1; i >= 0; i--)); do
         stop_one "${PROC_NAMES[$i]}" "${PROC_PIDS[$i]}" "${PROC_SIGNALS[$i]}"
     done

@@ -58,6 +58,11 @@ run_scenarios() {
     storefront storefront "The storefront in Chromium: the catalogue shown, an order placed" "$PRODUCT_ID"
     browser_goal storefront catalogue_cold 1000
 
+    # The Swarm issue: product-get's and order-create's calls through a stack's HAProxy and two gateways
+    # (deploy/swarm), against the local gateway in the same rounds: the cost of containers and the
+    # overlay network, and the memory of every container (BENCH_SWARM=1; the stack is removed after them).
+    swarm_scenarios swarm-product-get swarm-order-create
+
     # Issue 5: the cost of telemetry, the order scenario with every service tracing at 100% sampling to
     # Jaeger against tracing off, both in this run. Last, since it restarts the services at each switch.
     tracing_cost telemetry-cost "POST /orders, tracing at 100% sampling against tracing off" "$PRODUCT_ID"

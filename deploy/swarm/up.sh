@@ -66,7 +66,9 @@ make_secrets() {
 # template with its listeners on every interface of the container.
 make_configs() {
     mkdir -p "$AGORA_HOME/swarm/etc"
-    render "$DEPLOY_DIR/etc/jaeger.yaml" | sed 's/127\.0\.0\.1/0.0.0.0/g' >"$AGORA_HOME/swarm/etc/jaeger.yaml"
+    # Inside its container Jaeger listens on the ports stack.yml publishes (as JAEGER_UI_PORT and
+    # JAEGER_OTLP_HTTP_PORT) and the services send to, wherever those variables move them on the node.
+    JAEGER_UI_PORT=16686 JAEGER_OTLP_HTTP_PORT=4318 render "$DEPLOY_DIR/etc/jaeger.yaml" | sed 's/127\.0\.0\.1/0.0.0.0/g' >"$AGORA_HOME/swarm/etc/jaeger.yaml"
     # A Swarm config cannot change: each is named by the hash of all of them, so a change deploys new ones.
     AGORA_CONFIG_HASH="$(cat "$SWARM_DIR/etc/"* "$AGORA_ROOT/deploy/prometheus/rules/agora.yml" \
         "$AGORA_HOME/swarm/etc/jaeger.yaml" | sha256sum | cut -c1-12)"
@@ -87,7 +89,10 @@ check_ports() {
 deploy() {
     step "Deploying the stack $STACK (images $AGORA_TAG)"
     export AGORA_SWARM_SECRETS="$SWARM_SECRETS" AGORA_SWARM_ETC="$AGORA_HOME/swarm/etc" AGORA_CONFIG_HASH AGORA_STACK="$STACK"
-    (cd "$SWARM_DIR" && quietly "docker stack deploy" docker stack deploy --prune --resolve-image never -c stack.yml "$STACK") ||
+    local files=(-c stack.yml)
+    # A compose file merged on top of stack.yml changes settings without editing it (bench/swarm-stack.yml).
+    if [[ -n "${AGORA_SWARM_OVERRIDE:-}" ]]; then files+=(-c "$AGORA_SWARM_OVERRIDE"); fi
+    (cd "$SWARM_DIR" && quietly "docker stack deploy" docker stack deploy --prune --resolve-image never "${files[@]}" "$STACK") ||
         die "docker stack deploy failed"
 }
 
