@@ -170,7 +170,7 @@ Task<bool> Cluster::load_map() {
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         if (!nodes_[i]->ready()) continue;
         auto reply = co_await nodes_[i]->connection->execute(args, config_.connect_timeout);
-        if (reply && i < nodes_.size() && apply_map(*reply, nodes_[i]->at)) co_return true;
+        if (reply && apply_map(*reply, nodes_[i]->at)) co_return true;
     }
     std::vector<Endpoint> others;
     for (const auto& node : nodes_) {
