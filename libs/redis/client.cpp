@@ -91,19 +91,6 @@ Task<void> maintain(std::shared_ptr<Client::State> state) {
     }
 }
 
-Task<Result<Reply>> execute_standalone(std::shared_ptr<Client::State> state, std::span<const std::string_view> args,
-                                       std::chrono::milliseconds deadline) {
-    if ((!state->connection || !state->connection->connected()) && state->opening && !state->ever_connected) {
-        auto until = std::chrono::steady_clock::now() + deadline;
-        co_await state->first_connection.wait(state->io, until);
-        deadline = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
-    }
-    if (!state->connection || !state->connection->connected() || deadline <= std::chrono::milliseconds::zero()) {
-        co_return fail(ErrorKind::kUnavailable, "redis: not connected");
-    }
-    co_return co_await state->connection->execute(args, deadline);
-}
-
 }  // namespace
 
 Client::Client(asio::io_context& io, Config config) : state_(std::make_shared<State>(io, std::move(config))) {
@@ -178,7 +165,16 @@ Task<Result<Reply>> Client::command(std::span<const std::string_view> args, std:
     if (cluster_) {
         reply = co_await cluster_->execute(args, deadline);
     } else {
-        reply = co_await execute_standalone(state, args, deadline);
+        if ((!state->connection || !state->connection->connected()) && state->opening && !state->ever_connected) {
+            auto until = std::chrono::steady_clock::now() + deadline;
+            co_await state->first_connection.wait(state->io, until);
+            deadline = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        }
+        if (!state->connection || !state->connection->connected() || deadline <= std::chrono::milliseconds::zero()) {
+            reply = fail(ErrorKind::kUnavailable, "redis: not connected");
+        } else {
+            reply = co_await state->connection->execute(args, deadline);
+        }
     }
     if (!reply) {
         span.set_error(reply.error().message);

@@ -86,13 +86,10 @@ Task<Result<Reply>> Cluster::execute(std::span<const std::string_view> args, std
             link = *opened;
         }
         auto left = left_until(until);
-        if (left <= std::chrono::milliseconds::zero()) co_return fail(ErrorKind::kUnavailable, "redis: deadline exceeded");
-        Result<Reply> reply;
-        if (asking) {
-            reply = co_await link->execute_asking(args, left);
-        } else {
-            reply = co_await link->execute(args, left);
-        }
+        if (left <= std::chrono::milliseconds::zero())
+            co_return fail(ErrorKind::kUnavailable, "redis: deadline exceeded");
+        auto reply =
+            co_await link->execute(args, left, asking ? Connection::Preface::kAsking : Connection::Preface::kNone);
         if (!reply || !reply->is_error()) co_return reply;
         auto redirect = parse_redirect(*reply);
         if (!redirect) co_return reply;
@@ -198,7 +195,8 @@ bool Cluster::apply_map(const Reply& reply, const Endpoint& answered_by) {
         Node& node = node_at(at);
         node.master = true;
         auto index = static_cast<std::uint16_t>(
-            std::find_if(nodes_.begin(), nodes_.end(), [&](const auto& n) { return n.get() == &node; }) - nodes_.begin());
+            std::find_if(nodes_.begin(), nodes_.end(), [&](const auto& n) { return n.get() == &node; }) -
+            nodes_.begin());
         std::fill(slots_.begin() + range.first, slots_.begin() + range.last + 1, index);
     }
     mapped_ = true;

@@ -36,7 +36,8 @@ std::optional<std::vector<SlotRange>> parse_cluster_slots(const Reply& reply) {
         if (port < 1 || port > 65535) return std::nullopt;
         std::string host = master.elements[0].text;
         if (host == "?") host.clear();  // an endpoint the node does not know: its own address
-        ranges.push_back({static_cast<int>(first.integer), static_cast<int>(last.integer),
+        ranges.push_back({static_cast<int>(first.integer),
+                          static_cast<int>(last.integer),
                           {std::move(host), static_cast<int>(port)}});
     }
     return ranges;

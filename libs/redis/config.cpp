@@ -35,7 +35,8 @@ Result<Config> cluster_from_url(std::string_view url) {
         std::string_view host = hosts.substr(0, comma);
         hosts = comma == std::string_view::npos ? std::string_view{} : hosts.substr(comma + 1);
         if (host.empty()) return fail(ErrorKind::kInternal, "redis url: empty host in the cluster's list");
-        auto one = AGORA_TRY(Config::from_url("redis://" + std::string(userinfo) + std::string(host) + std::string(path)));
+        std::string alone = "redis://" + std::string(userinfo) + std::string(host) + std::string(path);
+        auto one = AGORA_TRY(Config::from_url(alone));
         if (one.db != 0) return fail(ErrorKind::kInternal, "redis url: a cluster has only database 0");
         if (config.cluster_seeds.empty()) {
             config.host = one.host;

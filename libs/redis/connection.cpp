@@ -197,30 +197,21 @@ std::shared_ptr<Connection::Pending> Connection::submit(std::span<const std::str
     return pending;
 }
 
-Task<Result<Reply>> Connection::await_reply(std::shared_ptr<Pending> pending, std::chrono::milliseconds deadline) {
+Task<Result<Reply>> Connection::execute(std::span<const std::string_view> args, std::chrono::milliseconds deadline,
+                                        Preface preface) {
+    if (!context_) co_return fail(ErrorKind::kUnavailable, "redis: not connected");
+    // No callback for ASKING: hiredis reads its +OK and drops it, keeping the replies in order.
+    if (preface == Preface::kAsking && redisAsyncCommand(context_, nullptr, nullptr, "ASKING") != REDIS_OK) {
+        co_return fail(ErrorKind::kUnavailable, "redis: connection closing");
+    }
+    auto pending = submit(args);
     if (!pending) co_return fail(ErrorKind::kUnavailable, "redis: connection closing");
     pending->wake.expires_after(deadline);
     boost::system::error_code ec;
-    // The connection may be gone by the time this wakes (the client drops a lost one): only `pending` is
-    // touched.
+    // From here on `this` may be gone (the client drops a lost connection): touch only `pending`.
     co_await pending->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (pending->result) co_return std::move(*pending->result);
     co_return fail(ErrorKind::kUnavailable, "redis: deadline exceeded");
-}
-
-Task<Result<Reply>> Connection::execute(std::span<const std::string_view> args, std::chrono::milliseconds deadline) {
-    if (!context_) co_return fail(ErrorKind::kUnavailable, "redis: not connected");
-    co_return co_await await_reply(submit(args), deadline);
-}
-
-Task<Result<Reply>> Connection::execute_asking(std::span<const std::string_view> args,
-                                               std::chrono::milliseconds deadline) {
-    if (!context_) co_return fail(ErrorKind::kUnavailable, "redis: not connected");
-    // No callback: hiredis reads ASKING's +OK and drops it, keeping replies in order.
-    if (redisAsyncCommand(context_, nullptr, nullptr, "ASKING") != REDIS_OK) {
-        co_return fail(ErrorKind::kUnavailable, "redis: connection closing");
-    }
-    co_return co_await await_reply(submit(args), deadline);
 }
 
 Task<void> Connection::wait_closed() {

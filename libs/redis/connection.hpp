@@ -29,10 +29,11 @@ public:
     bool connected() const { return context_ != nullptr; }
     // Sends one command (binary-safe) and waits for its reply at most `deadline`. A Redis error reply is
     // a Reply of type kError, not a failure; failures are kUnavailable (lost, not connected, deadline).
-    Task<Result<Reply>> execute(std::span<const std::string_view> args, std::chrono::milliseconds deadline);
-    // The same preceded by ASKING, both queued before anything else can be, so the one-shot permission
-    // a cluster node grants (an -ASK redirection, docs/architecture.md) goes to this command.
-    Task<Result<Reply>> execute_asking(std::span<const std::string_view> args, std::chrono::milliseconds deadline);
+    // kAsking sends ASKING first, both queued before anything else can be, so the one-shot permission a
+    // cluster node grants after an -ASK redirection (redis/cluster.hpp) goes to this command.
+    enum class Preface { kNone, kAsking };
+    Task<Result<Reply>> execute(std::span<const std::string_view> args, std::chrono::milliseconds deadline,
+                                Preface preface = Preface::kNone);
     // Completes once the connection is lost (at once if it already is).
     Task<void> wait_closed();
 
@@ -41,7 +42,6 @@ private:
     struct Pending;
     // Queues the command; null when the connection is closing.
     std::shared_ptr<Pending> submit(std::span<const std::string_view> args);
-    static Task<Result<Reply>> await_reply(std::shared_ptr<Pending> pending, std::chrono::milliseconds deadline);
     explicit Connection(asio::io_context& io);
     static void on_connect(const redisAsyncContext* context, int status);
     static void on_disconnect(const redisAsyncContext* context, int status);

@@ -20,9 +20,9 @@ std::string redis_cli() {
 RedisCluster::RedisCluster() {
     for (int i = 0; i < kNodes; ++i) {
         // The bus port is chosen too: the default (port + 10000) may be taken or beyond 65535.
-        nodes_.push_back(std::make_unique<RedisServer>(std::vector<std::string>{
-            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
-            "--cluster-port", std::to_string(free_port())}));
+        nodes_.push_back(std::make_unique<RedisServer>(
+            std::vector<std::string>{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                                     "--cluster-node-timeout", "1000", "--cluster-port", std::to_string(free_port())}));
     }
     std::vector<std::string> create{redis_cli(), "--cluster", "create"};
     for (int port : ports()) create.push_back("127.0.0.1:" + std::to_string(port));
@@ -66,13 +66,15 @@ std::string RedisCluster::cli(int port, const std::vector<std::string>& args) {
 }
 
 bool RedisCluster::wait_ok(std::chrono::milliseconds deadline) {
-    return wait_until([&] {
-        for (int port : ports()) {
-            if (!port_open(port)) continue;  // a node a test has killed
-            if (cli(port, {"CLUSTER", "INFO"}).find("cluster_state:ok") == std::string::npos) return false;
-        }
-        return true;
-    }, deadline);
+    return wait_until(
+        [&] {
+            for (int port : ports()) {
+                if (!port_open(port)) continue;  // a node a test has killed
+                if (cli(port, {"CLUSTER", "INFO"}).find("cluster_state:ok") == std::string::npos) return false;
+            }
+            return true;
+        },
+        deadline);
 }
 
 }  // namespace agora::testing

@@ -84,13 +84,15 @@ protected:
     // The port of the replica of the master on `port`, once its link is up.
     int replica_of(testing::RedisCluster& cluster, int master) {
         int replica = 0;
-        EXPECT_TRUE(testing::wait_until([&] {
-            auto info = cluster.cli(master, {"INFO", "replication"});
-            auto at = info.find("slave0:ip=127.0.0.1,port=");
-            if (at == std::string::npos) return false;
-            replica = std::stoi(info.substr(at + 25));
-            return cluster.cli(replica, {"INFO", "replication"}).find("master_link_status:up") != std::string::npos;
-        }, 15s));
+        EXPECT_TRUE(testing::wait_until(
+            [&] {
+                auto info = cluster.cli(master, {"INFO", "replication"});
+                auto at = info.find("slave0:ip=127.0.0.1,port=");
+                if (at == std::string::npos) return false;
+                replica = std::stoi(info.substr(at + 25));
+                return cluster.cli(replica, {"INFO", "replication"}).find("master_link_status:up") != std::string::npos;
+            },
+            15s));
         return replica;
     }
 
@@ -131,9 +133,10 @@ TEST_F(RedisClusterIt, ScriptsRunOnHashTaggedKeysAndCrossSlotCallsAreRefused) {
     Client client(io_, config_of(*shared_));
     ASSERT_TRUE(run(client.connect()));
     auto a = key("{order-7}a"), b = key("{order-7}b");
-    auto both = run(client.eval("redis.call('SET', KEYS[1], ARGV[1]) redis.call('SET', KEYS[2], ARGV[1]) "
-                                "return redis.call('GET', KEYS[2])",
-                                {a, b}, {"same"}));
+    auto both =
+        run(client.eval("redis.call('SET', KEYS[1], ARGV[1]) redis.call('SET', KEYS[2], ARGV[1]) "
+                        "return redis.call('GET', KEYS[2])",
+                        {a, b}, {"same"}));
     ASSERT_TRUE(both) << both.error().message;
     EXPECT_EQ(both->text, "same");
     EXPECT_EQ(run(client.incr_with_expiry(key("counter"), 10s)).value(), 1);
@@ -247,11 +250,13 @@ TEST_F(RedisClusterIt, RecoversWhenAMasterIsKilledAndItsReplicaTakesOver) {
 
     // Once the replica is promoted, the same client serves the key again.
     std::optional<std::string> value;
-    EXPECT_TRUE(testing::wait_until([&] {
-        auto got = run(client.get(k));
-        if (got) value = *got;
-        return got.has_value();
-    }, 20s));
+    EXPECT_TRUE(testing::wait_until(
+        [&] {
+            auto got = run(client.get(k));
+            if (got) value = *got;
+            return got.has_value();
+        },
+        20s));
     EXPECT_EQ(value, "kept");
     EXPECT_EQ(master_of(cluster, key_slot(k)), replica);
     EXPECT_TRUE(client.connected());
