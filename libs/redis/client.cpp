@@ -5,7 +5,10 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "redis/cluster.hpp"
 #include "redis/connection.hpp"
+#include "redis/ready_connection.hpp"
+#include "redis/wait_list.hpp"
 #include "tracing/tracing.hpp"
 
 namespace agora::redis {
@@ -47,41 +50,19 @@ struct Client::State {
     // cancels them all.
     bool opening = false;
     bool ever_connected = false;
-    std::vector<asio::steady_timer*> waiting;
+    WaitList first_connection;
 };
 
 namespace {
 
-// A connection that has authenticated and selected its database.
-Task<Result<std::unique_ptr<Connection>>> open_ready(asio::io_context& io, const Config& config) {
-    auto connection = co_await Connection::open(io, config.host, config.port, config.connect_timeout);
-    if (!connection) co_return fail(connection.error());
-    auto& link = **connection;
-    if (!config.password.empty()) {
-        std::vector<std::string_view> auth{"AUTH"};
-        if (!config.user.empty()) auth.push_back(config.user);
-        auth.push_back(config.password);
-        auto reply = co_await link.execute(auth, config.connect_timeout);
-        if (!reply) co_return fail(reply.error());
-        if (reply->is_error()) co_return fail(ErrorKind::kUnavailable, "redis: authentication failed");
-    }
-    if (config.db != 0) {
-        auto db = std::to_string(config.db);
-        std::string_view select[] = {"SELECT", db};
-        auto reply = co_await link.execute(select, config.connect_timeout);
-        if (!reply) co_return fail(reply.error());
-        if (reply->is_error()) co_return fail(ErrorKind::kUnavailable, "redis: SELECT failed: " + reply->text);
-    }
-    co_return std::move(*connection);
-}
-
 // One attempt to open a connection; the first one's waiting commands are woken when it ends.
 Task<Result<std::unique_ptr<Connection>>> attempt(std::shared_ptr<Client::State> state) {
     state->opening = true;
-    auto opened = co_await open_ready(state->io, state->config);
+    Endpoint at{state->config.host, state->config.port};  // named: g++ 12 mishandles a braced temporary here
+    auto opened = co_await open_ready(state->io, state->config, at);
     state->opening = false;
     state->ever_connected = state->ever_connected || opened.has_value();
-    for (auto* timer : state->waiting) timer->cancel();
+    state->first_connection.wake_all();
     co_return opened;
 }
 
@@ -112,9 +93,12 @@ Task<void> maintain(std::shared_ptr<Client::State> state) {
 
 }  // namespace
 
-Client::Client(asio::io_context& io, Config config) : state_(std::make_shared<State>(io, std::move(config))) {}
+Client::Client(asio::io_context& io, Config config) : state_(std::make_shared<State>(io, std::move(config))) {
+    if (state_->config.cluster()) cluster_ = std::make_shared<Cluster>(io, state_->config);
+}
 
 Client::~Client() {
+    if (cluster_) cluster_->stop();
     state_->stopped = true;
     state_->backoff_timer.cancel();
     state_->connection.reset();  // fails what is in flight and wakes the maintenance loop
@@ -135,9 +119,13 @@ Task<bool> Client::ping() {
     co_return reply && !reply->is_error();
 }
 
-bool Client::connected() const { return state_->connection && state_->connection->connected(); }
+bool Client::connected() const {
+    if (cluster_) return cluster_->connected();
+    return state_->connection && state_->connection->connected();
+}
 
 Task<Result<void>> Client::connect() {
+    if (cluster_) co_return co_await cluster_->connect();
     auto state = state_;
     Result<void> result;
     if (!connected()) {
@@ -173,20 +161,21 @@ Task<Result<Reply>> Client::command(std::span<const std::string_view> args, std:
         span = tracing::start_child(args[0], tracing::SpanKind::kClient);
         if (span.recording()) span.set("db.system", "redis").set("db.operation.name", args[0]);
     }
-    if ((!state->connection || !state->connection->connected()) && state->opening && !state->ever_connected) {
-        auto until = std::chrono::steady_clock::now() + deadline;
-        asio::steady_timer wait(state->io, until);
-        state->waiting.push_back(&wait);
-        boost::system::error_code ec;
-        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        std::erase(state->waiting, &wait);
-        deadline = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    Result<Reply> reply;
+    if (cluster_) {
+        reply = co_await cluster_->execute(args, deadline);
+    } else {
+        if ((!state->connection || !state->connection->connected()) && state->opening && !state->ever_connected) {
+            auto until = std::chrono::steady_clock::now() + deadline;
+            co_await state->first_connection.wait(state->io, until);
+            deadline = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        }
+        if (!state->connection || !state->connection->connected() || deadline <= std::chrono::milliseconds::zero()) {
+            reply = fail(ErrorKind::kUnavailable, "redis: not connected");
+        } else {
+            reply = co_await state->connection->execute(args, deadline);
+        }
     }
-    if (!state->connection || !state->connection->connected() || deadline <= std::chrono::milliseconds::zero()) {
-        span.set_error("not connected");
-        co_return fail(ErrorKind::kUnavailable, "redis: not connected");
-    }
-    auto reply = co_await state->connection->execute(args, deadline);
     if (!reply) {
         span.set_error(reply.error().message);
     } else if (reply->is_error()) {

@@ -3,11 +3,10 @@
 // deadline each, reconnection in the background with exponential backoff. While the server is away
 // every command fails at once with kUnavailable, so callers answer 503 instead of hanging.
 //
-// Cluster mode fits behind the same surface: every helper takes its key first and command() names the
-// key at argv[1] (EVAL/EVALSHA name theirs after the key count), so a cluster client keeps one
-// Connection per node and a slot map (redis/slot.hpp), routes each command by key_slot() of that key,
-// follows -MOVED (refresh the map) and -ASK (ASKING, then the command) replies, and keeps the rest of
-// this interface unchanged. Only the standalone client exists today.
+// With a redis+cluster:// URL (redis/config.hpp) the same surface talks to a Redis Cluster
+// (redis/cluster.hpp): every helper takes its key first and command() names the key at argv[1]
+// (EVAL/EVALSHA name theirs after the key count, and they must share one {hash tag}), so each command
+// goes to the master of its key's slot, following -MOVED and -ASK replies.
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
@@ -24,6 +23,8 @@
 #include "runtime/asio.hpp"
 
 namespace agora::redis {
+
+class Cluster;
 
 class Client {
 public:
@@ -43,7 +44,8 @@ public:
     // Whether Redis answers PING: what a service's readiness asks of it.
     Task<bool> ping();
 
-    // Any command, binary-safe; argv[1] is the key a cluster would route by. A Redis error reply is a
+    // Any command, binary-safe; argv[1] is the key a cluster routes by (a command without one goes to
+    // any master). A Redis error reply is a
     // Reply of type kError. Fails with kUnavailable when disconnected or when the deadline passes.
     // The arguments must live until the co_await completes. Inside a coroutine, g++ 12 cannot co_await
     // a call with a braced list ("array used as initializer"): name the list first,
@@ -77,6 +79,7 @@ public:
 
 private:
     std::shared_ptr<State> state_;
+    std::shared_ptr<Cluster> cluster_;  // set in cluster mode; then state_ holds only the configuration
 };
 
 }  // namespace agora::redis

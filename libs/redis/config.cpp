@@ -16,12 +16,48 @@ Result<int> number(std::string_view text, int min, int max, std::string_view wha
     return value;
 }
 
+constexpr std::string_view kClusterScheme = "redis+cluster://";
+
+// Each seed is read as the redis:// URL it would be alone, so user, password and port follow one set
+// of rules.
+Result<Config> cluster_from_url(std::string_view url) {
+    std::string_view rest = url.substr(kClusterScheme.size());
+    auto slash = rest.find('/');  // a '/' in a password is percent-encoded
+    std::string_view authority = rest.substr(0, slash);
+    std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    auto at = authority.rfind('@');
+    std::string_view userinfo = at == std::string_view::npos ? std::string_view{} : authority.substr(0, at + 1);
+    std::string_view hosts = authority.substr(userinfo.size());
+    if (hosts.empty()) return fail(ErrorKind::kInternal, "redis url: a cluster needs at least one host");
+    Config config;
+    while (!hosts.empty()) {
+        auto comma = hosts.find(',');
+        std::string_view host = hosts.substr(0, comma);
+        hosts = comma == std::string_view::npos ? std::string_view{} : hosts.substr(comma + 1);
+        if (host.empty()) return fail(ErrorKind::kInternal, "redis url: empty host in the cluster's list");
+        std::string alone = "redis://" + std::string(userinfo) + std::string(host) + std::string(path);
+        auto one = AGORA_TRY(Config::from_url(alone));
+        if (one.db != 0) return fail(ErrorKind::kInternal, "redis url: a cluster has only database 0");
+        if (config.cluster_seeds.empty()) {
+            config.host = one.host;
+            config.port = one.port;
+            config.user = one.user;
+            config.password = one.password;
+        }
+        config.cluster_seeds.push_back({one.host, one.port});
+    }
+    return config;
+}
+
 }  // namespace
 
 Result<Config> Config::from_url(std::string_view url) {
+    if (url.starts_with(kClusterScheme)) return cluster_from_url(url);
     auto parsed = boost::urls::parse_uri(url);
     if (!parsed) return fail(ErrorKind::kInternal, "redis url: not a URL");
-    if (parsed->scheme() != "redis") return fail(ErrorKind::kInternal, "redis url: scheme must be redis://");
+    if (parsed->scheme() != "redis") {
+        return fail(ErrorKind::kInternal, "redis url: scheme must be redis:// (or redis+cluster://)");
+    }
     Config config;
     if (!parsed->host().empty()) config.host = parsed->host();
     if (parsed->has_port()) config.port = AGORA_TRY(number(parsed->port(), 1, 65535, "port"));

@@ -11,16 +11,15 @@
 #include <vector>
 
 namespace agora::redis {
-namespace {
 
 // What a command's coroutine waits for: hiredis's callback stores the reply and wakes the timer.
-struct Pending {
+struct Connection::Pending {
     explicit Pending(asio::io_context& io) : wake(io) {}
     std::optional<Result<Reply>> result;
     asio::steady_timer wake;
 };
 
-void on_reply(redisAsyncContext*, void* raw_reply, void* privdata) {
+void Connection::on_reply(redisAsyncContext*, void* raw_reply, void* privdata) {
     std::unique_ptr<std::shared_ptr<Pending>> holder(static_cast<std::shared_ptr<Pending>*>(privdata));
     auto& pending = **holder;
     if (raw_reply == nullptr) {
@@ -30,6 +29,8 @@ void on_reply(redisAsyncContext*, void* raw_reply, void* privdata) {
     }
     pending.wake.cancel();
 }
+
+namespace {
 
 size_t bytes_readable(int fd) {
     int available = 0;
@@ -177,8 +178,7 @@ Task<Result<std::unique_ptr<Connection>>> Connection::open(asio::io_context& io,
     co_return connection;
 }
 
-Task<Result<Reply>> Connection::execute(std::span<const std::string_view> args, std::chrono::milliseconds deadline) {
-    if (!context_) co_return fail(ErrorKind::kUnavailable, "redis: not connected");
+std::shared_ptr<Connection::Pending> Connection::submit(std::span<const std::string_view> args) {
     std::vector<const char*> argv;
     std::vector<size_t> lengths;
     argv.reserve(args.size());
@@ -191,9 +191,21 @@ Task<Result<Reply>> Connection::execute(std::span<const std::string_view> args, 
     auto holder = std::make_unique<std::shared_ptr<Pending>>(pending);
     if (redisAsyncCommandArgv(context_, on_reply, holder.get(), static_cast<int>(argv.size()), argv.data(),
                               lengths.data()) != REDIS_OK) {
-        co_return fail(ErrorKind::kUnavailable, "redis: connection closing");
+        return nullptr;
     }
     holder.release();  // on_reply owns it now; hiredis calls it exactly once, with null if the link drops
+    return pending;
+}
+
+Task<Result<Reply>> Connection::execute(std::span<const std::string_view> args, std::chrono::milliseconds deadline,
+                                        Preface preface) {
+    if (!context_) co_return fail(ErrorKind::kUnavailable, "redis: not connected");
+    // No callback for ASKING: hiredis reads its +OK and drops it, keeping the replies in order.
+    if (preface == Preface::kAsking && redisAsyncCommand(context_, nullptr, nullptr, "ASKING") != REDIS_OK) {
+        co_return fail(ErrorKind::kUnavailable, "redis: connection closing");
+    }
+    auto pending = submit(args);
+    if (!pending) co_return fail(ErrorKind::kUnavailable, "redis: connection closing");
     pending->wake.expires_after(deadline);
     boost::system::error_code ec;
     // From here on `this` may be gone (the client drops a lost connection): touch only `pending`.

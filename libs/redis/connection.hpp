@@ -29,15 +29,23 @@ public:
     bool connected() const { return context_ != nullptr; }
     // Sends one command (binary-safe) and waits for its reply at most `deadline`. A Redis error reply is
     // a Reply of type kError, not a failure; failures are kUnavailable (lost, not connected, deadline).
-    Task<Result<Reply>> execute(std::span<const std::string_view> args, std::chrono::milliseconds deadline);
+    // kAsking sends ASKING first, both queued before anything else can be, so the one-shot permission a
+    // cluster node grants after an -ASK redirection (redis/cluster.hpp) goes to this command.
+    enum class Preface { kNone, kAsking };
+    Task<Result<Reply>> execute(std::span<const std::string_view> args, std::chrono::milliseconds deadline,
+                                Preface preface = Preface::kNone);
     // Completes once the connection is lost (at once if it already is).
     Task<void> wait_closed();
 
 private:
     struct Watcher;
+    struct Pending;
+    // Queues the command; null when the connection is closing.
+    std::shared_ptr<Pending> submit(std::span<const std::string_view> args);
     explicit Connection(asio::io_context& io);
     static void on_connect(const redisAsyncContext* context, int status);
     static void on_disconnect(const redisAsyncContext* context, int status);
+    static void on_reply(redisAsyncContext* context, void* raw_reply, void* privdata);
 
     asio::io_context& io_;
     redisAsyncContext* context_ = nullptr;

@@ -1,5 +1,8 @@
 #include "redis/slot.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 namespace agora::redis {
 namespace {
 
@@ -24,6 +27,34 @@ int key_slot(std::string_view key) {
         }
     }
     return crc16(key) % kSlotCount;
+}
+
+namespace {
+
+bool is_script_call(std::string_view command) {
+    auto same = [&](std::string_view name) {
+        return command.size() == name.size() &&
+               std::equal(command.begin(), command.end(), name.begin(),
+                          [](char a, char b) { return (a | 0x20) == (b | 0x20); });
+    };
+    return same("evalsha") || same("eval");
+}
+
+}  // namespace
+
+int command_slot(std::span<const std::string_view> argv) {
+    if (argv.size() < 2) return kNoKey;
+    if (!is_script_call(argv[0])) return key_slot(argv[1]);
+    std::size_t count = 0;
+    if (argv.size() < 3) return kNoKey;
+    auto [end, ec] = std::from_chars(argv[2].data(), argv[2].data() + argv[2].size(), count);
+    // A malformed count goes anywhere: the server answers it with its own error.
+    if (ec != std::errc{} || count == 0 || argv.size() < 3 + count) return kNoKey;
+    int slot = key_slot(argv[3]);
+    for (std::size_t i = 4; i < 3 + count; ++i) {
+        if (key_slot(argv[i]) != slot) return kCrossSlot;
+    }
+    return slot;
 }
 
 }  // namespace agora::redis

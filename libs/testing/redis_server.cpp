@@ -4,14 +4,17 @@
 
 namespace agora::testing {
 
-RedisServer::RedisServer() : port_(free_port()) { start(); }
+RedisServer::RedisServer(std::vector<std::string> options) : options_(std::move(options)), port_(free_port()) {
+    start();
+}
 
 void RedisServer::start() {
     auto program = find_program("redis-server", {"/usr/bin/redis-server"});
     if (program.empty()) throw std::runtime_error("redis-server not found");
-    process_.start({program, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no", "--dir", dir_.path().string()},
-                   dir_.path() / "redis.log");
+    std::vector<std::string> argv{program, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no", "--dir", dir_.path().string()};
+    argv.insert(argv.end(), options_.begin(), options_.end());
+    process_.start(argv, dir_.path() / "redis.log");
     if (!wait_until([&] { return port_open(port_); }, std::chrono::seconds(10))) {
         throw std::runtime_error("redis-server did not start, see " + (dir_.path() / "redis.log").string());
     }

@@ -1,6 +1,7 @@
 #pragma once
 // A throwaway redis-server on a free port, without persistence, for integration tests.
 #include <string>
+#include <vector>
 
 #include "testing/server_process.hpp"
 
@@ -8,8 +9,8 @@ namespace agora::testing {
 
 class RedisServer {
 public:
-    // Starts at once and waits until it accepts connections.
-    RedisServer();
+    // Starts at once and waits until it accepts connections; `options` are added to the command line.
+    explicit RedisServer(std::vector<std::string> options = {});
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
 
@@ -23,6 +24,7 @@ public:
 
 private:
     TempDir dir_{"agora-redis"};
+    std::vector<std::string> options_;
     int port_;
     Process process_;
 };

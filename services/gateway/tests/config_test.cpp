@@ -161,6 +161,23 @@ TEST(GatewayConfigTest, TheRedisStoreIsChosenWithItsAddressDeadlineAndPolicy) {
     for (const auto& [name, value] : env.summary()) EXPECT_EQ(value.find("pw"), std::string::npos) << name;
 }
 
+TEST(GatewayConfigTest, TheRedisStoreMayBeAClusterNamedByItsSeeds) {
+    auto env = env_with_internal_key({{"GATEWAY_RATE_LIMIT_STORE", "redis"},
+                                         {"GATEWAY_REDIS_URL", "redis+cluster://:pw@10.0.0.5:7000,10.0.0.6:7001"}});
+    auto c = load_config(env);
+    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_EQ(c->rate_limit.redis.cluster_seeds.size(), 2u);
+    EXPECT_EQ(c->rate_limit.redis.cluster_seeds[1].host, "10.0.0.6");
+    EXPECT_EQ(c->rate_limit.redis.cluster_seeds[1].port, 7001);
+    EXPECT_EQ(c->rate_limit.redis.password, "pw");
+    auto bad = env_with_internal_key({{"GATEWAY_REDIS_URL", "redis+cluster://10.0.0.5:7000/3"}});
+    auto refused = load_config(bad);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("GATEWAY_REDIS_URL: redis url: a cluster has only database 0"),
+              std::string::npos)
+        << refused.error().message;
+}
+
 TEST(GatewayConfigTest, BadRateLimitSettingsAreEachNamed) {
     auto env = env_with_internal_key({{"GATEWAY_RATE_LIMIT_STORE", "memcached"},
                                          {"GATEWAY_RATE_LIMIT_FAIL", "sometimes"},
