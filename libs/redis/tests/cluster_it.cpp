@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <set>
+#include <utility>
 
 #include "redis/client.hpp"
 #include "redis/cluster_replies.hpp"
@@ -80,6 +81,18 @@ protected:
     }
 
     std::string id_of(int port) { return admin(port, {"CLUSTER", "MYID"}).text; }
+    // Marks `slot` as moving from its master to another master; returns {source, target} ports.
+    std::pair<int, int> start_migration(int slot) {
+        int source = master_of(*shared_, slot);
+        int target = 0;
+        for (int port : masters(*shared_)) {
+            if (port != source) target = port;
+        }
+        auto number = std::to_string(slot);
+        admin(target, {"CLUSTER", "SETSLOT", number, "IMPORTING", id_of(source)});
+        admin(source, {"CLUSTER", "SETSLOT", number, "MIGRATING", id_of(target)});
+        return {source, target};
+    }
 
     // The port of the replica of the master on `port`, once its link is up.
     int replica_of(testing::RedisCluster& cluster, int master) {
@@ -159,15 +172,8 @@ TEST_F(RedisClusterIt, FollowsMovedAfterASlotMigrates) {
     auto k = key("moving");
     ASSERT_TRUE(run(client.set_nx_px(k, "kept", 60s)).value());
     int slot = key_slot(k);
-    int source = master_of(*shared_, slot);
-    int target = 0;
-    for (int port : masters(*shared_)) {
-        if (port != source) target = port;
-    }
-    auto number = std::to_string(slot), target_port = std::to_string(target);
-    auto source_id = id_of(source), target_id = id_of(target);
-    admin(target, {"CLUSTER", "SETSLOT", number, "IMPORTING", source_id});
-    admin(source, {"CLUSTER", "SETSLOT", number, "MIGRATING", target_id});
+    auto [source, target] = start_migration(slot);
+    auto target_port = std::to_string(target);
     ASSERT_TRUE(admin(source, {"MIGRATE", "127.0.0.1", target_port, k, "0", "5000"}).is_status("OK"));
     assign(*shared_, slot, target);
 
@@ -184,15 +190,8 @@ TEST_F(RedisClusterIt, FollowsAskWhileASlotIsHalfMigrated) {
     ASSERT_TRUE(run(client.set_nx_px(moved, "there", 60s)).value());
     ASSERT_TRUE(run(client.set_nx_px(stays, "here", 60s)).value());
     int slot = key_slot(moved);
-    int source = master_of(*shared_, slot);
-    int target = 0;
-    for (int port : masters(*shared_)) {
-        if (port != source) target = port;
-    }
-    auto number = std::to_string(slot), target_port = std::to_string(target);
-    auto source_id = id_of(source), target_id = id_of(target);
-    admin(target, {"CLUSTER", "SETSLOT", number, "IMPORTING", source_id});
-    admin(source, {"CLUSTER", "SETSLOT", number, "MIGRATING", target_id});
+    auto [source, target] = start_migration(slot);
+    auto target_port = std::to_string(target);
     ASSERT_TRUE(admin(source, {"MIGRATE", "127.0.0.1", target_port, moved, "0", "5000"}).is_status("OK"));
 
     // The source answers -ASK for the key it no longer has (and for a new one); ASKING lets the target
