@@ -11,7 +11,7 @@ started_at=$SECONDS
 
 start_dockerd() {
     dockerd_running && return
-    command -v dockerd >/dev/null || die "dockerd is missing (deploy/local/install.sh --swarm installs docker.io)"
+    command -v dockerd >/dev/null || die "dockerd is missing (deploy/local/install.sh --swarm installs Debian's Docker engine)"
     step "Starting dockerd (its log: $AGORA_LOGS/dockerd.log)"
     mkdir -p "$AGORA_LOGS"
     # No init system runs here to start it: dockerd runs in its own session, outliving this script.
