@@ -145,6 +145,12 @@ quietly() {
     return $rc
 }
 
+# random_hex <bytes> <file> : that many random bytes as hexadecimal characters, in a file only its owner
+# may read.
+random_hex() {
+    (umask 077 && od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n' >"$2")
+}
+
 # ---- templates ---------------------------------------------------------------------------------
 # render <template> : prints the template with every @NAME@ of RENDER_VARS replaced.
 render() {

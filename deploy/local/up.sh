@@ -81,11 +81,6 @@ prepare_secrets() {
     SUPERVISOR_PASSWORD_SHA1="$(sha1sum <"$SUPERVISOR_PASSWORD_FILE" | cut -d' ' -f1)"
 }
 
-# random_hex <bytes> <file> : that many random bytes as hexadecimal characters, in a file only its owner
-# may read.
-random_hex() {
-    (umask 077 && od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n' >"$2")
-}
 
 prepare_postgres() {
     local data="$AGORA_DATA/postgres"

@@ -6,7 +6,15 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 dockerd_running || { ok "dockerd is not running: no stack to remove"; exit 0; }
-if ! docker stack ls --format '{{.Name}}' 2>/dev/null | grep -qx "$STACK"; then
+# stack_objects : everything Swarm holds under the stack's name; the network, configs and secrets can
+# outlive its services (removed one by one, say), and `docker stack rm` removes those too.
+stack_objects() {
+    local kind
+    for kind in service network config secret; do
+        docker "$kind" ls -q --filter "label=com.docker.stack.namespace=$STACK"
+    done
+}
+if [[ -z "$(stack_objects)" ]]; then
     ok "no stack $STACK deployed"
     exit 0
 fi

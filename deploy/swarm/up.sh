@@ -51,7 +51,7 @@ make_secrets() {
         [[ -s "$dir/jwt-ed25519.pem" ]] || openssl genpkey -algorithm ed25519 -out "$dir/jwt-ed25519.pem"
         local name
         for name in internal-key code-pepper admin-password postgres-password rabbitmq-password; do
-            [[ -s "$dir/$name" ]] || od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$dir/$name"
+            [[ -s "$dir/$name" ]] || random_hex 32 "$dir/$name"
         done
         [[ -s "$dir/rabbitmq-user" ]] || printf agora >"$dir/rabbitmq-user"
         printf 'amqp://%s:%s@rabbitmq:5672/' "$(cat "$dir/rabbitmq-user")" "$(cat "$dir/rabbitmq-password")" >"$dir/amqp-url"
