@@ -5,6 +5,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/../local/platform.sh"
 
 SWARM_DIR="$AGORA_ROOT/deploy/swarm"
 STACK="${AGORA_STACK:-agora}"
+# The data tier: `single` (one server of each kind) or `replicated` (stack.yml with replicated/*.yml).
+SWARM_DATA="${AGORA_SWARM_DATA:-single}"
+[[ "$SWARM_DATA" == single || "$SWARM_DATA" == replicated ]] ||
+    die "AGORA_SWARM_DATA is '$SWARM_DATA': single or replicated"
+export AGORA_SWARM_DATA="$SWARM_DATA"
 # Images are tagged with the commit they were built from (and -dirty for uncommitted changes), so a
 # deployment names exactly what runs; the stack file takes the tag from AGORA_TAG.
 AGORA_TAG="$(git -C "$AGORA_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo dev)"

@@ -15,7 +15,10 @@ start_dockerd() {
     step "Starting dockerd (its log: $AGORA_LOGS/dockerd.log)"
     mkdir -p "$AGORA_LOGS"
     # No init system runs here to start it: dockerd runs in its own session, outliving this script.
-    setsid dockerd >>"$AGORA_LOGS/dockerd.log" 2>&1 </dev/null &
+    # Without the userland proxy, published ports are reached through the kernel's NAT alone, also
+    # from this machine's loopback address, instead of through a docker-proxy process copying every
+    # byte (docs/operations.md, "Docker Swarm").
+    setsid dockerd --userland-proxy=false >>"$AGORA_LOGS/dockerd.log" 2>&1 </dev/null &
     local i
     for ((i = 0; i < 60; i++)); do
         dockerd_running && { ok "dockerd answers"; return; }
@@ -89,7 +92,12 @@ check_ports() {
 deploy() {
     step "Deploying the stack $STACK (images $AGORA_TAG)"
     export AGORA_SWARM_SECRETS="$SWARM_SECRETS" AGORA_SWARM_ETC="$AGORA_HOME/swarm/etc" AGORA_CONFIG_HASH AGORA_STACK="$STACK"
-    local files=(-c stack.yml)
+    local files=(-c stack.yml) file
+    # The replicated data tier: each file of replicated/ turns one kind of server of stack.yml into a
+    # cluster (docs/operations.md, "Docker Swarm").
+    if [[ "$SWARM_DATA" == replicated ]]; then
+        for file in replicated/*.yml; do [[ -e "$SWARM_DIR/$file" ]] && files+=(-c "$file"); done
+    fi
     # A compose file merged on top of stack.yml changes settings without editing it (bench/swarm-stack.yml).
     if [[ -n "${AGORA_SWARM_OVERRIDE:-}" ]]; then files+=(-c "$AGORA_SWARM_OVERRIDE"); fi
     (cd "$SWARM_DIR" && quietly "docker stack deploy" docker stack deploy --prune --resolve-image never "${files[@]}" "$STACK") ||

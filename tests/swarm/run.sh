@@ -8,7 +8,8 @@
 # removes it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-export AGORA_STACK=agora-test
+# AGORA_TEST_STACK names the stack (another test stack may run beside, on other ports and subnet).
+export AGORA_STACK="${AGORA_TEST_STACK:-agora-test}"
 # One address signs up many users and sends the load here; the gateway's rate limits have their own tests.
 export AGORA_AUTH_RATE_BURST=10000 AGORA_API_RATE_PER_S=100000 AGORA_API_RATE_BURST=100000
 source "$ROOT/deploy/swarm/lib.sh"
