@@ -1,6 +1,18 @@
 #include "pg/failure.hpp"
 
 namespace agora::pg {
+namespace {
+
+// A server that cannot serve now but will, itself or another after a failover
+// (docs/adr/0017-replicated-postgresql.md): the connection failed (class 08); it is shutting down, crashed
+// or not accepting connections yet (57P01-57P03); it has too many connections (53300); or a write reached
+// a standby (25006), because the primary moved and the router has not followed yet.
+bool unavailable_server(std::string_view sqlstate) {
+    return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
+           sqlstate == "53300" || sqlstate == "25006";
+}
+
+}  // namespace
 
 std::string trimmed_message(const char* message) {
     std::string text = message ? message : "";
@@ -9,7 +21,9 @@ std::string trimmed_message(const char* message) {
 }
 
 Error to_error(const Failure& failure) {
-    if (failure.connection_lost) return Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1));
+    if (failure.connection_lost || unavailable_server(failure.sqlstate)) {
+        return Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1));
+    }
     std::string detail = "postgres";
     if (!failure.sqlstate.empty()) detail += " " + failure.sqlstate;
     detail += ": " + failure.message;

@@ -34,8 +34,8 @@ inline std::unexpected<Failure> failed(Failure f) { return std::unexpected<Failu
 // libpq's message text without its trailing newline and spaces; empty for null.
 std::string trimmed_message(const char* message);
 
-// Connection problems become kUnavailable (retry later, with the contract's default message: the detail
-// would name hosts); everything else kInternal, whose message reaches logs only.
+// Connection problems and servers that cannot serve now (failure.cpp) become kUnavailable (retry later, with
+// the contract's default message: the detail would name hosts); the rest kInternal, for logs only.
 Error to_error(const Failure& failure);
 
 }  // namespace agora::pg

@@ -43,6 +43,20 @@ TEST(FailureTest, ConnectionProblemsAreUnavailableAndDetailsStayInternal) {
     EXPECT_EQ(public_message(error).find("23505"), std::string::npos);
 }
 
+TEST(FailureTest, AServerThatCannotServeNowIsUnavailableNotInternal) {
+    // What a client meets while the primary fails over: refused until a replica takes over.
+    for (const char* sqlstate : {"08006", "08001", "57P01", "57P02", "57P03", "53300", "25006"}) {
+        auto error = to_error(Failure{sqlstate, "the server cannot serve now", false});
+        EXPECT_EQ(error.kind, ErrorKind::kUnavailable) << sqlstate;
+        EXPECT_GT(error.retry_after.count(), 0) << sqlstate;
+        EXPECT_EQ(public_message(error).find("cannot serve"), std::string::npos) << sqlstate;
+    }
+    // A statement the server refused stays the defect it is.
+    for (const char* sqlstate : {"42P01", "22P02", "25P02", "57014"}) {
+        EXPECT_EQ(to_error(Failure{sqlstate, "refused", false}).kind, ErrorKind::kInternal) << sqlstate;
+    }
+}
+
 TEST(MigrationTest, ChecksumIsSha256Hex) {
     EXPECT_EQ(checksum(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     EXPECT_NE(checksum("CREATE TABLE a (x int)"), checksum("CREATE TABLE a (x bigint)"));
