@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "pg/read_only.hpp"
+
 namespace agora::pg {
 namespace {
 
@@ -23,6 +25,7 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
         Params params;
         asio::steady_timer done;
         std::optional<Outcome<Rows>> outcome;
+        bool sent_again = false;  // lost once with a read-only session's connection (pg/read_only.hpp)
     };
     using RequestPtr = std::shared_ptr<Request>;
 
@@ -41,6 +44,7 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
     asio::io_context& io;
     ConnectOptions options;
     std::shared_ptr<Connection> connection;
+    bool read_only = false;  // the connection's session can change nothing
     bool connecting = false;
     bool batch_posted = false;
     bool closed = false;
@@ -85,7 +89,17 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
         return Failure::lost(std::move(message));
     }
 
-    // The connection is gone: what was sent fails (it may have run), what waits goes out on a new one.
+    // A statement lost with a read-only session's connection changed nothing: it goes out once more, ahead
+    // of what waits, on the next connection (pg/read_only.hpp). False when it may not.
+    bool send_again(RequestPtr& request) {
+        if (!read_only || request->sent_again) return false;
+        request->sent_again = true;
+        queued.push_front(std::move(request));
+        return true;
+    }
+
+    // The connection is gone: what was sent fails (it may have run) unless it may be sent again, and what
+    // waits goes out on a new one.
     void drop(Failure failure) {
         if (auto old = std::move(connection)) cancel(*old);
         connection.reset();
@@ -95,9 +109,13 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
         failed_prepares.clear();
         auto gone = std::move(sent);
         sent.clear();
-        for (auto& s : gone) {
-            if (s.kind == Sent::Kind::kStatement) complete(std::move(s.request), failed(failure));
+        // Newest first, so that those sent again keep their order at the head of the queue.
+        for (auto s = gone.rbegin(); s != gone.rend(); ++s) {
+            if (s->kind == Sent::Kind::kStatement && !send_again(s->request)) {
+                complete(std::move(s->request), failed(failure));
+            }
         }
+        read_only = false;
         if (!queued.empty() && !closed) schedule();
     }
 
@@ -163,6 +181,8 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
     static Task<void> connect(std::shared_ptr<State> self) {
         self->connecting = true;
         auto opened = co_await Connection::open(self->options);
+        bool read_only = false;
+        if (opened) read_only = co_await read_only_session(**opened);
         self->connecting = false;
         if (self->closed) co_return;
         if (!opened) {
@@ -174,6 +194,7 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
             co_return;
         }
         self->connection = std::move(*opened);
+        self->read_only = read_only;
         self->send_batch();
     }
 
@@ -280,7 +301,7 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
         }
         if (done.failure) {
             bool ending = done.failure->connection_lost;
-            complete(std::move(request), failed(std::move(*done.failure)));
+            if (!ending || !send_again(request)) complete(std::move(request), failed(std::move(*done.failure)));
             if (ending) drop(Failure::lost("the server ended the session"));
         } else if (done.aborted) {
             // It never ran: send it again with the next batch. Each batch makes progress, since the first

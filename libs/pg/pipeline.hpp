@@ -9,8 +9,8 @@
 //   auto rows = co_await reads.query(kFindProduct, id);
 //
 // For single statements that need no transaction (reads, mostly). When a statement fails, the server
-// skips the rest of its batch; those statements did not run and are sent again in the next batch. A lost
-// connection fails what was in flight (it may have run) and the next statement connects again.
+// skips the rest of its batch; those did not run and go in the next batch. A lost connection fails what
+// was in flight (it may have run), but in a read-only session sends it again once (pg/read_only.hpp).
 #include <deque>
 #include <memory>
 #include <string>

@@ -4,8 +4,10 @@
 #include <boost/asio/redirect_error.hpp>
 #include <deque>
 #include <list>
+#include <unordered_set>
 
 #include "pg/commit_without_flush.hpp"
+#include "pg/read_only.hpp"
 #include "tracing/tracing.hpp"
 
 namespace agora::pg {
@@ -76,6 +78,10 @@ public:
     asio::io_context& context() const { return io_; }
     int open() const { return open_; }
     int idle() const { return static_cast<int>(idle_.size()); }
+    // Whether a statement that failed so on this connection may be sent again on another (pg/read_only.hpp).
+    bool may_send_again(const Connection* connection, const Failure& failure) const {
+        return failure.connection_lost && read_only_.contains(connection);
+    }
 
 private:
     // A coroutine waiting for a connection. release() hands one over directly, or tells it that a slot
@@ -111,6 +117,7 @@ private:
         if (config_.metrics) config_.metrics->opened(delta);
     }
     static Task<void> roll_back(std::shared_ptr<PoolCore> core, std::unique_ptr<Connection> connection);
+    void forget(const Connection* connection) { read_only_.erase(connection); }
 
     asio::io_context& io_;
     PoolConfig config_;
@@ -118,6 +125,7 @@ private:
     std::deque<std::unique_ptr<Connection>> idle_;
     int open_ = 0;  // connections that exist or are being made
     std::list<Waiter*> waiters_;
+    std::unordered_set<const Connection*> read_only_;  // connections whose session can change nothing
 };
 
 Task<Outcome<std::unique_ptr<Connection>>> PoolCore::acquire() {
@@ -141,6 +149,7 @@ Task<Outcome<std::unique_ptr<Connection>>> PoolCore::take(bool& waited) {
             auto connection = std::move(idle_.back());
             idle_.pop_back();
             if (!connection->closed_by_server()) co_return connection;
+            forget(connection.get());
             count_open(-1);
         }
         if (open_ < config_.size) {
@@ -149,6 +158,13 @@ Task<Outcome<std::unique_ptr<Connection>>> PoolCore::take(bool& waited) {
             if (!opened) {
                 free_slot();
                 co_return failed(std::move(opened.error()));
+            }
+            // Set on every connection made: a new one may have the address of one that went unforgotten.
+            bool read_only = co_await read_only_session(**opened);
+            if (read_only) {
+                read_only_.insert(opened->get());
+            } else {
+                forget(opened->get());
             }
             co_return std::move(*opened);
         }
@@ -178,6 +194,7 @@ void PoolCore::release(std::unique_ptr<Connection> connection) {
             return;
         case Connection::State::kBusy:  // abandoned mid-statement: the protocol state is unknown
         case Connection::State::kBroken:
+            forget(connection.get());
             connection.reset();
             free_slot();
             return;
@@ -187,6 +204,7 @@ void PoolCore::release(std::unique_ptr<Connection> connection) {
 Task<void> PoolCore::roll_back(std::shared_ptr<PoolCore> core, std::unique_ptr<Connection> connection) {
     auto done = co_await connection->execute("ROLLBACK");
     if (!done || connection->state() != Connection::State::kIdle) {
+        core->forget(connection.get());
         connection.reset();
         core->free_slot();
         co_return;
@@ -259,22 +277,30 @@ Task<Outcome<Lease>> Pool::acquire() {
     co_return Lease(core_, std::move(*connection));
 }
 
+// A statement or batch that lost its connection in a session that can change nothing is sent once more,
+// on another connection (pg/read_only.hpp); the broken one goes back to the pool first and is discarded.
 Task<Outcome<Rows>> Pool::run(Query query, Params params) {
     auto span = statement_span(query.name, query.sql);
-    auto lease = co_await acquire();
-    if (!lease) co_return failed(std::move(lease.error()));
-    auto rows = co_await (*lease)->execute(query, params);
-    end_statement(span, rows);
-    co_return rows;
+    for (int attempt = 1;; ++attempt) {
+        auto lease = co_await acquire();
+        if (!lease) co_return failed(std::move(lease.error()));
+        auto rows = co_await (*lease)->execute(query, params);
+        if (!rows && attempt == 1 && core_->may_send_again(lease->operator->(), rows.error())) continue;
+        end_statement(span, rows);
+        co_return rows;
+    }
 }
 
 Task<Outcome<std::vector<Rows>>> Pool::run(Batch batch) {
     auto span = batch_span(batch.statements_);
-    auto lease = co_await acquire();
-    if (!lease) co_return failed(std::move(lease.error()));
-    auto rows = co_await (*lease)->execute_all(batch.statements_);
-    end_statement(span, rows);
-    co_return rows;
+    for (int attempt = 1;; ++attempt) {
+        auto lease = co_await acquire();
+        if (!lease) co_return failed(std::move(lease.error()));
+        auto rows = co_await (*lease)->execute_all(batch.statements_);
+        if (!rows && attempt == 1 && core_->may_send_again(lease->operator->(), rows.error())) continue;
+        end_statement(span, rows);
+        co_return rows;
+    }
 }
 
 Task<Outcome<Transaction>> Pool::begin() {

@@ -10,7 +10,7 @@
 // A statement runs on any free connection; a Transaction keeps one connection until commit() or
 // rollback(). A Transaction dropped without either is rolled back before its connection is reused.
 // Broken connections are discarded and new ones made on demand, so a server restart costs at most the
-// statements that were in flight.
+// statements that were in flight, but for those of a read-only session, sent again (pg/read_only.hpp).
 #include <chrono>
 #include <cstddef>
 #include <memory>

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "ended_session.hpp"
 #include "pg/pipeline.hpp"
 #include "testing/postgres_server.hpp"
 #include "testing/run_task.hpp"
@@ -16,6 +17,7 @@ constexpr Query kDouble{"double", "SELECT $1::bigint * 2"};
 constexpr Query kDivide{"divide", "SELECT 100 / $1::int"};
 constexpr Query kMissing{"missing", "SELECT id FROM no_such_table WHERE id = $1::int"};
 constexpr Query kBackend{"backend", "SELECT pg_backend_pid()"};
+constexpr Query kLoseMe{"lose_me", "SELECT pg_backend_pid() FROM pg_sleep($1::float8) -- pipeline lose me"};
 
 class PipelineIt : public ::testing::Test {
 protected:
@@ -134,6 +136,34 @@ TEST_F(PipelineIt, ALostConnectionIsMadeAgainForTheNextStatement) {
     auto next = run_task(io_, pipeline.query(kBackend));
     ASSERT_TRUE(next) << next.error().message;
     EXPECT_NE(next->front().get<int>(0), pid);
+}
+
+TEST_F(PipelineIt, StatementsLostInAReadOnlySessionAreSentAgainOnTheNextConnection) {
+    auto options = this->options();
+    options.conninfo += "?options=-c%20default_transaction_read_only%3Don";
+    Pipeline pipeline(io_, options);
+    auto first = run_task(io_, pipeline.query(kBackend));
+    ASSERT_TRUE(first) << first.error().message;
+    int pid = first->front().get<int>(0);
+    auto ending = testing_support::end_session_running(*server_, "pipeline lose me");
+    // The slow one is ended by the server mid-statement; the quick ones behind it in flight are lost too.
+    auto answers = together(3, [&](int i) {
+        return i == 0 ? pipeline.query(kLoseMe, 0.5) : pipeline.query(kBackend);
+    });
+    ending.join();
+    for (auto& a : answers) {
+        ASSERT_TRUE(a) << a.error().message;
+        EXPECT_NE(a->front().get<int>(0), pid);
+    }
+}
+
+TEST_F(PipelineIt, AStatementLostInASessionThatMayWriteFails) {
+    Pipeline pipeline(io_, options());
+    auto ending = testing_support::end_session_running(*server_, "pipeline lose me");
+    auto lost = run_task(io_, pipeline.query(kLoseMe, 0.5));
+    ending.join();
+    ASSERT_FALSE(lost);
+    EXPECT_TRUE(lost.error().connection_lost) << lost.error().message;
 }
 
 TEST_F(PipelineIt, AnUnreachableServerFailsTheWaitingStatements) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "ended_session.hpp"
 #include "pg/pool.hpp"
 #include "testing/postgres_server.hpp"
 #include "testing/run_task.hpp"
@@ -17,6 +18,8 @@ constexpr Query kEchoText{"echo_text", "SELECT $1::text"};
 constexpr Query kLength{"length", "SELECT length($1::text)"};
 constexpr Query kSleep{"sleep", "SELECT pg_sleep($1::float8)"};
 constexpr Query kSeries{"series", "SELECT g, repeat('x', 100) FROM generate_series(1, $1::int) AS g"};
+constexpr Query kBackend{"backend", "SELECT pg_backend_pid()"};
+constexpr Query kLoseMe{"lose_me", "SELECT pg_backend_pid() FROM pg_sleep($1::float8) -- pool lose me"};
 
 class PoolIt : public ::testing::Test {
 protected:
@@ -312,6 +315,30 @@ TEST_F(PoolIt, UnreachableServerIsUnavailable) {
     ASSERT_FALSE(rows);
     EXPECT_TRUE(rows.error().connection_lost);
     EXPECT_EQ(pool.open_connections(), 0);
+}
+
+TEST_F(PoolIt, AStatementLostInAReadOnlySessionIsSentAgainOnAnotherConnection) {
+    auto c = config(1);
+    // As the replicated stack's replica URLs open their sessions (a standby's are read-only as well).
+    c.conninfo += "?options=-c%20default_transaction_read_only%3Don";
+    Pool pool(io_, c);
+    auto first = run(pool.query(kBackend));
+    ASSERT_TRUE(first) << first.error().message;
+    auto ending = testing_support::end_session_running(*server_, "pool lose me");
+    auto rows = run(pool.query(kLoseMe, 0.5));
+    ending.join();
+    ASSERT_TRUE(rows) << rows.error().message;
+    EXPECT_NE(rows->front().get<int>(0), first->front().get<int>(0)) << "the statement's session was not ended";
+}
+
+TEST_F(PoolIt, AStatementLostInASessionThatMayWriteIsNotSentAgain) {
+    Pool pool(io_, config(1));
+    auto ending = testing_support::end_session_running(*server_, "pool lose me");
+    auto rows = run(pool.query(kLoseMe, 0.5));
+    ending.join();
+    ASSERT_FALSE(rows);
+    EXPECT_TRUE(rows.error().connection_lost) << rows.error().message;
+    EXPECT_EQ(to_error(rows.error()).kind, ErrorKind::kUnavailable);
 }
 
 TEST(PoolRestartIt, QueriesWorkAgainAfterTheServerRestartsOrCrashes) {
