@@ -47,7 +47,7 @@ fi
 context="$AGORA_HOME/swarm/context"
 rm -rf "$context"
 mkdir -p "$context/bin" "$context/kafka"
-for f in apt-pinned versions.txt postgres-entrypoint rabbitmq-entrypoint kafka-entrypoint; do
+for f in apt-pinned versions.txt postgres-entrypoint postgres-databases patroni-entrypoint rabbitmq-entrypoint kafka-entrypoint; do
     cp "$SWARM_DIR/images/$f" "$context/"
 done
 cp "$DEPLOY_DIR/etc/kafka-log4j2.properties" "$DEPLOY_DIR/etc/kafka-metrics.yaml" "$context/"

@@ -37,6 +37,8 @@ BASE_IMAGE=agora/debian:bookworm
 SWARM_SERVICES=(auth product order mail gateway)
 # Infrastructure images, each from images/<name>.Dockerfile.
 SWARM_INFRA_IMAGES=(postgres redis kafka rabbitmq haproxy prometheus tools)
+# The replicated data tier's own servers (replicated/*.yml), built only for it.
+if [[ "$SWARM_DATA" == replicated ]]; then SWARM_INFRA_IMAGES+=(patroni etcd); fi
 
 # The Debian mirror of this machine's own apt sources: images install from where the machine does,
 # and no mirror's address is written into the repository.

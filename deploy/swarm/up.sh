@@ -53,7 +53,8 @@ make_secrets() {
         umask 077
         [[ -s "$dir/jwt-ed25519.pem" ]] || openssl genpkey -algorithm ed25519 -out "$dir/jwt-ed25519.pem"
         local name
-        for name in internal-key code-pepper admin-password postgres-password rabbitmq-password; do
+        for name in internal-key code-pepper admin-password postgres-password rabbitmq-password \
+            postgres-superuser-password postgres-replication-password; do
             [[ -s "$dir/$name" ]] || random_hex 32 "$dir/$name"
         done
         [[ -s "$dir/rabbitmq-user" ]] || printf agora >"$dir/rabbitmq-user"
@@ -61,6 +62,12 @@ make_secrets() {
         for name in auth product order mail; do
             printf 'postgresql://agora:%s@postgres:5432/agora_%s' "$(cat "$dir/postgres-password")" "$name" \
                 >"$dir/$name-database-url"
+        done
+        # The replicated tier's router answers queries that may lag on port 5433 (replicated/postgres.yml), in
+        # read-only sessions, so that a query lost with its replica is sent again (libs/pg/read_only.hpp).
+        for name in auth product order; do
+            printf 'postgresql://agora:%s@postgres:5433/agora_%s?options=-c%%20default_transaction_read_only%%3Don' \
+                "$(cat "$dir/postgres-password")" "$name" >"$dir/$name-database-replica-url"
         done
     )
 }
@@ -96,7 +103,7 @@ deploy() {
     # The replicated data tier: each file of replicated/ turns one kind of server of stack.yml into a
     # cluster (docs/operations.md, "Docker Swarm").
     if [[ "$SWARM_DATA" == replicated ]]; then
-        for file in replicated/*.yml; do [[ -e "$SWARM_DIR/$file" ]] && files+=(-c "$file"); done
+        for file in "$SWARM_DIR"/replicated/*.yml; do [[ -e "$file" ]] && files+=(-c "replicated/${file##*/}"); done
     fi
     # A compose file merged on top of stack.yml changes settings without editing it (bench/swarm-stack.yml).
     if [[ -n "${AGORA_SWARM_OVERRIDE:-}" ]]; then files+=(-c "$AGORA_SWARM_OVERRIDE"); fi

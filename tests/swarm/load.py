@@ -13,10 +13,13 @@ from agora_http import GATEWAY
 
 
 class Outcome:
-    __slots__ = ("at", "kind", "status", "error")
+    """One request: when it was sent (seconds since the load began), how long its answer took, and the
+    answer's status and Retry-After (or the error when none came)."""
+    __slots__ = ("at", "kind", "status", "error", "took", "retry_after")
 
-    def __init__(self, at, kind, status, error):
+    def __init__(self, at, kind, status, error, took=0.0, retry_after=None):
         self.at, self.kind, self.status, self.error = at, kind, status, error
+        self.took, self.retry_after = took, retry_after
 
     @property
     def failed(self):
@@ -74,12 +77,13 @@ class Load:
             conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
             res = conn.getresponse()
             data = res.read()
-            outcome = Outcome(at, kind, res.status, None)
+            outcome = Outcome(at, kind, res.status, None, time.monotonic() - self.started - at,
+                              res.getheader("Retry-After"))
             if res.getheader("Connection", "").lower() == "close":
                 conn.close()
         except (OSError, http.client.HTTPException) as err:
             conn.close()
-            outcome, data = Outcome(at, kind, 0, repr(err)), b""
+            outcome, data = Outcome(at, kind, 0, repr(err), time.monotonic() - self.started - at), b""
         with self._lock:
             self.outcomes.append(outcome)
         return outcome, data

@@ -14,13 +14,40 @@ FROM debian AS postgres
 RUN mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf \
     && /usr/local/lib/agora/apt-pinned postgresql-15 \
     && mkdir -p /var/lib/postgresql/data /run/postgresql && chown -R postgres /var/lib/postgresql /run/postgresql
-COPY postgres-entrypoint /usr/local/bin/
+COPY postgres-entrypoint postgres-databases /usr/local/bin/
 USER postgres
 ENV PGDATA=/var/lib/postgresql/data
 VOLUME /var/lib/postgresql/data
 EXPOSE 5432
 HEALTHCHECK --interval=5s --timeout=3s --start-period=60s CMD ["/usr/lib/postgresql/15/bin/pg_isready", "-q", "-h", "127.0.0.1"]
 ENTRYPOINT ["postgres-entrypoint"]
+
+# A member of the replicated PostgreSQL cluster: PostgreSQL run by Patroni, which holds its leader lock in
+# etcd (deploy/swarm/replicated/postgres.yml, docs/adr/0017-replicated-postgresql.md). etcdctl lets the
+# entrypoint hand over a lock it still holds from before a crash.
+FROM debian AS patroni
+RUN mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf \
+    && /usr/local/lib/agora/apt-pinned postgresql-15 patroni etcd-client \
+    && mkdir -p /var/lib/postgresql/data /run/postgresql && chown -R postgres /var/lib/postgresql /run/postgresql
+COPY patroni-entrypoint postgres-databases /usr/local/bin/
+USER postgres
+VOLUME /var/lib/postgresql/data
+EXPOSE 5432 8008
+# Patroni's /health answers 200 while its PostgreSQL runs, as primary or replica (OPTIONS: the status
+# alone, which is all the check reads).
+HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=5 CMD ["bash", "-c", \
+    "exec 3<>/dev/tcp/127.0.0.1/8008 && printf 'OPTIONS /health HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t 2 _ s _ <&3 && [[ $s == 200 ]]"]
+ENTRYPOINT ["patroni-entrypoint"]
+
+# A member of the etcd cluster that Patroni keeps its leader lock and configuration in. Its settings come
+# from ETCD_* variables (deploy/swarm/replicated/postgres.yml).
+FROM debian AS etcd
+RUN /usr/local/lib/agora/apt-pinned etcd-server && mkdir -p /var/lib/etcd && chown etcd /var/lib/etcd
+USER etcd
+VOLUME /var/lib/etcd
+EXPOSE 2379 2380
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/2379"]
+ENTRYPOINT ["etcd"]
 
 FROM debian AS redis
 RUN /usr/local/lib/agora/apt-pinned redis-server && mkdir -p /data && chown redis /data
