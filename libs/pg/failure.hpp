@@ -35,7 +35,8 @@ inline std::unexpected<Failure> failed(Failure f) { return std::unexpected<Failu
 std::string trimmed_message(const char* message);
 
 // Connection problems become kUnavailable (retry later, with the contract's default message: the detail
-// would name hosts); everything else kInternal, whose message reaches logs only.
+// would name hosts; it goes to the current request's failure, for its error line); everything else
+// kInternal, whose message reaches logs only.
 Error to_error(const Failure& failure);
 
 }  // namespace agora::pg
