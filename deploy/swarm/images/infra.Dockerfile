@@ -54,7 +54,8 @@ COPY kafka-metrics.yaml /opt/kafka/metrics.yaml
 USER kafka
 VOLUME /var/lib/kafka
 EXPOSE 9092 7071
-HEALTHCHECK --interval=5s --timeout=3s --start-period=90s CMD ["test", "-e", "/tmp/kafka-topics-ready"]
+# Healthy once its topics are ready, or while a whole cluster starts (kafka-entrypoint says why).
+HEALTHCHECK --interval=5s --timeout=3s --start-period=90s CMD ["bash", "-c", "test -e /tmp/kafka-topics-ready || test -e /tmp/kafka-cold-start"]
 ENTRYPOINT ["kafka-entrypoint"]
 
 FROM debian AS haproxy
