@@ -5,6 +5,7 @@ none twice. Each test writes what it measured to docs/resilience.md."""
 import concurrent.futures
 import datetime
 import re
+import subprocess
 import time
 
 import pytest
@@ -53,12 +54,22 @@ def test_prometheus_scrapes_every_node_of_both_clusters():
 
 
 def test_topics_have_three_copies_and_two_must_write():
-    out = swarm.exec_in("kafka", "java", "-Xmx128m", "-cp", "/opt/kafka/libs/*", "org.apache.kafka.tools.TopicCommand",
-                        "--bootstrap-server", "127.0.0.1:9092", "--describe", "--topic", "|".join(TOPICS))
+    topics = {}  # topic -> its summary line
+
+    def all_described():
+        try:
+            out = swarm.exec_in("kafka", "java", "-Xmx128m", "-cp", "/opt/kafka/libs/*",
+                                "org.apache.kafka.tools.TopicCommand", "--bootstrap-server", "127.0.0.1:9092",
+                                "--describe", "--topic", "|".join(TOPICS))
+        except subprocess.CalledProcessError:
+            return False  # the broker is busy or still starting: asked again
+        topics.update((line.split("\t")[0].removeprefix("Topic: "), line) for line in out.splitlines()
+                      if line.startswith("Topic: "))
+        return set(TOPICS) <= set(topics)
+    assert settled_after(all_described, 60) is not None, f"topics described: {topics}"
     for topic in TOPICS:
-        summary_line = next(line for line in out.splitlines() if line.startswith(f"Topic: {topic}\t"))
-        assert "ReplicationFactor: 3" in summary_line, summary_line
-        assert "min.insync.replicas=2" in summary_line, summary_line
+        assert "ReplicationFactor: 3" in topics[topic], topics[topic]
+        assert "min.insync.replicas=2" in topics[topic], topics[topic]
 
 
 def kill_under_load(load, service):
