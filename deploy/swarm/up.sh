@@ -53,11 +53,14 @@ make_secrets() {
         umask 077
         [[ -s "$dir/jwt-ed25519.pem" ]] || openssl genpkey -algorithm ed25519 -out "$dir/jwt-ed25519.pem"
         local name
-        for name in internal-key code-pepper admin-password postgres-password rabbitmq-password; do
+        for name in internal-key code-pepper admin-password postgres-password rabbitmq-password rabbitmq-cookie; do
             [[ -s "$dir/$name" ]] || random_hex 32 "$dir/$name"
         done
         [[ -s "$dir/rabbitmq-user" ]] || printf agora >"$dir/rabbitmq-user"
         printf 'amqp://%s:%s@rabbitmq:5672/' "$(cat "$dir/rabbitmq-user")" "$(cat "$dir/rabbitmq-password")" >"$dir/amqp-url"
+        # The replicated tier's three RabbitMQ nodes (replicated/rabbitmq.yml), tried in turn.
+        printf 'amqp://%s:%s@rabbitmq:5672,rabbitmq-2:5672,rabbitmq-3:5672/' "$(cat "$dir/rabbitmq-user")" \
+            "$(cat "$dir/rabbitmq-password")" >"$dir/amqp-cluster-url"
         for name in auth product order mail; do
             printf 'postgresql://agora:%s@postgres:5432/agora_%s' "$(cat "$dir/postgres-password")" "$name" \
                 >"$dir/$name-database-url"
@@ -96,7 +99,7 @@ deploy() {
     # The replicated data tier: each file of replicated/ turns one kind of server of stack.yml into a
     # cluster (docs/operations.md, "Docker Swarm").
     if [[ "$SWARM_DATA" == replicated ]]; then
-        for file in replicated/*.yml; do [[ -e "$SWARM_DIR/$file" ]] && files+=(-c "$file"); done
+        for file in "$SWARM_DIR"/replicated/*.yml; do [[ -e "$file" ]] && files+=(-c "replicated/${file##*/}"); done
     fi
     # A compose file merged on top of stack.yml changes settings without editing it (bench/swarm-stack.yml).
     if [[ -n "${AGORA_SWARM_OVERRIDE:-}" ]]; then files+=(-c "$AGORA_SWARM_OVERRIDE"); fi

@@ -39,7 +39,9 @@ USER rabbitmq
 ENV HOME=/var/lib/rabbitmq RABBITMQ_LOGS=- RABBITMQ_CONFIG_FILE=/var/lib/rabbitmq/rabbitmq.conf
 VOLUME /var/lib/rabbitmq
 EXPOSE 5672 15672 15692
-HEALTHCHECK --interval=10s --timeout=8s --start-period=60s CMD ["rabbitmq-diagnostics", "-q", "check_port_connectivity"]
+# Healthy once it serves clients as a member of its cluster, or while a whole cluster starts
+# (rabbitmq-entrypoint says why).
+HEALTHCHECK --interval=10s --timeout=8s --start-period=60s CMD ["bash", "-c", "test -e /tmp/rabbitmq-cold-start || { test -e /tmp/rabbitmq-member && rabbitmq-diagnostics -q check_port_connectivity; }"]
 ENTRYPOINT ["rabbitmq-entrypoint"]
 
 FROM debian AS kafka
@@ -54,7 +56,8 @@ COPY kafka-metrics.yaml /opt/kafka/metrics.yaml
 USER kafka
 VOLUME /var/lib/kafka
 EXPOSE 9092 7071
-HEALTHCHECK --interval=5s --timeout=3s --start-period=90s CMD ["test", "-e", "/tmp/kafka-topics-ready"]
+# Healthy once its topics are ready, or while a whole cluster starts (kafka-entrypoint says why).
+HEALTHCHECK --interval=5s --timeout=3s --start-period=90s CMD ["bash", "-c", "test -e /tmp/kafka-topics-ready || test -e /tmp/kafka-cold-start"]
 ENTRYPOINT ["kafka-entrypoint"]
 
 FROM debian AS haproxy

@@ -34,7 +34,7 @@ TEST(LoadConfig, LocalDefaults) {
     EXPECT_EQ(c->primary.conninfo, "postgresql://agora:agora@127.0.0.1:5432/agora_auth");
     EXPECT_EQ(c->replica.conninfo, c->primary.conninfo);
     EXPECT_EQ(c->redis.port, 6379);
-    EXPECT_EQ(c->amqp.port, 5672);
+    EXPECT_EQ(c->amqp.nodes.at(0).port, 5672);
     EXPECT_EQ(c->jwt_issuer, "agora");
     EXPECT_EQ(c->jwt_ttl, 86400s);
     EXPECT_EQ(c->verification.code_ttl, 600s);
