@@ -52,3 +52,22 @@ def wait_all_running(service, deadline=120.0, since=None):
 def rolling_update(service):
     """Replaces every task of the service one by one (start-first, stack.yml) and returns when done."""
     docker("service", "update", "--force", "--quiet", f"{STACK}_{service}", timeout=600)
+
+
+def exec_in(service, *args):
+    """What a command run in one of the service's task containers printed."""
+    return docker("exec", task_containers(service)[0], *args)
+
+
+def query(service, sql):
+    """The rows (lists of text fields) that `sql` returns from the database of one of Agora's services,
+    reached as the service reaches it: the URL of its <SERVICE>_DATABASE_URL_FILE secret, used by psql in a
+    container of the stack's network. The URL and the query go on standard input, never a command line."""
+    variable = f"{service.upper()}_DATABASE_URL_FILE"
+    url = exec_in(service, "sh", "-c", f'cat "${variable}"').strip()
+    tag = os.environ["AGORA_TAG"]
+    out = subprocess.run(
+        [DOCKER, "run", "--rm", "-i", "--network", f"{STACK}_agora", "--entrypoint", "bash", f"agora/postgres:{tag}",
+         "-c", 'read -r url && exec psql "$url" -X -At -F "|" -v ON_ERROR_STOP=1'],
+        input=url + "\n" + sql + "\n", check=True, capture_output=True, text=True, timeout=120).stdout
+    return [line.split("|") for line in out.splitlines() if line]
