@@ -96,7 +96,7 @@ deploy() {
     # The replicated data tier: each file of replicated/ turns one kind of server of stack.yml into a
     # cluster (docs/operations.md, "Docker Swarm").
     if [[ "$SWARM_DATA" == replicated ]]; then
-        for file in replicated/*.yml; do [[ -e "$SWARM_DIR/$file" ]] && files+=(-c "$file"); done
+        for file in "$SWARM_DIR"/replicated/*.yml; do [[ -e "$file" ]] && files+=(-c "replicated/${file##*/}"); done
     fi
     # A compose file merged on top of stack.yml changes settings without editing it (bench/swarm-stack.yml).
     if [[ -n "${AGORA_SWARM_OVERRIDE:-}" ]]; then files+=(-c "$AGORA_SWARM_OVERRIDE"); fi
