@@ -23,7 +23,10 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=60s CMD ["/usr/lib/postgre
 ENTRYPOINT ["postgres-entrypoint"]
 
 FROM debian AS redis
-RUN /usr/local/lib/agora/apt-pinned redis-server && mkdir -p /data && chown redis /data
+RUN /usr/local/lib/agora/apt-pinned redis-server prometheus-redis-exporter && mkdir -p /data && chown redis /data
+# A node of the replicated tier's Redis Cluster runs `redis-cluster serve` instead (replicated/redis.yml),
+# with the exporter beside it.
+COPY redis-cluster /usr/local/bin/
 USER redis
 VOLUME /data
 EXPOSE 6379
