@@ -50,6 +50,7 @@ mkdir -p "$context/bin" "$context/kafka"
 for f in apt-pinned versions.txt postgres-entrypoint postgres-databases patroni-entrypoint rabbitmq-entrypoint kafka-entrypoint; do
     cp "$SWARM_DIR/images/$f" "$context/"
 done
+cp "$SWARM_DIR/images/redis-cluster" "$context/"
 cp "$DEPLOY_DIR/etc/kafka-log4j2.properties" "$DEPLOY_DIR/etc/kafka-metrics.yaml" "$context/"
 for tool in mailpit jaeger victoria-logs; do
     [[ -x "$AGORA_BIN/$tool" ]] || die "$AGORA_BIN/$tool is missing: run make install"

@@ -53,12 +53,15 @@ make_secrets() {
         umask 077
         [[ -s "$dir/jwt-ed25519.pem" ]] || openssl genpkey -algorithm ed25519 -out "$dir/jwt-ed25519.pem"
         local name
-        for name in internal-key code-pepper admin-password postgres-password rabbitmq-password \
+        for name in internal-key code-pepper admin-password postgres-password rabbitmq-password rabbitmq-cookie \
             postgres-superuser-password postgres-replication-password; do
             [[ -s "$dir/$name" ]] || random_hex 32 "$dir/$name"
         done
         [[ -s "$dir/rabbitmq-user" ]] || printf agora >"$dir/rabbitmq-user"
         printf 'amqp://%s:%s@rabbitmq:5672/' "$(cat "$dir/rabbitmq-user")" "$(cat "$dir/rabbitmq-password")" >"$dir/amqp-url"
+        # The replicated tier's three RabbitMQ nodes (replicated/rabbitmq.yml), tried in turn.
+        printf 'amqp://%s:%s@rabbitmq:5672,rabbitmq-2:5672,rabbitmq-3:5672/' "$(cat "$dir/rabbitmq-user")" \
+            "$(cat "$dir/rabbitmq-password")" >"$dir/amqp-cluster-url"
         for name in auth product order mail; do
             printf 'postgresql://agora:%s@postgres:5432/agora_%s' "$(cat "$dir/postgres-password")" "$name" \
                 >"$dir/$name-database-url"

@@ -36,15 +36,29 @@ Result<void> check(amqp_rpc_reply_t reply, std::string_view what) {
     return fail(ErrorKind::kUnavailable, prefix + "unknown reply");
 }
 
-Result<std::unique_ptr<Connection>> Connection::open(const Config& config) {
+Result<std::unique_ptr<Connection>> Connection::open(const Config& config, std::size_t first) {
+    std::string errors;
+    for (std::size_t i = 0; i < config.nodes.size(); ++i) {
+        const std::size_t node = (first + i) % config.nodes.size();
+        auto opened = open_node(config, node);
+        if (opened) return opened;
+        if (config.nodes.size() == 1) return opened;
+        errors += (errors.empty() ? "" : "; ") + config.nodes[node].host + ":" +
+                  std::to_string(config.nodes[node].port) + ": " + opened.error().message;
+    }
+    return fail(ErrorKind::kUnavailable, "amqp: no node answered (" + errors + ")");
+}
+
+Result<std::unique_ptr<Connection>> Connection::open_node(const Config& config, std::size_t node) {
+    const auto& [host, port] = config.nodes[node];
     amqp_connection_state_t state = amqp_new_connection();
     if (!state) return fail(ErrorKind::kUnavailable, "amqp: out of memory");
-    std::unique_ptr<Connection> connection(new Connection(state));
+    std::unique_ptr<Connection> connection(new Connection(state, node));
     connection->broken_ = true;  // until logged in, there is nothing to close politely
     amqp_socket_t* socket = amqp_tcp_socket_new(state);
     if (!socket) return fail(ErrorKind::kUnavailable, "amqp: cannot create socket");
     auto timeout = to_timeval(config.connect_timeout);
-    if (int rc = amqp_socket_open_noblock(socket, config.host.c_str(), config.port, &timeout); rc != AMQP_STATUS_OK) {
+    if (int rc = amqp_socket_open_noblock(socket, host.c_str(), port, &timeout); rc != AMQP_STATUS_OK) {
         return fail(ErrorKind::kUnavailable, std::string("amqp connect: ") + amqp_error_string2(rc));
     }
     amqp_set_handshake_timeout(state, &timeout);

@@ -1,8 +1,10 @@
 #pragma once
-// One blocking rabbitmq-c connection with one channel open (channel 1). rabbitmq-c is blocking, so a
-// Connection lives on a thread of its own and is never touched from an event-loop thread.
+// One blocking rabbitmq-c connection with one channel open (channel 1), to one node of config.nodes.
+// rabbitmq-c is blocking, so a Connection lives on a thread of its own and is never touched from an
+// event-loop thread.
 #include <amqp.h>
 
+#include <cstddef>
 #include <memory>
 #include <string_view>
 
@@ -15,8 +17,10 @@ inline constexpr amqp_channel_t kChannel = 1;
 
 class Connection {
 public:
-    // Connects, logs in and opens the channel, each step within config.connect_timeout.
-    static Result<std::unique_ptr<Connection>> open(const Config& config);
+    // Connects, logs in and opens the channel, each step within config.connect_timeout, on the node
+    // config.nodes[first] or, when it fails, on each of the next in turn (wrapping around); the error names
+    // every node that failed.
+    static Result<std::unique_ptr<Connection>> open(const Config& config, std::size_t first = 0);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
     // Closes politely (bounded by the RPC timeout) and frees the connection.
@@ -27,10 +31,18 @@ public:
     int fd() const;
     // After the broker or the network closed the link: skip the polite close.
     void mark_broken() { broken_ = true; }
+    // Which of config.nodes this connection is to.
+    std::size_t node() const { return node_; }
+    // Where a client reconnects after losing this connection: the next node, so that a node that died
+    // is not the first one tried again.
+    std::size_t next_node() const { return node_ + 1; }
 
 private:
-    explicit Connection(amqp_connection_state_t state) : state_(state) {}
+    Connection(amqp_connection_state_t state, std::size_t node) : state_(state), node_(node) {}
+    static Result<std::unique_ptr<Connection>> open_node(const Config& config, std::size_t node);
+
     amqp_connection_state_t state_;
+    std::size_t node_;
     bool broken_ = false;
 };
 

@@ -79,6 +79,7 @@ struct Consumer::State : std::enable_shared_from_this<Consumer::State> {
 
     // The connection thread's side.
     std::unique_ptr<Connection> connection;
+    std::size_t next_node = 0;  // of config.nodes: where the next connection is tried first
     std::uint64_t generation = 0;
 
     void notify() {
@@ -101,11 +102,12 @@ struct Consumer::State : std::enable_shared_from_this<Consumer::State> {
 };
 
 bool Consumer::State::open() {
-    auto opened = Connection::open(config);
+    auto opened = Connection::open(config, next_node);
     if (!opened) {
         log::warn("amqp consumer cannot connect", {{"queue", queue}, {"error", opened.error().message}});
         return false;
     }
+    next_node = opened.value()->next_node();
     auto* state = opened.value()->state();
     amqp_basic_qos(state, kChannel, 0, static_cast<uint16_t>(prefetch), 0);
     if (auto ok = check(amqp_get_rpc_reply(state), "basic.qos"); !ok) {
@@ -126,7 +128,7 @@ bool Consumer::State::open() {
         settlements.clear();
     }
     consuming = true;
-    log::info("amqp consumer started", {{"queue", queue}});
+    log::info("amqp consumer started", {{"queue", queue}, {"host", config.nodes[connection->node()].host}});
     return true;
 }
 

@@ -2,8 +2,8 @@
 // Consumes one queue with manual acks and a prefetch (docs/architecture.md). The connection lives on a thread of its
 // own; each delivery runs the handler as a coroutine on the given io_context, and the handler's
 // Disposition decides: ack, reject (dead-lettered to <queue>.dlq) or requeue. Broker restarts are
-// survived by reconnecting and consuming again; unsettled deliveries of a lost connection come back
-// from the broker as redelivered.
+// survived by reconnecting (to the next node of a cluster first) and consuming again; unsettled
+// deliveries of a lost connection come back from the broker as redelivered.
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -87,6 +87,7 @@ struct ExchangePublisher::State {
 
     // The connection thread's side.
     std::unique_ptr<Connection> connection;
+    std::size_t next_node = 0;  // of config.nodes: where the next connection is tried first
     std::uint64_t next_tag = 1;
 
     void run();
@@ -100,11 +101,12 @@ struct ExchangePublisher::State {
 };
 
 bool ExchangePublisher::State::open() {
-    auto opened = Connection::open(config);
+    auto opened = Connection::open(config, next_node);
     if (!opened) {
         log::warn("amqp publisher cannot connect", {{"error", opened.error().message}});
         return false;
     }
+    next_node = opened.value()->next_node();
     amqp_confirm_select(opened.value()->state(), kChannel);
     if (auto ok = check(amqp_get_rpc_reply(opened.value()->state()), "confirm.select"); !ok) {
         log::warn("amqp publisher cannot enable confirms", {{"error", ok.error().message}});
@@ -113,7 +115,8 @@ bool ExchangePublisher::State::open() {
     connection = std::move(*opened);
     next_tag = 1;
     connected = true;
-    log::info("amqp publisher connected", {{"host", config.host}, {"port", std::to_string(config.port)}});
+    const auto& node = config.nodes[connection->node()];
+    log::info("amqp publisher connected", {{"host", node.host}, {"port", std::to_string(node.port)}});
     return true;
 }
 

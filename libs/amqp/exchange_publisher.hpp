@@ -2,7 +2,9 @@
 // messaging::Publisher over RabbitMQ, to one exchange: persistent messages with publisher confirms.
 // The connection lives on a thread of its own; publish() hands the message over and the coroutine resumes
 // on its own executor once the broker acked it. While the broker is away publish() fails at once with
-// kUnavailable and the thread reconnects in the background with exponential backoff.
+// kUnavailable and the thread reconnects in the background, to the next node of a cluster first, then
+// with exponential backoff once every node refused. A message whose confirm never came fails with
+// kUnavailable: the caller (the outbox relay) sends it again.
 #include <memory>
 #include <string>
 #include <thread>

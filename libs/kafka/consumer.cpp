@@ -385,6 +385,9 @@ Result<std::unique_ptr<Consumer>> Consumer::create(asio::io_context& io, Consume
         {"enable.auto.offset.store", "false"},
         {"auto.offset.reset", "earliest"},
         {"allow.auto.create.topics", "false"},
+        // A subscribed topic that does not exist yet (a Kafka cluster's first start, docs/operations.md,
+        // "Docker Swarm") is taken up at the next metadata refresh: every 10 s, not librdkafka's 5 min.
+        {"topic.metadata.refresh.interval.ms", "10000"},
         // An eager protocol: on_assign and on_revoke always see the whole assignment.
         {"partition.assignment.strategy", "roundrobin"},
         {"session.timeout.ms", std::to_string(cfg.session_timeout.count())},

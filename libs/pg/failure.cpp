@@ -1,5 +1,7 @@
 #include "pg/failure.hpp"
 
+#include "core/scope.hpp"
+
 namespace agora::pg {
 namespace {
 
@@ -22,6 +24,12 @@ std::string trimmed_message(const char* message) {
 
 Error to_error(const Failure& failure) {
     if (failure.connection_lost || unavailable_server(failure.sqlstate)) {
+        // The client only hears "come back"; the request's error line, if it ends in a 503, says why.
+        if (auto* scope = trace::current(); scope != nullptr && scope->failure.empty()) {
+            scope->failure = failure.connection_lost
+                                 ? "postgres connection lost: " + failure.message
+                                 : "postgres unavailable (" + failure.sqlstate + "): " + failure.message;
+        }
         return Error::retry_later(ErrorKind::kUnavailable, std::chrono::seconds(1));
     }
     std::string detail = "postgres";

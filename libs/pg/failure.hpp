@@ -35,7 +35,8 @@ inline std::unexpected<Failure> failed(Failure f) { return std::unexpected<Failu
 std::string trimmed_message(const char* message);
 
 // Connection problems and servers that cannot serve now (failure.cpp) become kUnavailable (retry later, with
-// the contract's default message: the detail would name hosts); the rest kInternal, for logs only.
+// the contract's default message: the detail would name hosts; it goes to the current request's failure,
+// for its error line); everything else kInternal, whose message reaches logs only.
 Error to_error(const Failure& failure);
 
 }  // namespace agora::pg

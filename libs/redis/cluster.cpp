@@ -21,6 +21,19 @@ std::chrono::milliseconds left_until(Clock::time_point until) {
     return std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
 }
 
+// A connection to a node that has answered PING: one that accepts connections without answering (a
+// process that hangs, or one still loading its data) is not taken as connected.
+Task<Result<std::unique_ptr<Connection>>> open_answering(asio::io_context& io, const Config& config,
+                                                         const Endpoint& at) {
+    auto opened = co_await open_ready(io, config, at);
+    if (!opened) co_return fail(opened.error());
+    std::string_view ping[] = {"PING"};
+    auto reply = co_await (*opened)->execute(ping, config.connect_timeout);
+    if (!reply) co_return fail(reply.error());
+    if (reply->is_error()) co_return fail(ErrorKind::kUnavailable, "redis: " + reply->text);
+    co_return std::move(*opened);
+}
+
 // A log line about one node.
 void note(log::Level level, std::string_view message, const Endpoint& at) {
     log::write(level, message, {{"host", at.host}, {"port", std::to_string(at.port)}});
@@ -90,6 +103,8 @@ Task<Result<Reply>> Cluster::execute(std::span<const std::string_view> args, std
             co_return fail(ErrorKind::kUnavailable, "redis: deadline exceeded");
         auto reply =
             co_await link->execute(args, left, asking ? Connection::Preface::kAsking : Connection::Preface::kNone);
+        // A master that does not answer in time may be failing over: the map is asked for again.
+        if (!reply) request_refresh();
         if (!reply || !reply->is_error()) co_return reply;
         auto redirect = parse_redirect(*reply);
         if (!redirect) co_return reply;
@@ -134,7 +149,7 @@ void Cluster::open_in_background(Node& node) {
 
 Task<void> Cluster::open(Node& node) {
     auto self = shared_from_this();
-    auto opened = co_await open_ready(io_, config_, node.at);
+    auto opened = co_await open_answering(io_, config_, node.at);
     node.opening = false;
     if (!stopped_) {
         if (opened) {
@@ -149,6 +164,11 @@ Task<void> Cluster::open(Node& node) {
         }
     }
     node.opened.wake_all();
+}
+
+void Cluster::drop(Node& node) {
+    note(log::Level::kInfo, "redis cluster node disconnected", node.at);
+    node.connection.reset();  // fails what is in flight on it and ends its watch
 }
 
 Task<void> Cluster::watch(Node& node, Connection* connection) {
@@ -166,8 +186,12 @@ Task<bool> Cluster::load_map() {
     // nodes and the seeds, since after a failover the connected ones may all be gone.
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         if (!nodes_[i]->ready()) continue;
-        auto reply = co_await nodes_[i]->connection->execute(args, config_.connect_timeout);
+        auto* connection = nodes_[i]->connection.get();
+        auto reply = co_await connection->execute(args, config_.connect_timeout);
         if (reply && apply_map(*reply, nodes_[i]->at)) co_return true;
+        // No answer within the connect timeout: a node whose host vanished leaves its connection open
+        // (nothing resets it), and commands would keep waiting on it. It is opened again when needed.
+        if (!reply && nodes_[i]->connection.get() == connection) drop(*nodes_[i]);
     }
     std::vector<Endpoint> others;
     for (const auto& node : nodes_) {
@@ -201,6 +225,9 @@ bool Cluster::apply_map(const Reply& reply, const Endpoint& answered_by) {
     }
     mapped_ = true;
     for (auto& node : nodes_) {
+        // Only masters are sent commands. A master lost in a failover may have vanished with its
+        // connection still open, and would be used as it is if it became a master again.
+        if (!node->master && node->connection) drop(*node);
         if (node->master && Clock::now() >= node->retry_at) open_in_background(*node);
     }
     return true;

@@ -4,8 +4,11 @@
 // slot. A -MOVED reply updates that slot, resends to the named node and asks for a fresh map (a failover
 // or a finished migration moves many slots at once); an -ASK reply resends once to the named node after
 // ASKING and leaves the map alone (the slot is only half moved). The map is also reloaded when a
-// master's connection drops and every `cluster_refresh`. Everything runs on the client's event loop;
-// waits are bounded by each command's deadline.
+// master's connection drops or a command's deadline passes on it, and every `cluster_refresh`. Only
+// masters keep a connection, taken as connected once the node answers PING, and one that does not answer
+// the map's request is closed: a node whose host vanished (a killed container) leaves its connections
+// open with nothing to reset them. Everything runs on the client's event loop; waits are bounded by each
+// command's deadline.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -59,6 +62,7 @@ private:
     Task<Result<Connection*>> connection_to(Node& node, std::chrono::steady_clock::time_point until);
     void open_in_background(Node& node);
     Task<void> open(Node& node);
+    void drop(Node& node);
     Task<void> watch(Node& node, Connection* connection);
     Task<bool> load_map();
     bool apply_map(const Reply& reply, const Endpoint& answered_by);

@@ -17,12 +17,12 @@ std::string redis_cli() {
 
 }  // namespace
 
-RedisCluster::RedisCluster() {
+RedisCluster::RedisCluster(std::chrono::milliseconds node_timeout) {
     for (int i = 0; i < kNodes; ++i) {
         // The bus port is chosen too: the default (port + 10000) may be taken or beyond 65535.
-        nodes_.push_back(std::make_unique<RedisServer>(
-            std::vector<std::string>{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                                     "--cluster-node-timeout", "1000", "--cluster-port", std::to_string(free_port())}));
+        nodes_.push_back(std::make_unique<RedisServer>(std::vector<std::string>{
+            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
+            std::to_string(node_timeout.count()), "--cluster-port", std::to_string(free_port())}));
     }
     std::vector<std::string> create{redis_cli(), "--cluster", "create"};
     for (int port : ports()) create.push_back("127.0.0.1:" + std::to_string(port));

@@ -1,6 +1,6 @@
 #pragma once
 // A throwaway Redis Cluster for integration tests: three masters and one replica each, on free ports,
-// with a short node timeout so that a killed master's replica takes over within a few seconds.
+// with a short node timeout (by default) so that a killed master's replica takes over within a few seconds.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -12,8 +12,9 @@ namespace agora::testing {
 
 class RedisCluster {
 public:
-    // Starts six nodes, joins them with `redis-cli --cluster create` and waits until the cluster is ok.
-    RedisCluster();
+    // Starts six nodes, joins them with `redis-cli --cluster create` and waits until the cluster is ok. A
+    // master silent for `node_timeout` is failed over to its replica.
+    explicit RedisCluster(std::chrono::milliseconds node_timeout = std::chrono::milliseconds(1000));
     RedisCluster(const RedisCluster&) = delete;
     RedisCluster& operator=(const RedisCluster&) = delete;
 

@@ -24,4 +24,8 @@ void RedisServer::stop() { process_.stop(); }
 
 void RedisServer::kill() { process_.kill(); }
 
+void RedisServer::freeze() { process_.freeze(); }
+
+void RedisServer::thaw() { process_.thaw(); }
+
 }  // namespace agora::testing

@@ -21,6 +21,9 @@ public:
     void start();
     void stop();
     void kill();
+    // Stops answering, connections left open (Process::freeze), and goes on again.
+    void freeze();
+    void thaw();
 
 private:
     TempDir dir_{"agora-redis"};

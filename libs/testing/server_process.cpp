@@ -169,6 +169,14 @@ void Process::kill() {
     reap(std::chrono::seconds(5));
 }
 
+void Process::freeze() {
+    if (running()) ::kill(pid_, SIGSTOP);
+}
+
+void Process::thaw() {
+    if (running()) ::kill(pid_, SIGCONT);
+}
+
 int run_command(const std::vector<std::string>& argv, const std::filesystem::path& log_file,
                 const std::vector<std::string>& env) {
     pid_t pid = spawn(argv, log_file, env);

@@ -50,6 +50,10 @@ public:
     void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
     // SIGKILL at once: a crash, for fault tests.
     void kill();
+    // SIGSTOP and SIGCONT: the process stops answering while its connections stay open, as when a host
+    // vanishes from the network, for fault tests.
+    void freeze();
+    void thaw();
     bool running();
     pid_t pid() const { return pid_; }
 

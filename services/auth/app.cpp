@@ -75,10 +75,12 @@ amqp::Topology notification_topology() {
 }
 
 struct AuthService::Parts {
-    explicit Parts(const AuthConfig& config) : http_metrics(*registry, "auth"), serving(config) {}
+    explicit Parts(const AuthConfig& config)
+        : http_metrics(*registry, "auth"), signature("auth", config.internal_keys), serving(config) {}
 
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
     telemetry::HttpMetrics http_metrics;
+    http::InternalSignature signature;  // the gateway's, on the requests it forwards
     http::Serving serving;
     std::unique_ptr<auth::PasswordHasher> hasher;
     std::optional<auth::SigningKey> signing_key;
@@ -133,11 +135,12 @@ Result<void> AuthService::start() {
                                  .metrics = messaging::OutboxMetrics::make(*p.registry)};
     p.relay = std::make_unique<messaging::OutboxRelay>(loops.front()->databases->primary(), *p.publisher, relay);
 
-    p.context = std::unique_ptr<Context>(new Context{config_, *p.hasher, *p.codes, *p.signing_key, *p.relay,
+    p.context = std::unique_ptr<Context>(new Context{config_, *p.hasher, *p.codes, *p.signing_key, p.signature, *p.relay,
                                                      std::move(dummy), auth::to_jwks({p.signing_key->public_key()}),
                                                      std::move(loops)});
     auto& context = *p.context;
-    p.router.post("/register", http::make_handler<RegisterUser>(context))
+    p.router.trust(p.signature)
+        .post("/register", http::make_handler<RegisterUser>(context))
         .post("/verify", http::make_handler<VerifyEmail>(context))
         .post("/resend-verification", http::make_handler<ResendVerification>(context))
         .post("/login", http::make_handler<Login>(context))

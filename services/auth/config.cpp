@@ -13,6 +13,7 @@ Result<AuthConfig> load_config(config::Env& env) {
                  pg::DatabasesConfig::from_env(env, "AUTH", kDefaultDatabaseUrl),
                  redis::Config::from_env(env, "AUTH"), amqp::Config::from_env(env, "AUTH")};
 
+    c.internal_keys = env.valid(http::load_internal_keys(env));
     c.jwt_key_file = env.text("AUTH_JWT_KEY_FILE", ".agora/secrets/jwt-ed25519.pem");
     c.jwt_issuer = env.text("AUTH_JWT_ISSUER", "agora");
     c.jwt_ttl = seconds(env.integer("AUTH_JWT_TTL_S", 86400, 60, 30 * 86400));

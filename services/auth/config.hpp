@@ -9,6 +9,7 @@
 #include "auth/password.hpp"
 #include "core/config.hpp"
 #include "core/service_config.hpp"
+#include "http/internal_signature.hpp"
 #include "domain/login_throttle.hpp"
 #include "domain/verification.hpp"
 #include "pg/databases.hpp"
@@ -20,6 +21,8 @@ namespace agora::auth_service {
 struct AuthConfig : config::ServiceConfig, pg::DatabasesConfig {
     redis::Config redis;  // AUTH_REDIS_URL: cooldowns, login throttles
     amqp::Config amqp;    // AUTH_AMQP_URL: notifications to mail
+    // AGORA_INTERNAL_KEY_FILE (+ _SECOND_): the gateway's signature vouches for the client address it forwards.
+    http::InternalKeys internal_keys;
 
     std::filesystem::path jwt_key_file;     // generated and saved when absent
     std::string jwt_issuer = "agora";

@@ -9,6 +9,7 @@
 #include "auth/password_hasher.hpp"
 #include "auth/verification_code.hpp"
 #include "config.hpp"
+#include "http/internal_signature.hpp"
 #include "outbox/outbox.hpp"
 #include "pg/databases.hpp"
 #include "redis/client.hpp"
@@ -29,6 +30,7 @@ struct Context {
     auth::PasswordHasher& hasher;
     const auth::CodeHasher& codes;
     const auth::SigningKey& signing_key;
+    const http::InternalSignature& signature;  // vouches for the client address the gateway forwards
     messaging::OutboxRelay& relay;
     std::string dummy_hash;  // verified against for unknown emails, so timing does not tell them apart
     std::string jwks;        // the public key set, rendered once

@@ -9,7 +9,8 @@ import time
 import urllib.parse
 import uuid
 
-from agora_http import GATEWAY
+from agora_http import GATEWAY, unique_email
+from test_signup import PASSWORD
 
 
 class Outcome:
@@ -28,17 +29,20 @@ class Outcome:
 
 class Load:
     """`readers` threads read products, `buyers` threads (one customer token each) place orders of one item,
-    for at most `limit` seconds or until stop(). Each thread keeps one connection, made again after a
-    failure, and waits `pause` seconds between requests, so the rate stays bounded."""
+    and `signups` threads sign up new addresses, for at most `limit` seconds or until stop(). Each thread
+    keeps one connection, made again after a failure, and waits `pause` seconds between requests (buyers
+    five times, sign-ups ten times as long), so the rate stays bounded."""
 
-    def __init__(self, products, tokens, readers=4, pause=0.02, limit=600.0):
+    def __init__(self, products, tokens, readers=4, pause=0.02, limit=600.0, signups=0):
         self.products = products
         self.tokens = tokens
         self.readers = readers
+        self.signups = signups
         self.pause = pause
         self.limit = limit
         self.outcomes = []
         self.orders = []  # (order id, token) of every order answered 2xx
+        self.registered = {}  # address -> time.time() of every sign-up answered 201
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads = []
@@ -50,6 +54,8 @@ class Load:
             self._threads.append(threading.Thread(target=self._read, args=(random.Random(i),), daemon=True))
         for token in self.tokens:
             self._threads.append(threading.Thread(target=self._buy, args=(token,), daemon=True))
+        for _ in range(self.signups):
+            self._threads.append(threading.Thread(target=self._sign_up, daemon=True))
         for t in self._threads:
             t.start()
         return self
@@ -109,6 +115,17 @@ class Load:
                 with self._lock:
                     self.orders.append((json.loads(data)["data"]["id"], token))
             time.sleep(self.pause * 5)
+        conn.close()
+
+    def _sign_up(self):
+        conn = self._connect()
+        while self._running():
+            email = unique_email("load")
+            outcome, _ = self._send(conn, "signup", "POST", "/auth/register", {"email": email, "password": PASSWORD})
+            if outcome.status == 201:
+                with self._lock:
+                    self.registered[email] = time.time()
+            time.sleep(self.pause * 10)
         conn.close()
 
     def between(self, start, end):

@@ -11,18 +11,22 @@ PROMETHEUS = f"http://127.0.0.1:{os.environ.get('PROMETHEUS_PORT', '9090')}"
 HAPROXY_STATS = f"http://127.0.0.1:{os.environ.get('HAPROXY_STATS_PORT', '8404')}"
 
 
-def test_prometheus_scrapes_every_task_of_every_service():
-    wanted = {service: swarm.replicas(service)[1] for service in ("gateway", "auth", "product", "order", "mail")}
-    until = time.monotonic() + 60
+def wait_scraped(wanted, deadline=60):
+    """Waits until Prometheus has, for each job of `wanted` (job -> count), that many targets up."""
+    until = time.monotonic() + deadline
     while True:
         with urllib.request.urlopen(f"{PROMETHEUS}/api/v1/targets?state=active", timeout=10) as res:
             targets = json.loads(res.read())["data"]["activeTargets"]
-        up = {service: sum(1 for t in targets if t["labels"].get("job") == service and t["health"] == "up")
-              for service in wanted}
+        up = {job: sum(1 for t in targets if t["labels"].get("job") == job and t["health"] == "up")
+              for job in wanted}
         if up == wanted:
             return
-        assert time.monotonic() < until, f"targets up {up}, tasks {wanted}"
+        assert time.monotonic() < until, f"targets up {up}, wanted {wanted}"
         time.sleep(2)
+
+
+def test_prometheus_scrapes_every_task_of_every_service():
+    wait_scraped({service: swarm.replicas(service)[1] for service in ("gateway", "auth", "product", "order", "mail")})
 
 
 def test_haproxy_balances_over_every_gateway_task():

@@ -50,7 +50,10 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=30s CMD ["bash", "-c", "ex
 ENTRYPOINT ["etcd"]
 
 FROM debian AS redis
-RUN /usr/local/lib/agora/apt-pinned redis-server && mkdir -p /data && chown redis /data
+RUN /usr/local/lib/agora/apt-pinned redis-server prometheus-redis-exporter && mkdir -p /data && chown redis /data
+# A node of the replicated tier's Redis Cluster runs `redis-cluster serve` instead (replicated/redis.yml),
+# with the exporter beside it.
+COPY redis-cluster /usr/local/bin/
 USER redis
 VOLUME /data
 EXPOSE 6379
@@ -66,7 +69,9 @@ USER rabbitmq
 ENV HOME=/var/lib/rabbitmq RABBITMQ_LOGS=- RABBITMQ_CONFIG_FILE=/var/lib/rabbitmq/rabbitmq.conf
 VOLUME /var/lib/rabbitmq
 EXPOSE 5672 15672 15692
-HEALTHCHECK --interval=10s --timeout=8s --start-period=60s CMD ["rabbitmq-diagnostics", "-q", "check_port_connectivity"]
+# Healthy once it serves clients as a member of its cluster, or while a whole cluster starts
+# (rabbitmq-entrypoint says why).
+HEALTHCHECK --interval=10s --timeout=8s --start-period=60s CMD ["bash", "-c", "test -e /tmp/rabbitmq-cold-start || { test -e /tmp/rabbitmq-member && rabbitmq-diagnostics -q check_port_connectivity; }"]
 ENTRYPOINT ["rabbitmq-entrypoint"]
 
 FROM debian AS kafka
@@ -81,7 +86,8 @@ COPY kafka-metrics.yaml /opt/kafka/metrics.yaml
 USER kafka
 VOLUME /var/lib/kafka
 EXPOSE 9092 7071
-HEALTHCHECK --interval=5s --timeout=3s --start-period=90s CMD ["test", "-e", "/tmp/kafka-topics-ready"]
+# Healthy once its topics are ready, or while a whole cluster starts (kafka-entrypoint says why).
+HEALTHCHECK --interval=5s --timeout=3s --start-period=90s CMD ["bash", "-c", "test -e /tmp/kafka-topics-ready || test -e /tmp/kafka-cold-start"]
 ENTRYPOINT ["kafka-entrypoint"]
 
 FROM debian AS haproxy

@@ -15,11 +15,20 @@ COPY libs libs
 COPY services services
 COPY tests/CMakeLists.txt tests/CMakeLists.txt
 ARG JOBS=2
+# The build folder is shared by every checkout built on this machine, and ninja compares times, not
+# contents: a source whose content differs from the last build's (all of them when that is unknown) is
+# touched first, so that it and what includes it are compiled again.
 RUN --mount=type=cache,id=agora-release,target=/src/build/release \
     --mount=type=cache,id=agora-ccache,target=/root/.cache/ccache \
-    cmake --preset release >/dev/null \
+    find CMakeLists.txt CMakePresets.json cmake api libs services tests -type f -print0 | sort -z \
+        | xargs -0 sha1sum >/tmp/sources.sha1 \
+    && if [ -f build/release/sources.sha1 ]; then \
+           sha1sum -c build/release/sources.sha1 2>/dev/null | sed -n 's/: FAILED$//p' | xargs -r touch; \
+       else cut -c43- /tmp/sources.sha1 | xargs -r touch; fi \
+    && cmake --preset release >/dev/null \
     && cmake --build --preset release --parallel "${JOBS}" \
         --target agora-auth agora-product agora-order agora-mail agora-gateway \
+    && cp /tmp/sources.sha1 build/release/sources.sha1 \
     && mkdir -p /out && cp build/release/services/*/agora-* /out/
 
 FROM ${BASE} AS runtime

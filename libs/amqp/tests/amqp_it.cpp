@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "amqp/connection.hpp"
 #include "amqp/consumer.hpp"
 #include "amqp/exchange_publisher.hpp"
 #include "amqp/topology.hpp"
@@ -124,7 +125,7 @@ TEST_F(AmqpIt, KeeperDeclaresOnceAndReports) {
 
 TEST_F(AmqpIt, KeeperRetriesAnUnreachableBrokerAndStopsPromptly) {
     auto unreachable = config_;
-    unreachable.port = 1;  // nothing listens there
+    unreachable.nodes = {{"127.0.0.1", 1}};  // nothing listens there
     std::atomic<bool> declared{false};
     auto started = std::chrono::steady_clock::now();
     {
@@ -159,6 +160,38 @@ TEST_F(AmqpIt, PublishedMessageIsConsumedWithItsProperties) {
     EXPECT_EQ(got.header("traceparent"), sent.traceparent);
     EXPECT_EQ(got.header("version"), "7");
     EXPECT_FALSE(got.redelivered);
+}
+
+// A cluster's URL whose first node is down: the clients skip it and use the live one.
+TEST_F(AmqpIt, ConnectsToTheNextNodeWhenTheFirstIsDown) {
+    auto url = broker->url();  // amqp://guest:guest@127.0.0.1:<port>/
+    const std::string authority = "@127.0.0.1:";
+    url.replace(url.find(authority), authority.size(), "@127.0.0.1:1,127.0.0.1:");
+    auto cluster = Config::from_url(url);
+    ASSERT_TRUE(cluster) << cluster.error().message;
+    ASSERT_EQ(cluster->nodes.size(), 2u);
+    cluster->reconnect_min = config_.reconnect_min;
+    cluster->reconnect_max = config_.reconnect_max;
+
+    ASSERT_TRUE(declare(*cluster, kTopology));
+    ExchangePublisher publisher(*cluster, kTopology.exchange);
+    ASSERT_TRUE(testing::wait_until([&] { return publisher.connected(); }, 10s));
+    auto sent = message("send.order.success", R"({"order_id":5})");
+    auto published = publish(publisher, sent);
+    ASSERT_TRUE(published) << published.error().message;
+
+    Inbox inbox;
+    Consumer consumer(io_, *cluster, "order-success", recording(inbox, Disposition::kAck));
+    EXPECT_TRUE(testing::wait_until([&] { return inbox.find(sent.event_id).has_value(); }, 10s));
+
+    // When no node answers, the error names each one.
+    auto dead = *cluster;
+    dead.nodes = {{"127.0.0.1", 1}, {"127.0.0.1", 2}};
+    auto refused = Connection::open(dead, 1);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::kUnavailable);
+    EXPECT_NE(refused.error().message.find("127.0.0.1:1:"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("127.0.0.1:2:"), std::string::npos) << refused.error().message;
 }
 
 TEST_F(AmqpIt, RequeuedMessageComesBackRedelivered) {

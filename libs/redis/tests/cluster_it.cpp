@@ -1,8 +1,9 @@
 // The Redis client against a real Redis Cluster (three masters, a replica each): routing by slot, scripts
-// on hash-tagged keys, -MOVED after a migration or a failover, -ASK during a migration, and a master
-// killed outright.
+// on hash-tagged keys, -MOVED after a migration or a failover, -ASK during a migration, a master killed
+// outright, and one that stops answering with its connections left open.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <utility>
@@ -259,6 +260,44 @@ TEST_F(RedisClusterIt, RecoversWhenAMasterIsKilledAndItsReplicaTakesOver) {
     EXPECT_EQ(value, "kept");
     EXPECT_EQ(master_of(cluster, key_slot(k)), replica);
     EXPECT_TRUE(client.connected());
+}
+
+TEST_F(RedisClusterIt, MovesOffAMasterThatStopsAnsweringWithItsConnectionsOpen) {
+    // A master that freezes looks like a container killed on an overlay network: nothing resets the
+    // connections to it. The node timeout is long, so what follows happens before any failover.
+    testing::RedisCluster cluster(30s);
+    auto config = config_of(cluster);
+    config.command_timeout = 300ms;
+    config.connect_timeout = 500ms;
+    Client client(io_, config);
+    ASSERT_TRUE(run(client.connect()));
+    auto lost = key("lost"), kept = key("kept");
+    int frozen = master_of(cluster, 0);  // the first master of the map: the one PING went to
+    auto ranges = parse_cluster_slots(admin(frozen, {"CLUSTER", "SLOTS"}));
+    ASSERT_TRUE(ranges);
+    auto on_frozen = [&](const std::string& k) {
+        return std::ranges::any_of(*ranges, [&](const SlotRange& r) {
+            return r.first <= key_slot(k) && key_slot(k) <= r.last && r.master.port == frozen;
+        });
+    };
+    while (!on_frozen(lost)) lost += "+";
+    while (on_frozen(kept)) kept += "+";
+    ASSERT_TRUE(run(client.set_nx_px(kept, "here", 60s)).value());
+    ASSERT_TRUE(run(client.ping()));
+
+    cluster.node(frozen).freeze();
+    EXPECT_FALSE(run(client.get(lost)));  // the deadline passes, and the map is asked for again
+    // The silent node's connection is closed when it does not answer for the map: PING and the other
+    // masters' keys are served again, while the frozen master's keys fail within their deadline.
+    EXPECT_TRUE(testing::wait_until([&] { return run(client.ping()); }, 5s));
+    EXPECT_EQ(run(client.get(kept)).value(), "here");
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_FALSE(run(client.get(lost)));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
+
+    cluster.node(frozen).thaw();
+    EXPECT_TRUE(testing::wait_until([&] { return run(client.set_nx_px(lost, "back", 60s)).has_value(); }, 10s));
+    EXPECT_EQ(run(client.get(lost)).value(), "back");
 }
 
 }  // namespace

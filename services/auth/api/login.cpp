@@ -132,7 +132,11 @@ Task<Result<std::string>> Login::run(const LoginCommand& cmd, const std::string&
 Task<http::Response> Login::handle(http::Request& req) {
     auto cmd = decode_login(req);
     if (!cmd) co_return http::error(cmd.error());
-    auto address = client_address(req.header("X-Forwarded-For"), req.remote_address());
+    // The forwarded address counts only under the gateway's signature: a caller reaching this port
+    // directly could otherwise choose the address its failures are counted against.
+    auto signer = context_.signature.verify(req.raw());
+    auto forwarded = signer && *signer == http::kGatewaySigner ? req.header(http::kForwardedForHeader) : "";
+    auto address = client_address(forwarded, req.remote_address());
     auto token = co_await run(*cmd, address);
     if (!token) co_return http::error(token.error());
     co_return http::ok(boost::json::object{{"access_token", *token}});

@@ -56,8 +56,8 @@ std::string address_throttle_key(std::string_view address);
 std::string email_throttle_key(std::string_view email);
 std::string delay_key(std::string_view email, std::string_view address);
 
-// The client's address: the first entry of X-Forwarded-For (the gateway sets it) when present and
-// sane, else the peer's address.
+// The client's address: the first entry of X-Forwarded-For when present and sane (the caller passes it
+// only from a request the gateway signed), else the peer's address.
 std::string client_address(std::string_view forwarded_for, std::string_view peer);
 
 }  // namespace agora::auth_service

@@ -294,6 +294,7 @@ TEST_F(AuthIt, ConcurrentResendsSendOneCode) {
 }
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+using testing::Signed;
 
 Headers from(const std::string& address) { return {{"X-Forwarded-For", address}}; }
 
@@ -351,6 +352,26 @@ TEST_F(AuthIt, SprayingFromOneAddressIsLimitedAcrossAccounts) {
     auto own = email("own");
     register_verified(*s, own);
     EXPECT_EQ(login(*s, own, kPassword, from("203.0.113.9")).status, 429);
+}
+
+TEST_F(AuthIt, AForwardedAddressCountsOnlyUnderTheGatewaysSignature) {
+    auto s = start([](AuthConfig& c) {
+        c.login_throttle.per_address = 3;
+        c.login_throttle.window = 60s;
+        c.login_throttle.delay_after = 1000;
+    });
+    // Unsigned, each names another address, yet every failure is the peer's own.
+    for (int i = 1; i <= 3; ++i) {
+        auto address = "198.51.100." + std::to_string(i);
+        EXPECT_EQ(login(*s, email("x" + std::to_string(i)), "whatever1", from(address), Signed::kNo).status, 400);
+    }
+    EXPECT_EQ(login(*s, email("x4"), "whatever1", from("198.51.100.4"), Signed::kNo).status, 429);
+    // A forged signature is no better than none.
+    Headers forged = from("198.51.100.5");
+    forged.emplace_back("X-Agora-Signature", "v1 gateway 1 " + std::string(64, '0'));
+    EXPECT_EQ(login(*s, email("x5"), "whatever1", forged, Signed::kNo).status, 429);
+    // Signed by the gateway, the address it names is the one counted.
+    EXPECT_EQ(login(*s, email("x6"), "whatever1", from("198.51.100.6")).status, 400);
 }
 
 TEST_F(AuthIt, FailuresSlowAnAccountDownWithAShortGrowingDelay) {

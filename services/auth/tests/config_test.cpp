@@ -6,6 +6,7 @@
 #include <map>
 
 #include "config.hpp"
+#include "testing/internal_calls.hpp"
 #include "testing/settings_doc.hpp"
 #include "tracing/setup.hpp"
 
@@ -14,9 +15,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
+TEST(LoadConfig, TheInternalKeyIsReadAndWithoutItStartUpFailsNamingIt) {
+    auto env = testing::env_with_internal_key({});
+    EXPECT_EQ(load_config(env)->internal_keys.key, testing::internal_keys().key);
+    auto missing = testing::env_without_internal_key();
+    auto c = load_config(missing);
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("AGORA_INTERNAL_KEY_FILE"), std::string::npos) << c.error().message;
+}
 
 TEST(LoadConfig, LocalDefaults) {
-    auto env = config::Env::from_values({});
+    auto env = testing::env_with_internal_key({});
     auto c = load_config(env);
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->server.port, 8002);
@@ -25,7 +34,7 @@ TEST(LoadConfig, LocalDefaults) {
     EXPECT_EQ(c->primary.conninfo, "postgresql://agora:agora@127.0.0.1:5432/agora_auth");
     EXPECT_EQ(c->replica.conninfo, c->primary.conninfo);
     EXPECT_EQ(c->redis.port, 6379);
-    EXPECT_EQ(c->amqp.port, 5672);
+    EXPECT_EQ(c->amqp.nodes.at(0).port, 5672);
     EXPECT_EQ(c->jwt_issuer, "agora");
     EXPECT_EQ(c->jwt_ttl, 86400s);
     EXPECT_EQ(c->verification.code_ttl, 600s);
@@ -40,7 +49,7 @@ TEST(LoadConfig, LocalDefaults) {
 }
 
 TEST(LoadConfig, ReadsTheEnvironment) {
-    auto env = config::Env::from_values({{"AUTH_PORT", "9102"},
+    auto env = testing::env_with_internal_key({{"AUTH_PORT", "9102"},
                        {"AUTH_DATABASE_URL", "postgresql://u:p@db:5433/a"},
                        {"AUTH_DATABASE_REPLICA_URL", "postgresql://u:p@replica:5433/a"},
                        {"AUTH_REDIS_URL", "redis://cache:6380/2"},
@@ -68,7 +77,7 @@ TEST(LoadConfig, ReadsTheEnvironment) {
 }
 
 TEST(LoadConfig, InvalidValuesNameTheirVariables) {
-    auto env = config::Env::from_values({{"AUTH_PORT", "eighty"}, {"AUTH_CODE_MAX_ATTEMPTS", "0"}, {"AUTH_REDIS_URL", "http://x"}});
+    auto env = testing::env_with_internal_key({{"AUTH_PORT", "eighty"}, {"AUTH_CODE_MAX_ATTEMPTS", "0"}, {"AUTH_REDIS_URL", "http://x"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("AUTH_PORT"), std::string::npos) << c.error().message;
@@ -77,14 +86,14 @@ TEST(LoadConfig, InvalidValuesNameTheirVariables) {
 }
 
 TEST(LoadConfig, AdminNeedsBothEmailAndPassword) {
-    auto env = config::Env::from_values({{"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"}});
+    auto env = testing::env_with_internal_key({{"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"}});
     auto c = load_config(env);
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("AUTH_BOOTSTRAP_ADMIN_PASSWORD"), std::string::npos);
 }
 
 TEST(LoadConfig, EveryVariableItReadsIsDocumented) {
-    auto env = config::Env::from_values({});
+    auto env = testing::env_with_internal_key({});
     ASSERT_TRUE(load_config(env));
     tracing::telemetry_config(env, "auth");
     EXPECT_EQ(testing::undocumented_settings(env), std::vector<std::string>{}) << "docs/operations.md";
@@ -96,7 +105,7 @@ TEST(LoadConfig, SecretsComeFromFilesAndTheirFileVariablesCountAsDocumented) {
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "password") << "s3cret-password\n";
     std::ofstream(dir / "database") << "postgresql://agora:db-pass@db:5432/agora_auth\n";
-    auto env = config::Env::from_values({{"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"},
+    auto env = testing::env_with_internal_key({{"AUTH_BOOTSTRAP_ADMIN_EMAIL", "root@agora.local"},
                                          {"AUTH_BOOTSTRAP_ADMIN_PASSWORD_FILE", (dir / "password").string()},
                                          {"AUTH_DATABASE_URL_FILE", (dir / "database").string()}});
     auto c = load_config(env);

@@ -23,7 +23,8 @@ protected:
                 "AUTH_JWT_KEY_FILE=" + (secrets_.path() / "keys" / "jwt.pem").string(),
                 "AUTH_CODE_PEPPER_FILE=" + (secrets_.path() / "keys" / "pepper").string(),
                 "AUTH_ARGON2_OPS=1",
-                "AUTH_ARGON2_MEMORY_KIB=1024"};
+                "AUTH_ARGON2_MEMORY_KIB=1024",
+                "AGORA_INTERNAL_KEY_FILE=" + testing::internal_key_file().string()};
     }
     std::filesystem::path log() { return secrets_.path() / "agora-auth.log"; }
 };

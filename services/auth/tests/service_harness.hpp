@@ -30,6 +30,7 @@
 #include "testing/rabbitmq_server.hpp"
 #include "testing/redis_server.hpp"
 #include "testing/http_exchange.hpp"
+#include "testing/internal_calls.hpp"
 #include "testing/server_process.hpp"
 
 namespace agora::auth_service::test {
@@ -160,6 +161,7 @@ public:
         c.password.ops_limit = 1;
         c.password.memory_bytes = 1024 * 1024;
         c.relay_poll = 100ms;
+        c.internal_keys = testing::internal_keys();
         return c;
     }
 
@@ -179,8 +181,14 @@ public:
     int port() const { return service_.port(); }
     AuthService& service() { return service_; }
 
-    HttpReply post(const std::string& path, const std::string& body,
-                   const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+    // Signed as the gateway signs what it forwards, unless `sign` says otherwise.
+    HttpReply post(const std::string& path, const std::string& body, testing::HeaderList headers = {},
+                   testing::Signed sign = testing::Signed::kYes) {
+        if (sign == testing::Signed::kYes && !headers.empty()) {
+            auto line = testing::signature_line(http::kGatewaySigner, "POST", path, headers, body);
+            auto colon = line.find(':');
+            headers.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+        }
         return http_call(port(), "POST", path, body, headers);
     }
     HttpReply get(const std::string& path) { return http_call(port(), "GET", path, ""); }
@@ -262,8 +270,9 @@ protected:
         return s.post("/verify", json_of({{"email", address.c_str()}, {"verification_token", code.c_str()}}));
     }
     HttpReply login(RunningService& s, const std::string& address, const std::string& password = kPassword,
-                    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-        return s.post("/login", json_of({{"email", address.c_str()}, {"password", password.c_str()}}), headers);
+                    const testing::HeaderList& headers = {}, testing::Signed sign = testing::Signed::kYes) {
+        return s.post("/login", json_of({{"email", address.c_str()}, {"password", password.c_str()}}), headers,
+                      sign);
     }
     // Registers, reads the code from the broker and verifies.
     void register_verified(RunningService& s, const std::string& address, const std::string& password = kPassword) {

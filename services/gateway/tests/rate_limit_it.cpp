@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <thread>
+#include <utility>
 
 #include "http/client.hpp"
 #include "http/envelope.hpp"
@@ -12,6 +13,7 @@
 #include "limits/local_rate_limiter.hpp"
 #include "limits/redis_rate_limiter.hpp"
 #include "redis/client.hpp"
+#include "testing/redis_cluster.hpp"
 #include "testing/redis_server.hpp"
 #include "testing/run_task.hpp"
 #include "tests/running_gateway.hpp"
@@ -106,14 +108,14 @@ protected:
     }
 
     // Replicas sharing the Redis store under a key prefix of this test, so tests never share buckets.
-    GatewayConfig config(const testing::RedisServer& redis, bool fail_open) {
+    GatewayConfig config(const std::string& redis_url, bool fail_open) {
         GatewayConfig c;
         std::string up = "http://127.0.0.1:" + std::to_string(upstream_->port());
         for (auto name : {"auth", "product", "order"}) set_upstream(c, name, up, 2000ms);
         c.keys.auth_url = up;
         auto& rl = c.rate_limit;
         rl.store = RateLimitStore::kRedis;
-        rl.redis = *redis::Config::from_url(redis.url());
+        rl.redis = *redis::Config::from_url(redis_url);
         rl.redis.reconnect_min = 50ms;
         rl.redis.reconnect_max = 200ms;
         rl.redis_deadline = 500ms;  // generous under sanitizers on a busy machine; the stall test sets its own
@@ -145,7 +147,7 @@ testing::RedisServer* RateLimitIt::redis_ = nullptr;
 constexpr const char* kAuthLimited = R"(agora_gateway_rate_limit_decisions_total{group="auth",outcome="limited"})";
 
 TEST_F(RateLimitIt, TheRedisStoreRefusesPastTheBurstAndRecovers) {
-    auto c = config(*redis_, false);
+    auto c = config(redis_->url(), false);
     c.rate_limit.auth = {.rate = 1, .burst = 3};  // slow enough that no token comes back mid-burst
     Replica gateway(c);
     ASSERT_TRUE(gateway.wait_for_store());
@@ -177,7 +179,7 @@ TEST_F(RateLimitIt, TheRedisStoreRefusesPastTheBurstAndRecovers) {
 // Both stores give the same decisions for the same requests, fractional refill intervals included
 // (3 tokens at 3/s: a third of a second per token, which must not round a token away).
 TEST_F(RateLimitIt, TheRedisStoreDecidesAsTheLocalOneDoes) {
-    auto c = config(*redis_, false);
+    auto c = config(redis_->url(), false);
     c.rate_limit.api = {.rate = 3, .burst = 3};
     c.rate_limit.auth = {.rate = 1.0 / 7, .burst = 2};
     asio::io_context io;
@@ -228,23 +230,37 @@ int allowed_logins(std::vector<Replica*> replicas, int per_replica) {
     return ok;
 }
 
-TEST_F(RateLimitIt, TwoReplicasShareOneAllowance) {
-    auto c = config(*redis_, false);
-    c.rate_limit.auth = {.rate = 1.0 / 600, .burst = 10};  // no refill worth a token during the test
+// Two replicas on the store of `c`, 15 logins each against a burst of 10 with no refill worth a token
+// during the test: how many were allowed, and how many the replicas counted as limited.
+std::pair<int, double> shared_allowance(GatewayConfig c) {
+    c.rate_limit.auth = {.rate = 1.0 / 600, .burst = 10};
     Replica a(c), b(c);
-    ASSERT_TRUE(a.wait_for_store());
-    ASSERT_TRUE(b.wait_for_store());
-    EXPECT_EQ(allowed_logins({&a, &b}, 15), 10);
-    EXPECT_EQ(a.metric(kAuthLimited) + b.metric(kAuthLimited), 20);
+    EXPECT_TRUE(a.wait_for_store());
+    EXPECT_TRUE(b.wait_for_store());
+    int allowed = allowed_logins({&a, &b}, 15);
+    return {allowed, a.metric(kAuthLimited) + b.metric(kAuthLimited)};
+}
+
+TEST_F(RateLimitIt, TwoReplicasShareOneAllowance) {
+    auto c = config(redis_->url(), false);
+    EXPECT_EQ(shared_allowance(c), std::make_pair(10, 20.0));
 
     // The same two replicas with local buckets each allow the whole burst: twice the limit.
     c.rate_limit.store = RateLimitStore::kLocal;
+    c.rate_limit.auth = {.rate = 1.0 / 600, .burst = 10};
     Replica local_a(c), local_b(c);
     EXPECT_EQ(allowed_logins({&local_a, &local_b}, 15), 20);
 }
 
+// The same through a Redis Cluster (redis+cluster://): a bucket is one key, so its script runs whole on
+// the master of the key's slot, whichever replica asks.
+TEST_F(RateLimitIt, TwoReplicasShareOneAllowanceThroughARedisCluster) {
+    testing::RedisCluster cluster;
+    EXPECT_EQ(shared_allowance(config(cluster.url(), false)), std::make_pair(10, 20.0));
+}
+
 TEST_F(RateLimitIt, AStalledRedisIsGivenUpOnAtTheDeadline) {
-    auto open_config = config(*redis_, true), closed_config = config(*redis_, false);
+    auto open_config = config(redis_->url(), true), closed_config = config(redis_->url(), false);
     open_config.rate_limit.redis_deadline = closed_config.rate_limit.redis_deadline = 50ms;
     Replica open(open_config), closed(closed_config);
     ASSERT_TRUE(open.wait_for_store());
@@ -269,7 +285,7 @@ TEST_F(RateLimitIt, AStalledRedisIsGivenUpOnAtTheDeadline) {
 
 TEST_F(RateLimitIt, RedisDownFailsOpenOrClosedAsConfiguredThenRecovers) {
     testing::RedisServer own;  // killed below: not the suite's server
-    Replica open(config(own, true)), closed(config(own, false));
+    Replica open(config(own.url(), true)), closed(config(own.url(), false));
     ASSERT_TRUE(open.wait_for_store());
     ASSERT_TRUE(closed.wait_for_store());
 
@@ -298,7 +314,7 @@ TEST_F(RateLimitIt, RedisDownFailsOpenOrClosedAsConfiguredThenRecovers) {
 class ClientAddressIt : public RateLimitIt {
 protected:
     GatewayConfig trusting(std::string_view proxies) {
-        auto c = config(*redis_, false);
+        auto c = config(redis_->url(), false);
         c.rate_limit.store = RateLimitStore::kLocal;  // the bucket's key is the question here, not the store
         c.rate_limit.auth = {.rate = 1, .burst = 2};  // slow enough that no token comes back mid-test
         auto parsed = TrustedProxies::parse(proxies);

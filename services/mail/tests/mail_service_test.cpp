@@ -35,7 +35,7 @@ TEST(MailConfig, DefaultsAreTheLocalPlatform) {
     EXPECT_EQ(config->server.host, "127.0.0.1");
     EXPECT_EQ(config->threads, 1);
     EXPECT_EQ(config->database.conninfo, "postgresql://agora:agora@127.0.0.1:5432/agora_mail");
-    EXPECT_EQ(config->amqp.port, 5672);
+    EXPECT_EQ(config->amqp.nodes.at(0).port, 5672);
     EXPECT_EQ(config->smtp.url, "smtp://127.0.0.1:1025");
     EXPECT_EQ(config->from, "no-reply@agora.local");
     EXPECT_EQ(config->prefetch, 8);
@@ -51,8 +51,8 @@ TEST(MailConfig, ReadsTheEnvironment) {
     auto config = load_config(env);
     ASSERT_TRUE(config) << config.error().message;
     EXPECT_EQ(config->server.port, 9004);
-    EXPECT_EQ(config->amqp.host, "10.0.0.1");
-    EXPECT_EQ(config->amqp.port, 5673);
+    EXPECT_EQ(config->amqp.nodes.at(0).host, "10.0.0.1");
+    EXPECT_EQ(config->amqp.nodes.at(0).port, 5673);
     EXPECT_EQ(config->smtp.url, "smtp://10.0.0.2:2525");
     EXPECT_EQ(config->from, "shop@example.org");
     EXPECT_EQ(config->prefetch, 3);
