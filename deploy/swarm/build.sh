@@ -4,7 +4,7 @@
 # beside them (images/infra.Dockerfile, from Debian packages and the tools the install step fetched).
 # Layers are cached and the build stage keeps its build folder and ccache, so after a change to the
 # sources only what changed is compiled. Output goes to $AGORA_LOGS/swarm.log, one line per image here.
-# `build.sh services` or `build.sh infra` builds only those.
+# `build.sh services` or `build.sh infra` builds only those; `build.sh infra <name>...` only the servers named.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -34,6 +34,7 @@ build_image() {
 }
 
 what="${1:-all}"
+if [[ "$what" == infra && $# -gt 1 ]]; then SWARM_INFRA_IMAGES=("${@:2}"); fi
 if [[ "$what" == all || "$what" == services ]]; then
     step "Building Agora's images (tag $AGORA_TAG; the first build compiles everything, 15-25 min on 2 cores)"
     for name in "${SWARM_SERVICES[@]}"; do

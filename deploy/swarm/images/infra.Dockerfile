@@ -97,6 +97,14 @@ EXPOSE 8000 8404
 HEALTHCHECK --interval=5s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8404"]
 ENTRYPOINT ["haproxy", "-W", "-db", "-f", "/etc/haproxy/haproxy.cfg"]
 
+# pgpool-II, measured against the router above by bench/postgres-router.sh (docs/adr/0017); no stack
+# runs it. Its configuration is mounted by the benchmark.
+FROM debian AS pgpool
+RUN /usr/local/lib/agora/apt-pinned pgpool2
+USER postgres
+EXPOSE 9999
+ENTRYPOINT ["pgpool", "-n", "-f", "/etc/pgpool-bench/pgpool.conf", "-F", "/etc/pgpool-bench/pcp.conf", "-a", "/etc/pgpool-bench/pool_hba.conf"]
+
 FROM debian AS prometheus
 RUN /usr/local/lib/agora/apt-pinned prometheus && mkdir -p /prometheus && chown prometheus /prometheus
 USER prometheus
