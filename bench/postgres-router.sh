@@ -4,7 +4,9 @@
 # stack's router (HAProxy asking Patroni's REST API, the service `postgres`), through pgpool-II (image
 # agora/pgpool, started here on the stack's network with the three members as its backends and reads
 # balanced over the replicas), and to a member directly, in the same rounds, each from a pgbench
-# container on the stack's network. Prints a Markdown table.
+# container on the stack's network. Then the write transaction through the router with commits
+# synchronous to one replica (the stack's setting) against asynchronous, switched with Patroni's
+# `synchronous_mode` between runs. Prints Markdown tables.
 #
 # Needs a stack deployed with AGORA_SWARM_DATA=replicated (AGORA_STACK names it; agora by default). It
 # changes nothing of the stack: pgbench's tables live in a database of their own, removed at the end with
@@ -55,7 +57,22 @@ psql_on() {
         -h "$1" -p "$2" -d "$3" -X -q -At -v ON_ERROR_STOP=1 -c "$4"
 }
 
+# synchronous <true|false> : Patroni's synchronous_mode for the whole cluster, waited for on the primary.
+synchronous() {
+    local c want="" standby i
+    c="$(member_container "$LEADER")"
+    docker exec "$c" patronictl -c /etc/patroni/patroni.yml edit-config --force -s "synchronous_mode=$1" >/dev/null
+    [[ "$1" == true ]] && want=x
+    for ((i = 0; i < 30; i++)); do
+        standby="$(psql_on postgres 5432 postgres "SHOW synchronous_standby_names")"
+        if [[ -n "$want" && -n "$standby" ]] || [[ -z "$want" && -z "$standby" ]]; then return 0; fi
+        sleep 1
+    done
+    die "synchronous_mode=$1 did not reach the primary (synchronous_standby_names '$standby')"
+}
+
 cleanup() {
+    [[ -n "${LEADER:-}" ]] && synchronous true 2>/dev/null
     docker rm -f "$POOL" >/dev/null 2>&1 || true
     if [[ -s "$WORK/pg.env" ]]; then psql_on postgres 5432 postgres "DROP DATABASE IF EXISTS $DATABASE" || true; fi
     rm -rf "$WORK"
@@ -157,5 +174,36 @@ for kind in reads writes; do
             "$med" "$(awk -v a="$med" -v b="$base" 'BEGIN { print a / b }')"
     done
 done
+
+step "Commits synchronous to one replica against asynchronous (TPC-B-like through the router)"
+declare -A commit
+for ((round = 0; round < BENCH_ROUNDS; round++)); do
+    for mode in $( ((round % 2)) && echo "false true" || echo "true false"); do
+        synchronous "$mode"
+        printf '    round %d: synchronous_mode=%-5s ' $((round + 1)) "$mode"
+        value="$(pgbench_on postgres 5432 -M prepared "${clients[@]}")" || die "pgbench through the router failed"
+        printf '%s tps\n' "$value"
+        commit["$mode"]+="$value "
+    done
+done
+synchronous true
+echo
+echo "| commits | tps, each round | median | × synchronous |"
+echo "|---|---|---|---|"
+base="$(median <<<"${commit[true]}")"
+for mode in true false; do
+    med="$(median <<<"${commit[$mode]}")"
+    label="synchronous to one replica (the stack's)"
+    [[ "$mode" == false ]] && label="asynchronous"
+    printf '| %s | %s | %.0f | %.2f× |\n' "$label" "$(printf '%.0f ' ${commit[$mode]})" "$med" \
+        "$(awk -v a="$med" -v b="$base" 'BEGIN { print a / b }')"
+done
+echo
+echo "| container (after the runs) | memory (its cgroup's, docker stats) | CPU now |"
+echo "|---|---|---|"
+docker stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.CPUPerc}}' \
+    $(docker ps -q --filter "label=com.docker.stack.namespace=$STACK") |
+    awk -v s="${STACK}_" '{ split($1, n, "."); sub("^" s, "", n[1]) }
+        n[1] ~ /^(postgres|etcd)/ { printf "| %s | %s | %s |\n", n[1], $2, $5 }' | sort
 echo
 echo "$BENCH_CONNECTIONS clients, ${BENCH_DURATION} s per measurement, $BENCH_ROUNDS rounds, scale $BENCH_SCALE; commit $AGORA_COMMIT."
