@@ -277,15 +277,18 @@ Task<Outcome<Lease>> Pool::acquire() {
     co_return Lease(core_, std::move(*connection));
 }
 
-// A statement or batch that lost its connection in a session that can change nothing is sent once more,
-// on another connection (pg/read_only.hpp); the broken one goes back to the pool first and is discarded.
+// A statement or batch that lost its connection in a session that can change nothing is sent again, on
+// another connection (pg/read_only.hpp); the broken one goes back to the pool first and is discarded. A
+// replica that goes away takes every session to it at once, idle ones too: the statement may meet several
+// of them before a fresh connection reaches the other replica, so it goes on while connections turn out
+// lost, at most once per connection the pool may hold, and once more on a new one.
 Task<Outcome<Rows>> Pool::run(Query query, Params params) {
     auto span = statement_span(query.name, query.sql);
     for (int attempt = 1;; ++attempt) {
         auto lease = co_await acquire();
         if (!lease) co_return failed(std::move(lease.error()));
         auto rows = co_await (*lease)->execute(query, params);
-        if (!rows && attempt == 1 && core_->may_send_again(lease->operator->(), rows.error())) continue;
+        if (!rows && attempt <= core_->config().size && core_->may_send_again(lease->operator->(), rows.error())) continue;
         end_statement(span, rows);
         co_return rows;
     }
@@ -297,7 +300,7 @@ Task<Outcome<std::vector<Rows>>> Pool::run(Batch batch) {
         auto lease = co_await acquire();
         if (!lease) co_return failed(std::move(lease.error()));
         auto rows = co_await (*lease)->execute_all(batch.statements_);
-        if (!rows && attempt == 1 && core_->may_send_again(lease->operator->(), rows.error())) continue;
+        if (!rows && attempt <= core_->config().size && core_->may_send_again(lease->operator->(), rows.error())) continue;
         end_statement(span, rows);
         co_return rows;
     }

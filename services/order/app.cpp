@@ -99,6 +99,8 @@ Result<void> OrderService::start() {
         b->io = &io;
         b->databases = std::make_unique<pg::Databases>(io, config_);
         b->redis = std::make_unique<redis::Client>(io, config_.redis);
+        b->recent_writes = std::make_unique<RecentWrites>(
+            *b->redis, config_.has_replica() ? config_.read_your_writes : std::chrono::milliseconds(0));
         b->product = std::make_unique<http::Balancer>(io, config_.product_url);
         b->reservations = std::make_unique<ReservationClient>(
             *b->product, p.signature, p.breaker, config_.reserve_timeout,

@@ -63,6 +63,7 @@ Result<OrderConfig> load_config(config::Env& env) {
     c.scheduler_poll = env.millis("ORDER_SCHEDULER_POLL_MS", std::chrono::milliseconds(1000));
     c.lock_ttl = env.millis("ORDER_LOCK_TTL_MS", std::chrono::milliseconds(7000));
     c.relay_poll = env.millis("ORDER_OUTBOX_POLL_MS", std::chrono::milliseconds(1000));
+    c.read_your_writes = env.millis("ORDER_READ_YOUR_WRITES_MS", std::chrono::milliseconds(10000));
     c.product_precheck = env.flag("ORDER_PRODUCT_PRECHECK", true);
     c.internal_keys = env.valid(http::load_internal_keys(env));
 

@@ -41,6 +41,10 @@ struct OrderConfig : config::ServiceConfig, pg::DatabasesConfig {
     std::chrono::milliseconds scheduler_poll{1000};
     std::chrono::milliseconds lock_ttl{7000};
     std::chrono::milliseconds relay_poll{1000};
+    // How long a customer's order list is read from the primary after they changed an order, when the
+    // service has a replica (api/recent_writes.hpp): far longer than a healthy replica's lag (milliseconds),
+    // short enough that the customer's lists soon go back to the replicas.
+    std::chrono::milliseconds read_your_writes{10000};
     // Refuse products the read model does not know without asking the product service.
     bool product_precheck = true;
 

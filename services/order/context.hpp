@@ -11,6 +11,7 @@
 #include "metrics.hpp"
 #include "outbox/outbox.hpp"
 #include "pg/databases.hpp"
+#include "api/recent_writes.hpp"
 #include "redis/client.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "runtime/this_loop.hpp"
@@ -23,6 +24,7 @@ struct LoopBackends {
     asio::io_context* io = nullptr;
     std::unique_ptr<pg::Databases> databases;
     std::unique_ptr<redis::Client> redis;
+    std::unique_ptr<RecentWrites> recent_writes;
     std::unique_ptr<http::Balancer> product;
     std::unique_ptr<ReservationClient> reservations;
     std::unique_ptr<OrderStore> orders;

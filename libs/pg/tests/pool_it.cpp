@@ -331,6 +331,33 @@ TEST_F(PoolIt, AStatementLostInAReadOnlySessionIsSentAgainOnAnotherConnection) {
     EXPECT_NE(rows->front().get<int>(0), first->front().get<int>(0)) << "the statement's session was not ended";
 }
 
+TEST_F(PoolIt, AStatementGoesOnPastEveryIdleConnectionItsReplicaTookAlong) {
+    auto c = config(3);
+    c.conninfo += "?options=-c%20default_transaction_read_only%3Don";
+    Pool pool(io_, c);
+    // Three sessions, each left idle with the marker as its last statement: all of them end with the one
+    // that runs, as every session to a killed replica does.
+    const Params no_sleep{std::string("0")};
+    run([&]() -> Task<void> {
+        std::vector<Lease> leases;
+        for (int i = 0; i < 3; ++i) {
+            auto lease = co_await pool.acquire();
+            EXPECT_TRUE(lease);
+            if (lease) leases.push_back(std::move(*lease));
+        }
+        for (auto& lease : leases) {
+            auto rows = co_await lease->execute(kLoseMe, no_sleep);
+            EXPECT_TRUE(rows);
+        }
+    }());
+    ASSERT_EQ(pool.idle_connections(), 3);
+    auto ending = testing_support::end_session_running(*server_, "pool lose me");
+    auto rows = run(pool.query(kLoseMe, 0.5));
+    ending.join();
+    ASSERT_TRUE(rows) << rows.error().message;
+    EXPECT_EQ(pool.open_connections(), 1);  // the three lost ones discarded, one new
+}
+
 TEST_F(PoolIt, AStatementLostInASessionThatMayWriteIsNotSentAgain) {
     Pool pool(io_, config(1));
     auto ending = testing_support::end_session_running(*server_, "pool lose me");

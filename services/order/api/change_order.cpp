@@ -23,6 +23,7 @@ Task<http::Response> change(Context& context, http::Request& req, CommandKind ki
     auto executor = co_await asio::this_coro::executor;
     lock->release(executor);
     if (!answer) co_return http::error(answer.error());
+    co_await local.recent_writes->mark(user);
     if (!answer->replayed) {
         context.relay.notify();
         context.metrics.count(event);

@@ -130,6 +130,7 @@ Task<http::Response> CreateOrder::handle(http::Request& req) {
     auto order = co_await place(*caller, *cmd, *deleted);
     lock->release(executor);
     if (!order) co_return http::error(order.error());
+    co_await local.recent_writes->mark(UserId{caller->user_id});
     co_return http::created(to_json(*order));
 }
 

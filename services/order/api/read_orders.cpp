@@ -12,7 +12,10 @@ Task<http::Response> ListOrders::handle(http::Request& req) {
     if (!caller) co_return http::error(caller.error());
     auto query = decode_list(req);
     if (!query) co_return http::error(query.error());
-    auto page = co_await context_.local().orders->list(UserId{caller->user_id}, *query, query->page);
+    auto& local = context_.local();
+    UserId customer{caller->user_id};
+    auto from = co_await local.recent_writes->list_source(customer);
+    auto page = co_await local.orders->list(customer, *query, query->page, from);
     if (!page) co_return http::error(page.error());
     boost::json::array data;
     for (const auto& order : page->orders) data.push_back(to_json(order));

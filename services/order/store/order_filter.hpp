@@ -7,6 +7,9 @@
 
 namespace agora::order_service {
 
+// Where a list is read: a replica, which may lag, or the primary (the customer's own recent changes).
+enum class ReadFrom { kReplica, kPrimary };
+
 struct OrderFilter {
     TimeRange range;
     std::optional<OrderStatus> status;

@@ -64,20 +64,21 @@ Task<Result<std::optional<OrderView>>> OrderStore::find(OrderId order_id, UserId
 }
 
 Task<Result<OrderPage>> OrderStore::list(UserId customer_id, const OrderFilter& filter,
-                                         const http::PageRequest& page) {
+                                         const http::PageRequest& page, ReadFrom source) {
+    auto& pool = source == ReadFrom::kPrimary ? primary_ : replica_;
     std::optional<std::string> status, from, until;
     if (filter.status) status = std::string(to_string(*filter.status));
     if (filter.range.from) from = day_text(*filter.range.from);
     if (filter.range.until) until = day_text(*filter.range.until);
-    auto count = co_await replica_.query(kCountOrders, customer_id.value(), status, from, until);
+    auto count = co_await pool.query(kCountOrders, customer_id.value(), status, from, until);
     if (!count) co_return fail(pg::to_error(count.error()));
     OrderPage out;
     out.total = count->front().get<std::int64_t>(0);
-    auto rows = co_await replica_.query(kListOrders, customer_id.value(), status, from, until, page.limit,
+    auto rows = co_await pool.query(kListOrders, customer_id.value(), status, from, until, page.limit,
                                         page.offset());
     if (!rows) co_return fail(pg::to_error(rows.error()));
     for (auto row : *rows) out.orders.push_back(order_of(row));
-    if (auto items = co_await load_items(replica_, out.orders); !items) co_return fail(items.error());
+    if (auto items = co_await load_items(pool, out.orders); !items) co_return fail(items.error());
     co_return out;
 }
 

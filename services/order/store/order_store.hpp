@@ -2,7 +2,7 @@
 // Orders, their items, command answers and timers in PostgreSQL. Every state change that causes a message
 // puts the messages its caller built (events/) in the outbox in the same transaction; the aggregate
 // (domain/order.hpp) decides every transition under the order's row lock. Writes and read-your-writes go
-// to the primary pool; lists go to the replica. One job per file: order_placement.cpp (the reservation
+// to the primary pool; lists go to the replica unless the caller asks for the primary. One job per file: order_placement.cpp (the reservation
 // protocol of docs/adr/0006), order_reads.cpp, order_commands.cpp (pay, cancel), order_timers.cpp.
 #include <chrono>
 #include <cstdint>
@@ -105,7 +105,8 @@ public:
     // Reading orders (order_reads.cpp).
     // A visible order of the customer (primary: read-your-writes).
     Task<Result<std::optional<OrderView>>> find(OrderId order_id, UserId customer_id);
-    Task<Result<OrderPage>> list(UserId customer_id, const OrderFilter& filter, const http::PageRequest& page);
+    Task<Result<OrderPage>> list(UserId customer_id, const OrderFilter& filter, const http::PageRequest& page,
+                                 ReadFrom source);
     // Any order's status, internal states included (the product service's expiry check).
     Task<Result<std::optional<OrderStatus>>> status_of(OrderId order_id);
 
