@@ -22,9 +22,10 @@ DEADLINES = {"order": 10.0, "product": 3.0, "catalogue": 3.0}
 # Order creation must work again this soon after the primary is killed: the restarted task's start and
 # Patroni's promotion on a machine that CI keeps busy.
 RECOVERY_S = 30.0
-# Requests refused (503 with Retry-After) while a replica is away: those in flight on it when its
-# sessions are cut, at most, as for a killed task of a service (test_resilience.py).
-REPLICA_REFUSED_SHARE = 0.01
+# Orders refused (503 with Retry-After) while a replica is away: when it was the synchronous one, commits
+# wait until the primary lets it go (wal_sender_timeout, 5 s) and Patroni names the other, and an order
+# that waits past its deadline is refused. Reads are never refused: a lost one is sent again.
+ORDER_REFUSED_SHARE = 0.01
 
 
 def container(service):
@@ -150,8 +151,12 @@ def test_killed_replica_its_queries_move_to_the_other_without_a_failed_request(s
     bad = unclean(window)
     assert not bad, [(o.kind, o.status, o.error, f"sent {o.at - start:.1f} s after the kill", f"took {o.took:.1f} s")
                      for o in bad][:10]
-    assert failed <= REPLICA_REFUSED_SHARE * sent, [(o.kind, o.status, f"sent {o.at - start:.1f} s after the kill")
-                                                    for o in window if o.failed][:10]
+    failed_reads = [o for o in reads if o.failed]
+    assert not failed_reads, [(o.kind, o.status, f"sent {o.at - start:.1f} s after the kill") for o in failed_reads][:10]
+    orders = [o for o in window if o.kind == "order"]
+    failed_orders = [o for o in orders if o.failed]
+    assert len(failed_orders) <= ORDER_REFUSED_SHARE * max(len(orders), 1), [
+        (o.status, f"sent {o.at - start:.1f} s after the kill") for o in failed_orders][:10]
     assert moved > 0, "no session went to the other replica"
 
 
