@@ -20,8 +20,9 @@ import promql_names  # noqa: E402
 
 SERVICES = ["gateway", "auth", "product", "order", "mail"]
 # Where non-Agora names come from: the PostgreSQL and Redis exporters, RabbitMQ's plugin, the Kafka
-# broker's JMX exporter agent (deploy/local/etc/kafka-metrics.yaml).
-KNOWN_PREFIXES = ("agora_", "pg_", "redis_", "rabbitmq_", "kafka_")
+# broker's JMX exporter agent (deploy/local/etc/kafka-metrics.yaml), Patroni's REST API (the replicated
+# Swarm tier's PostgreSQL members, docs/adr/0017-replicated-postgresql.md).
+KNOWN_PREFIXES = ("agora_", "pg_", "redis_", "rabbitmq_", "kafka_", "patroni_")
 
 
 def self_check():
