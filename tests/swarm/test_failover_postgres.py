@@ -4,8 +4,11 @@ reads: when the primary's task is killed Patroni promotes the synchronous replic
 queries move to the other replica. Orders answered 2xx are looked for in the new primary's database itself.
 Each test writes what it measured to docs/resilience.md."""
 import json
+import os
 import subprocess
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -116,6 +119,26 @@ def unclean(outcomes):
     """Requests refused otherwise than with a 503 and a Retry-After, or answered past their deadline."""
     return [o for o in outcomes
             if (o.failed and not (o.status == 503 and o.retry_after)) or o.took > DEADLINES[o.kind] + 1.0]
+
+
+def prometheus_value(query):
+    """The single value of a PromQL query to the stack's Prometheus, 0 when it has no result."""
+    url = (f"http://127.0.0.1:{os.environ.get('PROMETHEUS_PORT', '9090')}/api/v1/query?query="
+           + urllib.parse.quote(query))
+    with urllib.request.urlopen(url, timeout=10) as res:
+        result = json.load(res)["data"]["result"]
+    return float(result[0]["value"][1]) if result else 0.0
+
+
+def test_prometheus_has_what_the_postgres_alerts_ask_of_every_member():
+    """Each member's Patroni is scraped as the job `patroni` with the metrics the alert rules query
+    (deploy/prometheus/rules/agora.yml): one primary, two replicas, and their WAL positions."""
+    wait_until("Prometheus scraping the three members",
+               lambda: prometheus_value('count(up{job="patroni"} == 1)') == 3, 120)
+    assert prometheus_value('count(patroni_primary{job="patroni"} == 1)') == 1
+    assert prometheus_value('count(patroni_replica{job="patroni"} == 1)') == 2
+    assert prometheus_value('count(patroni_xlog_location{job="patroni"})') >= 1
+    assert prometheus_value('count(patroni_xlog_replayed_location{job="patroni"})') >= 2
 
 
 def test_killed_replica_its_queries_move_to_the_other_without_a_failed_request(shop):  # noqa: F811
