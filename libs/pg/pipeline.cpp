@@ -25,7 +25,7 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
         Params params;
         asio::steady_timer done;
         std::optional<Outcome<Rows>> outcome;
-        bool sent_again = false;  // lost once with a read-only session's connection (pg/read_only.hpp)
+        int resent = 0;  // times lost with a read-only session's connection and sent again (pg/read_only.hpp)
     };
     using RequestPtr = std::shared_ptr<Request>;
 
@@ -89,11 +89,13 @@ struct Pipeline::State : std::enable_shared_from_this<State> {
         return Failure::lost(std::move(message));
     }
 
-    // A statement lost with a read-only session's connection changed nothing: it goes out once more, ahead
-    // of what waits, on the next connection (pg/read_only.hpp). False when it may not.
+    // A statement lost with a read-only session's connection changed nothing: it goes out again, ahead of
+    // what waits, on the next connection (pg/read_only.hpp). Twice at most: a replica being killed may
+    // still take the first new connection the router gives it. False when it may not.
+    static constexpr int kMaxResends = 2;
     bool send_again(RequestPtr& request) {
-        if (!read_only || request->sent_again) return false;
-        request->sent_again = true;
+        if (!read_only || request->resent >= kMaxResends) return false;
+        ++request->resent;
         queued.push_front(std::move(request));
         return true;
     }

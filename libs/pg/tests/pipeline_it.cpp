@@ -157,6 +157,16 @@ TEST_F(PipelineIt, StatementsLostInAReadOnlySessionAreSentAgainOnTheNextConnecti
     }
 }
 
+TEST_F(PipelineIt, AStatementLostTwiceInAReadOnlySessionIsStillAnswered) {
+    auto options = this->options();
+    options.conninfo += "?options=-c%20default_transaction_read_only%3Don";
+    Pipeline pipeline(io_, options);
+    auto ending = testing_support::end_sessions_running(*server_, "pipeline lose me", 2);
+    auto answer = run_task(io_, pipeline.query(kLoseMe, 0.5));
+    ending.join();
+    ASSERT_TRUE(answer) << answer.error().message;
+}
+
 TEST_F(PipelineIt, AStatementLostInASessionThatMayWriteFails) {
     Pipeline pipeline(io_, options());
     auto ending = testing_support::end_session_running(*server_, "pipeline lose me");
