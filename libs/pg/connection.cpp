@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include <boost/asio/redirect_error.hpp>
+#include <array>
 #include <vector>
 
 #include "core/log.hpp"
@@ -45,6 +46,24 @@ Connection::~Connection() {
 }
 
 Task<Outcome<std::unique_ptr<Connection>>> Connection::open(const ConnectOptions& options) {
+    using namespace std::chrono_literals;
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + options.connect_timeout;
+    const std::array<std::chrono::milliseconds, 2> pauses{100ms, 250ms};
+    for (std::size_t attempt = 0;; ++attempt) {
+        const auto began = Clock::now();
+        auto opened = co_await open_once(options, deadline);
+        if (opened || attempt == pauses.size() || !opened.error().connection_lost) co_return opened;
+        // Quickly closed, not timed out: worth another try while the deadline allows it.
+        const auto now = Clock::now();
+        if (now - began > options.connect_timeout / 2 || now + pauses[attempt] >= deadline) co_return opened;
+        asio::steady_timer pause(co_await asio::this_coro::executor, pauses[attempt]);
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+}
+
+Task<Outcome<std::unique_ptr<Connection>>> Connection::open_once(const ConnectOptions& options,
+                                                                 std::chrono::steady_clock::time_point deadline) {
     auto executor = co_await asio::this_coro::executor;
     pg_conn* raw = PQconnectStart(options.conninfo.c_str());
     if (!raw) co_return failed(Failure::client("cannot allocate a connection"));
@@ -53,7 +72,7 @@ Task<Outcome<std::unique_ptr<Connection>>> Connection::open(const ConnectOptions
     if (PQsetnonblocking(raw, 1) != 0) co_return failed(Failure::lost(trimmed_message(PQerrorMessage(raw))));
     PQsetNoticeReceiver(raw, log_notice, nullptr);
 
-    auto connected = co_await connection->connect(std::chrono::steady_clock::now() + options.connect_timeout);
+    auto connected = co_await connection->connect(deadline);
     if (!connected) co_return failed(std::move(connected.error()));
     if (options.statement_timeout.count() > 0) {
         auto set = co_await connection->execute("SET statement_timeout = " +

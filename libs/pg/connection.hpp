@@ -40,6 +40,9 @@ class Connection {
 public:
     enum class State { kIdle, kInTransaction, kFailedTransaction, kBusy, kBroken };
 
+    // A connection closed while it was being made, soon after the attempt began, is tried twice more
+    // after short pauses (100 ms, 250 ms), within the connect timeout: the router in front of a replicated
+    // PostgreSQL may have handed it to a member that was going away (docs/adr/0017). A timeout is not.
     static Task<Outcome<std::unique_ptr<Connection>>> open(const ConnectOptions& options);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -61,6 +64,8 @@ public:
 private:
     friend class Pipeline;  // drives the same connection in libpq's pipeline mode
     Connection(asio::any_io_executor executor, pg_conn* conn);
+    static Task<Outcome<std::unique_ptr<Connection>>> open_once(const ConnectOptions& options,
+                                                                std::chrono::steady_clock::time_point deadline);
     Task<Outcome<void>> connect(std::chrono::steady_clock::time_point deadline);
     Task<Outcome<void>> flush();
     Task<Outcome<detail::ResultPtr>> read_results();

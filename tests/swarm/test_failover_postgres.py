@@ -24,11 +24,11 @@ MEMBERS = ("postgres-1", "postgres-2", "postgres-3")
 DEADLINES = {"order": 10.0, "product": 3.0, "catalogue": 3.0}
 # Order creation must work again this soon after the primary is killed (measured: 8 s).
 RECOVERY_S = 15.0
-# Requests refused (503 with Retry-After) while a replica is away. Orders: when it was the synchronous
-# one, commits wait until the primary lets it go (wal_sender_timeout, 5 s) and Patroni names the other,
-# and an order that waits past its deadline is refused. Reads: a statement lost with its replica is sent
-# again, yet a few product reads in the first half second after the kill are still refused (0.2-0.6% of
-# the requests, none of the catalogue's); docs/resilience.md tracks it until it is none.
+# Orders refused (503 with Retry-After) while a replica is away: when it was the synchronous one,
+# commits wait until the primary lets it go (wal_sender_timeout, 5 s) and Patroni names the other, and
+# an order that waits past its deadline is refused. Reads are never refused: a statement lost with its
+# replica is sent again, and a connection the router hands to the dying member is made again
+# (libs/pg/connection.hpp).
 REFUSED_SHARE = 0.01
 
 
@@ -175,8 +175,11 @@ def test_killed_replica_its_queries_move_to_the_other(shop):  # noqa: F811
     bad = unclean(window)
     assert not bad, [(o.kind, o.status, o.error, f"sent {o.at - start:.1f} s after the kill", f"took {o.took:.1f} s")
                      for o in bad][:10]
-    assert failed <= REFUSED_SHARE * sent, [(o.kind, o.status, f"sent {o.at - start:.1f} s after the kill")
-                                            for o in window if o.failed][:10]
+    failed_reads = [(o.kind, o.status, f"sent {o.at - start:.1f} s after the kill") for o in reads if o.failed]
+    assert not failed_reads, failed_reads[:10]
+    orders = [o for o in window if o.kind == "order"]
+    assert sum(1 for o in orders if o.failed) <= REFUSED_SHARE * len(orders), [
+        (o.status, f"sent {o.at - start:.1f} s after the kill") for o in orders if o.failed][:10]
     assert moved > 0, "no session went to the other replica"
 
 
