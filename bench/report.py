@@ -388,6 +388,25 @@ def spans_section(s):
     return lines
 
 
+def replicated_rows(pairs):
+    """The scenarios that compare two arms of one stack (the replicated data tier's: replicas against the
+    primary alone, synchronous against asynchronous commits), the first arm over the second."""
+    if not pairs:
+        return []
+    lines = [
+        "",
+        "On the replicated data tier (`BENCH_SWARM_DATA=replicated`), two arms of the same stack in the same rounds:",
+        "",
+        "| scenario | arm | req/s | other arm | req/s | arm / other req/s | per round | p50 | p99 |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for s in pairs:
+        (name, t), (ref_name, r) = list(s.targets.items())[:2]
+        lines.append(f"| `{s.id}` | {name} | {fmt_rps(t.median_rps())} | {ref_name} | {fmt_rps(r.median_rps())} "
+                     f"| {ratio_cells(t, r)} |")
+    return lines
+
+
 def swarm_section(scenarios, config):
     """The Swarm scenarios side by side (the stack through HAProxy over the local gateway, round by round)
     and the memory of every container of the stack, read after its last scenario."""
@@ -410,6 +429,7 @@ def swarm_section(scenarios, config):
         if not t or not r:
             continue
         lines.append(f"| `{s.id}` | {fmt_rps(t.median_rps())} | {fmt_rps(r.median_rps())} | {ratio_cells(t, r)} |")
+    lines += replicated_rows([s for s in swarm if "swarm" not in s.targets])
     last = next((s for s in reversed(swarm) if s.containers), None)
     if last is None:
         return lines + [""]
@@ -665,8 +685,18 @@ rate limits off and the bench's route table). Its own admin logs in and creates 
 removed, on failure or Ctrl-C too. No other stack on the machine is touched. The stack runs as
 deployed otherwise (HAProxy writes a line per request, which the engine does not keep; Prometheus,
 Jaeger and VictoriaLogs run in it). The generators reach HAProxy on the loopback address, through
-the engine's userland proxy for published ports (`docker-proxy`), which a client on another machine
-would not cross.
+the kernel's NAT of published ports (`make swarm-up` starts `dockerd` without its userland proxy).
+
+With `BENCH_SWARM_DATA=replicated` as well, the stack runs the replicated data tier
+(docs/adr/0017-replicated-postgresql.md) and three more scenarios compare two arms of it in the same
+rounds: `replicated-product-get` and `replicated-product-list` (over `BENCH_CATALOGUE` products
+created through the stack's API) with the product service's queries spread over the two replicas
+(arm `replicas`, as deployed) against all of them on the primary (arm `primary`: the service updated
+without its replica URL, its tasks restarted, then `BENCH_SWITCH_WARMUP` s of list reads), and
+`replicated-order-create` with commits synchronous to one replica (as deployed) against asynchronous
+(Patroni's `synchronous_mode` switched in its dynamic configuration, no restart). The stack is put
+back as deployed after them, and every container's memory read after each, so the members' and
+etcd's cost sits beside the rest.
 
 Other knobs: `BENCH_CONNECTIONS` (16, also pgbench's clients), `BENCH_RATE_SHARE` (0.25),
 `BENCH_LATENCY_CONNECTIONS` (64), `BENCH_THREADS` (1), `BENCH_WARMUP` (2 s), `BENCH_STOCK_RATE`

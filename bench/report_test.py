@@ -341,34 +341,40 @@ class StorefrontTest(unittest.TestCase):
 class SwarmTest(unittest.TestCase):
     """The Swarm scenarios: the stack over the local gateway round by round, and every container's memory."""
 
-    def run_report(self, swarm=True):
+    @staticmethod
+    def report(sid, manifest, targets):
+        """The report of one scenario `sid` with the manifest lines given and, per target name, its rounds'
+        req/s, p50 and p99 (ns)."""
         with tempfile.TemporaryDirectory() as tmp:
             results = Path(tmp)
-            folder = results / "swarm-get"
+            folder = results / sid
             folder.mkdir()
-            manifest = [
-                "config\trounds\t3",
-                "config\tswarm_stack\tagora-bench",
-                "config\tswarm_images\tagora/gateway:0123456789ab",
-                "scenario\tswarm-get\tGET /products/{id}: the stack against the local gateway",
-                "target\tswarm-get\tswarm\tstack\thttp://127.0.0.1:1/products/1",
-                "target\tswarm-get\tlocal\tgateway\thttp://127.0.0.1:2/products/1",
-                "rate\tswarm-get\t1000",
-                "memory\tswarm-get\tgateway\t30720\t20480",
-            ]
-            if swarm:
-                manifest += [
-                    "swarm\tswarm-get",
-                    "container\tswarm-get\tgateway.1\t40960\t30720\t35840",
-                    "container\tswarm-get\tgateway.2\t20480\t10240\t15360",
-                    "container\tswarm-get\tpostgres.1\t51200\t40960\t204800",
-                    "container\tswarm-get\thaproxy\t10240\t10240\t10240",
-                ]
-            (results / "manifest.tsv").write_text("\n".join(manifest) + "\n")
-            # A slow second round slows both sides: the per-round ratios stay at 0.60 and 0.50.
-            write_target(folder, "swarm", [3000, 1000, 2500], 400_000, 3_000_000, sent_rate=1000.0)
-            write_target(folder, "local", [5000, 2000, 5000], 200_000, 1_000_000, sent_rate=1000.0)
+            (results / "manifest.tsv").write_text("\n".join(["config\trounds\t3"] + manifest) + "\n")
+            for name, (rates, p50, p99) in targets.items():
+                write_target(folder, name, rates, p50, p99, sent_rate=1000.0)
             return report_of(results)
+
+    def run_report(self, swarm=True):
+        manifest = [
+            "config\tswarm_stack\tagora-bench",
+            "config\tswarm_images\tagora/gateway:0123456789ab",
+            "scenario\tswarm-get\tGET /products/{id}: the stack against the local gateway",
+            "target\tswarm-get\tswarm\tstack\thttp://127.0.0.1:1/products/1",
+            "target\tswarm-get\tlocal\tgateway\thttp://127.0.0.1:2/products/1",
+            "rate\tswarm-get\t1000",
+            "memory\tswarm-get\tgateway\t30720\t20480",
+        ]
+        if swarm:
+            manifest += [
+                "swarm\tswarm-get",
+                "container\tswarm-get\tgateway.1\t40960\t30720\t35840",
+                "container\tswarm-get\tgateway.2\t20480\t10240\t15360",
+                "container\tswarm-get\tpostgres.1\t51200\t40960\t204800",
+                "container\tswarm-get\thaproxy\t10240\t10240\t10240",
+            ]
+        # A slow second round slows both sides: the per-round ratios stay at 0.60 and 0.50.
+        return self.report("swarm-get", manifest, {"swarm": ([3000, 1000, 2500], 400_000, 3_000_000),
+                                                   "local": ([5000, 2000, 5000], 200_000, 1_000_000)})
 
     def test_ratio_round_by_round_and_memory_of_every_container(self):
         rc, text = self.run_report()
@@ -388,6 +394,21 @@ class SwarmTest(unittest.TestCase):
         self.assertIn("| all 4 containers | | | 260.0 MiB | |", section)
         # The scenario's own table names the stack's target too.
         self.assertIn("| swarm / local | 0.50× |", text)
+
+    def test_two_arms_of_the_replicated_stack_side_by_side(self):
+        rc, text = self.report("replicated-list", [
+            "scenario\treplicated-list\tGET /products: replicas against the primary alone",
+            "target\treplicated-list\treplicas\tstack\thttp://127.0.0.1:1/products",
+            "target\treplicated-list\tprimary\tstack\thttp://127.0.0.1:1/products",
+            "rate\treplicated-list\t500",
+            "swarm\treplicated-list",
+            "container\treplicated-list\tpostgres-1\t51200\t40960\t204800",
+        ], {"replicas": ([1200, 1100, 1300], 400_000, 2_000_000), "primary": ([1000, 1000, 1000], 400_000, 1_000_000)})
+        self.assertEqual(rc, 0, text)
+        section = text.split("\n## Docker Swarm\n", 1)[1].split("\n## ", 1)[0]
+        self.assertIn("| `replicated-list` | replicas | 1,200 | primary | 1,000 | 1.20× | 1.20, 1.10, 1.30 | 1.00× | 2.00× |",
+                      section)
+        self.assertIn("Memory of every container after `replicated-list`", section)
 
     def test_no_section_without_swarm_scenarios(self):
         rc, text = self.run_report(swarm=False)

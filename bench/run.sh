@@ -18,7 +18,8 @@
 # for a tree exported without its history; default: the checkout's HEAD), BENCH_SWARM=1 (also the
 # Swarm scenarios, bench/swarm.sh: a stack of its own, BENCH_SWARM_STACK agora-bench on the subnet
 # BENCH_SWARM_SUBNET 10.232.0.0/16, its images built unless BENCH_SKIP_BUILD is set, warmed up with
-# BENCH_SWARM_WARMUP s (15) of reads and of orders).
+# BENCH_SWARM_WARMUP s (15) of reads and of orders), BENCH_SWARM_DATA=replicated (that stack on the
+# replicated data tier, with the replicated-* scenarios of bench/swarm.sh).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

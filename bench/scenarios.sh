@@ -61,7 +61,11 @@ run_scenarios() {
     # The Swarm issue: product-get's and order-create's calls through a stack's HAProxy and two gateways
     # (deploy/swarm), against the local gateway in the same rounds: the cost of containers and the
     # overlay network, and the memory of every container (BENCH_SWARM=1; the stack is removed after them).
-    swarm_scenarios swarm-product-get swarm-order-create
+    # With BENCH_SWARM_DATA=replicated, on the replicated data tier (docs/adr/0017): reads over two replicas
+    # against the primary alone, and synchronous against asynchronous commits (no goal: they measure what
+    # docs/adr/0017 decided by).
+    swarm_scenarios swarm-product-get swarm-order-create \
+        replicated-product-get replicated-product-list replicated-order-create
 
     # Issue 5: the cost of telemetry, the order scenario with every service tracing at 100% sampling to
     # Jaeger against tracing off, both in this run. Last, since it restarts the services at each switch.

@@ -11,6 +11,9 @@
 : "${BENCH_SWARM_WAIT:=300}"
 # Seconds of product reads, then of orders, through a stack just deployed before it is measured.
 : "${BENCH_SWARM_WARMUP:=15}"
+# The stack's data tier (deploy/swarm/lib.sh's AGORA_SWARM_DATA): single, or replicated, which adds the
+# replicated-* scenarios below (replicas against the primary alone, synchronous against asynchronous commits).
+: "${BENCH_SWARM_DATA:=single}"
 
 SWARM_DEPLOYED=""
 SWARM_URL=""
@@ -25,6 +28,7 @@ LOCAL_TOKEN=""
 swarm_env() {
     env -i PATH="$PATH" HOME="$HOME" TERM="${TERM:-dumb}" JOBS="$JOBS" \
         AGORA_HOME="$AGORA_HOME" AGORA_STACK="$BENCH_SWARM_STACK" AGORA_SWARM_SUBNET="$BENCH_SWARM_SUBNET" \
+        AGORA_SWARM_DATA="$BENCH_SWARM_DATA" \
         AGORA_SWARM_WAIT="$BENCH_SWARM_WAIT" AGORA_SKIP_BUILD="${BENCH_SKIP_BUILD:+1}" \
         AGORA_SWARM_OVERRIDE="$BENCH_DIR/swarm-stack.yml" BENCH_ROUTES_FILE="$GATEWAY_ROUTES_FILE" \
         "${SWARM_PORTS[@]}" "$@"
@@ -152,14 +156,111 @@ swarm_measured() {
     record_containers "$1"
 }
 
-# swarm_scenarios <product-get id> <order-create id> : deploys the stack, runs product-get's and
-# order-create's gateway scenarios with the stack's HAProxy as the target under test and the local
-# gateway as the reference, reads every container's memory and removes the stack. Nothing when
-# BENCH_SWARM is unset or BENCH_ONLY names neither.
+# ---- the replicated data tier (BENCH_SWARM_DATA=replicated) ----------------------------------------
+# The arms the stack runs in: where the product service's queries go, and how the primary commits.
+READS_ARM=replicas
+COMMITS_ARM=synchronous
+
+# swarm_catalogue : BENCH_CATALOGUE products with a kilobyte of description each, as prepare_data makes
+# the local catalogue, created through the stack's API (its database is reached only inside the stack).
+swarm_catalogue() {
+    local n description
+    description="$(for n in {1..15}; do printf 'Its description runs to about a kilobyte, as a shop%ss often does. ' "'"; done)"
+    info "creating $BENCH_CATALOGUE products in the stack for the list pages"
+    for ((n = 1; n <= BENCH_CATALOGUE; n++)); do
+        curl -fsS -m 10 -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $SWARM_TOKEN" \
+            -d "{\"name\":\"bench product $n\",\"description\":\"Product number $n of the catalogue. $description\",\"price\":\"$((n % 500)).99\",\"quantity\":1000}" \
+            "$SWARM_URL/products" || die "cannot create the stack's catalogue (product $n)"
+    done
+}
+
+# reads_arm <arm> : the product service's queries to the two replicas (arm replicas, as deployed: its
+# replica URL names the router's replicas port) or to the primary alone (arm primary: no replica URL, so
+# every query goes with the writes). A switch updates the service, which restarts its tasks one by one,
+# then loads it for BENCH_SWITCH_WARMUP s so that neither arm measures cold pools.
+reads_arm() {
+    local arm="$1" start change
+    [[ "$arm" != "$READS_ARM" ]] || return 0
+    case "$arm" in
+        replicas) change=(--env-add PRODUCT_DATABASE_REPLICA_URL_FILE=/run/secrets/product-database-replica-url) ;;
+        primary) change=(--env-rm PRODUCT_DATABASE_REPLICA_URL_FILE) ;;
+        *) die "reads_arm: no arm $arm" ;;
+    esac
+    start=$SECONDS
+    docker service update --quiet --detach=false "${change[@]}" "${BENCH_SWARM_STACK}_product" \
+        >>"$WORK/logs/swarm-arms.log" 2>&1 || fail_with_log "$WORK/logs/swarm-arms.log" "switching product's reads to $arm failed"
+    READS_ARM="$arm"
+    info "reads from $arm: product's tasks restarted in $((SECONDS - start))s"
+    throughput_run "$SWARM_URL/products?limit=25&page=2" "$BENCH_SWITCH_WARMUP" /dev/null "reads-$arm-switch$SECONDS" || true
+}
+
+# patroni <args...> : patronictl in the container of the first member running on this node.
+patroni() {
+    local member
+    member="$(docker ps -q --filter "label=com.docker.stack.namespace=$BENCH_SWARM_STACK" \
+        --filter "label=com.docker.swarm.service.name=${BENCH_SWARM_STACK}_postgres-1" | head -n 1)"
+    [[ -n "$member" ]] || die "no running container of ${BENCH_SWARM_STACK}_postgres-1"
+    docker exec "$member" patronictl -c /etc/patroni/patroni.yml "$@"
+}
+
+# commits_arm <arm> : the primary's commits acknowledged once one replica has them (synchronous, Patroni's
+# synchronous_mode, as deployed) or at once (asynchronous). The switch is Patroni's dynamic configuration,
+# no restart: it waits until a replica is named synchronous, or none is any more.
+commits_arm() {
+    local arm="$1" mode want i
+    [[ "$arm" != "$COMMITS_ARM" ]] || return 0
+    case "$arm" in
+        synchronous) mode=true want=1 ;;
+        asynchronous) mode=false want=0 ;;
+        *) die "commits_arm: no arm $arm" ;;
+    esac
+    patroni edit-config --force -s "synchronous_mode=$mode" >>"$WORK/logs/swarm-arms.log" 2>&1 ||
+        fail_with_log "$WORK/logs/swarm-arms.log" "setting synchronous_mode=$mode failed"
+    for ((i = 0; ; i++)); do
+        (($(patroni list -f json | python3 -c 'import json,sys; print(sum(m["Role"] == "Sync Standby" for m in json.load(sys.stdin)))') == want)) && break
+        ((i < 60)) || die "Patroni did not apply synchronous_mode=$mode within 30 s"
+        sleep 0.5
+    done
+    COMMITS_ARM="$arm"
+    info "commits $arm"
+}
+
+# replicated_scenarios <get id> <list id> <create id> : on a stack with the replicated data tier, product
+# reads with the queries spread over the two replicas against the primary alone, and orders with
+# synchronous against asynchronous commits, each pair in the same rounds; the stack is left as deployed.
+replicated_scenarios() {
+    local get="$1" list="$2" create="$3"
+    [[ "$BENCH_SWARM_DATA" == replicated ]] || return 0
+    if wanted "$list"; then swarm_catalogue; fi
+    scenario "$get" "GET /products/{id} on the replicated stack: queries over the two replicas against the primary alone" \
+        --header "Authorization: Bearer $SWARM_TOKEN" --before reads_arm \
+        replicas stack "$SWARM_URL/products/$SWARM_PRODUCT_ID" \
+        primary stack "$SWARM_URL/products/$SWARM_PRODUCT_ID"
+    swarm_measured "$get"
+    scenario "$list" "GET /products, a page of 25, on the replicated stack: queries over the two replicas against the primary alone" \
+        --connections 64 --before reads_arm \
+        replicas stack "$SWARM_URL/products?limit=25&page=2" \
+        primary stack "$SWARM_URL/products?limit=25&page=2"
+    swarm_measured "$list"
+    reads_arm replicas
+    scenario "$create" "POST /orders, one item, on the replicated stack: commits synchronous to one replica against asynchronous" \
+        --header "Authorization: Bearer $SWARM_TOKEN" --orders "$SWARM_PRODUCT_ID" --before commits_arm \
+        synchronous stack "$SWARM_URL/orders" \
+        asynchronous stack "$SWARM_URL/orders"
+    swarm_measured "$create"
+    commits_arm synchronous
+}
+
+# swarm_scenarios <product-get id> <order-create id> [<replicated ids>...] : deploys the stack, runs
+# product-get's and order-create's gateway scenarios with the stack's HAProxy as the target under test
+# and the local gateway as the reference, then, on the replicated data tier, replicated_scenarios with
+# the other ids; reads every container's memory and removes the stack. Nothing when BENCH_SWARM is
+# unset or BENCH_ONLY names none of them.
 swarm_scenarios() {
-    local get="$1" create="$2"
+    local get="$1" create="$2" id any=""
     [[ -n "$BENCH_SWARM" ]] || return 0
-    wanted "$get" || wanted "$create" || return 0
+    for id in "$@"; do if wanted "$id"; then any=1; fi; done
+    [[ -n "$any" ]] || return 0
     swarm_up
     swarm_prepare_data
     swarm_warm_up
@@ -174,5 +275,6 @@ swarm_scenarios() {
         local gateway "$GATEWAY_URL/orders"
     swarm_measured "$create"
     TOKEN="$LOCAL_TOKEN"
+    replicated_scenarios "${@:3}"
     swarm_remove
 }
