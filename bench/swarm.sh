@@ -243,12 +243,14 @@ replicated_scenarios() {
         primary stack "$SWARM_URL/products?limit=25&page=2"
     swarm_measured "$list"
     reads_arm replicas
+    TOKEN="$SWARM_TOKEN"  # the open-loop orders' targets carry it (order_targets.py)
     scenario "$create" "POST /orders, one item, on the replicated stack: commits synchronous to one replica against asynchronous" \
         --header "Authorization: Bearer $SWARM_TOKEN" --orders "$SWARM_PRODUCT_ID" --before commits_arm \
         synchronous stack "$SWARM_URL/orders" \
         asynchronous stack "$SWARM_URL/orders"
     swarm_measured "$create"
     commits_arm synchronous
+    TOKEN="$LOCAL_TOKEN"
 }
 
 # swarm_scenarios <product-get id> <order-create id> [<replicated ids>...] : deploys the stack, runs

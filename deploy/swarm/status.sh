@@ -2,7 +2,7 @@
 # `make swarm-status`: every service of the stack with its tasks running against those wanted, and the
 # state of each task. --wait <seconds> waits until every service has all its tasks running and healthy
 # (Swarm counts a task with a health check as running only once it is healthy), naming each as it gets
-# there; --urls prints where everything is.
+# there, and until no Kafka or RabbitMQ node is still forming its cluster; --urls prints where everything is.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -10,6 +10,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 service_replicas() {
     docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}' |
         sed "s/^${STACK}_//" | awk '{ split($2, r, "/"); print $1, r[1] + 0, r[2] + 0 }'
+}
+
+# cold_starting : the containers of the stack on this node that count as healthy only so that their names
+# resolve while their cluster forms (Kafka's and RabbitMQ's entrypoints: /tmp/<server>-cold-start), and
+# are not ready yet.
+cold_starting() {
+    local id name
+    while read -r id name; do
+        name="${name#"${STACK}_"}"
+        docker exec "$id" sh -c 'ls /tmp/*-cold-start' >/dev/null 2>&1 && echo "${name%%.*}"
+    done < <(docker ps --filter "label=com.docker.stack.namespace=$STACK" --format '{{.ID}} {{.Names}}' |
+        grep -E ' [^ ]*_(kafka|rabbitmq)(-[0-9]+)?\.' || true)
 }
 
 wait_healthy() {
@@ -25,7 +37,11 @@ wait_healthy() {
                 pending+=("$name $running/$wanted")
             fi
         done < <(service_replicas)
-        ((${#shown[@]} > 0 && ${#pending[@]} == 0)) && return 0
+        if ((${#shown[@]} > 0 && ${#pending[@]} == 0)); then
+            mapfile -t pending < <(cold_starting)
+            ((${#pending[@]} == 0)) && return 0
+            [[ -n "${shown[cold]:-}" ]] || { info "healthy while their cluster forms, not ready yet: ${pending[*]}"; shown[cold]=1; }
+        fi
         if ((SECONDS - start >= limit)); then
             warn "not healthy after ${limit}s: ${pending[*]}"
             show_tasks
