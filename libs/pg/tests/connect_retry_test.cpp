@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "pg/connection.hpp"
+#include "testing/loopback_listener.hpp"
 #include "testing/run_task.hpp"
 
 namespace agora::pg {
@@ -22,15 +23,10 @@ using namespace std::chrono_literals;
 class Listener {
 public:
     explicit Listener(bool close_at_once) : close_(close_at_once) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-        EXPECT_EQ(::listen(fd_, 16), 0);
-        socklen_t len = sizeof addr;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
+        auto listener = testing::listen_on_loopback();
+        EXPECT_GE(listener.fd, 0);
+        fd_ = listener.fd;
+        port_ = listener.port;
         thread_ = std::thread([this] {
             while (true) {
                 int client = ::accept(fd_, nullptr, nullptr);

@@ -11,6 +11,7 @@
 #include "http/client.hpp"
 #include "http/envelope.hpp"
 #include "http/server.hpp"
+#include "testing/loopback_listener.hpp"
 #include "tracing/tracing.hpp"
 
 namespace agora::tracing {
@@ -36,14 +37,9 @@ std::vector<std::chrono::microseconds> measure(int port, int count) {
 }
 
 TEST(CollectorDownTest, SpansAreDroppedAndRequestsKeepTheirLatency) {
-    int hung = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(hung, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    ASSERT_EQ(::listen(hung, 16), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(hung, reinterpret_cast<sockaddr*>(&addr), &len);
+    auto collector = testing::listen_on_loopback();
+    ASSERT_GE(collector.fd, 0);
+    int hung = collector.fd;
 
     runtime::EventLoops loops(1);
     http::Router routes;
@@ -55,7 +51,7 @@ TEST(CollectorDownTest, SpansAreDroppedAndRequestsKeepTheirLatency) {
     constexpr int kRequests = 1500;
     auto off = measure(server.port(), kRequests);
     TracingConfig config;
-    config.endpoint = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+    config.endpoint = "http://127.0.0.1:" + std::to_string(collector.port);
     config.service = "down-test";
     config.queue_capacity = 256;
     config.batch_size = 64;

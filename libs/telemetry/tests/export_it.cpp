@@ -15,6 +15,7 @@
 #include "tracing/shipper.hpp"
 #include "tracing/tracing.hpp"
 #include "telemetry/tests/collector.hpp"
+#include "testing/loopback_listener.hpp"
 
 namespace agora::tracing {
 namespace {
@@ -90,15 +91,10 @@ TEST(ExportTest, LogLinesShipWithTheirTraceIds) {
 // A collector that takes connections and never answers (a hung Jaeger): producers never wait, what
 // cannot be sent is dropped and counted, and stopping takes about one export timeout.
 TEST(ExportTest, AHungCollectorCostsProducersNothing) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    ASSERT_EQ(::listen(fd, 16), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/v1/traces";
+    auto collector = testing::listen_on_loopback();
+    ASSERT_GE(collector.fd, 0);
+    int fd = collector.fd;
+    std::string url = "http://127.0.0.1:" + std::to_string(collector.port) + "/v1/traces";
 
     constexpr int kItems = 200000;
     std::chrono::nanoseconds slowest{0};
