@@ -3,6 +3,7 @@
 // takes connections and then misbehaves (never answers, closes at once).
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace agora::testing {
 
@@ -20,6 +21,7 @@ inline LoopbackListener listen_on_loopback(int backlog = 16) {
     auto* name = reinterpret_cast<sockaddr*>(&addr);
     if (listener.fd < 0 || ::bind(listener.fd, name, sizeof addr) != 0 || ::listen(listener.fd, backlog) != 0 ||
         ::getsockname(listener.fd, name, &len) != 0) {
+        if (listener.fd >= 0) ::close(listener.fd);
         return {};
     }
     listener.port = ntohs(addr.sin_port);
