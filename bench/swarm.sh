@@ -165,7 +165,7 @@ COMMITS_ARM=synchronous
 # the local catalogue, created through the stack's API (its database is reached only inside the stack).
 swarm_catalogue() {
     local n description
-    description="$(for n in {1..15}; do printf 'Its description runs to about a kilobyte, as a shop%ss often does. ' "'"; done)"
+    description="$(for _ in {1..15}; do printf 'Its description runs to about a kilobyte, as a shop%ss often does. ' "'"; done)"
     info "creating $BENCH_CATALOGUE products in the stack for the list pages"
     for ((n = 1; n <= BENCH_CATALOGUE; n++)); do
         curl -fsS -m 10 -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $SWARM_TOKEN" \

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.replicated
 MEMBERS = ("postgres-1", "postgres-2", "postgres-3")
 # The gateway's deadlines of the upstreams the load calls (services/gateway/routes.conf), in seconds.
 DEADLINES = {"order": 10.0, "product": 3.0, "catalogue": 3.0}
-# Order creation must work again this soon after the primary is killed (measured: 8 s).
+# Order creation must work again this soon after the primary is killed (measured: 8-12 s).
 RECOVERY_S = 15.0
 # Orders refused (503 with Retry-After) while a replica is away: when it was the synchronous one,
 # commits wait until the primary lets it go (wal_sender_timeout, 5 s) and Patroni names the other, and
@@ -142,7 +142,7 @@ def test_prometheus_has_what_the_postgres_alerts_ask_of_every_member():
     assert prometheus_value('count(patroni_xlog_replayed_location{job="patroni"})') >= 2
 
 
-def test_killed_replica_its_queries_move_to_the_other(shop):  # noqa: F811
+def test_killed_replica_its_queries_move_to_the_other_without_a_failed_read(shop):  # noqa: F811
     products, tokens = shop
     leader = wait_until("a healthy cluster", lambda: healthy(members()), 180)
     victim = sorted(m for m in MEMBERS if m != leader)[0]
