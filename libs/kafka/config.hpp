@@ -22,9 +22,10 @@ struct Config {
     // Messages the producer holds before publish() fails fast with kUnavailable.
     std::size_t max_queued = 100000;
     // How long a message waits for others to share its produce request (librdkafka's linger.ms). Each
-    // request costs the broker far more than a message in it: on the order path, 5 ms gave the broker
-    // 0.7 ms of CPU per order, 20 ms (with fetch_wait 25-40) 0.1-0.2 ms.
-    std::chrono::milliseconds linger{20};
+    // request costs the broker far more than a message in it, but the outbox relays publish a pass's
+    // rows at once and space their passes (RelayConfig::pass_spacing): the batching is theirs, and this
+    // only gathers one pass's rows into one request.
+    std::chrono::milliseconds linger{1};
 
     // Validates a "host:port,host:port" list (spaces around entries are dropped).
     static Result<Config> from_brokers(std::string_view brokers);
@@ -50,7 +51,7 @@ struct ConsumerConfig {
     // fetch per fetch_wait instead of one per event (each one a request the broker must serve). With
     // linger, this bounds how long an event waits before its handler runs (order-to-stock latency).
     std::size_t fetch_min_bytes = 16384;
-    std::chrono::milliseconds fetch_wait{25};
+    std::chrono::milliseconds fetch_wait{10};
     std::shared_ptr<ConsumerMetrics> metrics;  // none: the consumer reports nothing
 
     static Result<ConsumerConfig> from_brokers(std::string_view brokers, std::string group_id);

@@ -139,12 +139,19 @@ Task<void> OutboxRelay::sleep(std::chrono::milliseconds delay) {
     co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+Task<void> OutboxRelay::rest_until(std::chrono::steady_clock::time_point until) {
+    while (!stopping_ && std::chrono::steady_clock::now() < until) {
+        co_await sleep(std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()));
+    }
+}
+
 Task<void> OutboxRelay::run() {
     running_ = true;
     stopping_ = false;
     auto backoff = config_.backoff_initial;
     while (!stopping_) {
         pending_ = false;
+        auto started = std::chrono::steady_clock::now();
         pg::Outcome<Pass> pass = pg::failed(pg::Failure::client("no pass"));
         try {
             pass = co_await relay_batch();
@@ -159,12 +166,7 @@ Task<void> OutboxRelay::run() {
             if (!pass) log::warn("outbox relay pass failed", {{"error", pass.error().message}});
             // While the broker refuses, the backlog and its age keep growing: let that show.
             co_await refresh_backlog();
-            // notify() must not cut a backoff short; only stop() does.
-            auto until = std::chrono::steady_clock::now() + jittered(backoff);
-            while (!stopping_ && std::chrono::steady_clock::now() < until) {
-                co_await sleep(std::chrono::duration_cast<std::chrono::milliseconds>(
-                    until - std::chrono::steady_clock::now()));
-            }
+            co_await rest_until(std::chrono::steady_clock::now() + jittered(backoff));
             backoff = std::min(backoff * 2, config_.backoff_max);
             continue;
         }
@@ -175,8 +177,8 @@ Task<void> OutboxRelay::run() {
             co_await refresh_backlog();
         }
         if (std::chrono::steady_clock::now() - last_prune_ >= config_.prune_interval) co_await prune_published();
-        if (pending_ || stopping_) continue;
-        co_await sleep(config_.poll_interval);
+        if (!pending_ && !stopping_) co_await sleep(config_.poll_interval);
+        if (pending_) co_await rest_until(started + config_.pass_spacing);
     }
     running_ = false;
 }

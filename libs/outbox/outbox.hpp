@@ -34,6 +34,11 @@ void enqueue(pg::Batch& batch, std::span<const Message> messages);
 struct RelayConfig {
     int batch_size = 100;
     std::chrono::milliseconds poll_interval{1000};  // also catches commits nobody notified about
+    // A notified pass starts at least this long after the previous one began: a lone event goes out at
+    // once, a steady stream in batches of what arrived meanwhile, so the broker serves at most one
+    // produce request (and the database one relay transaction) per spacing, whatever the event rate.
+    // The producer's linger can then stay short (docs/benchmarks.md, "order-stock").
+    std::chrono::milliseconds pass_spacing{10};
     std::chrono::milliseconds backoff_initial{200};  // after a failed pass, doubling up to backoff_max
     std::chrono::milliseconds backoff_max{30000};
     // Published rows are kept this long (for diagnosis), then deleted, checked every prune_interval.
@@ -86,6 +91,8 @@ private:
     Task<void> refresh_backlog();
     Task<void> prune_published();
     Task<void> sleep(std::chrono::milliseconds delay);
+    // Sleeps until `until`; notify() does not cut it short, stop() does.
+    Task<void> rest_until(std::chrono::steady_clock::time_point until);
 
     pg::Pool& pool_;
     Publisher& publisher_;

@@ -93,7 +93,8 @@ protected:
         config.metrics = std::move(metrics);
         config.retention = retention;
         config.prune_interval = 0ms;
-        config.poll_interval = 100ms;
+        config.poll_interval = poll_interval_;
+        config.pass_spacing = pass_spacing_;
         config.backoff_initial = 20ms;
         config.backoff_max = 200ms;
         relay_.emplace(*pool_, publisher_, config);
@@ -143,9 +144,34 @@ protected:
     RecordingPublisher publisher_;
     std::optional<OutboxRelay> relay_;
     bool relay_done_ = false;
+    std::chrono::milliseconds poll_interval_ = 100ms;
+    std::chrono::milliseconds pass_spacing_ = RelayConfig{}.pass_spacing;
 };
 
 testing::PostgresServer* OutboxIt::server_ = nullptr;
+
+TEST_F(OutboxIt, ALoneEventGoesOutAtOnceAndAStreamInOnePassPerSpacing) {
+    poll_interval_ = 60s;  // only notifications start passes here
+    pass_spacing_ = 300ms;
+    start_relay();
+    let_relay_pass(1);
+    // Idle for longer than the spacing: the next event is not held back.
+    auto idle_until = std::chrono::steady_clock::now() + 400ms;
+    run_until(io_, [&] { return std::chrono::steady_clock::now() >= idle_until; }, 10s);
+    auto passes = relay_->passes();
+    auto first_notified = std::chrono::steady_clock::now();
+    commit_event(event("order-1", 1));
+    run_until(io_, [&] { return publisher_.received.size() == 1 && relay_->passes() == passes + 1; }, 10s);
+    EXPECT_LT(std::chrono::steady_clock::now() - first_notified, 250ms);
+
+    // Two more right behind it wait for the spacing, then go out together in one pass.
+    commit_event(event("order-2", 2));
+    commit_event(event("order-3", 3));
+    run_until(io_, [&] { return publisher_.received.size() == 3; }, 10s);
+    EXPECT_GE(std::chrono::steady_clock::now() - first_notified, 300ms);
+    run_until(io_, [&] { return relay_->passes() >= passes + 2; }, 10s);
+    EXPECT_EQ(relay_->passes(), passes + 2);
+}
 
 TEST_F(OutboxIt, NothingIsPublishedBeforeCommit) {
     start_relay();
