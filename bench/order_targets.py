@@ -10,6 +10,22 @@ import json
 import sys
 
 
+def target(method, url, token, body=None):
+    """One vegeta target as a JSON line, sent with the token; the body, if any, as JSON."""
+    header = {"Authorization": [f"Bearer {token}"]}
+    line = {"method": method, "url": url, "header": header}
+    if body is not None:
+        header["Content-Type"] = ["application/json"]
+        line["body"] = base64.b64encode(json.dumps(body, separators=(",", ":")).encode()).decode()
+    return json.dumps(line, separators=(",", ":")) + "\n"
+
+
+def order(url, token, product, request_id):
+    """POST /orders for one item of the product."""
+    body = {"request_id": request_id, "description": "bench order", "items": [{"product_id": product, "quantity": 1}]}
+    return target("POST", url, token, body)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
@@ -18,14 +34,8 @@ def main():
     parser.add_argument("--prefix", required=True, help="makes the request ids of this run unique")
     parser.add_argument("--count", required=True, type=int)
     args = parser.parse_args()
-    header = {"Authorization": [f"Bearer {args.token}"], "Content-Type": ["application/json"]}
-    out = sys.stdout
     for i in range(1, args.count + 1):
-        body = {"request_id": f"{args.prefix}-{i}", "description": "bench order",
-                "items": [{"product_id": args.product, "quantity": 1}]}
-        target = {"method": "POST", "url": args.url, "header": header,
-                  "body": base64.b64encode(json.dumps(body, separators=(",", ":")).encode()).decode()}
-        out.write(json.dumps(target, separators=(",", ":")) + "\n")
+        sys.stdout.write(order(args.url, args.token, args.product, f"{args.prefix}-{i}"))
 
 
 if __name__ == "__main__":

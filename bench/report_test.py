@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
 """Checks bench/report.py on made-up results: python3 bench/report_test.py"""
+import csv
+import gzip
+import io
 import json
 import subprocess
 import sys
@@ -170,6 +173,15 @@ class IssueGoalsTest(unittest.TestCase):
         self.assertIn("| `stock` | order commit → stock confirmed p99 < 100 ms | 10.0 ms | PASS |", text)
         self.assertIn("| stock held (before the commit) | -5.0 ms | -5.0 ms | -5.0 ms | -5.0 ms |", text)
         self.assertIn("| `end` | gateway peak RSS < 48 MiB | 40.0 MiB | PASS |", text)
+
+    def test_a_goal_in_every_round_takes_the_lowest(self):
+        # Rounds 0.50, 0.40, 0.45: the median meets 0.42, the lowest round does not.
+        rc, text = self.run_report(extra=["goal_rounds\tget\tgateway\tpgbench-select\t0.42"])
+        self.assertEqual(rc, 1)
+        self.assertIn("| `get` | gateway req/s ≥ 0.42 × pgbench-select req/s in every round | 0.40× (lowest of 3) "
+                      "| **FAIL** |", text)
+        rc, text = self.run_report(extra=["goal_rounds\tget\tgateway\tpgbench-select\t0.40"])
+        self.assertEqual(rc, 0, text)
 
     def test_a_process_never_measured_fails(self):
         rc, text = self.run_report(extra=["goal_memory\tmail\t64"])
@@ -414,6 +426,122 @@ class SwarmTest(unittest.TestCase):
         rc, text = self.run_report(swarm=False)
         self.assertEqual(rc, 0, text)
         self.assertNotIn("\n## Docker Swarm\n", text)
+
+
+def write_mix_run(path, rate, requests):
+    """vegeta's results per request as `vegeta encode -to=csv` writes them, gzipped, sent at `rate` per
+    second: requests are (method, path and query, code, latency in ms)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for i, (method, target, code, ms) in enumerate(requests):
+        error = "" if 200 <= code < 300 else f"{code} Conflict"
+        writer.writerow([1_700_000_000_000_000_000 + i * 1_000_000_000 // rate, code, int(ms * 1e6), 0, 100, error,
+                         "", "", i, method, f"http://127.0.0.1:1{target}", "SGVhZGVyOiB4DQoNCg=="])
+    path.write_bytes(gzip.compress(out.getvalue().encode()))
+
+
+def mix_requests(slow=(), codes=None):
+    """A hundred requests of each route of the mix, 0.1 to 10 ms, route by route: `slow` routes take three
+    times as long, `codes` gives some requests (route, index) another status."""
+    paths = {"catalogue": ("GET", "/products?limit=10&page=2"),
+             "search": ("GET", "/products?limit=10&page=1&name=product+1"), "product": ("GET", "/products/7"),
+             "order": ("POST", "/orders"), "pay": ("POST", "/orders/pay"), "cancel": ("POST", "/orders/cancel")}
+    out = []
+    for route, (method, path) in paths.items():
+        for i in range(1, 101):
+            out.append((method, path, (codes or {}).get((route, i), 200), i / 10 * (3 if route in slow else 1)))
+    return out
+
+
+class ShopMixTest(unittest.TestCase):
+    """The shop mix: its closed loop and open-loop shares, per route, and the goal on every route's p99."""
+
+    def run_report(self, half=None, saturation=None, sat_targets=1000, half_rate=300, extra=()):
+        with tempfile.TemporaryDirectory() as tmp:
+            results = Path(tmp)
+            folder = results / "shop-mix"
+            folder.mkdir()
+            manifest = [
+                "config\tconnections\t16",
+                "scenario\tshop-mix\tA shopper's mixed workload",
+                "target\tshop-mix\tgateway\tgateway\thttp://127.0.0.1:1/",
+                "shoppers\tshop-mix\t100",
+                f"mix\tshop-mix\tsaturation\t600\t{sat_targets}\t30\tsaturation.csv.gz",
+                "mix\tshop-mix\t0.25\t150\t1660\t80\t0.25.csv.gz",
+                f"mix\tshop-mix\t0.5\t{half_rate}\t3310\t160\t0.5.csv.gz",
+                "memory\tshop-mix\tgateway\t20480\t10240",
+                "goal_mix\tshop-mix\t0.5\t20",
+                *extra,
+            ]
+            (results / "manifest.tsv").write_text("\n".join(manifest) + "\n")
+            write_mix_run(folder / "saturation.csv.gz", 600, saturation or mix_requests(slow=("search",)))
+            write_mix_run(folder / "0.25.csv.gz", 150, mix_requests())
+            write_mix_run(folder / "0.5.csv.gz", 300, half or mix_requests())
+            return report_of(results)
+
+    def test_a_table_per_run_and_route_and_the_goal(self):
+        rc, text = self.run_report()
+        self.assertEqual(rc, 0, text)
+        section = text.split("### `shop-mix`", 1)[1].split("\n## ", 1)[0]
+        self.assertIn("100 shoppers, each signed up for the run", section)
+        self.assertIn("catalogue 50%, search 20%, product 20%, order 5%, pay 3%, cancel 2%", section)
+        self.assertIn("Saturation: **600 req/s** (successful answers in a closed loop of 16 vegeta workers", section)
+        self.assertIn("**Saturation**, closed loop: 600 req/s, 600 requests, 30 pool orders.", section)
+        # Nearest rank over 0.1..10 ms: the 50th, the 99th and the 100th; the closed loop's searches slower.
+        self.assertIn("| search | 100 | none | 15.00 ms | 29.70 ms | 30.00 ms |", section)
+        # vegeta's sent rate: the requests over the time from the first to the last.
+        self.assertIn("**0.50 × saturation**: 300 req/s asked, 301 sent, 600 requests, 160 pool orders.", section)
+        self.assertIn("| pay | 100 | none | 5.00 ms | 9.90 ms | 10.00 ms |", section)
+        self.assertNotIn("| other |", section)
+        self.assertNotIn("⚠", section)
+        self.assertIn("| `shop-mix` | every route's p99 < 20 ms at 0.50 × saturation (300 req/s) | 9.90 ms (search) | "
+                      "PASS |", text)
+
+    def test_any_answer_but_2xx_fails(self):
+        # A pay refused (409), an order sent elsewhere (3xx counts too, where vegeta's own success would
+        # not) and a request outside the mix, shown apart rather than taken for one of its routes.
+        rc, text = self.run_report(half=mix_requests(codes={("pay", 3): 409, ("order", 7): 302})
+                                   + [("GET", "/health", 404, 1.0)])
+        self.assertEqual(rc, 1, text)
+        self.assertIn("| pay | 100 | **1** | 5.00 ms |", text)
+        self.assertIn("| order | 100 | **1** | 5.00 ms |", text)
+        self.assertIn("| other | 1 | **1** | 1.00 ms | 1.00 ms | 1.00 ms |", text)
+        self.assertIn("| 9.90 ms (search) (3 failures) | **FAIL** |", text)
+
+    def test_a_slow_route_fails(self):
+        rc, text = self.run_report(half=mix_requests(slow=("cancel",)))
+        self.assertEqual(rc, 1, text)
+        self.assertIn("| 29.70 ms (cancel) | **FAIL** |", text)
+
+    def test_a_closed_loop_short_of_targets_and_a_generator_behind_show(self):
+        rc, text = self.run_report(sat_targets=500, half_rate=400)
+        self.assertIn("⚠ The closed loop sent 600 requests for 500 targets", text)
+        self.assertIn("**0.50 × saturation**: 400 req/s asked, 301 sent", text)
+        self.assertIn("⚠ vegeta fell behind that rate", text)
+
+    def test_a_share_not_measured_fails_and_a_scenario_left_out_does_not_run(self):
+        rc, text = self.run_report(extra=["goal_mix\tshop-mix\t0.75\t20", "goal_mix\tother-mix\t0.5\t20"])
+        self.assertEqual(rc, 1, text)
+        self.assertIn("| `shop-mix` | every route's p99 < 20 ms at 0.75 × saturation | not measured | **FAIL** |",
+                      text)
+        self.assertIn("| `other-mix` | every route's p99 < 20 ms at 0.50 × saturation | not run | not run |", text)
+
+    def test_the_routes_of_the_generator(self):
+        sys.path.insert(0, str(REPORT.parent))
+        import shop_mix
+
+        self.assertEqual(shop_mix.route_of("GET", "http://h:1/products?limit=10&page=3"), "catalogue")
+        self.assertEqual(shop_mix.route_of("GET", "http://h:1/products/?name=product+1&page=1"), "search")
+        self.assertEqual(shop_mix.route_of("GET", "http://h:1/products/42"), "product")
+        self.assertEqual(shop_mix.route_of("POST", "http://h:1/orders/cancel"), "cancel")
+        self.assertEqual(shop_mix.route_of("", ""), "other")
+        # Every block of 100 has each route's share, so any first part of a mix (a closed loop's) is the mix.
+        routes = shop_mix.layout("run1", 250)
+        for route, share in shop_mix.MIX:
+            self.assertEqual(routes[:100].count(route), share)
+            self.assertEqual(routes[100:200].count(route), share)
+        self.assertEqual(routes, shop_mix.layout("run1", 300)[:250])
+        self.assertEqual(shop_mix.pool_size(routes[:200]), 10)
 
 
 if __name__ == "__main__":

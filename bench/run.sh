@@ -12,7 +12,8 @@
 # (s of orders after each of its restarts, 10), BENCH_STOCK_RATE (orders/s of the
 # order-to-stock scenario, 100), BENCH_STOCK_DURATION (s, 20), BENCH_CATALOGUE (products created for the
 # list pages, 300), BENCH_SHOP_LOADS (catalogue loads of the storefront scenario, each cold then warm, 20),
-# BENCH_SHOP_ORDERS (orders it places through the page, 10), BENCH_ONLY (scenario ids to run, all when
+# BENCH_SHOP_ORDERS (orders it places through the page, 10), BENCH_SHOPPERS (customers signed up for the
+# shop-mix scenario, each with a token of their own, 100), BENCH_ONLY (scenario ids to run, all when
 # empty), BENCH_SKIP_BUILD=1 (use the binaries already built), BENCH_KEEP=1 (keep the temporary
 # directory), BENCH_OUT (the report, docs/benchmarks.md), BENCH_COMMIT (the commit the report names,
 # for a tree exported without its history; default: the checkout's HEAD), BENCH_SWARM=1 (also the
@@ -43,6 +44,7 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 : "${BENCH_CATALOGUE:=300}"
 : "${BENCH_SHOP_LOADS:=20}"
 : "${BENCH_SHOP_ORDERS:=10}"
+: "${BENCH_SHOPPERS:=100}"
 : "${BENCH_ONLY:=}"
 : "${BENCH_SKIP_BUILD:=}"
 : "${BENCH_KEEP:=}"
@@ -553,6 +555,95 @@ storefront() {
     record_memory "$id"
 }
 
+# ---- a shopper's mixed workload ----------------------------------------------------------------
+# shop_mix <id> <title> <product id> <share>... : BENCH_SHOPPERS customers, signed up through the gateway
+# and Mailpit, each sending with a token of their own bench/shop_mix.py's mix through the gateway:
+# catalogue pages and searches, product pages, orders of the product, and pays and cancels of pending
+# orders of their own. A closed loop of BENCH_CONNECTIONS workers measures the mix's saturation rate,
+# then each share of it is measured open loop, each for BENCH_DURATION s; vegeta's results per request
+# let the report take each route's latencies apart.
+shop_mix() {
+    local id="$1" title="$2" product="$3" dir count warm sat share rate
+    shift 3
+    wanted "$id" || return 0
+    dir="$RESULTS/$id"
+    mkdir -p "$dir"
+    manifest scenario "$id" "$title"
+    manifest target "$id" gateway gateway "$GATEWAY_URL/"
+    step "Scenario $id: $title"
+    AGORA_GATEWAY_URL="$GATEWAY_URL" AGORA_MAILPIT_URL="http://127.0.0.1:$MAILPIT_UI_PORT" timeout 600 \
+        python3 "$BENCH_DIR/shop_mix.py" shoppers --count "$BENCH_SHOPPERS" --out "$dir/tokens.txt" \
+        >"$WORK/logs/$id.log" 2>&1 || fail_with_log "$WORK/logs/$id.log" "signing the shoppers up failed"
+    info "$(tail -n 1 "$WORK/logs/$id.log")"
+    manifest shoppers "$id" "$BENCH_SHOPPERS"
+    bench_sql agora_product "SELECT id FROM products WHERE name LIKE 'bench product %' ORDER BY id" \
+        >"$dir/catalogue.txt"
+    # A closed loop's pace is not known beforehand: the warm-up's targets are sized for 5,000 req/s, more
+    # than two cores reach with this mix (beyond, its pays and orders would repeat and be answered as
+    # replays, harmless in a warm-up), the measure's for twice the warm-up's pace.
+    mix_attack "$id" "$product" warmup 0 "$BENCH_WARMUP" $((5000 * BENCH_WARMUP))
+    warm="$(mix_throughput "$dir/warmup.json")"
+    ((warm > 0)) || die "the warm-up of $id had no successful request"
+    count=$((2 * warm * BENCH_DURATION + 100))
+    mix_attack "$id" "$product" saturation 0 "$BENCH_DURATION" "$count"
+    sat="$(mix_throughput "$dir/saturation.json")"
+    ((sat > 0)) || die "the closed loop of $id had no successful request"
+    info "saturation: $sat req/s closed loop, $(latency_summary "$dir/saturation.json")"
+    mix_manifest "$id" saturation "$sat" "$count"
+    for share in "$@"; do
+        rate="$(awk -v r="$sat" -v s="$share" 'BEGIN {v = int(r * s); print (v < 1 ? 1 : v)}')"
+        # A few more targets than the rate asks for, as in latency_run.
+        count=$((rate * BENCH_DURATION + rate + 10))
+        mix_attack "$id" "$product" "$share" "$rate" "$BENCH_DURATION" "$count"
+        info "$share of saturation: $rate req/s open loop, $(latency_summary "$dir/$share.json")"
+        mix_manifest "$id" "$share" "$rate" "$count"
+    done
+    record_memory "$id"
+}
+
+# mix_attack <id> <product id> <level> <rate, 0 for a closed loop> <seconds> <count> : one run of a mix of
+# count requests, its pool of pending orders placed first; in results/<id>: <level>.json (vegeta's report)
+# and <level>.csv.gz (its results, one per request).
+mix_attack() {
+    local id="$1" level="$3" rate="$4" seconds="$5" count="$6" dir="$RESULTS/$1" prefix args pace=() waited
+    prefix="$id-$level-$(date +%s)"
+    args=(--url "$GATEWAY_URL" --tokens "$dir/tokens.txt" --product "$2" --prefix "$prefix" --count "$count")
+    mix_pool "$dir/$level" "$prefix" "${args[@]}"
+    python3 "$BENCH_DIR/shop_mix.py" mix "${args[@]}" --catalogue "$dir/catalogue.txt" --pool "$dir/$level.pool.tsv" \
+        >"$dir/$level.targets" || die "the targets of $id $level could not be made"
+    # The pool's holds confirmed first, so that the measure does not pay for their backlog.
+    waited="$(wait_holds_confirmed 120)"
+    ((waited == 0)) || info "$level: the pool's holds confirmed after ${waited}s"
+    if ((rate > 0)); then pace=(-rate="$rate/1s"); else pace=(-rate=0 -max-workers="$BENCH_CONNECTIONS"); fi
+    # No response body kept: vegeta still reads each whole, as a client does, and the results stay small.
+    timeout $((seconds + 60)) "$VEGETA" attack -format=json -targets="$dir/$level.targets" "${pace[@]}" \
+        -duration="${seconds}s" -timeout=5s -max-connections="$BENCH_LATENCY_CONNECTIONS" -max-body=0 \
+        >"$dir/$level.bin" || die "vegeta failed on $id $level"
+    "$VEGETA" report -type=json "$dir/$level.bin" >"$dir/$level.json"
+    "$VEGETA" encode -to=csv "$dir/$level.bin" | gzip -1 >"$dir/$level.csv.gz"
+    rm -f "$dir/$level.bin"
+}
+
+# mix_pool <path prefix> <request prefix> <shop_mix.py's arguments...> : the pending orders the mix pays
+# and cancels, placed as fast as they go (-lazy: each once, then the attack ends); the order database then
+# says which ones are PENDING (<path prefix>.pool.tsv: request_id, order id).
+mix_pool() {
+    local out="$1" prefix="$2"
+    shift 2
+    python3 "$BENCH_DIR/shop_mix.py" pool "$@" >"$out.pool.targets"
+    timeout 300 "$VEGETA" attack -format=json -lazy -targets="$out.pool.targets" -rate=0 \
+        -max-workers="$BENCH_CONNECTIONS" -timeout=5s -max-connections="$BENCH_LATENCY_CONNECTIONS" >/dev/null ||
+        die "vegeta failed placing the pool of $out"
+    bench_sql agora_order "SELECT request_id, id FROM orders WHERE request_id LIKE '$prefix-pool-%'
+        AND status = 'PENDING'" >"$out.pool.tsv"
+}
+
+# mix_manifest <id> <level> <rate> <count> : a measured run of the mix, its rate, targets and pool orders.
+mix_manifest() { manifest mix "$1" "$2" "$3" "$4" "$(wc -l <"$RESULTS/$1/$2.pool.tsv")" "$2.csv.gz"; }
+
+# mix_throughput <vegeta report> : its successful requests per second, whole.
+mix_throughput() { python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["throughput"]))' "$1"; }
+
 # ---- the cost of tracing -----------------------------------------------------------------------
 TRACING_SCENARIO=""
 # The arm the services run in; empty until the tracing scenario first switches.
@@ -627,6 +718,8 @@ tracing_leave_arm() {
 
 # goal <scenario> <target> <reference> <minimum ratio> : the target's req/s over the reference's.
 goal() { manifest goal "$@"; }
+# goal_rounds <scenario> <target> <reference> <minimum ratio> : the same in every round, not only the median.
+goal_rounds() { manifest goal_rounds "$@"; }
 # p99_ratio_goal <scenario> <target> <reference> <maximum ratio> : the target's p99 over the reference's.
 p99_ratio_goal() { manifest goal_p99_ratio "$@"; }
 # p99_goal <scenario> <target> <maximum ms> : the target's p99 at the open-loop rate.
@@ -635,6 +728,8 @@ p99_goal() { manifest goal_p99 "$@"; }
 confirm_goal() { manifest goal_confirm "$@"; }
 # browser_goal <scenario> <measure> <maximum ms> : the p95 of one of the storefront's measures.
 browser_goal() { manifest goal_browser "$@"; }
+# mix_goal <scenario> <share> <maximum ms> : every route's p99 at that share of the mix's saturation rate.
+mix_goal() { manifest goal_mix "$@"; }
 # memory_goal <process> <maximum MiB> : peak RSS at the end of every run.
 memory_goal() { manifest goal_memory "$@"; }
 
@@ -667,6 +762,7 @@ main() {
     manifest config stock_duration_s "$BENCH_STOCK_DURATION"
     manifest config shop_loads "$BENCH_SHOP_LOADS"
     manifest config shop_orders "$BENCH_SHOP_ORDERS"
+    manifest config shoppers "$BENCH_SHOPPERS"
     manifest config commit "${BENCH_COMMIT:-$(git -C "$AGORA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
     manifest config wrk "$(wrk -v 2>&1 | head -1 | awk '{print $2}' | sed 's|^debian/||')"
     manifest config haproxy "$(haproxy -v | head -1 | awk '{print $3}')"
