@@ -742,6 +742,10 @@ def render(config, scenarios, host, when, final_memory=None, goals=(), analysis=
         f"{config.get('rate_share', '?')} × the slowest HTTP target's req/s unless the scenario says otherwise, over "
         f"at most {config.get('latency_connections', '?')} connections, {config.get('threads', '?')} event-loop "
         "thread(s) in every service and HAProxy",
+        "- Platform: " + ("as `make up` runs it (Jaeger, VictoriaLogs, Prometheus and the exporters in, every trace "
+                          "sampled, logs at info and shipped; rate limits off)" if config.get("observed") else
+                          "its observability left out (no Jaeger, VictoriaLogs, Prometheus or exporters, logs at "
+                          "warn; rate limits off); `BENCH_OBSERVED=1` runs it as `make up` does"),
         "",
         "## Targets",
         "",

@@ -20,7 +20,9 @@
 # Swarm scenarios, bench/swarm.sh: a stack of its own, BENCH_SWARM_STACK agora-bench on the subnet
 # BENCH_SWARM_SUBNET 10.232.0.0/16, its images built unless BENCH_SKIP_BUILD is set, warmed up with
 # BENCH_SWARM_WARMUP s (15) of reads and of orders), BENCH_SWARM_DATA=replicated (that stack on the
-# replicated data tier, with the replicated-* scenarios of bench/swarm.sh).
+# replicated data tier, with the replicated-* scenarios of bench/swarm.sh), BENCH_OBSERVED=1 (the platform
+# as `make up` runs it: Jaeger, VictoriaLogs, Prometheus and the exporters in, every trace sampled, logs at
+# info and shipped; by default they are left out and the services log only warnings).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,6 +47,7 @@ source "$BENCH_DIR/../deploy/local/platform.sh"
 : "${BENCH_SHOP_LOADS:=20}"
 : "${BENCH_SHOP_ORDERS:=10}"
 : "${BENCH_SHOPPERS:=100}"
+: "${BENCH_OBSERVED:=}"
 : "${BENCH_ONLY:=}"
 : "${BENCH_SKIP_BUILD:=}"
 : "${BENCH_KEEP:=}"
@@ -194,9 +197,13 @@ start_platform() {
     # Per-request logs would be a cost HAProxy does not pay; no rate limits, since one load generator
     # on one address is exactly what they stop; the payment deadline and the reminders stay at their
     # defaults (hours), so no timer fires during the runs.
-    export AGORA_BUILD_DIR="$BUILD_DIR" AGORA_SKIP_BUILD=1 AGORA_LOG_LEVEL=warn AGORA_THREADS="$BENCH_THREADS"
-    # Nothing scrapes, ships logs or collects traces during the runs (telemetry-cost adds Jaeger).
-    export AGORA_LEAVE_OUT="${BENCH_LEAVE_OUT-pg_exporter redis_exporter victorialogs jaeger prometheus}"
+    export AGORA_BUILD_DIR="$BUILD_DIR" AGORA_SKIP_BUILD=1 AGORA_THREADS="$BENCH_THREADS"
+    if [[ -n "$BENCH_OBSERVED" ]]; then
+        export AGORA_LEAVE_OUT="" AGORA_LOG_LEVEL=info AGORA_TRACE_SAMPLE_RATIO=1
+    else
+        # Nothing scrapes, ships logs or collects traces during the runs (telemetry-cost adds Jaeger).
+        export AGORA_LEAVE_OUT="pg_exporter redis_exporter victorialogs jaeger prometheus" AGORA_LOG_LEVEL=warn
+    fi
     export GATEWAY_RATE_LIMITS=false GATEWAY_ROUTES_FILE="$WORK/routes.conf"
     # The gateway's routes, except that GET /products/{id} needs a valid token, so that the product
     # scenario pays for the token check that HAProxy does not make.
@@ -763,6 +770,7 @@ main() {
     manifest config shop_loads "$BENCH_SHOP_LOADS"
     manifest config shop_orders "$BENCH_SHOP_ORDERS"
     manifest config shoppers "$BENCH_SHOPPERS"
+    manifest config observed "${BENCH_OBSERVED:+1}"
     manifest config commit "${BENCH_COMMIT:-$(git -C "$AGORA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
     manifest config wrk "$(wrk -v 2>&1 | head -1 | awk '{print $2}' | sed 's|^debian/||')"
     manifest config haproxy "$(haproxy -v | head -1 | awk '{print $3}')"

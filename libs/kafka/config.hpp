@@ -48,10 +48,12 @@ struct ConsumerConfig {
     std::size_t max_batch = 100;
     std::chrono::milliseconds session_timeout{10000};
     // A fetch waits for this many bytes, or fetch_wait at most: under a steady trickle of events, one
-    // fetch per fetch_wait instead of one per event (each one a request the broker must serve). With
-    // linger, this bounds how long an event waits before its handler runs (order-to-stock latency).
+    // fetch per fetch_wait instead of one per event (each one a request the broker must serve, and each
+    // batch a transaction of the handler's). With the publisher's relay spacing, this bounds how long an
+    // event waits before its handler runs: a consumer someone waits on (product's of order-created, for
+    // order-to-stock) sets it shorter.
     std::size_t fetch_min_bytes = 16384;
-    std::chrono::milliseconds fetch_wait{10};
+    std::chrono::milliseconds fetch_wait{25};
     std::shared_ptr<ConsumerMetrics> metrics;  // none: the consumer reports nothing
 
     static Result<ConsumerConfig> from_brokers(std::string_view brokers, std::string group_id);

@@ -37,7 +37,8 @@ struct RelayConfig {
     // A notified pass starts at least this long after the previous one began: a lone event goes out at
     // once, a steady stream in batches of what arrived meanwhile, so the broker serves at most one
     // produce request (and the database one relay transaction) per spacing, whatever the event rate.
-    // The producer's linger can then stay short (docs/benchmarks.md, "order-stock").
+    // The producer's linger can then stay short (docs/benchmarks.md, "order-stock"); a relay whose events
+    // nobody waits on spaces its passes further.
     std::chrono::milliseconds pass_spacing{10};
     std::chrono::milliseconds backoff_initial{200};  // after a failed pass, doubling up to backoff_max
     std::chrono::milliseconds backoff_max{30000};

@@ -98,7 +98,9 @@ Result<void> ProductService::start() {
         backends->reservations = std::make_unique<ReservationStore>(databases.primary());
         loops.push_back(std::move(backends));
     }
+    // The product events feed read models that nobody waits on: passes further apart, in larger batches.
     messaging::RelayConfig relay{.poll_interval = config_.relay_poll,
+                                 .pass_spacing = std::chrono::milliseconds(25),
                                  .metrics = messaging::OutboxMetrics::make(*p.registry)};
     p.relay = std::make_unique<messaging::OutboxRelay>(loops.front()->databases->primary(), *p.producer, relay);
     p.context = std::unique_ptr<Context>(new Context{config_, p.metrics, *p.relay, std::move(loops)});
@@ -129,6 +131,9 @@ Result<void> ProductService::start() {
     if (!listening) return listening;
 
     auto consumer_config = kafka::ConsumerConfig::for_group(config_.kafka, config_.consumer_group, *p.registry);
+    // A new order's stock stays held until order-created confirms it: fetched sooner than the default
+    // (order-to-stock in docs/benchmarks.md).
+    consumer_config.fetch_wait = std::chrono::milliseconds(10);
     p.consumer = AGORA_TRY(kafka::Consumer::create(
         *loop0.io, consumer_config, {std::string(topic::kOrderCreated), std::string(topic::kOrderCancelled)},
         [&p](std::span<const kafka::Record> records) { return p.order_events->handle(records); }));
