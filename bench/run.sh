@@ -483,6 +483,15 @@ scenario() {
     record_memory "$id"
 }
 
+# begin_gateway_scenario <id> <title> <url> : the results folder and the manifest's lines of a scenario whose
+# one target is the gateway at that url.
+begin_gateway_scenario() {
+    mkdir -p "$RESULTS/$1"
+    manifest scenario "$1" "$2"
+    manifest target "$1" gateway gateway "$3"
+    step "Scenario $1: $2"
+}
+
 # wait_holds_confirmed <seconds> : waits, at most that long, until no reservation is HELD any more (the
 # stock of every earlier order confirmed through the outboxes and Kafka); prints the seconds waited.
 wait_holds_confirmed() {
@@ -503,11 +512,8 @@ order_stock() {
     local id="$1" title="$2" product="$3" dir out prefix ids confirmed total start waited
     wanted "$id" || return 0
     dir="$RESULTS/$id"
-    mkdir -p "$dir"
-    manifest scenario "$id" "$title"
-    manifest target "$id" gateway gateway "$GATEWAY_URL/orders"
+    begin_gateway_scenario "$id" "$title" "$GATEWAY_URL/orders"
     manifest rate "$id" "$BENCH_STOCK_RATE"
-    step "Scenario $id: $title"
     # The orders of earlier scenarios may still be on their way through the outboxes and Kafka: start
     # once their holds are confirmed, so that this measures the steady rate, not an earlier backlog.
     waited="$(wait_holds_confirmed 300)"
@@ -549,10 +555,7 @@ storefront() {
     [[ -x "$python" ]] || die "$python is missing: make install-test-tools installs Playwright there"
     need_tool chromium "apt-get install -y chromium (or make install-test-tools)"
     dir="$RESULTS/$id"
-    mkdir -p "$dir"
-    manifest scenario "$id" "$title"
-    manifest target "$id" gateway gateway "$GATEWAY_URL/"
-    step "Scenario $id: $title"
+    begin_gateway_scenario "$id" "$title" "$GATEWAY_URL/"
     AGORA_GATEWAY_URL="$GATEWAY_URL" AGORA_MAILPIT_URL="http://127.0.0.1:$MAILPIT_UI_PORT" timeout 900 \
         "$python" "$BENCH_DIR/storefront.py" --product "$product" --loads "$BENCH_SHOP_LOADS" \
         --orders "$BENCH_SHOP_ORDERS" --out "$dir/storefront.json" >"$WORK/logs/$id.log" 2>&1 ||
@@ -574,10 +577,7 @@ shop_mix() {
     shift 3
     wanted "$id" || return 0
     dir="$RESULTS/$id"
-    mkdir -p "$dir"
-    manifest scenario "$id" "$title"
-    manifest target "$id" gateway gateway "$GATEWAY_URL/"
-    step "Scenario $id: $title"
+    begin_gateway_scenario "$id" "$title" "$GATEWAY_URL/"
     AGORA_GATEWAY_URL="$GATEWAY_URL" AGORA_MAILPIT_URL="http://127.0.0.1:$MAILPIT_UI_PORT" timeout 600 \
         python3 "$BENCH_DIR/shop_mix.py" shoppers --count "$BENCH_SHOPPERS" --out "$dir/tokens.txt" \
         >"$WORK/logs/$id.log" 2>&1 || fail_with_log "$WORK/logs/$id.log" "signing the shoppers up failed"
