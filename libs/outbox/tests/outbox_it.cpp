@@ -152,23 +152,23 @@ testing::PostgresServer* OutboxIt::server_ = nullptr;
 
 TEST_F(OutboxIt, ALoneEventGoesOutAtOnceAndAStreamInOnePassPerSpacing) {
     poll_interval_ = 60s;  // only notifications start passes here
-    pass_spacing_ = 300ms;
+    pass_spacing_ = 1000ms;  // long beside the machine's stalls, so that the bounds below hold on a busy one
     start_relay();
     let_relay_pass(1);
     // Idle for longer than the spacing: the next event is not held back.
-    auto idle_until = std::chrono::steady_clock::now() + 400ms;
+    auto idle_until = std::chrono::steady_clock::now() + 1100ms;
     run_until(io_, [&] { return std::chrono::steady_clock::now() >= idle_until; }, 10s);
     auto passes = relay_->passes();
     auto first_notified = std::chrono::steady_clock::now();
     commit_event(event("order-1", 1));
     run_until(io_, [&] { return publisher_.received.size() == 1 && relay_->passes() == passes + 1; }, 10s);
-    EXPECT_LT(std::chrono::steady_clock::now() - first_notified, 250ms);
+    EXPECT_LT(std::chrono::steady_clock::now() - first_notified, 800ms);
 
     // Two more right behind it wait for the spacing, then go out together in one pass.
     commit_event(event("order-2", 2));
     commit_event(event("order-3", 3));
     run_until(io_, [&] { return publisher_.received.size() == 3; }, 10s);
-    EXPECT_GE(std::chrono::steady_clock::now() - first_notified, 300ms);
+    EXPECT_GE(std::chrono::steady_clock::now() - first_notified, 1000ms);
     run_until(io_, [&] { return relay_->passes() >= passes + 2; }, 10s);
     EXPECT_EQ(relay_->passes(), passes + 2);
 }
