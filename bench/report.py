@@ -676,8 +676,8 @@ def goal_rows(scenarios, final_memory=None, goals=()):
         if kind in ("goal", "goal_rounds"):
             t, r = s.targets.get(target), s.targets.get(reference)
             ratios = round_ratios(t, r) if t and r else []
-            # The median of the rounds, or for goal_rounds the lowest of them.
-            ratio = (min(ratios) if kind == "goal_rounds" else statistics.median(ratios)) if ratios else None
+            # The median of the rounds (rps_ratio), or for goal_rounds the lowest of them.
+            ratio = (min(ratios) if kind == "goal_rounds" else rps_ratio(t, r)) if ratios else None
             if ratio is None:
                 measured, passed = "not measured", False
             else:
