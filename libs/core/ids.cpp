@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -51,13 +52,8 @@ FastRandom& fast_random() {
     return generator;
 }
 
-}  // namespace
-
-std::string uuid() {
-    auto b = random_bytes<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    // 8-4-4-4-12 hex digits.
+// 8-4-4-4-12 hex digits of 16 bytes whose version and variant bits are set.
+std::string canonical(const std::array<unsigned char, 16>& b) {
     std::string out(36, '-');
     to_hex(b.data(), 4, out.data());
     to_hex(b.data() + 4, 2, out.data() + 9);
@@ -65,6 +61,26 @@ std::string uuid() {
     to_hex(b.data() + 8, 2, out.data() + 19);
     to_hex(b.data() + 10, 6, out.data() + 24);
     return out;
+}
+
+}  // namespace
+
+std::string uuid() {
+    auto b = random_bytes<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    return canonical(b);
+}
+
+std::string event_id() {
+    std::array<unsigned char, 16> b{};
+    fast_bytes(b.data() + 6, 10);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+    auto now = static_cast<std::uint64_t>(ms.count());
+    for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(now >> (8 * (5 - i)));
+    b[6] = (b[6] & 0x0f) | 0x70;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    return canonical(b);
 }
 
 std::string fast_hex(size_t bytes) {

@@ -93,7 +93,7 @@ void enqueue(pg::Batch& batch, std::span<const Message> messages) {
         current = scope->context.traceparent();
     }
     for (const auto& message : messages) {
-        event_ids.push_back(message.event_id.empty() ? ids::uuid() : message.event_id);
+        event_ids.push_back(message.event_id.empty() ? ids::event_id() : message.event_id);
         types.push_back(message.event_type);
         destinations.push_back(message.destination);
         keys.push_back(message.key);

@@ -10,7 +10,7 @@ namespace {
 
 messaging::Message notification(std::string_view type, const boost::json::object& payload) {
     messaging::Message m;
-    m.event_id = ids::uuid();
+    m.event_id = ids::event_id();
     m.event_type = std::string(type);
     m.destination = std::string(type);  // the routing key on the notifications exchange
     m.payload = boost::json::serialize(payload);
