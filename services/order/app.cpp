@@ -106,7 +106,7 @@ Result<void> OrderService::start() {
             *b->product, p.signature, p.breaker, config_.reserve_timeout,
             [metrics = &p.metrics](RefusalReason reason) { metrics->refused(reason); });
         b->orders = std::make_unique<OrderStore>(b->databases->primary(), b->databases->replica(),
-                                                 creation_deadline(config_));
+                                                 creation_deadline(config_), config_.product_precheck);
         b->products = std::make_unique<ProductStore>(b->databases->primary());
         loops.push_back(std::move(b));
     }

@@ -1,7 +1,5 @@
 #include "api/create_order.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-
 #include "api/order_json.hpp"
 #include "api/request_lock.hpp"
 #include "core/log.hpp"
@@ -9,8 +7,6 @@
 #include "http/envelope.hpp"
 
 namespace agora::order_service {
-
-using namespace boost::asio::experimental::awaitable_operators;
 
 Task<Result<std::optional<OrderView>>> CreateOrder::replay(LoopBackends& local, const http::Caller& caller,
                                                            const std::string& request_id) {
@@ -46,30 +42,19 @@ Task<void> CreateOrder::abandon(LoopBackends& local, OrderId order_id, Held held
         asio::detached);
 }
 
-Task<Result<bool>> CreateOrder::names_deleted(LoopBackends& local, const CreateOrderCommand& cmd) {
-    if (!context_.config.product_precheck) co_return false;
-    std::vector<ProductId> ids;
-    for (const auto& line : cmd.items) ids.push_back(line.product_id);
-    auto deleted = co_await local.products->first_deleted(ids);
-    if (!deleted) co_return fail(deleted.error());
-    co_return deleted->has_value();
-}
-
-Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const CreateOrderCommand& cmd,
-                                           bool product_deleted) {
+Task<Result<OrderView>> CreateOrder::place(const http::Caller& caller, const CreateOrderCommand& cmd) {
     auto& local = context_.local();
-    if (product_deleted) {
-        // A replay still answers the order it placed before the product went.
+    // A replay is found by the insert's unique key, so a new order (the common case) costs no read first.
+    NewOrder order{UserId{caller.user_id}, caller.email, cmd.request_id, cmd.description, cmd.items};
+    auto inserted = co_await local.orders->insert_creating(order);
+    if (!inserted && inserted.error().kind == ErrorKind::kNotFound) {
+        // A product the read model knows as deleted; a replay still answers the order it placed before.
         auto previous = co_await replay(local, caller, cmd.request_id);
         if (!previous) co_return fail(previous.error());
         if (*previous) co_return std::move(**previous);
         context_.metrics.refused(RefusalReason::kProductNotFound);
-        co_return fail(ErrorKind::kNotFound, "product not found");
+        co_return fail(inserted.error());
     }
-
-    // A replay is found by the insert's unique key, so a new order (the common case) costs no read first.
-    NewOrder order{UserId{caller.user_id}, caller.email, cmd.request_id, cmd.description, cmd.items};
-    auto inserted = co_await local.orders->insert_creating(order);
     if (!inserted) co_return fail(inserted.error());
     if (!*inserted) {
         // The request_id is taken: a replay, or a request racing this one (the first decides).
@@ -114,20 +99,11 @@ Task<http::Response> CreateOrder::handle(http::Request& req) {
     if (!cmd) co_return http::error(cmd.error());
     cmd->traceparent = std::string(req.header(http::kTraceparentHeader));
     auto& local = context_.local();
-    // The lock and the read model's check are independent reads: one wait for both.
-    auto locking =
-        RequestLock::acquire(*local.redis, cmd->request_id, UserId{caller->user_id}, context_.config.lock_ttl);
-    auto checking = names_deleted(local, *cmd);
-    auto both = co_await (std::move(locking) && std::move(checking));
-    auto& lock = std::get<0>(both);
-    auto& deleted = std::get<1>(both);
+    auto lock = co_await RequestLock::acquire(*local.redis, cmd->request_id, UserId{caller->user_id},
+                                              context_.config.lock_ttl);
     if (!lock) co_return http::error(lock.error());
     auto executor = co_await asio::this_coro::executor;
-    if (!deleted) {
-        lock->release(executor);
-        co_return http::error(deleted.error());
-    }
-    auto order = co_await place(*caller, *cmd, *deleted);
+    auto order = co_await place(*caller, *cmd);
     lock->release(executor);
     if (!order) co_return http::error(order.error());
     co_await local.recent_writes->mark(UserId{caller->user_id});

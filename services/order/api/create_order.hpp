@@ -13,9 +13,7 @@ public:
     Task<http::Response> handle(http::Request& req);
 
 private:
-    // Whether the read model knows one of the command's products as deleted (false without the precheck).
-    Task<Result<bool>> names_deleted(LoopBackends& local, const CreateOrderCommand& cmd);
-    Task<Result<OrderView>> place(const http::Caller& caller, const CreateOrderCommand& cmd, bool product_deleted);
+    Task<Result<OrderView>> place(const http::Caller& caller, const CreateOrderCommand& cmd);
     Task<Result<std::optional<OrderView>>> replay(LoopBackends& local, const http::Caller& caller,
                                                   const std::string& request_id);
     // Whether stock may be held for an order being given up: not after a refusal, which holds nothing.

@@ -18,19 +18,23 @@ namespace {
 constexpr pg::Query kFindByRequest{"order_find_by_request",
                                    "SELECT id, status FROM orders WHERE customer_id = $1 AND request_id = $2"};
 // A batch of orders and their items in one statement: a row (its place in the arrays, from 1, and its id)
-// for each order inserted, none for one whose request_id is taken. The ids follow the arrays' order.
+// for each order inserted, none for one whose request_id is taken, and one with a NULL id for one naming a
+// product the read model knows as deleted ($8: the precheck is on), which is not inserted. The ids follow
+// the arrays' order.
 constexpr pg::Query kInsertOrders{
     "order_insert_creating",
     "WITH x AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) "
     "WITH ORDINALITY AS x(c, r, e, d, n)), "
+    "t AS (SELECT * FROM unnest($5::bigint[], $6::bigint[], $7::int[]) WITH ORDINALITY AS t(n, p, q, m)), "
+    "gone AS (SELECT DISTINCT t.n FROM t JOIN products ON products.id = t.p "
+    "WHERE $8 AND products.deleted_at IS NOT NULL), "
     "o AS (INSERT INTO orders (customer_id, request_id, email, description, status) "
-    "SELECT c, r, e, d, 'CREATING' FROM x ORDER BY n "
+    "SELECT c, r, e, d, 'CREATING' FROM x WHERE x.n NOT IN (SELECT n FROM gone) ORDER BY n "
     "ON CONFLICT (customer_id, request_id) DO NOTHING RETURNING id, customer_id, request_id), "
     "k AS (SELECT x.n, o.id FROM o JOIN x ON o.customer_id = x.c AND o.request_id = x.r), "
     "i AS (INSERT INTO order_items (order_id, product_id, quantity) "
-    "SELECT k.id, t.p, t.q FROM unnest($5::bigint[], $6::bigint[], $7::int[]) WITH ORDINALITY AS t(n, p, q, m) "
-    "JOIN k USING (n) ORDER BY t.m) "
-    "SELECT n, id FROM k"};
+    "SELECT k.id, t.p, t.q FROM t JOIN k USING (n) ORDER BY t.m) "
+    "SELECT n, id FROM k UNION ALL SELECT n, NULL FROM gone"};
 // With each order whether it is still within its creation deadline ($2 ms after its insert), by the
 // database's clock, the one the sweeper reads too (ADR 6).
 constexpr pg::Query kLockOrders{
@@ -141,7 +145,7 @@ Task<Result<std::vector<Result<std::optional<OrderId>>>>> OrderStore::insert_all
     inserts.add(pg::kCommitWithoutFlush);
     inserts.add(kInsertOrders, pg::array_of(customers), pg::array_of(request_ids), pg::array_of(emails),
                 pg::array_of(descriptions), pg::array_of(item_orders), pg::array_of(item_products),
-                pg::array_of(item_quantities));
+                pg::array_of(item_quantities), refuse_deleted_);
     auto tx = co_await primary_.begin();
     if (!tx) co_return fail(pg::to_error(tx.error()));
     auto inserted = co_await tx->commit(std::move(inserts));
@@ -149,8 +153,12 @@ Task<Result<std::vector<Result<std::optional<OrderId>>>>> OrderStore::insert_all
     std::vector<Answer> answers(orders.size(), std::optional<OrderId>{});
     for (auto row : (*inserted)[1]) {  // after the setting
         auto place = static_cast<std::size_t>(row.get<std::int64_t>(0));
-        if (place >= 1 && place <= sent.size()) {
-            answers[sent[place - 1]] = std::optional{OrderId{row.get<std::int64_t>(1)}};
+        if (place < 1 || place > sent.size()) continue;
+        auto& answer = answers[sent[place - 1]];
+        if (row.is_null(1)) {
+            answer = fail(ErrorKind::kNotFound, "product not found");
+        } else {
+            answer = std::optional{OrderId{row.get<std::int64_t>(1)}};
         }
     }
     co_return answers;

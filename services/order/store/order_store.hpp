@@ -72,18 +72,23 @@ public:
     static constexpr std::chrono::milliseconds kSweepMargin{1000};
 
     // `create_deadline`: how long after its insert a new order may still be committed (ADR 6).
-    OrderStore(pg::Pool& primary, pg::Pool& replica, std::chrono::milliseconds create_deadline)
+    // `refuse_deleted`: an order naming a product the read model knows as deleted is not inserted.
+    OrderStore(pg::Pool& primary, pg::Pool& replica, std::chrono::milliseconds create_deadline,
+               bool refuse_deleted = true)
         : primary_(primary),
           replica_(replica),
           create_deadline_(create_deadline),
+          refuse_deleted_(refuse_deleted),
           inserts_(kMaxBatch, [this](const std::vector<NewOrder>& orders) { return insert_all(orders); }),
           commits_(kMaxBatch, [this](const std::vector<CommitRequest>& requests) { return commit_all(requests); }) {}
 
     // Placing an order (order_placement.cpp).
     // The customer's order for a create request_id, in any state.
     Task<Result<std::optional<OrderRef>>> find_by_request(UserId customer_id, const std::string& request_id);
-    // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken.
-    // Concurrent calls on one event loop share a transaction (runtime/batcher.hpp), committed without
+    // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken;
+    // kNotFound, nothing inserted, when it names a product the read model knows as deleted (a deletion is
+    // final; a product it does not know yet may have just been created, so only the product service can
+    // refuse that). The same statement checks the read model: no read before it. Concurrent calls on one event loop share a transaction (runtime/batcher.hpp), committed without
     // waiting for its flush (ADR 6).
     Task<Result<std::optional<OrderId>>> insert_creating(const NewOrder& order);
     // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
@@ -126,6 +131,7 @@ private:
     pg::Pool& primary_;
     pg::Pool& replica_;
     std::chrono::milliseconds create_deadline_;
+    bool refuse_deleted_;
     runtime::Batcher<NewOrder, std::optional<OrderId>> inserts_;
     runtime::Batcher<CommitRequest, std::optional<OrderView>> commits_;
 };

@@ -6,8 +6,6 @@
 namespace agora::order_service {
 namespace {
 
-constexpr pg::Query kDeleted{"order_products_deleted",
-                             "SELECT id FROM products WHERE id = ANY($1::bigint[]) AND deleted_at IS NOT NULL"};
 // Each applies one event once: the inbox row and the change in one statement, the change only when the
 // event is new and its version newer than the row's.
 #define PRODUCT_FRESH \
@@ -30,15 +28,6 @@ constexpr pg::Query kTombstone{
 #undef PRODUCT_FRESH
 
 }  // namespace
-
-Task<Result<std::optional<ProductId>>> ProductStore::first_deleted(const std::vector<ProductId>& ids) {
-    std::vector<std::int64_t> values;
-    for (auto id : ids) values.push_back(id.value());
-    auto rows = co_await primary_.query(kDeleted, pg::array_of(values));
-    if (!rows) co_return fail(pg::to_error(rows.error()));
-    if (rows->empty()) co_return std::optional<ProductId>{};
-    co_return std::optional<ProductId>{ProductId{rows->front().get<std::int64_t>(0)}};
-}
 
 Task<Result<int>> ProductStore::apply(std::span<const ProductEvent> events) {
     if (events.empty()) co_return 0;

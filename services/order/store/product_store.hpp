@@ -19,10 +19,6 @@ class ProductStore {
 public:
     explicit ProductStore(pg::Pool& primary) : primary_(primary) {}
 
-    // One of `ids` the read model knows as deleted, if any. A deletion is final, so the read model can
-    // refuse it alone; a product it does not know yet may have just been created, so only the product
-    // service can refuse that.
-    Task<Result<std::optional<ProductId>>> first_deleted(const std::vector<ProductId>& ids);
     // Applies each event once (inbox) and only when newer than what is stored, all in one transaction,
     // in order. Answers how many changed a row.
     Task<Result<int>> apply(std::span<const ProductEvent> events);

@@ -48,6 +48,11 @@ TEST(ProductReadModel, AppliesNewerVersionsOnlyAndPrechecksOrders) {
     calls = infra().inventory.reserve_calls();
     EXPECT_EQ(create_order(service.port(), customer, "after-delete", {{id, 1}}).status, 404);
     EXPECT_EQ(infra().inventory.reserve_calls(), calls);  // refused before asking the product service
+    // A replay still answers the order placed before the product went.
+    auto replayed = create_order(service.port(), customer, "known", {{id, 1}});
+    EXPECT_EQ(replayed.status, 201) << replayed.body;
+    EXPECT_EQ(replayed.json().at("data").at("id"), known.json().at("data").at("id"));
+    EXPECT_EQ(infra().inventory.reserve_calls(), calls);
     // A stale update does not bring the product back.
     auto late = infra().publish_product("product-updated", id, 3, product_payload(id, "ghost", "1"));
     ASSERT_TRUE(testing::wait_until([&] { return applied(late); }, 30s));
