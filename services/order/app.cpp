@@ -157,7 +157,7 @@ Result<void> OrderService::start() {
                 }
                 events.push_back(std::move(*event));
             }
-            auto applied = co_await products->apply(events);
+            auto applied = co_await products->apply(newest_per_product(std::move(events)));
             if (!applied) co_return fail(applied.error());
             co_return Result<void>{};
         }));

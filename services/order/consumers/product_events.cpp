@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <unordered_map>
 
 #include "core/ids.hpp"
 
@@ -38,6 +39,20 @@ Result<ProductEvent> parse_product_event(std::string_view topic, std::string_vie
         return fail(ErrorKind::kValidation, "product event without a price");
     }
     return e;
+}
+
+std::vector<ProductEvent> newest_per_product(std::vector<ProductEvent> events) {
+    std::vector<ProductEvent> newest;
+    std::unordered_map<std::int64_t, std::size_t> place;  // product id -> its entry in `newest`
+    for (auto& event : events) {
+        auto [at, first] = place.try_emplace(event.id.value(), newest.size());
+        if (first) {
+            newest.push_back(std::move(event));
+        } else if (event.version > newest[at->second].version) {
+            newest[at->second] = std::move(event);
+        }
+    }
+    return newest;
 }
 
 }  // namespace agora::order_service
