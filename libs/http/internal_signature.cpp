@@ -1,5 +1,6 @@
 #include "http/internal_signature.hpp"
 
+#include <openssl/evp.h>
 #include <sodium/crypto_verify_32.h>
 #include <sodium/utils.h>
 
@@ -17,7 +18,9 @@ constexpr std::string_view kVersion = "v1";
 // Binds the MAC to this scheme: the same key must never authenticate anything else by accident.
 constexpr std::string_view kDomain = "agora-internal-call-v1";
 constexpr std::size_t kMaxSignerSize = 32;
-constexpr std::size_t kHexSize = 2 * crypto_auth_hmacsha256_BYTES;
+constexpr std::size_t kHexSize = 2 * 32;
+// SHA-256's block: HMAC's key is padded (or first hashed) to it.
+constexpr std::size_t kBlockSize = 64;
 
 Result<std::string> read_key(const char* variable, const std::string& file) {
     std::ifstream in(file, std::ios::binary);
@@ -38,14 +41,61 @@ std::string_view header_of(const RawRequest& req, std::string_view name) {
     return it == req.end() ? std::string_view{} : std::string_view(it->value());
 }
 
-// Each field is preceded by its length, so that no two different requests hash the same bytes.
-void add(crypto_auth_hmacsha256_state& state, std::string_view field) {
-    std::array<unsigned char, 8> size{};
-    auto n = static_cast<std::uint64_t>(field.size());
-    for (int i = 7; i >= 0; --i, n >>= 8) size[static_cast<std::size_t>(i)] = static_cast<unsigned char>(n & 0xff);
-    crypto_auth_hmacsha256_update(&state, size.data(), size.size());
-    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(field.data()), field.size());
+// One hash context per thread, reused: a copy of a keyed context is the only work before hashing.
+struct ThreadContext {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~ThreadContext() { EVP_MD_CTX_free(ctx); }
+};
+
+EVP_MD_CTX* thread_context() {
+    thread_local ThreadContext context;
+    return context.ctx;
 }
+
+// Hands the hash what it is given in one piece per 256 bytes: each call into the hash library has a
+// fixed cost larger than hashing a short field, and a request's fields are a dozen short ones.
+class Absorber {
+public:
+    explicit Absorber(EVP_MD_CTX* ctx) : ctx_(ctx) {}
+
+    // Each field is preceded by its length, so that no two different requests hash the same bytes.
+    void field(std::string_view bytes) {
+        std::array<char, 8> size{};
+        auto n = static_cast<std::uint64_t>(bytes.size());
+        for (int i = 7; i >= 0; --i, n >>= 8) size[static_cast<std::size_t>(i)] = static_cast<char>(n & 0xff);
+        put(std::string_view(size.data(), size.size()));
+        put(bytes);
+    }
+
+    // Whether every byte reached the hash.
+    bool finish() {
+        flush();
+        return ok_;
+    }
+
+private:
+    void put(std::string_view bytes) {
+        if (bytes.size() > buffer_.size() - used_) {
+            flush();
+            if (bytes.size() >= buffer_.size()) {
+                ok_ = ok_ && EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()) == 1;
+                return;
+            }
+        }
+        bytes.copy(buffer_.data() + used_, bytes.size());
+        used_ += bytes.size();
+    }
+
+    void flush() {
+        if (used_ > 0) ok_ = ok_ && EVP_DigestUpdate(ctx_, buffer_.data(), used_) == 1;
+        used_ = 0;
+    }
+
+    EVP_MD_CTX* ctx_;
+    std::array<char, 256> buffer_{};
+    std::size_t used_ = 0;
+    bool ok_ = true;
+};
 
 bool valid_signer(std::string_view name) {
     if (name.empty() || name.size() > kMaxSignerSize) return false;
@@ -92,17 +142,44 @@ std::string_view rejection_name(SignatureRejection rejection) {
     return "mismatch";
 }
 
+// HMAC (RFC 2104) on OpenSSL's SHA-256, which uses the processor's SHA instructions where it has them:
+// hashing is most of what signing and checking a call cost.
+struct InternalSignature::Keyed {
+    EVP_MD_CTX* inner = EVP_MD_CTX_new();  // has absorbed the key XOR ipad
+    EVP_MD_CTX* outer = EVP_MD_CTX_new();  // has absorbed the key XOR opad
+    bool ready = false;
+
+    explicit Keyed(std::string_view key) {
+        std::array<unsigned char, kBlockSize> block{};
+        unsigned int size = 0;
+        if (key.size() > kBlockSize) {
+            if (EVP_Digest(key.data(), key.size(), block.data(), &size, EVP_sha256(), nullptr) != 1) return;
+        } else {
+            std::copy(key.begin(), key.end(), block.begin());
+        }
+        auto start = [&block](EVP_MD_CTX* ctx, unsigned char pad) {
+            std::array<unsigned char, kBlockSize> padded{};
+            for (std::size_t i = 0; i < kBlockSize; ++i) padded[i] = static_cast<unsigned char>(block[i] ^ pad);
+            return ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+                   EVP_DigestUpdate(ctx, padded.data(), padded.size()) == 1;
+        };
+        ready = start(inner, 0x36) && start(outer, 0x5c);
+    }
+    ~Keyed() {
+        EVP_MD_CTX_free(inner);
+        EVP_MD_CTX_free(outer);
+    }
+    Keyed(const Keyed&) = delete;
+    Keyed& operator=(const Keyed&) = delete;
+};
+
 InternalSignature::InternalSignature(std::string signer, const InternalKeys& keys) : signer_(std::move(signer)) {
     auth::ensure_sodium();
-    auto keyed = [](std::string_view key) {
-        crypto_auth_hmacsha256_state state{};
-        crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-        return state;
-    };
     usable_ = keys.key.size() >= kMinInternalKeySize && valid_signer(signer_);
     if (!usable_) return;
-    key_ = keyed(keys.key);
-    if (keys.second.size() >= kMinInternalKeySize) second_ = keyed(keys.second);
+    key_ = std::make_shared<const Keyed>(keys.key);
+    usable_ = key_->ready;
+    if (keys.second.size() >= kMinInternalKeySize) second_ = std::make_shared<const Keyed>(keys.second);
 }
 
 std::int64_t InternalSignature::unix_now() {
@@ -110,23 +187,28 @@ std::int64_t InternalSignature::unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
 }
 
-InternalSignature::Digest InternalSignature::mac(const crypto_auth_hmacsha256_state& keyed, std::string_view signer,
-                                                 std::string_view time, const RawRequest& req) {
-    // A copy of the state keyed once: the key's two hash blocks are not recomputed per request.
-    auto state = keyed;
-    add(state, kDomain);
-    add(state, signer);
-    add(state, time);
-    add(state, std::string_view(req.method_string()));
-    add(state, std::string_view(req.target()));
-    add(state, header_of(req, kUserIdHeader));
-    add(state, header_of(req, kEmailHeader));
-    add(state, header_of(req, kRoleHeader));
-    add(state, header_of(req, kRequestIdHeader));
-    add(state, header_of(req, kForwardedForHeader));
-    add(state, req.body());
+std::optional<InternalSignature::Digest> InternalSignature::mac(const Keyed& keyed, std::string_view signer,
+                                                                std::string_view time, const RawRequest& req) {
+    if (!keyed.ready) return std::nullopt;
+    // From the contexts keyed once: the key's two hash blocks are not recomputed per request.
+    EVP_MD_CTX* ctx = thread_context();
+    if (ctx == nullptr || EVP_MD_CTX_copy_ex(ctx, keyed.inner) != 1) return std::nullopt;
+    Absorber absorber(ctx);
+    for (auto part : {kDomain, signer, time, std::string_view(req.method_string()), std::string_view(req.target()),
+                      header_of(req, kUserIdHeader), header_of(req, kEmailHeader), header_of(req, kRoleHeader),
+                      header_of(req, kRequestIdHeader), header_of(req, kForwardedForHeader),
+                      std::string_view(req.body())}) {
+        absorber.field(part);
+    }
+    bool hashed = absorber.finish();
+    Digest inner{};
     Digest out{};
-    crypto_auth_hmacsha256_final(&state, out.data());
+    unsigned int size = 0;
+    if (!hashed || EVP_DigestFinal_ex(ctx, inner.data(), &size) != 1 || size != inner.size() ||
+        EVP_MD_CTX_copy_ex(ctx, keyed.outer) != 1 || EVP_DigestUpdate(ctx, inner.data(), inner.size()) != 1 ||
+        EVP_DigestFinal_ex(ctx, out.data(), &size) != 1 || size != out.size()) {
+        return std::nullopt;
+    }
     return out;
 }
 
@@ -138,7 +220,11 @@ void InternalSignature::sign(RawRequest& req, std::int64_t now) const {
     std::array<char, 24> time_buffer{};
     auto end = std::to_chars(time_buffer.data(), time_buffer.data() + time_buffer.size(), now).ptr;
     std::string_view time(time_buffer.data(), static_cast<std::size_t>(end - time_buffer.data()));
-    auto digest = mac(key_, signer_, time, req);
+    auto digest = mac(*key_, signer_, time, req);
+    if (!digest) {
+        req.erase(kSignatureHeader);
+        return;
+    }
     // "v1 " signer " " time " " hex, built on the stack: the header's copy is the only allocation.
     std::array<char, 3 + kMaxSignerSize + 1 + 24 + 1 + kHexSize> value{};
     std::size_t at = 0;
@@ -152,7 +238,7 @@ void InternalSignature::sign(RawRequest& req, std::int64_t now) const {
     append(" ");
     append(time);
     append(" ");
-    to_hex(digest.data(), digest.size(), value.data() + at);
+    to_hex(digest->data(), digest->size(), value.data() + at);
     at += kHexSize;
     req.set(kSignatureHeader, std::string_view(value.data(), at));
 }
@@ -182,11 +268,10 @@ std::expected<std::string_view, SignatureRejection> InternalSignature::verify(co
     if (time < now - window || time > now + window) return std::unexpected(SignatureRejection::kExpired);
     if (!usable_) return std::unexpected(SignatureRejection::kMismatch);
     // Compared in constant time: how much of a forged MAC matched must not show in the answer's timing.
-    auto expected = mac(key_, parts->signer, parts->time, req);
-    if (crypto_verify_32(expected.data(), sent.data()) == 0) return parts->signer;
-    if (second_) {
-        expected = mac(*second_, parts->signer, parts->time, req);
-        if (crypto_verify_32(expected.data(), sent.data()) == 0) return parts->signer;
+    for (const auto* keyed : {key_.get(), second_.get()}) {
+        if (keyed == nullptr) continue;
+        auto expected = mac(*keyed, parts->signer, parts->time, req);
+        if (expected && crypto_verify_32(expected->data(), sent.data()) == 0) return parts->signer;
     }
     return std::unexpected(SignatureRejection::kMismatch);
 }

@@ -8,13 +8,12 @@
 //   X-Agora-Signature: v1 <signer> <unix seconds> <64 hex digits>
 //
 // A receiver accepts it within kSignatureWindow of its own clock, under its key or a second key kept for
-// a rotation. Checking is one HMAC over a keyed state computed once, with no allocation.
-#include <sodium/crypto_auth_hmacsha256.h>
-
+// a rotation. Checking is one HMAC over a keyed state computed once.
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,14 +63,16 @@ public:
     static std::int64_t unix_now();
 
 private:
-    using Digest = std::array<unsigned char, crypto_auth_hmacsha256_BYTES>;
-    static Digest mac(const crypto_auth_hmacsha256_state& keyed, std::string_view signer, std::string_view time,
-                      const RawRequest& req);
+    struct Keyed;  // HMAC-SHA256's inner and outer hashes with the key absorbed (internal_signature.cpp)
+    using Digest = std::array<unsigned char, 32>;
+    // None only when the hash library fails (out of memory): such a request is neither signed nor accepted.
+    static std::optional<Digest> mac(const Keyed& keyed, std::string_view signer, std::string_view time,
+                                     const RawRequest& req);
 
     std::string signer_;
     bool usable_ = false;
-    crypto_auth_hmacsha256_state key_{};
-    std::optional<crypto_auth_hmacsha256_state> second_;
+    std::shared_ptr<const Keyed> key_;
+    std::shared_ptr<const Keyed> second_;  // null when there is no second key
 };
 
 }  // namespace agora::http

@@ -1,9 +1,11 @@
 #include "http/internal_signature.hpp"
 
 #include <gtest/gtest.h>
+#include <sodium/crypto_auth_hmacsha256.h>
 
 #include <fstream>
 
+#include "core/hex.hpp"
 #include "testing/server_process.hpp"
 
 namespace agora::http {
@@ -41,6 +43,39 @@ TEST(InternalSignature, ASignedRequestVerifiesAndNamesItsSigner) {
     EXPECT_EQ(*signer, "gateway");
     InternalSignature order("order", kKeys);
     EXPECT_EQ(order.verify(req, kNow).value_or(""), "gateway");
+}
+
+// The MAC as the scheme defines it (internal_signature.hpp), from libsodium's HMAC-SHA256: an
+// implementation independent of the signer's, so a change of hashing library cannot change the bytes.
+std::string reference_mac(std::string_view key, std::string_view signer, std::string_view time, const RawRequest& req) {
+    crypto_auth_hmacsha256_state state{};
+    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    auto add = [&state](std::string_view field) {
+        unsigned char size[8];
+        for (int i = 0; i < 8; ++i) size[i] = static_cast<unsigned char>(field.size() >> (8 * (7 - i)));
+        crypto_auth_hmacsha256_update(&state, size, sizeof size);
+        crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(field.data()), field.size());
+    };
+    for (std::string_view field : {std::string_view("agora-internal-call-v1"), signer, time,
+                                   std::string_view(req.method_string()), std::string_view(req.target()),
+                                   std::string_view(req[kUserIdHeader]), std::string_view(req[kEmailHeader]),
+                                   std::string_view(req[kRoleHeader]), std::string_view(req[kRequestIdHeader]),
+                                   std::string_view(req[kForwardedForHeader]), std::string_view(req.body())}) {
+        add(field);
+    }
+    unsigned char digest[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_final(&state, digest);
+    return to_hex(digest, sizeof digest);
+}
+
+TEST(InternalSignature, TheMacIsHmacSha256OfTheLengthPrefixedParts) {
+    // A key of one hash block and one longer than a block (HMAC hashes that one first).
+    for (const std::string& key : {std::string(64, 'k'), std::string("first-internal-key-0123456789abcdef0123"),
+                                   std::string(100, 'q')}) {
+        auto req = signed_request(InternalSignature("gateway", InternalKeys{key, ""}));
+        std::string_view header = req[kSignatureHeader];
+        EXPECT_EQ(header, "v1 gateway 1750000000 " + reference_mac(key, "gateway", "1750000000", req)) << key;
+    }
 }
 
 TEST(InternalSignature, AnotherKeysSignatureIsRefused) {
