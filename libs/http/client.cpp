@@ -6,11 +6,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "core/scope.hpp"
 #include "http/base_url.hpp"
+#include "http/reading.hpp"
 #include "http/socket_deadline.hpp"
 #include "http/wire.hpp"
 #include "tracing/tracing.hpp"
@@ -130,16 +129,16 @@ enum class Reuse { kSafe, kClose };
 // Reads the final response to the request just written. Interim (1xx) responses are skipped; after one
 // the connection is not reused, as a peer that sends them is not one the pool can vouch for. 101
 // (a protocol switch) is never asked for, so it breaks the exchange.
-Task<std::pair<boost::system::error_code, Reuse>> read_final(
-    tcp::socket& socket, beast::flat_buffer& buffer,
-    std::optional<beast::http::response_parser<beast::http::string_body>>& parser, bool head, std::size_t limit) {
+Task<std::pair<boost::system::error_code, Reuse>> read_final(tcp::socket& socket, beast::flat_buffer& buffer,
+                                                             std::optional<ResponseParser>& parser, bool head,
+                                                             std::size_t limit) {
     Reuse reuse = Reuse::kSafe;
     for (int interim = 0;; ++interim) {
         parser.emplace();
         parser->body_limit(limit);
         // A response to HEAD has the headers of a GET's and no body, whatever its Content-Length says.
         parser->skip(head);
-        auto [ec, n] = co_await beast::http::async_read(socket, buffer, *parser, kTuple);
+        auto ec = co_await read_response(socket, buffer, *parser);
         if (ec) co_return std::pair{ec, Reuse::kClose};
         int status = static_cast<int>(parser->get().result_int());
         if (status >= 200) co_return std::pair{ec, reuse};
@@ -203,7 +202,7 @@ Task<Attempt> Client::exchange(RawRequest& request, std::chrono::milliseconds de
                                                       asio::buffer(bytes.data() + sent, bytes.size() - sent), kTuple);
             wec = ec;
         }
-        std::optional<beast::http::response_parser<beast::http::string_body>> parser;
+        std::optional<ResponseParser> parser;
         boost::system::error_code rec = wec;
         if (!wec) {
             auto [ec, read_reuse] =

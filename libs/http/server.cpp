@@ -17,6 +17,7 @@
 #include "core/log.hpp"
 #include "http/envelope.hpp"
 #include "http/probes.hpp"
+#include "http/reading.hpp"
 #include "http/socket_deadline.hpp"
 #include "http/wire.hpp"
 #include "runtime/scoped_executor.hpp"
@@ -156,21 +157,6 @@ tracing::Span begin_request(Request& req, trace::Scope& scope, std::string_view 
     return span;
 }
 
-// Parses what the buffer already holds. A small request arrives whole in one read; parsing it here
-// spares the trips through the event loop that Beast's read operations take even when no byte is
-// missing (each completes by a post).
-boost::system::error_code parse_buffered(beast::http::request_parser<beast::http::string_body>& parser,
-                                         beast::flat_buffer& buffer) {
-    boost::system::error_code ec;
-    while (buffer.size() > 0 && !parser.is_done()) {
-        auto used = parser.put(buffer.data(), ec);
-        buffer.consume(used);
-        if (ec == beast::http::error::need_more) return {};
-        if (ec || used == 0) break;
-    }
-    return ec;
-}
-
 // A draining server answers the probe itself, whatever the service's own readiness, so that every
 // service and the gateway fail it the same way.
 bool is_readiness_probe(const Request& req) {
@@ -248,7 +234,7 @@ Task<void> Server::serve(std::shared_ptr<Loop> shared, tcp::socket socket, trace
     };
 
     while (!loop.stopping) {
-        beast::http::request_parser<beast::http::string_body> parser;
+        RequestParser parser;
         parser.body_limit(config.body_limit);
         parser.header_limit(config.header_limit);
 
