@@ -8,22 +8,6 @@
 namespace agora::trace {
 namespace {
 
-int nibble(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;  // upper case is not allowed by the specification
-}
-
-bool from_hex(std::string_view text, unsigned char* out) {
-    for (std::size_t i = 0; i < text.size() / 2; ++i) {
-        int hi = nibble(text[2 * i]);
-        int lo = nibble(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        out[i] = static_cast<unsigned char>(hi * 16 + lo);
-    }
-    return true;
-}
-
 template <std::size_t N>
 bool all_zero(const std::array<unsigned char, N>& a) {
     return std::all_of(a.begin(), a.end(), [](unsigned char b) { return b == 0; });

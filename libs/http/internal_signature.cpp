@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 #include <sodium/crypto_verify_32.h>
-#include <sodium/utils.h>
 
 #include <charconv>
 #include <fstream>
@@ -256,14 +255,10 @@ std::expected<std::string_view, SignatureRejection> InternalSignature::verify(co
     if (ec != std::errc{} || ptr != parts->time.data() + parts->time.size()) {
         return std::unexpected(SignatureRejection::kMalformed);
     }
+    // Signers write lower-case hex (to_hex). The sent MAC is no secret: only the comparison below must
+    // take the same time whatever it holds.
     Digest sent{};
-    std::size_t decoded = 0;
-    const char* hex_end = nullptr;
-    const auto& hex = parts->hex;
-    if (sodium_hex2bin(sent.data(), sent.size(), hex.data(), hex.size(), nullptr, &decoded, &hex_end) != 0 ||
-        decoded != sent.size() || hex_end != hex.data() + hex.size()) {
-        return std::unexpected(SignatureRejection::kMalformed);
-    }
+    if (!from_hex(parts->hex, sent.data())) return std::unexpected(SignatureRejection::kMalformed);
     auto window = kSignatureWindow.count();
     if (time < now - window || time > now + window) return std::unexpected(SignatureRejection::kExpired);
     if (!usable_) return std::unexpected(SignatureRejection::kMismatch);

@@ -18,5 +18,15 @@ TEST(HexTest, WritesIntoTheCallersBufferOnly) {
     EXPECT_EQ(out, "[dead]");
 }
 
+TEST(HexTest, DecodesWhatItEncodesAndNothingElse) {
+    const unsigned char bytes[] = {0x00, 0x0f, 0xa5, 0xff, 0x9a};
+    unsigned char back[sizeof bytes] = {};
+    ASSERT_TRUE(from_hex(to_hex(bytes, sizeof bytes), back));
+    EXPECT_EQ(std::string(back, back + sizeof back), std::string(bytes, bytes + sizeof bytes));
+    unsigned char one = 0;
+    for (std::string_view bad : {"0g", "A0", "-1", " 0", "0", "abc"}) EXPECT_FALSE(from_hex(bad, &one)) << bad;
+    EXPECT_TRUE(from_hex("", &one));
+}
+
 }  // namespace
 }  // namespace agora

@@ -137,6 +137,7 @@ TEST(InternalSignature, MissingAndMalformedSignaturesAreRefused) {
              "", "v1", "v2 gateway 1750000000 " + hex, "v1 gateway 1750000000", "v1 gateway 17500x0000 " + hex,
              "v1 Gateway 1750000000 " + hex, "v1 gateway 1750000000 " + hex.substr(1),
              "v1 gateway 1750000000 " + hex + "aa", "v1 gateway 1750000000 " + std::string(64, 'g'),
+             "v1 gateway 1750000000 " + std::string(64, 'A'),
              "v1  gateway 1750000000 " + hex}) {
         req.set(kSignatureHeader, bad);
         auto verified = gateway.verify(req, kNow);
