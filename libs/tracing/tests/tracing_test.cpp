@@ -97,6 +97,29 @@ TEST(OtlpProtoTest, RootSpanHasNoParentAndNoStatus) {
     EXPECT_EQ(one(s, 6).number_value, 1u);
 }
 
+// Lengths of one, two and three bytes: a long attribute, and a batch of spans longer than 16 KiB.
+TEST(OtlpProtoTest, LongFieldsAndLargeBatchesKeepTheirLengths) {
+    std::vector<std::unique_ptr<SpanData>> batch;
+    for (int i = 0; i < 300; ++i) {
+        auto span = std::make_unique<SpanData>();
+        span->context = trace::TraceContext::root(true);
+        span->name = "span-" + std::to_string(i);
+        span->attributes.push_back({"db.query.text", std::string(130 + i, 'q')});
+        batch.push_back(std::move(span));
+    }
+    auto request = encode_spans(batch, "order");
+    ASSERT_GT(request.size(), 16u * 1024);
+    auto resource_spans = fields_of(one(fields_of(request), 1).bytes);
+    auto spans = all(fields_of(one(resource_spans, 2).bytes), 2);
+    ASSERT_EQ(spans.size(), 300u);
+    for (int i = 0; i < 300; ++i) {
+        auto s = fields_of(spans[static_cast<std::size_t>(i)].bytes);
+        EXPECT_EQ(one(s, 5).bytes, "span-" + std::to_string(i));
+        auto attribute = fields_of(one(s, 9).bytes);
+        EXPECT_EQ(one(fields_of(one(attribute, 2).bytes), 1).bytes, std::string(130 + i, 'q'));
+    }
+}
+
 TEST(SamplerTest, ChildrenFollowTheParentsDecision) {
     Sampler never(0.0);
     auto sampled = *trace::TraceContext::parse(kParent);
