@@ -1,5 +1,6 @@
 #include "http/internal_signature.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sodium/crypto_verify_32.h>
 
@@ -159,10 +160,14 @@ struct InternalSignature::Keyed {
         auto start = [&block](EVP_MD_CTX* ctx, unsigned char pad) {
             std::array<unsigned char, kBlockSize> padded{};
             for (std::size_t i = 0; i < kBlockSize; ++i) padded[i] = static_cast<unsigned char>(block[i] ^ pad);
-            return ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
-                   EVP_DigestUpdate(ctx, padded.data(), padded.size()) == 1;
+            bool started = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+                           EVP_DigestUpdate(ctx, padded.data(), padded.size()) == 1;
+            OPENSSL_cleanse(padded.data(), padded.size());
+            return started;
         };
         ready = start(inner, 0x36) && start(outer, 0x5c);
+        // The key's copies on the stack go; the contexts hold only its hashed blocks.
+        OPENSSL_cleanse(block.data(), block.size());
     }
     ~Keyed() {
         EVP_MD_CTX_free(inner);

@@ -88,8 +88,8 @@ public:
     // ADR 6 step 1: the order in CREATING with its items. nullopt when the request_id is already taken;
     // kNotFound, nothing inserted, when it names a product the read model knows as deleted (a deletion is
     // final; a product it does not know yet may have just been created, so only the product service can
-    // refuse that). The same statement checks the read model: no read before it. Concurrent calls on one event loop share a transaction (runtime/batcher.hpp), committed without
-    // waiting for its flush (ADR 6).
+    // refuse that). The same statement checks the read model: no read before it. Concurrent calls on one
+    // event loop share a transaction (runtime/batcher.hpp), committed without waiting for its flush (ADR 6).
     Task<Result<std::optional<OrderId>>> insert_creating(const NewOrder& order);
     // ADR 6 step 3: CREATING -> PENDING with the reserved prices and total, the timers and order-created.
     // The order as committed; nullopt when it is no longer CREATING (the sweeper aborted it) or its

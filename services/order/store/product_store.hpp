@@ -1,11 +1,9 @@
 #pragma once
 // The local read model of the catalogue: fed by product-created/updated/deleted (consumers/) through the
-// inbox, applying an event only when its version is newer than the stored one, and used for a fast
-// pre-check of orders. The product service stays the authority for stock and prices.
-#include <cstdint>
-#include <optional>
+// inbox, applying an event only when its version is newer than the stored one. The insert of new orders
+// reads it to refuse deleted products (store/order_placement.cpp); the product service stays the
+// authority for stock and prices.
 #include <span>
-#include <vector>
 
 #include "core/error.hpp"
 #include "core/strong_id.hpp"
