@@ -27,7 +27,7 @@ constexpr pg::Query kTryLock{"messaging_outbox_lock", "SELECT pg_try_advisory_xa
 constexpr pg::Query kClaim{
     "messaging_outbox_claim",
     "SELECT id, event_id::text, event_type, destination, key, payload, "
-    "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), traceparent, headers::text "
+    PG_MICROS("occurred_at") ", traceparent, headers::text "
     "FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED"};
 constexpr pg::Query kMarkPublished{
     "messaging_outbox_mark_published",
@@ -69,7 +69,7 @@ Message message_of(const pg::Row& row) {
     m.destination = row.get<std::string>(3);
     m.key = row.get<std::string>(4);
     m.payload = row.get<std::string>(5);
-    m.occurred_at = row.get<std::string>(6);
+    m.occurred_at = row.rfc3339(6);
     m.traceparent = row.get<std::string>(7);
     m.headers = parse_headers(row.get<std::string>(8));
     return m;

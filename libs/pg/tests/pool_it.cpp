@@ -19,6 +19,12 @@ constexpr Query kLength{"length", "SELECT length($1::text)"};
 constexpr Query kSleep{"sleep", "SELECT pg_sleep($1::float8)"};
 constexpr Query kSeries{"series", "SELECT g, repeat('x', 100) FROM generate_series(1, $1::int) AS g"};
 constexpr Query kBackend{"backend", "SELECT pg_backend_pid()"};
+// Each time as the services select it, beside PostgreSQL's own formatting of it.
+constexpr Query kTimes{"times",
+                       "SELECT " PG_MICROS("t") ", to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+                       "FROM unnest(ARRAY['2025-02-10 22:24:43.040231+00', '1999-12-31 23:59:59.999999+00', "
+                       "'1969-12-31 23:59:59.5+00', '2000-01-01 00:00:00+00', '2105-12-31 23:59:59.999999+00', "
+                       "'2026-06-30 12:00:00.000001-07', NULL]::timestamptz[] || now() || clock_timestamp()) AS t"};
 constexpr Query kLoseMe{"lose_me", "SELECT pg_backend_pid() FROM pg_sleep($1::float8) -- pool lose me"};
 
 class PoolIt : public ::testing::Test {
@@ -55,6 +61,21 @@ protected:
 };
 
 testing::PostgresServer* PoolIt::server_ = nullptr;
+
+TEST_F(PoolIt, TimestampsReadAsMicrosecondsFormatAsPostgresDoes) {
+    Pool pool(io_, config());
+    auto rows = run(pool.query(kTimes));
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), 9u);
+    for (auto row : *rows) {
+        auto t = row.get<std::optional<clock::TimePoint>>(0);
+        if (!t) {
+            EXPECT_TRUE(row.is_null(1));
+            continue;
+        }
+        EXPECT_EQ(clock::format_rfc3339(*t), row.get<std::string>(1));
+    }
+}
 
 TEST_F(PoolIt, ParametersNullsAndTypedGetters) {
     Pool pool(io_, config());

@@ -6,9 +6,8 @@
 namespace agora::auth_service {
 namespace {
 
-#define AUTH_RFC3339(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define AUTH_USER_COLUMNS \
-    "id, email, password, role, is_verified, " AUTH_RFC3339("created_at") ", " AUTH_RFC3339("updated_at")
+    "id, email, password, role, is_verified, " PG_MICROS("created_at") ", " PG_MICROS("updated_at")
 
 constexpr pg::Query kFindUser{"auth_find_user", "SELECT " AUTH_USER_COLUMNS " FROM users WHERE email = $1"};
 constexpr pg::Query kLockUser{"auth_lock_user",
@@ -45,7 +44,6 @@ constexpr pg::Query kReplaceHash{"auth_replace_password_hash",
 constexpr pg::Query kNow{"auth_now", "SELECT (EXTRACT(EPOCH FROM now()) * 1000000)::bigint"};
 
 #undef AUTH_USER_COLUMNS
-#undef AUTH_RFC3339
 
 User user_of(const pg::Row& row) {
     User u;
@@ -54,8 +52,8 @@ User user_of(const pg::Row& row) {
     u.password_hash = row.get<std::string>(2);
     u.role = auth::parse_role(row.get<std::string>(3)).value_or(auth::Role::kCustomer);
     u.is_verified = row.get<bool>(4);
-    u.created_at = row.get<std::string>(5);
-    u.updated_at = row.get<std::string>(6);
+    u.created_at = row.rfc3339(5);
+    u.updated_at = row.rfc3339(6);
     return u;
 }
 

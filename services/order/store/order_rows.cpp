@@ -8,7 +8,7 @@ namespace {
 constexpr pg::Query kLockOrder{
     "order_lock",
     "SELECT status, customer_id, email, total_amount::text, description, "
-    ORDER_RFC3339("payment_due_at") " FROM orders WHERE id = $1 FOR UPDATE"};
+    PG_MICROS("payment_due_at") " FROM orders WHERE id = $1 FOR UPDATE"};
 constexpr pg::Query kItemLines{"order_item_lines",
                                "SELECT product_id, quantity, id FROM order_items WHERE order_id = $1 ORDER BY id"};
 constexpr pg::Query kSetStatus{"order_set_status",
@@ -32,8 +32,8 @@ OrderView order_of(const pg::Row& row) {
     v.total = money_of(row, 1);
     v.description = row.get<std::string>(2);
     v.status = parse_status(row.get<std::string>(3)).value_or(OrderStatus::kAborted);
-    v.created_at = row.get<std::string>(4);
-    v.updated_at = row.get<std::string>(5);
+    v.created_at = row.rfc3339(4);
+    v.updated_at = row.rfc3339(5);
     return v;
 }
 
@@ -49,7 +49,7 @@ Task<Result<std::optional<LockedOrder>>> lock_order(pg::Transaction& tx, OrderId
     o.notice.email = row.get<std::string>(2);
     o.notice.total = money_of(row, 3);
     o.notice.description = row.get<std::string>(4);
-    o.payment_due_at = row.get<std::optional<std::string>>(5).value_or("");
+    if (!row.is_null(5)) o.payment_due_at = row.rfc3339(5);
     co_return std::optional<LockedOrder>{std::move(o)};
 }
 

@@ -14,9 +14,8 @@
 #include "store/order_store.hpp"
 #include "store/order_view.hpp"
 
-#define ORDER_RFC3339(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define ORDER_COLUMNS \
-    "id, total_amount::text, description, status, " ORDER_RFC3339("created_at") ", " ORDER_RFC3339("updated_at")
+    "id, total_amount::text, description, status, " PG_MICROS("created_at") ", " PG_MICROS("updated_at")
 
 namespace agora::order_service {
 

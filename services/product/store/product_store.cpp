@@ -41,7 +41,7 @@ constexpr pg::Query kDelete{"product_delete",
                             "UPDATE products SET deleted_at = now(), version = version + 1, updated_at = now() "
                             "WHERE id = $1 AND deleted_at IS NULL RETURNING " PRODUCT_COLUMNS};
 constexpr pg::Query kHistory{"product_history",
-                             "SELECT version, event_type, payload::text, " PRODUCT_RFC3339("occurred_at")
+                             "SELECT version, event_type, payload::text, " PG_MICROS("occurred_at")
                              " FROM product_events WHERE product_id = $1 ORDER BY version"};
 // Serializes seeding between instances starting together; the lock ends with the transaction.
 constexpr pg::Query kSeedLock{"product_seed_lock", "SELECT pg_advisory_xact_lock(hashtext('agora_product_seed'))"};
@@ -63,8 +63,8 @@ Product product_of(const pg::Row& row) {
     p.price = Money::parse(row.get<std::string>(3)).value_or(Money());
     p.quantity = row.get<std::int64_t>(4);
     p.version = row.get<std::int64_t>(5);
-    p.created_at = row.get<std::string>(6);
-    p.updated_at = row.get<std::string>(7);
+    p.created_at = row.rfc3339(6);
+    p.updated_at = row.rfc3339(7);
     return p;
 }
 
@@ -162,7 +162,7 @@ Task<Result<std::vector<ProductEvent>>> ProductStore::history(ProductId id) {
     std::vector<ProductEvent> out;
     for (auto row : *rows) {
         out.push_back(ProductEvent{row.get<std::int64_t>(0), row.get<std::string>(1), row.get<std::string>(2),
-                                   row.get<std::string>(3)});
+                                   row.rfc3339(3)});
     }
     co_return out;
 }

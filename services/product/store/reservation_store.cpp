@@ -10,8 +10,7 @@
 namespace agora::product {
 namespace {
 
-#define RESERVATION_EXPIRES_AT \
-    "coalesce(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
+#define RESERVATION_EXPIRES_AT PG_MICROS("expires_at")
 // A batch of reservations claims its ids and locks its products (in id order, the lock order) in one
 // round trip; a claimed id is HELD until the batch decides it.
 constexpr pg::Query kClaimIds{
@@ -91,7 +90,7 @@ Task<Result<std::optional<Reservation>>> ReservationStore::load(pg::Transaction*
     r.id = OrderId{row.get<std::int64_t>(0)};
     r.status = parse_status(row.get<std::string>(1)).value_or(ReservationStatus::kRefused);
     r.refusal = row.get<std::string>(2);
-    r.expires_at = row.get<std::string>(3);
+    if (!row.is_null(3)) r.expires_at = row.rfc3339(3);  // none once refused
     pg::Outcome<pg::Rows> items;
     if (tx) {
         items = co_await tx->query(kItems, id.value());
@@ -134,7 +133,7 @@ Task<Result<std::vector<Result<Reservation>>>> ReservationStore::reserve_all(
     auto read = co_await tx->run(std::move(reads));
     if (!read) co_return fail(db_error(read.error()));
     std::map<OrderId, std::string> claimed;  // id -> expires_at
-    for (auto row : (*read)[0]) claimed.emplace(OrderId{row.get<std::int64_t>(0)}, row.get<std::string>(1));
+    for (auto row : (*read)[0]) claimed.emplace(OrderId{row.get<std::int64_t>(0)}, row.rfc3339(1));
     std::map<ProductId, Product> stock;  // what the batch leaves of each locked product
     for (auto row : (*read)[1]) {
         auto product = product_of(row);
