@@ -36,10 +36,9 @@ Result<std::string> read_key(const char* variable, const std::string& file) {
     return key;
 }
 
-std::string_view header_of(const RawRequest& req, std::string_view name) {
-    auto it = req.find(name);
-    return it == req.end() ? std::string_view{} : std::string_view(it->value());
-}
+// The headers a signature covers, in the order the MAC takes them.
+constexpr std::array<std::string_view, 5> kSignedHeaders{kUserIdHeader, kEmailHeader, kRoleHeader, kRequestIdHeader,
+                                                         kForwardedForHeader};
 
 // One hash context per thread, reused: a copy of a keyed context is the only work before hashing.
 struct ThreadContext {
@@ -192,18 +191,18 @@ std::int64_t InternalSignature::unix_now() {
 }
 
 std::optional<InternalSignature::Digest> InternalSignature::mac(const Keyed& keyed, std::string_view signer,
-                                                                std::string_view time, const RawRequest& req) {
+                                                                std::string_view time, const RawRequest& req,
+                                                                const SignedHeaders& headers) {
     if (!keyed.ready) return std::nullopt;
     // From the contexts keyed once: the key's two hash blocks are not recomputed per request.
     EVP_MD_CTX* ctx = thread_context();
     if (ctx == nullptr || EVP_MD_CTX_copy_ex(ctx, keyed.inner) != 1) return std::nullopt;
     Absorber absorber(ctx);
-    for (auto part : {kDomain, signer, time, std::string_view(req.method_string()), std::string_view(req.target()),
-                      header_of(req, kUserIdHeader), header_of(req, kEmailHeader), header_of(req, kRoleHeader),
-                      header_of(req, kRequestIdHeader), header_of(req, kForwardedForHeader),
-                      std::string_view(req.body())}) {
+    for (auto part : {kDomain, signer, time, std::string_view(req.method_string()), std::string_view(req.target())}) {
         absorber.field(part);
     }
+    for (auto part : headers) absorber.field(part);
+    absorber.field(req.body());
     bool hashed = absorber.finish();
     Digest inner{};
     Digest out{};
@@ -224,7 +223,9 @@ void InternalSignature::sign(RawRequest& req, std::int64_t now) const {
     std::array<char, 24> time_buffer{};
     auto end = std::to_chars(time_buffer.data(), time_buffer.data() + time_buffer.size(), now).ptr;
     std::string_view time(time_buffer.data(), static_cast<std::size_t>(end - time_buffer.data()));
-    auto digest = mac(*key_, signer_, time, req);
+    // A signed header set twice is refused by every receiver: such a request goes unsigned.
+    auto headers = unique_values(req, kSignedHeaders);
+    auto digest = headers ? mac(*key_, signer_, time, req, *headers) : std::nullopt;
     if (!digest) {
         req.erase(kSignatureHeader);
         return;
@@ -267,10 +268,13 @@ std::expected<std::string_view, SignatureRejection> InternalSignature::verify(co
     auto window = kSignatureWindow.count();
     if (time < now - window || time > now + window) return std::unexpected(SignatureRejection::kExpired);
     if (!usable_) return std::unexpected(SignatureRejection::kMismatch);
+    // Two values of a signed header would leave open which of them the signature vouches for.
+    auto headers = unique_values(req, kSignedHeaders);
+    if (!headers) return std::unexpected(SignatureRejection::kMalformed);
     // Compared in constant time: how much of a forged MAC matched must not show in the answer's timing.
     for (const auto* keyed : {key_.get(), second_.get()}) {
         if (keyed == nullptr) continue;
-        auto expected = mac(*keyed, parts->signer, parts->time, req);
+        auto expected = mac(*keyed, parts->signer, parts->time, req, *headers);
         if (expected && crypto_verify_32(expected->data(), sent.data()) == 0) return parts->signer;
     }
     return std::unexpected(SignatureRejection::kMismatch);

@@ -65,9 +65,10 @@ public:
 private:
     struct Keyed;  // HMAC-SHA256's inner and outer hashes with the key absorbed (internal_signature.cpp)
     using Digest = std::array<unsigned char, 32>;
+    using SignedHeaders = std::array<std::string_view, 5>;  // the values of kSignedHeaders (.cpp)
     // None only when the hash library fails (out of memory): such a request is neither signed nor accepted.
     static std::optional<Digest> mac(const Keyed& keyed, std::string_view signer, std::string_view time,
-                                     const RawRequest& req);
+                                     const RawRequest& req, const SignedHeaders& headers);
 
     std::string signer_;
     bool usable_ = false;

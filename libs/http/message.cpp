@@ -52,14 +52,17 @@ Result<std::int64_t> Request::id_param(std::string_view name) const {
 
 Result<Caller> Request::caller() const {
     if (signer_.empty()) return fail(ErrorKind::kUnauthorized);
-    std::string_view id = header(kUserIdHeader);
+    // One walk of the fields for the three; a verified signature means none of them is repeated.
+    auto identity = unique_values(raw_, std::array{kUserIdHeader, kEmailHeader, kRoleHeader});
+    if (!identity) return fail(ErrorKind::kUnauthorized);
+    auto [id, email, role] = *identity;
     Caller c;
     auto [ptr, ec] = std::from_chars(id.data(), id.data() + id.size(), c.user_id);
     if (id.empty() || ec != std::errc{} || ptr != id.data() + id.size() || c.user_id <= 0) {
         return fail(ErrorKind::kUnauthorized);
     }
-    c.email = std::string(header(kEmailHeader));
-    c.role = std::string(header(kRoleHeader));
+    c.email = std::string(email);
+    c.role = std::string(role);
     if (c.role.empty()) c.role = "customer";
     return c;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // The request and response a handler sees. Requests carry what the server learned while routing them
 // (path parameters, request id) and what the gateway asserted about the caller.
+#include <array>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstdint>
@@ -32,6 +34,27 @@ inline constexpr std::string_view kTracestateHeader = "tracestate";
 // Routes under this prefix serve the services' calls to each other: never routed by the gateway, and
 // taken only with a service's signature.
 inline constexpr std::string_view kInternalPrefix = "/internal/";
+
+// The value of each of `names` (compared case-insensitively) in one walk of `fields`, "" for a name that
+// is absent, or nullopt when one of them appears twice. Cheaper than a lookup per name in Beast's tree of
+// fields, each step of which is a case-insensitive comparison of two names.
+template <std::size_t N>
+std::optional<std::array<std::string_view, N>> unique_values(const beast_http::fields& fields,
+                                                             const std::array<std::string_view, N>& names) {
+    std::array<std::string_view, N> values{};
+    std::array<bool, N> seen{};
+    for (const auto& field : fields) {
+        auto name = field.name_string();
+        for (std::size_t i = 0; i < N; ++i) {
+            if (name.size() != names[i].size() || !boost::beast::iequals(name, names[i])) continue;
+            if (seen[i]) return std::nullopt;
+            seen[i] = true;
+            values[i] = field.value();
+            break;
+        }
+    }
+    return values;
+}
 
 struct Caller {
     std::int64_t user_id = 0;

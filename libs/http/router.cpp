@@ -64,8 +64,9 @@ Router::Match Router::match(Verb method, std::string_view path) const {
 
 bool Router::admit(Request& req) const {
     bool internal = req.path().starts_with(kInternalPrefix);
-    bool asserts_identity =
-        !req.header(kUserIdHeader).empty() || !req.header(kEmailHeader).empty() || !req.header(kRoleHeader).empty();
+    // Repeated identity headers assert too: the signature's check then refuses them.
+    auto identity = unique_values(req.raw(), std::array{kUserIdHeader, kEmailHeader, kRoleHeader});
+    bool asserts_identity = !identity || !(*identity)[0].empty() || !(*identity)[1].empty() || !(*identity)[2].empty();
     // Public routes asked without an identity need no proof: they cost no HMAC.
     if (!internal && !asserts_identity) return true;
     std::string_view reason = "no trusted key";

@@ -115,6 +115,35 @@ TEST(InternalSignature, EveryCoveredPartIsBound) {
         "time");
 }
 
+// With two values of a covered header, which one the signature vouches for would depend on who reads it.
+TEST(InternalSignature, ARepeatedCoveredHeaderIsRefusedAndNeverSigned) {
+    InternalSignature gateway("gateway", kKeys);
+    for (auto name : {kUserIdHeader, kEmailHeader, kRoleHeader, kRequestIdHeader, kForwardedForHeader}) {
+        auto req = signed_request(gateway);
+        std::string again(req[name]);
+        req.insert(name, again);  // the same value, under the name in lower case
+        auto verified = gateway.verify(req, kNow);
+        ASSERT_FALSE(verified) << name;
+        EXPECT_EQ(verified.error(), SignatureRejection::kMalformed) << name;
+        gateway.sign(req, kNow);
+        EXPECT_EQ(req.count(kSignatureHeader), 0u) << name;
+    }
+}
+
+TEST(UniqueValues, FindsEachNameInOneWalkWhateverItsCase) {
+    RawRequest req{Verb::get, "/", 11};
+    req.insert("x-user-id", "7");
+    req.insert("Accept", "*/*");
+    req.insert("X-EMAIL", "u7@agora.test");
+    auto values = unique_values(req, std::array<std::string_view, 3>{kUserIdHeader, kEmailHeader, kRoleHeader});
+    ASSERT_TRUE(values);
+    EXPECT_EQ((*values)[0], "7");
+    EXPECT_EQ((*values)[1], "u7@agora.test");
+    EXPECT_EQ((*values)[2], "");
+    req.insert("X-User-Id", "8");
+    EXPECT_FALSE(unique_values(req, std::array<std::string_view, 3>{kUserIdHeader, kEmailHeader, kRoleHeader}));
+}
+
 TEST(InternalSignature, TimesOutsideTheWindowAreRefused) {
     InternalSignature gateway("gateway", kKeys);
     auto window = kSignatureWindow.count();

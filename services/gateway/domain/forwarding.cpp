@@ -9,18 +9,32 @@ namespace {
 namespace beast = boost::beast;
 
 // Hop-by-hop headers (RFC 9110 7.6.1), those the gateway owns, and the bearer token: the gateway
-// verified it, and no service needs to see it (nor log it).
-bool never_forwarded(std::string_view name) {
-    // Expect too: the gateway's server answers 100-continue itself, so an upstream's interim answer
-    // never has to be told from its final one.
-    static constexpr std::array<std::string_view, 17> kNames{
-        "connection",  "keep-alive", "proxy-authenticate", "proxy-authorization", "te",         "trailer",
-        "transfer-encoding", "upgrade", "host",           "x-user-id",           "x-email",    "x-user-role",
-        "x-request-id", "traceparent", "x-forwarded-for",  "authorization",       "expect"};
-    for (auto n : kNames) {
-        if (beast::iequals(n, name)) return true;
+// verified it, and no service needs to see it (nor log it). Told by the code the parser gave the name:
+// only a name without one (the gateway's own are among them) is compared as text.
+bool never_forwarded(http::Field code, std::string_view name) {
+    switch (code) {
+        case http::Field::connection:
+        case http::Field::keep_alive:
+        case http::Field::proxy_authenticate:
+        case http::Field::proxy_authorization:
+        case http::Field::te:
+        case http::Field::trailer:
+        case http::Field::transfer_encoding:
+        case http::Field::upgrade:
+        case http::Field::host:
+        case http::Field::authorization:
+        // The gateway's server answers 100-continue itself, so an upstream's interim answer never has to
+        // be told from its final one.
+        case http::Field::expect:
+            return true;
+        case http::Field::unknown:
+            for (auto owned : kGatewayOwned) {
+                if (name.size() == owned.size() && beast::iequals(owned, name)) return true;
+            }
+            return false;
+        default:
+            return false;
     }
-    return false;
 }
 
 bool listed_in_connection(std::string_view connection, std::string_view name) {
@@ -33,11 +47,20 @@ bool listed_in_connection(std::string_view connection, std::string_view name) {
 
 // Hop-by-hop headers, those the gateway sets itself (length, request id) and CORS, which the gateway
 // answers once for every upstream.
-bool never_returned(std::string_view name) {
-    static constexpr std::array<std::string_view, 7> kNames{
-        "connection", "keep-alive", "transfer-encoding", "upgrade", "trailer", "content-length", "x-request-id"};
-    for (auto n : kNames) {
-        if (beast::iequals(n, name)) return true;
+bool never_returned(http::Field code, std::string_view name) {
+    switch (code) {
+        case http::Field::connection:
+        case http::Field::keep_alive:
+        case http::Field::transfer_encoding:
+        case http::Field::upgrade:
+        case http::Field::trailer:
+        case http::Field::content_length:
+            return true;
+        case http::Field::unknown:
+            if (beast::iequals(name, http::kRequestIdHeader)) return true;
+            break;
+        default:
+            break;
     }
     return name.size() > 12 && beast::iequals(name.substr(0, 12), "access-contr");
 }
@@ -59,18 +82,21 @@ http::RawRequest upstream_request(const http::Request& client, const ForwardCont
     std::string_view connection = in[http::Field::connection];
     for (const auto& field : in) {
         auto name = field.name_string();
-        if (never_forwarded(name) || listed_in_connection(connection, name)) continue;
+        if (never_forwarded(field.name(), name) || listed_in_connection(connection, name)) continue;
         // With the name's code the parser already found: no second lookup of the name.
         out.insert(field.name(), name, field.value());
     }
+    // Added, not set: the loop above dropped every client's copy of these, so there is none to replace,
+    // and none of them has a field code to look up.
+    auto add = [&out](std::string_view name, std::string_view value) { out.insert(http::Field::unknown, name, value); };
     if (context.identity) {
-        out.set(http::kUserIdHeader, std::to_string(context.identity->user_id));
-        out.set(http::kEmailHeader, context.identity->email);
-        out.set(http::kRoleHeader, context.identity->role);
+        add(http::kUserIdHeader, std::to_string(context.identity->user_id));
+        add(http::kEmailHeader, context.identity->email);
+        add(http::kRoleHeader, context.identity->role);
     }
-    out.set(http::kRequestIdHeader, context.request_id);
-    out.set(http::kTraceparentHeader, context.traceparent);
-    if (!context.client_address.empty()) out.set("X-Forwarded-For", context.client_address);
+    add(http::kRequestIdHeader, context.request_id);
+    add(http::kTraceparentHeader, context.traceparent);
+    if (!context.client_address.empty()) add(http::kForwardedForHeader, context.client_address);
     // A TRACE carries no content (RFC 9110 9.3.8): Beast refuses to write one, so the body and its length
     // stay behind and the upstream answers the bare TRACE (405 on every route).
     if (in.method() == http::Verb::trace) {
@@ -92,7 +118,7 @@ http::RawRequest upstream_request(const http::Request& client, const ForwardCont
 http::Response client_response(http::Response upstream) {
     // Erased in place: the few headers that go are cheaper to remove than the rest to copy.
     for (auto it = upstream.begin(); it != upstream.end();) {
-        if (never_returned(it->name_string())) {
+        if (never_returned(it->name(), it->name_string())) {
             it = upstream.erase(it);
         } else {
             ++it;

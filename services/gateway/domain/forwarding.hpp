@@ -3,6 +3,7 @@
 // headers a client sends are never forwarded: the gateway sets its own, on a request object built
 // anew for each call, so nothing of one request can reach another's (docs/contract.md, D3), and
 // signs them (docs/adr/0010) so that the services can tell them from a forgery.
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,12 @@
 #include "http/message.hpp"
 
 namespace agora::gateway {
+
+// The headers only the gateway sets: a client's are dropped. Beast has no field code for any of them
+// (forwarding_test.cpp checks), which is how forwarding.cpp finds them.
+inline constexpr std::array<std::string_view, 6> kGatewayOwned{
+    http::kUserIdHeader,    http::kEmailHeader,       http::kRoleHeader, http::kRequestIdHeader,
+    http::kTraceparentHeader, http::kForwardedForHeader};
 
 struct Identity {
     std::int64_t user_id = 0;
