@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/error.hpp"
+#include "http/json_text.hpp"
 #include "http/message.hpp"
 
 namespace agora::http {
@@ -22,6 +23,10 @@ Response ok(const boost::json::value& data);
 Response ok(const boost::json::value& data, const Paging& paging);
 // 201 {"message":"success","data":…}.
 Response created(const boost::json::value& data);
+// The same, with data already written as JSON text.
+Response ok(const JsonText& data);
+Response ok(const JsonText& data, const Paging& paging);
+Response created(const JsonText& data);
 // 200 {"message":"<message>"} with no data.
 Response message(std::string_view text);
 Response message(int status, std::string_view text);

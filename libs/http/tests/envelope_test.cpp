@@ -38,5 +38,9 @@ TEST(EnvelopeTest, RetryAfterIsSent) {
 
 TEST(EnvelopeTest, MessageOnly) { EXPECT_EQ(message("status UP").body(), R"({"message":"status UP"})"); }
 
+TEST(EnvelopeTest, TheMessageIsEscaped) {
+    EXPECT_EQ(message("a \"b\"\n").body(), R"({"message":"a \"b\"\n"})");
+}
+
 }  // namespace
 }  // namespace agora::http

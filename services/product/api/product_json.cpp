@@ -42,14 +42,39 @@ Result<ProductInput> product_input_from(const boost::json::object& body) {
     return input;
 }
 
-boost::json::object to_json(const Product& p) {
-    return boost::json::object{{"id", p.id.value()},
-                               {"name", p.name},
-                               {"description", p.description},
-                               {"price", p.price.to_string()},
-                               {"quantity", p.quantity},
-                               {"created_at", p.created_at},
-                               {"updated_at", p.updated_at}};
+void append_json(std::string& out, const Product& p) {
+    out += R"({"id":)";
+    http::append_json_int(out, p.id.value());
+    out += R"(,"name":)";
+    http::append_json_string(out, p.name);
+    out += R"(,"description":)";
+    http::append_json_string(out, p.description);
+    out += R"(,"price":)";
+    http::append_json_string(out, p.price.to_string());
+    out += R"(,"quantity":)";
+    http::append_json_int(out, p.quantity);
+    out += R"(,"created_at":)";
+    http::append_json_string(out, p.created_at);
+    out += R"(,"updated_at":)";
+    http::append_json_string(out, p.updated_at);
+    out += '}';
+}
+
+http::JsonText to_json(const Product& p) {
+    http::JsonText json;
+    append_json(json.text, p);
+    return json;
+}
+
+http::JsonText to_json(const std::vector<Product>& products) {
+    http::JsonText json;
+    json.text += '[';
+    for (const auto& p : products) {
+        if (json.text.size() > 1) json.text += ',';
+        append_json(json.text, p);
+    }
+    json.text += ']';
+    return json;
 }
 
 }  // namespace agora::product

@@ -56,10 +56,8 @@ Task<http::Response> ListProducts::handle(http::Request& req) {
     if (!filter) co_return http::error(filter.error());
     auto found = co_await context_.local().products->list(*filter, page);
     if (!found) co_return http::error(found.error());
-    boost::json::array items;
-    for (const auto& p : found->items) items.push_back(to_json(p));
     auto base = context_.config.public_url + std::string(kProductsPath);
-    co_return http::ok(items, http::make_paging(page, found->total, base, query));
+    co_return http::ok(to_json(found->items), http::make_paging(page, found->total, base, query));
 }
 
 Task<http::Response> GetProduct::handle(http::Request& req) {
