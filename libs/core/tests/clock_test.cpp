@@ -17,6 +17,14 @@ TEST(ClockTest, WholeSecondsKeepTheirSixDigits) {
     EXPECT_EQ(format_rfc3339(TimePoint{}), "1970-01-01T00:00:00.000000Z");
 }
 
+TEST(ClockTest, YearsKeepFourDigits) {
+    EXPECT_EQ(format_rfc3339(*parse("0099-03-04T05:06:07.000089Z")), "0099-03-04T05:06:07.000089Z");
+    EXPECT_EQ(format_rfc3339(*parse("9999-12-31T23:59:59.999999Z")), "9999-12-31T23:59:59.999999Z");
+    using namespace std::chrono;
+    EXPECT_EQ(format_rfc3339(TimePoint{sys_days{year{12000} / 1 / 1}}).substr(0, 4), "9999");
+    EXPECT_EQ(format_rfc3339(TimePoint{sys_days{year{-5} / 1 / 1}}).substr(0, 4), "0000");
+}
+
 TEST(ClockTest, TimesBeforeTheEpochCountForward) {
     EXPECT_EQ(format_rfc3339(*parse("1969-12-31T23:59:59.5Z")), "1969-12-31T23:59:59.500000Z");
 }
