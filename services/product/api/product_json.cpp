@@ -43,20 +43,19 @@ Result<ProductInput> product_input_from(const boost::json::object& body) {
 }
 
 void append_json(std::string& out, const Product& p) {
+    auto text = [&out](std::string_view member, std::string_view value) {
+        out += member;
+        http::append_json_string(out, value);
+    };
     out += R"({"id":)";
     http::append_json_int(out, p.id.value());
-    out += R"(,"name":)";
-    http::append_json_string(out, p.name);
-    out += R"(,"description":)";
-    http::append_json_string(out, p.description);
-    out += R"(,"price":)";
-    http::append_json_string(out, p.price.to_string());
+    text(R"(,"name":)", p.name);
+    text(R"(,"description":)", p.description);
+    text(R"(,"price":)", p.price.to_string());
     out += R"(,"quantity":)";
     http::append_json_int(out, p.quantity);
-    out += R"(,"created_at":)";
-    http::append_json_string(out, p.created_at);
-    out += R"(,"updated_at":)";
-    http::append_json_string(out, p.updated_at);
+    text(R"(,"created_at":)", p.created_at);
+    text(R"(,"updated_at":)", p.updated_at);
     out += '}';
 }
 
