@@ -24,7 +24,27 @@ T parse_number(std::string_view text, int col, const char* type) {
 
 }  // namespace
 
-std::int64_t parse_int64(std::string_view text, int col) { return parse_number<std::int64_t>(text, col, "int64"); }
+std::int64_t parse_int64(std::string_view text, int col) {
+    // PostgreSQL prints an integer as an optional minus and its digits. Up to 18 digits cannot overflow,
+    // so they are read without from_chars's check per digit: ids, quantities and every time of a page
+    // of products (PG_MICROS) come through here. Anything else takes the checked path.
+    bool negative = !text.empty() && text.front() == '-';
+    auto digits = text.substr(negative ? 1 : 0);
+    if (!digits.empty() && digits.size() <= 18) {
+        std::int64_t value = 0;
+        bool plain = true;
+        for (char c : digits) {
+            auto digit = static_cast<unsigned>(c - '0');
+            if (digit > 9) {
+                plain = false;
+                break;
+            }
+            value = value * 10 + static_cast<std::int64_t>(digit);
+        }
+        if (plain) return negative ? -value : value;
+    }
+    return parse_number<std::int64_t>(text, col, "int64");
+}
 int parse_int(std::string_view text, int col) { return parse_number<int>(text, col, "int"); }
 double parse_double(std::string_view text, int col) {
     if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();

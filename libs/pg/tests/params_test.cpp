@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include <limits>
+#include <utility>
+#include <vector>
+
 #include "pg/failure.hpp"
 #include "pg/migration.hpp"
 #include "pg/params.hpp"
@@ -104,6 +108,24 @@ TEST(RowsTest, TypedGettersByIndexAndName) {
     int seen = 0;
     for (auto row : rows) seen += row.get<std::int64_t>("n") > 0;
     EXPECT_EQ(seen, 2);
+}
+
+TEST(RowsTest, Int64TextIsReadExactlyOrRefused) {
+    for (auto [text, value] : std::vector<std::pair<std::string_view, std::int64_t>>{
+             {"0", 0},
+             {"-1", -1},
+             {"1765152000123456", 1765152000123456},
+             {"999999999999999999", 999999999999999999},
+             {"-999999999999999999", -999999999999999999},
+             {"9223372036854775807", std::numeric_limits<std::int64_t>::max()},
+             {"-9223372036854775808", std::numeric_limits<std::int64_t>::min()},
+             {"0000000000000000000042", 42}}) {
+        EXPECT_EQ(detail::parse_int64(text, 0), value) << text;
+    }
+    for (std::string_view bad : {"", "-", "+1", "1a", "12 ", " 12", "--1", "1.5", "9223372036854775808",
+                                 "-9223372036854775809", "99999999999999999999"}) {
+        EXPECT_THROW(detail::parse_int64(bad, 0), ColumnError) << bad;
+    }
 }
 
 TEST(RowsTest, MisreadsAreBugsAndThrow) {
