@@ -53,7 +53,7 @@ Result<std::int64_t> Request::id_param(std::string_view name) const {
 Result<Caller> Request::caller() const {
     if (signer_.empty()) return fail(ErrorKind::kUnauthorized);
     // One walk of the fields for the three; a verified signature means none of them is repeated.
-    auto identity = unique_values(raw_, std::array{kUserIdHeader, kEmailHeader, kRoleHeader});
+    auto identity = unique_values(raw_, kIdentityHeaders);
     if (!identity) return fail(ErrorKind::kUnauthorized);
     auto [id, email, role] = *identity;
     Caller c;

@@ -31,6 +31,8 @@ inline constexpr std::string_view kRequestIdHeader = "X-Request-ID";
 inline constexpr std::string_view kForwardedForHeader = "X-Forwarded-For";
 inline constexpr std::string_view kTraceparentHeader = "traceparent";
 inline constexpr std::string_view kTracestateHeader = "tracestate";
+// The identity the gateway asserts, as unique_values (below) reads it.
+inline constexpr std::array<std::string_view, 3> kIdentityHeaders{kUserIdHeader, kEmailHeader, kRoleHeader};
 // Routes under this prefix serve the services' calls to each other: never routed by the gateway, and
 // taken only with a service's signature.
 inline constexpr std::string_view kInternalPrefix = "/internal/";

@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include <algorithm>
+
 #include "core/log.hpp"
 #include "http/envelope.hpp"
 
@@ -65,8 +67,9 @@ Router::Match Router::match(Verb method, std::string_view path) const {
 bool Router::admit(Request& req) const {
     bool internal = req.path().starts_with(kInternalPrefix);
     // Repeated identity headers assert too: the signature's check then refuses them.
-    auto identity = unique_values(req.raw(), std::array{kUserIdHeader, kEmailHeader, kRoleHeader});
-    bool asserts_identity = !identity || !(*identity)[0].empty() || !(*identity)[1].empty() || !(*identity)[2].empty();
+    auto identity = unique_values(req.raw(), kIdentityHeaders);
+    bool asserts_identity =
+        !identity || std::ranges::any_of(*identity, [](std::string_view value) { return !value.empty(); });
     // Public routes asked without an identity need no proof: they cost no HMAC.
     if (!internal && !asserts_identity) return true;
     std::string_view reason = "no trusted key";

@@ -121,7 +121,7 @@ TEST(InternalSignature, ARepeatedCoveredHeaderIsRefusedAndNeverSigned) {
     for (auto name : {kUserIdHeader, kEmailHeader, kRoleHeader, kRequestIdHeader, kForwardedForHeader}) {
         auto req = signed_request(gateway);
         std::string again(req[name]);
-        req.insert(name, again);  // the same value, under the name in lower case
+        req.insert(name, again);  // the same value a second time
         auto verified = gateway.verify(req, kNow);
         ASSERT_FALSE(verified) << name;
         EXPECT_EQ(verified.error(), SignatureRejection::kMalformed) << name;

@@ -8,19 +8,29 @@ namespace {
 
 namespace beast = boost::beast;
 
-// Hop-by-hop headers (RFC 9110 7.6.1), those the gateway owns, and the bearer token: the gateway
-// verified it, and no service needs to see it (nor log it). Told by the code the parser gave the name:
-// only a name without one (the gateway's own are among them) is compared as text.
-bool never_forwarded(http::Field code, std::string_view name) {
+// Hop-by-hop in either direction (RFC 9110 7.6.1), told by the code the parser gave the name.
+bool hop_by_hop(http::Field code) {
     switch (code) {
         case http::Field::connection:
         case http::Field::keep_alive:
-        case http::Field::proxy_authenticate:
-        case http::Field::proxy_authorization:
-        case http::Field::te:
         case http::Field::trailer:
         case http::Field::transfer_encoding:
         case http::Field::upgrade:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Hop-by-hop headers, those the gateway owns, and the bearer token: the gateway verified it, and no
+// service needs to see it (nor log it). Only a name without a field code (the gateway's own are among
+// them) is compared as text.
+bool never_forwarded(http::Field code, std::string_view name) {
+    if (hop_by_hop(code)) return true;
+    switch (code) {
+        case http::Field::te:
+        case http::Field::proxy_authenticate:
+        case http::Field::proxy_authorization:
         case http::Field::host:
         case http::Field::authorization:
         // The gateway's server answers 100-continue itself, so an upstream's interim answer never has to
@@ -48,20 +58,8 @@ bool listed_in_connection(std::string_view connection, std::string_view name) {
 // Hop-by-hop headers, those the gateway sets itself (length, request id) and CORS, which the gateway
 // answers once for every upstream.
 bool never_returned(http::Field code, std::string_view name) {
-    switch (code) {
-        case http::Field::connection:
-        case http::Field::keep_alive:
-        case http::Field::transfer_encoding:
-        case http::Field::upgrade:
-        case http::Field::trailer:
-        case http::Field::content_length:
-            return true;
-        case http::Field::unknown:
-            if (beast::iequals(name, http::kRequestIdHeader)) return true;
-            break;
-        default:
-            break;
-    }
+    if (hop_by_hop(code) || code == http::Field::content_length) return true;
+    if (code == http::Field::unknown && beast::iequals(name, http::kRequestIdHeader)) return true;
     return name.size() > 12 && beast::iequals(name.substr(0, 12), "access-contr");
 }
 
